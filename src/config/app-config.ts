@@ -1,0 +1,84 @@
+/**
+ * The typed configuration every other module receives. Built once at boot by
+ * `loadConfig` from the environment; nothing else reads `process.env`.
+ */
+export type RuntimeEnv = 'development' | 'test' | 'production';
+
+export type MasterKeySource =
+  /** Key material given inline (ORDERVAULT_MASTER_KEY). */
+  | { kind: 'inline'; current: string; previous: string[] }
+  /** Keyring file (ORDERVAULT_MASTER_KEY_FILE): first line current, later lines previous keys. */
+  | { kind: 'file'; path: string }
+  /** Embedded/demo mode only: generated into the data directory on first start (mode 0600). */
+  | { kind: 'generated'; path: string };
+
+export interface MarketplaceEndpoint {
+  /** scheme://host:port of a sandbox or simulator standing in for the real host. */
+  readonly url: URL;
+}
+
+export interface AmazonConfig {
+  readonly lwaClientId?: string;
+  readonly lwaClientSecret?: string;
+  readonly appId?: string;
+  /** Overrides for every SP-API regional host (`sellingpartnerapi-*.amazon.com`). */
+  readonly spapiEndpoint?: URL;
+  /** Override for `api.amazon.com` (LWA token endpoint). */
+  readonly lwaEndpoint?: URL;
+  /** Seller Central base used to build the website-authorisation consent URL. */
+  readonly sellerCentralUrl: URL;
+  readonly draftApp: boolean;
+}
+
+export interface EbayConfig {
+  readonly clientId?: string;
+  readonly clientSecret?: string;
+  readonly ruName?: string;
+  /** Override for `api.ebay.com` / `apiz.ebay.com`. */
+  readonly apiEndpoint?: URL;
+  /** Override for the identity (OAuth token) endpoint host. */
+  readonly identityEndpoint?: URL;
+  readonly authUrl: URL;
+  readonly scopes: readonly string[];
+}
+
+export interface SyncConfig {
+  /** How often the scheduler tick looks for due connections. */
+  readonly tickSeconds: number;
+  /** Default spacing between two syncs of one connection. */
+  readonly intervalSeconds: number;
+  /** How far each window reaches back behind the previous cursor. */
+  readonly overlapSeconds: number;
+  /** How long a claimed connection stays leased to one worker without renewal. */
+  readonly leaseSeconds: number;
+  /** How many connections one process syncs at once. */
+  readonly workerConcurrency: number;
+  /** Whether this process runs the scheduler and workers (off for CLI one-shots). */
+  readonly schedulerEnabled: boolean;
+  /** First window start for a connection that has never synced. */
+  readonly initialLookbackDays: number;
+}
+
+export interface AppConfig {
+  readonly env: RuntimeEnv;
+  readonly port: number;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly database: {
+    /** Unset means embedded PGlite in `dataDir`. */
+    readonly url?: string;
+    readonly dataDir: string;
+    readonly poolSize: number;
+  };
+  readonly masterKey: MasterKeySource;
+  /** Extra trusted CA certificates (PEM) for outbound TLS, from NODE_EXTRA_CA_CERTS. */
+  readonly extraCaPem?: string;
+  /** Public base URL of this service, used for OAuth redirect URIs. */
+  readonly publicBaseUrl: URL;
+  /** Admin API key for the tenant and connection admin endpoints (until staff roles exist). */
+  readonly bootstrapAdminKey?: string;
+  readonly amazon: AmazonConfig;
+  readonly ebay: EbayConfig;
+  readonly sync: SyncConfig;
+  /** Outbound HTTP timeout for marketplace calls. */
+  readonly httpTimeoutMs: number;
+}

@@ -1,0 +1,265 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import type { AppConfig, MasterKeySource } from './app-config';
+
+/** Thrown when the environment does not describe a runnable service; one line per problem. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+
+/** scheme://host[:port] with nothing after it: endpoint overrides replace a host, never a path. */
+const endpointUrl = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `"${value}" is not a URL (expected scheme://host:port)` });
+        return z.NEVER;
+      }
+      if (url.protocol !== 'https:') {
+        ctx.addIssue({ code: 'custom', message: 'must use https:// (marketplace traffic is always TLS)' });
+        return z.NEVER;
+      }
+      if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
+        ctx.addIssue({ code: 'custom', message: 'must be scheme://host:port without a path' });
+        return z.NEVER;
+      }
+      return url;
+    }),
+);
+
+const httpUrl = (fallback: string) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default(fallback)
+      .transform((value, ctx) => {
+        try {
+          const url = new URL(value);
+          if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('scheme');
+          return url;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: `"${value}" is not an http(s) URL` });
+          return z.NEVER;
+        }
+      }),
+  );
+
+const intIn = (min: number, max: number, fallback: number) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
+
+const bool = (fallback: boolean) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'])
+      .default(fallback ? 'true' : 'false')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+  );
+
+/** True for exactly 32 bytes of canonical base64. */
+export function isBase64Key(value: string): boolean {
+  const bytes = Buffer.from(value, 'base64');
+  return bytes.length === 32 && bytes.toString('base64').replace(/=+$/, '') === value.trim().replace(/=+$/, '');
+}
+
+const schema = z
+  .object({
+    NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'test', 'production']).default('development')),
+    PORT: intIn(0, 65535, 3000),
+    LOG_LEVEL: z.preprocess(
+      emptyToUndefined,
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ),
+    DATABASE_URL: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .optional()
+        .refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+          message: 'must be a postgres:// or postgresql:// URL',
+        }),
+    ),
+    DATABASE_POOL_SIZE: intIn(1, 200, 10),
+    ORDERVAULT_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./.ordervault')),
+    ORDERVAULT_MASTER_KEY: optionalString.refine((v) => v === undefined || isBase64Key(v), {
+      message: 'must be 32 bytes encoded as base64 (generate one with: openssl rand -base64 32)',
+    }),
+    ORDERVAULT_MASTER_KEY_PREVIOUS: optionalString,
+    ORDERVAULT_MASTER_KEY_FILE: optionalString,
+    ORDERVAULT_PUBLIC_URL: httpUrl('http://localhost:3000'),
+    ORDERVAULT_BOOTSTRAP_ADMIN_KEY: optionalString.refine((v) => v === undefined || v.length >= 24, {
+      message: 'must be at least 24 characters',
+    }),
+    NODE_EXTRA_CA_CERTS: optionalString,
+    AMAZON_LWA_CLIENT_ID: optionalString,
+    AMAZON_LWA_CLIENT_SECRET: optionalString,
+    AMAZON_APP_ID: optionalString,
+    AMAZON_SPAPI_ENDPOINT: endpointUrl,
+    AMAZON_LWA_ENDPOINT: endpointUrl,
+    AMAZON_SELLER_CENTRAL_URL: httpUrl('https://sellercentral.amazon.com'),
+    AMAZON_DRAFT_APP: bool(false),
+    EBAY_CLIENT_ID: optionalString,
+    EBAY_CLIENT_SECRET: optionalString,
+    EBAY_RUNAME: optionalString,
+    EBAY_API_ENDPOINT: endpointUrl,
+    EBAY_IDENTITY_ENDPOINT: endpointUrl,
+    EBAY_AUTH_URL: httpUrl('https://auth.ebay.com/oauth2/authorize'),
+    EBAY_SCOPES: z.preprocess(
+      emptyToUndefined,
+      z.string().default('https://api.ebay.com/oauth/api_scope/sell.fulfillment.readonly'),
+    ),
+    SYNC_TICK_SECONDS: intIn(1, 3600, 15),
+    SYNC_INTERVAL_SECONDS: intIn(10, 86400, 300),
+    SYNC_OVERLAP_SECONDS: intIn(0, 86400, 600),
+    SYNC_LEASE_SECONDS: intIn(10, 3600, 120),
+    SYNC_WORKER_CONCURRENCY: intIn(1, 64, 4),
+    SYNC_SCHEDULER_ENABLED: bool(true),
+    SYNC_INITIAL_LOOKBACK_DAYS: intIn(1, 730, 30),
+    HTTP_TIMEOUT_MS: intIn(100, 300000, 30000),
+  })
+  .superRefine((env, ctx) => {
+    if (env.ORDERVAULT_MASTER_KEY && env.ORDERVAULT_MASTER_KEY_FILE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ORDERVAULT_MASTER_KEY'],
+        message: 'set either ORDERVAULT_MASTER_KEY or ORDERVAULT_MASTER_KEY_FILE, not both',
+      });
+    }
+    if (env.NODE_ENV === 'production' && !env.ORDERVAULT_MASTER_KEY && !env.ORDERVAULT_MASTER_KEY_FILE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ORDERVAULT_MASTER_KEY'],
+        message:
+          'production refuses to start without a master key (ORDERVAULT_MASTER_KEY or ORDERVAULT_MASTER_KEY_FILE)',
+      });
+    }
+    if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_URL'],
+        message: 'production needs a PostgreSQL server; the embedded database is for development and demos',
+      });
+    }
+    const previous = (env.ORDERVAULT_MASTER_KEY_PREVIOUS ?? '').split(',').filter((s) => s.trim());
+    if (previous.some((k) => !isBase64Key(k.trim()))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ORDERVAULT_MASTER_KEY_PREVIOUS'],
+        message: 'each comma-separated entry must be 32 bytes encoded as base64',
+      });
+    }
+  });
+
+function formatIssue(issue: z.core.$ZodIssue): string {
+  const name = issue.path.join('.') || 'environment';
+  return `${name}: ${issue.message}`;
+}
+
+function readCaFile(file: string | undefined, problems: string[]): string | undefined {
+  if (!file) return undefined;
+  try {
+    const pem = readFileSync(file, 'utf8');
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+      problems.push(`NODE_EXTRA_CA_CERTS: ${file} holds no PEM certificate`);
+      return undefined;
+    }
+    return pem;
+  } catch (err) {
+    problems.push(`NODE_EXTRA_CA_CERTS: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    return undefined;
+  }
+}
+
+/**
+ * Validates the environment and returns the typed configuration, or throws a
+ * ConfigError listing every problem at once (the entry points print them and exit 2).
+ */
+export function loadConfig(env: Env): AppConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map(formatIssue));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const extraCaPem = readCaFile(e.NODE_EXTRA_CA_CERTS, problems);
+  if (problems.length) throw new ConfigError(problems);
+
+  const dataDir = path.resolve(e.ORDERVAULT_DATA_DIR);
+  let masterKey: MasterKeySource;
+  if (e.ORDERVAULT_MASTER_KEY) {
+    masterKey = {
+      kind: 'inline',
+      current: e.ORDERVAULT_MASTER_KEY.trim(),
+      previous: (e.ORDERVAULT_MASTER_KEY_PREVIOUS ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    };
+  } else if (e.ORDERVAULT_MASTER_KEY_FILE) {
+    masterKey = { kind: 'file', path: path.resolve(e.ORDERVAULT_MASTER_KEY_FILE) };
+  } else {
+    masterKey = { kind: 'generated', path: path.join(dataDir, 'master.key') };
+  }
+
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    database: { url: e.DATABASE_URL, dataDir, poolSize: e.DATABASE_POOL_SIZE },
+    masterKey,
+    extraCaPem,
+    publicBaseUrl: e.ORDERVAULT_PUBLIC_URL,
+    bootstrapAdminKey: e.ORDERVAULT_BOOTSTRAP_ADMIN_KEY,
+    amazon: {
+      lwaClientId: e.AMAZON_LWA_CLIENT_ID,
+      lwaClientSecret: e.AMAZON_LWA_CLIENT_SECRET,
+      appId: e.AMAZON_APP_ID,
+      spapiEndpoint: e.AMAZON_SPAPI_ENDPOINT,
+      lwaEndpoint: e.AMAZON_LWA_ENDPOINT,
+      sellerCentralUrl: e.AMAZON_SELLER_CENTRAL_URL,
+      draftApp: e.AMAZON_DRAFT_APP,
+    },
+    ebay: {
+      clientId: e.EBAY_CLIENT_ID,
+      clientSecret: e.EBAY_CLIENT_SECRET,
+      ruName: e.EBAY_RUNAME,
+      apiEndpoint: e.EBAY_API_ENDPOINT,
+      identityEndpoint: e.EBAY_IDENTITY_ENDPOINT,
+      authUrl: e.EBAY_AUTH_URL,
+      scopes: e.EBAY_SCOPES.split(/[\s,]+/).filter(Boolean),
+    },
+    sync: {
+      tickSeconds: e.SYNC_TICK_SECONDS,
+      intervalSeconds: e.SYNC_INTERVAL_SECONDS,
+      overlapSeconds: e.SYNC_OVERLAP_SECONDS,
+      leaseSeconds: e.SYNC_LEASE_SECONDS,
+      workerConcurrency: e.SYNC_WORKER_CONCURRENCY,
+      schedulerEnabled: e.SYNC_SCHEDULER_ENABLED,
+      initialLookbackDays: e.SYNC_INITIAL_LOOKBACK_DAYS,
+    },
+    httpTimeoutMs: e.HTTP_TIMEOUT_MS,
+  };
+}
+
+/** The one place that touches process.env. */
+export function loadConfigFromProcess(): AppConfig {
+  // eslint-disable-next-line no-restricted-syntax -- the config module is the only reader of the environment
+  return loadConfig(process.env);
+}

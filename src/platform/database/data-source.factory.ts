@@ -1,0 +1,72 @@
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { DataSource, type DataSourceOptions, type MixedList } from 'typeorm';
+import type { DatabaseTarget } from './database-target';
+import { openEmbeddedPostgres } from './embedded-postgres';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
+
+export interface DataSourceParts {
+  readonly entities: MixedList<Function>;
+  readonly migrations: MixedList<Function>;
+}
+
+export interface OpenedDataSource {
+  readonly dataSource: DataSource;
+  /** Closes the pool and, for an embedded database we opened, the database itself. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds a TypeORM DataSource for the target. Never `synchronize`: the schema
+ * comes only from migrations.
+ */
+export async function openDataSource(target: DatabaseTarget, parts: DataSourceParts): Promise<OpenedDataSource> {
+  const common = {
+    type: 'postgres',
+    entities: parts.entities,
+    migrations: parts.migrations,
+    migrationsTableName: 'schema_migrations',
+    migrationsRun: false,
+    synchronize: false,
+    namingStrategy: new SnakeNamingStrategy(),
+    logging: false,
+  } as const;
+
+  if (target.kind === 'server') {
+    const dataSource = new DataSource({
+      ...common,
+      url: target.url,
+      poolSize: target.poolSize,
+      applicationName: 'ordervault',
+      extra: { idleTimeoutMillis: 30000 },
+    } satisfies DataSourceOptions);
+    await dataSource.initialize();
+    return { dataSource, close: () => dataSource.destroy() };
+  }
+
+  let release = () => {};
+  let pglite;
+  if (target.kind === 'embedded') {
+    ({ pglite, release } = await openEmbeddedPostgres(target.dataDir));
+  } else {
+    pglite = target.pglite;
+  }
+  // PGlite is one session: a pool of one serialises every checkout, so each
+  // transaction owns the session until it commits or rolls back.
+  const dataSource = new DataSource({
+    ...common,
+    poolSize: 1,
+    extra: { ...createPgConfig(pglite), idleTimeoutMillis: 0 },
+  } as DataSourceOptions);
+  await dataSource.initialize();
+  const owned = target.kind === 'embedded';
+  return {
+    dataSource,
+    close: async () => {
+      await dataSource.destroy();
+      if (owned) {
+        await pglite.close();
+        release();
+      }
+    },
+  };
+}

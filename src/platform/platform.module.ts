@@ -1,0 +1,90 @@
+import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource, type MixedList } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config';
+import { Clock, SystemClock } from './clock/clock';
+import type { DatabaseTarget } from './database/database-target';
+import { openDataSource, type OpenedDataSource } from './database/data-source.factory';
+import { runMigrations } from './database/migration-runner';
+import { TransactionManager } from './database/transaction-manager';
+import { AppLogger } from './logging/app-logger';
+
+export interface PlatformOptions {
+  readonly entities: MixedList<Function>;
+  readonly migrations: MixedList<Function>;
+  /** Defaults to the configured server or embedded data directory. */
+  readonly database?: DatabaseTarget;
+  readonly clock?: Clock;
+  readonly logger?: AppLogger;
+  /** Apply pending migrations while booting (the service does; `migrate` does it explicitly). */
+  readonly migrateOnStart?: boolean;
+}
+
+export const OPENED_DATABASE = Symbol('OPENED_DATABASE');
+export const DATABASE_TARGET = Symbol('DATABASE_TARGET');
+
+export function databaseTargetFor(config: AppConfig): DatabaseTarget {
+  return config.database.url
+    ? { kind: 'server', url: config.database.url, poolSize: config.database.poolSize }
+    : { kind: 'embedded', dataDir: config.database.dataDir };
+}
+
+@Injectable()
+class DatabaseLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(OPENED_DATABASE) private readonly db: OpenedDataSource) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.db.close();
+  }
+}
+
+/**
+ * Infrastructure every feature module uses: configuration-derived database,
+ * transactions, clock and logger. Global because it is the floor of the house,
+ * not a grab bag: feature code never lands here.
+ */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forRoot(options: PlatformOptions): DynamicModule {
+    return {
+      module: PlatformModule,
+      providers: [
+        { provide: Clock, useValue: options.clock ?? new SystemClock() },
+        {
+          provide: AppLogger,
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) => options.logger ?? new AppLogger({ level: config.logLevel }),
+        },
+        {
+          provide: DATABASE_TARGET,
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) => options.database ?? databaseTargetFor(config),
+        },
+        {
+          provide: OPENED_DATABASE,
+          inject: [DATABASE_TARGET, AppLogger],
+          useFactory: async (target: DatabaseTarget, logger: AppLogger) => {
+            const opened = await openDataSource(target, options);
+            if (options.migrateOnStart) {
+              const applied = await runMigrations(opened.dataSource, target.kind !== 'server');
+              if (applied.length) logger.info('migrations applied', { count: applied.length, applied });
+            }
+            return opened;
+          },
+        },
+        {
+          provide: DataSource,
+          inject: [OPENED_DATABASE],
+          useFactory: (db: OpenedDataSource) => db.dataSource,
+        },
+        {
+          provide: TransactionManager,
+          inject: [DataSource],
+          useFactory: (ds: DataSource) => new TransactionManager(ds),
+        },
+        DatabaseLifecycle,
+      ],
+      exports: [Clock, AppLogger, DataSource, TransactionManager, DATABASE_TARGET],
+    };
+  }
+}
