@@ -25,6 +25,8 @@ export async function openDataSource(target: DatabaseTarget, parts: DataSourcePa
     entities: parts.entities,
     migrations: parts.migrations,
     migrationsTableName: 'schema_migrations',
+    // gen_random_uuid() is core PostgreSQL (13+) and exists in PGlite; uuid-ossp does not.
+    uuidExtension: 'pgcrypto',
     migrationsRun: false,
     synchronize: false,
     namingStrategy: new SnakeNamingStrategy(),

@@ -1,0 +1,109 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import type { CanonicalLineItem, FulfilmentChannel, OrderStatus } from '../marketplaces/canonical-order';
+
+export type PiiState = 'present' | 'absent' | 'destroyed';
+
+/**
+ * A marketplace order. Everything needed to query and report on it sits in clear
+ * columns; the buyer's personal data is one sealed blob opened only through the
+ * orders service (its data key lives in `data_keys`, apart from this row).
+ */
+@Entity({ name: 'orders' })
+@Index('orders_marketplace_uq', ['tenantId', 'marketplace', 'marketplaceOrderId'], { unique: true })
+@Index('orders_tenant_updated_idx', ['tenantId', 'updatedAt'])
+@Index('orders_email_index_idx', ['tenantId', 'emailIndex'])
+@Index('orders_buyer_index_idx', ['tenantId', 'buyerIndex'])
+export class Order {
+  @PrimaryColumn('uuid')
+  tenantId: string;
+
+  @PrimaryGeneratedColumn('uuid')
+  orderId: string;
+
+  @Column('uuid')
+  connectionId: string;
+
+  @Column('text')
+  marketplace: string;
+
+  @Column('text')
+  marketplaceOrderId: string;
+
+  /** Amazon marketplace id or eBay marketplace the order was placed on. */
+  @Column('text', { nullable: true })
+  salesChannel: string | null;
+
+  @Column('text')
+  status: OrderStatus;
+
+  @Column('text')
+  rawStatus: string;
+
+  @Column('timestamptz')
+  purchasedAt: Date;
+
+  @Column('timestamptz')
+  marketplaceUpdatedAt: Date;
+
+  @Column('timestamptz', { nullable: true })
+  shippedAt: Date | null;
+
+  @Column('timestamptz', { nullable: true })
+  deliveredAt: Date | null;
+
+  @Column('timestamptz', { nullable: true })
+  cancelledAt: Date | null;
+
+  @Column('timestamptz', { nullable: true })
+  latestDeliveryAt: Date | null;
+
+  @Column('text')
+  fulfilmentChannel: FulfilmentChannel;
+
+  @Column('char', { length: 3, nullable: true })
+  currency: string | null;
+
+  /** Decimal string: money is never a float. */
+  @Column('numeric', { precision: 18, scale: 4, nullable: true })
+  totalAmount: string | null;
+
+  @Column('jsonb')
+  lineItems: CanonicalLineItem[];
+
+  @Column('char', { length: 2, nullable: true })
+  shipToCountry: string | null;
+
+  @Column('text')
+  piiState: PiiState;
+
+  @Column('bytea', { nullable: true })
+  piiCiphertext: Buffer | null;
+
+  /** Keyed hash of the whole canonical order: unchanged content means no event. */
+  @Column('bytea')
+  contentHash: Buffer;
+
+  /** Blind indexes for data-subject lookups (keyed BLAKE2b, per-tenant key). */
+  @Column('bytea', { nullable: true })
+  emailIndex: Buffer | null;
+
+  @Column('bytea', { nullable: true })
+  buyerIndex: Buffer | null;
+
+  @Column('int', { default: 1 })
+  version: number;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,50 @@
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * An order the sync could not ingest. The marketplace payload is kept sealed
+ * (its own data key) for diagnosis; the reason is a code plus a PII-free detail.
+ * Seeing the same poison order again bumps `attempts` instead of adding a row.
+ */
+@Entity({ name: 'dead_letters' })
+@Index('dead_letters_open_uq', ['tenantId', 'connectionId', 'marketplaceOrderId'], {
+  unique: true,
+  where: 'resolved_at IS NULL',
+})
+export class DeadLetter {
+  @PrimaryColumn('uuid')
+  tenantId: string;
+
+  @PrimaryGeneratedColumn('uuid')
+  deadLetterId: string;
+
+  @Column('uuid')
+  connectionId: string;
+
+  @Column('text')
+  marketplace: string;
+
+  /** '?' when the payload had no usable id. */
+  @Column('text')
+  marketplaceOrderId: string;
+
+  @Column('text')
+  reasonCode: string;
+
+  @Column('text')
+  reasonDetail: string;
+
+  @Column('bytea', { nullable: true })
+  payloadCiphertext: Buffer | null;
+
+  @Column('int', { default: 1 })
+  attempts: number;
+
+  @Column('timestamptz')
+  firstSeenAt: Date;
+
+  @Column('timestamptz')
+  lastSeenAt: Date;
+
+  @Column('timestamptz', { nullable: true })
+  resolvedAt: Date | null;
+}
