@@ -7,6 +7,7 @@ import { openDataSource, type OpenedDataSource } from './database/data-source.fa
 import { runMigrations } from './database/migration-runner';
 import { TransactionManager } from './database/transaction-manager';
 import { AppLogger } from './logging/app-logger';
+import { MetricsRegistry } from './metrics/metrics-registry';
 
 export interface PlatformOptions {
   readonly entities: MixedList<Function>;
@@ -82,9 +83,10 @@ export class PlatformModule {
           inject: [DataSource],
           useFactory: (ds: DataSource) => new TransactionManager(ds),
         },
+        { provide: MetricsRegistry, useFactory: () => new MetricsRegistry({ defaultMetrics: true }) },
         DatabaseLifecycle,
       ],
-      exports: [Clock, AppLogger, DataSource, TransactionManager, DATABASE_TARGET],
+      exports: [Clock, AppLogger, DataSource, TransactionManager, DATABASE_TARGET, MetricsRegistry],
     };
   }
 }

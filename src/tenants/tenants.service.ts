@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { notFound, validationFailed } from '../platform/errors/domain-error';
+import { TransactionManager } from '../platform/database/transaction-manager';
+import { toTenantView, type TenantView } from './tenant.mapper';
+import { TenantsRepository } from './tenants.repository';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Sellers (tenants): the controllers on whose behalf we process orders. */
+@Injectable()
+export class TenantsService {
+  constructor(
+    private readonly tenants: TenantsRepository,
+    private readonly tx: TransactionManager,
+  ) {}
+
+  async create(name: string): Promise<TenantView> {
+    const clean = name.trim();
+    if (clean.length < 1 || clean.length > 200) {
+      throw validationFailed('tenant name must be 1-200 characters', [{ field: 'name', issue: 'length' }]);
+    }
+    const tenant = await this.tx.run((tx) => this.tenants.insert(tx, clean));
+    return toTenantView(tenant);
+  }
+
+  async get(tenantId: string): Promise<TenantView> {
+    return toTenantView(await this.requireTenant(tenantId));
+  }
+
+  async list(limit = 100, after?: string): Promise<TenantView[]> {
+    return (await this.tenants.list(Math.min(Math.max(limit, 1), 500), after)).map(toTenantView);
+  }
+
+  /** Throws not_found for unknown or malformed ids (a malformed id can never exist). */
+  async requireTenant(tenantId: string) {
+    const tenant = UUID.test(tenantId) ? await this.tenants.findById(tenantId) : null;
+    if (!tenant) throw notFound('tenant');
+    return tenant;
+  }
+
+  async exists(tenantId: string): Promise<boolean> {
+    return UUID.test(tenantId) && (await this.tenants.findById(tenantId)) !== null;
+  }
+
+  listAllIds(): Promise<string[]> {
+    return this.tenants.listAllIds();
+  }
+}
