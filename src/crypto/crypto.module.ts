@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config';
+import { AppLogger } from '../platform';
+import { BlindIndexService } from './blind-index.service';
+import { DataKeyService } from './data-key.service';
+import { MasterKeyring } from './master-keyring';
+import { TenantKeyService } from './tenant-key.service';
+import { TenantKeyStore } from './tenant-key-store';
+
+/**
+ * The key hierarchy (master key → tenant key versions → per-subject data keys),
+ * sealing, blind indexes and rotation. Needs the global config and platform
+ * modules. The key store stays private: callers get handles and services, never
+ * key bytes.
+ */
+@Module({
+  providers: [
+    {
+      provide: MasterKeyring,
+      inject: [APP_CONFIG, AppLogger],
+      // Async so boot waits for libsodium's WASM and fails before serving if the keyring is unusable.
+      useFactory: (config: AppConfig, logger: AppLogger) =>
+        MasterKeyring.load(config.masterKey, logger.child({ module: 'crypto' })),
+    },
+    TenantKeyStore,
+    TenantKeyService,
+    DataKeyService,
+    BlindIndexService,
+  ],
+  exports: [MasterKeyring, TenantKeyService, DataKeyService, BlindIndexService],
+})
+export class CryptoModule {}

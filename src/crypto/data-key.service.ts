@@ -1,0 +1,143 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
+import { conflict, validationFailed, type Tx } from '../platform';
+import { cryptoFailure } from './crypto-failure';
+import { DataKeyHandle } from './data-key-handle';
+import { DATA_KEY_ROW_SOURCE, unwrapDataKey, wrapDataKey, type DataKeyRow } from './data-key-wrapping';
+import { canonicalId } from './ids';
+import { assertDataPurpose, type DataPurpose } from './purposes';
+import { AEAD_KEY_BYTES } from './sodium';
+import { TenantKeyStore, type CurrentTenantKey } from './tenant-key-store';
+
+export interface DataKeySubject {
+  readonly subjectId: string;
+  readonly purpose: DataPurpose;
+}
+
+// The EXISTS guard makes the insert a no-op when the tenant key version we wrapped
+// under no longer has the wrapped bytes we cached (a cache filled inside a
+// transaction that rolled back, or a master rotation by another replica):
+// createDataKeys then re-reads the current key and inserts once more.
+const INSERT_SQL = `INSERT INTO data_keys (tenant_id, subject_id, purpose, tenant_key_version, wrapped_key)
+  SELECT $1, s.subject_id, s.purpose, $2, s.wrapped_key
+  FROM unnest($4::uuid[], $5::text[], $6::bytea[]) AS s(subject_id, purpose, wrapped_key)
+  WHERE EXISTS (SELECT 1 FROM tenant_keys k WHERE k.tenant_id = $1 AND k.version = $2 AND k.wrapped_key = $3)
+  RETURNING subject_id`;
+
+/**
+ * Per-subject data keys (an order, a connection's credentials, a dead letter).
+ * Batch-first: a page of orders costs one INSERT to create keys and one SELECT
+ * to open them. Deleting a key shreds every copy of the subject's ciphertext.
+ * Every method takes the caller's transaction, so keys commit (or vanish)
+ * together with the rows they protect.
+ */
+@Injectable()
+export class DataKeyService {
+  constructor(private readonly store: TenantKeyStore) {}
+
+  /** Creates one random key per subject; the map is keyed by the subject ids as given. */
+  async createDataKeys(
+    tx: Tx,
+    tenantId: string,
+    subjects: readonly DataKeySubject[],
+  ): Promise<Map<string, DataKeyHandle>> {
+    const tenant = canonicalId(tenantId, 'tenantId');
+    const seen = new Set<string>();
+    const items = subjects.map((s) => {
+      const subjectId = canonicalId(s.subjectId, 'subjectId');
+      if (seen.has(subjectId)) throw validationFailed('duplicate subject id in one batch');
+      seen.add(subjectId);
+      return { given: s.subjectId, subjectId, purpose: assertDataPurpose(s.purpose) };
+    });
+    const handles = new Map<string, DataKeyHandle>();
+    if (items.length === 0) return handles;
+
+    const material = randomBytes(AEAD_KEY_BYTES * items.length);
+    const keys = items.map((_, i) => material.subarray(i * AEAD_KEY_BYTES, (i + 1) * AEAD_KEY_BYTES));
+    let current = await this.store.current(tx, tenant);
+    let inserted = await this.insert(tx, tenant, current, items, keys);
+    if (inserted === 0) {
+      this.store.forgetCurrent(tenant);
+      current = await this.store.current(tx, tenant);
+      inserted = await this.insert(tx, tenant, current, items, keys);
+    }
+    if (inserted !== items.length) throw cryptoFailure('tenant key changed while creating data keys; retry');
+    items.forEach((item, i) => {
+      handles.set(item.given, new DataKeyHandle(tenant, item.subjectId, item.purpose, keys[i]));
+    });
+    return handles;
+  }
+
+  /** Opens existing keys with one SELECT. A subject missing from the map has no key: destroyed or never created. */
+  async openDataKeys(tx: Tx, tenantId: string, subjectIds: readonly string[]): Promise<Map<string, DataKeyHandle>> {
+    const tenant = canonicalId(tenantId, 'tenantId');
+    const givenByCanonical = new Map<string, string[]>();
+    for (const given of subjectIds) {
+      const id = canonicalId(given, 'subjectId');
+      givenByCanonical.set(id, [...(givenByCanonical.get(id) ?? []), given]);
+    }
+    const handles = new Map<string, DataKeyHandle>();
+    if (givenByCanonical.size === 0) return handles;
+    const rows: DataKeyRow[] = await tx.query(
+      `SELECT ${DATA_KEY_ROW_SOURCE} WHERE d.tenant_id = $1 AND d.subject_id = ANY($2::uuid[])`,
+      [tenant, [...givenByCanonical.keys()]],
+    );
+    for (const row of rows) {
+      const key = unwrapDataKey(this.store, tenant, row);
+      const handle = new DataKeyHandle(tenant, row.subject_id, row.purpose as DataPurpose, key);
+      for (const given of givenByCanonical.get(row.subject_id) ?? []) handles.set(given, handle);
+    }
+    return handles;
+  }
+
+  /** Opens one key, failing closed when it is gone (shredded subjects must not look like empty ones). */
+  async openDataKey(tx: Tx, tenantId: string, subjectId: string): Promise<DataKeyHandle> {
+    const handle = (await this.openDataKeys(tx, tenantId, [subjectId])).get(subjectId);
+    if (!handle) {
+      const id = canonicalId(subjectId, 'subjectId');
+      throw cryptoFailure(`no data key for subject ${id} (destroyed or never created)`);
+    }
+    return handle;
+  }
+
+  /** Crypto-shreds the subjects: returns how many keys existed and are now gone. */
+  async destroyDataKeys(tx: Tx, tenantId: string, subjectIds: readonly string[]): Promise<number> {
+    const tenant = canonicalId(tenantId, 'tenantId');
+    const ids = [...new Set(subjectIds.map((s) => canonicalId(s, 'subjectId')))];
+    if (ids.length === 0) return 0;
+    const [, count]: [unknown, number] = await tx.query(
+      `DELETE FROM data_keys WHERE tenant_id = $1 AND subject_id = ANY($2::uuid[])`,
+      [tenant, ids],
+    );
+    return count;
+  }
+
+  private async insert(
+    tx: Tx,
+    tenantId: string,
+    current: CurrentTenantKey,
+    items: readonly { subjectId: string; purpose: DataPurpose }[],
+    keys: readonly Uint8Array[],
+  ): Promise<number> {
+    const wrapped = items.map((item, i) =>
+      wrapDataKey(current.key, current.version, tenantId, item.subjectId, item.purpose, keys[i]),
+    );
+    try {
+      const rows: unknown[] = await tx.query(INSERT_SQL, [
+        tenantId,
+        current.version,
+        current.wrappedKey,
+        items.map((i) => i.subjectId),
+        items.map((i) => i.purpose),
+        wrapped,
+      ]);
+      return rows.length;
+    } catch (err) {
+      if (err instanceof QueryFailedError && (err.driverError as { code?: string })?.code === '23505') {
+        throw conflict('a data key already exists for one of these subjects');
+      }
+      throw err;
+    }
+  }
+}

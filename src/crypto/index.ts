@@ -1,0 +1,20 @@
+// Public surface of the crypto module. The key store, envelope primitives and
+// wrapping helpers stay internal: other modules seal and open through handles.
+export { CryptoModule } from './crypto.module';
+export { createCryptoServices, type CryptoServices } from './crypto-services';
+export { CRYPTO_OPTIONS, DEFAULT_CRYPTO_OPTIONS, type CryptoOptions } from './crypto-options';
+export { MasterKeyring, type KeyringChange } from './master-keyring';
+export type { MasterKey } from './master-key';
+export { TenantKeyService, type TenantKeyVersionInfo } from './tenant-key.service';
+export type { TenantRotationOptions, TenantRotationProgress, TenantRotationSummary } from './tenant-rotation';
+export type { MasterRotationSummary } from './master-rotation';
+export { DataKeyService, type DataKeySubject } from './data-key.service';
+export type { DataKeyHandle } from './data-key-handle';
+export { BlindIndexService } from './blind-index.service';
+export { BLIND_INDEX_BYTES, type TenantIndexer } from './tenant-indexer';
+export { normaliseEmail } from './normalise';
+export { DATA_PURPOSES, isDataPurpose, type DataPurpose } from './purposes';
+export { ENVELOPE_FORMAT_VERSION, ENVELOPE_OVERHEAD_BYTES, readEnvelopeHeader, type EnvelopeHeader } from './envelope';
+export { DataKey } from './data-key.entity';
+export { TenantKey } from './tenant-key.entity';
+export { TenantIndexKey } from './tenant-index-key.entity';
