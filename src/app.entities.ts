@@ -4,6 +4,7 @@
  * gathers them (as the app module gathers modules).
  */
 import { MarketplaceConnection } from './connections/connection.entity';
+import { OAuthStateUse } from './connections/oauth/oauth-state-use.entity';
 import { DataKey } from './crypto/data-key.entity';
 import { TenantIndexKey } from './crypto/tenant-index-key.entity';
 import { TenantKey } from './crypto/tenant-key.entity';
@@ -21,6 +22,7 @@ export const ALL_ENTITIES: Function[] = [
   TenantIndexKey,
   DataKey,
   MarketplaceConnection,
+  OAuthStateUse,
   Job,
   SyncState,
   RateBudget,

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { MIGRATIONS } from '../migrations';
 import { AccessModule } from './access/access.module';
 import { ALL_ENTITIES } from './app.entities';
@@ -10,6 +11,10 @@ import type { DatabaseTarget } from './platform/database/database-target';
 import type { AppLogger } from './platform/logging/app-logger';
 import { PlatformModule } from './platform/platform.module';
 import { TenantsModule } from './tenants/tenants.module';
+import { ConnectionsModule } from './connections/connections.module';
+import { MarketplacesModule } from './marketplaces/marketplaces.module';
+import { OrdersModule } from './orders/orders.module';
+import { SyncModule } from './sync/sync.module';
 
 export interface AppOptions {
   readonly config: AppConfig;
@@ -36,9 +41,14 @@ export class AppModule {
           logger: options.logger,
           migrateOnStart: options.migrateOnStart,
         }),
+        ScheduleModule.forRoot(),
         AccessModule,
         ObservabilityModule,
         TenantsModule,
+        ConnectionsModule,
+        MarketplacesModule,
+        OrdersModule,
+        SyncModule,
       ],
     };
   }

@@ -133,39 +133,31 @@ const schema = z
     SYNC_SCHEDULER_ENABLED: bool(true),
     SYNC_INITIAL_LOOKBACK_DAYS: intIn(1, 730, 30),
     HTTP_TIMEOUT_MS: intIn(100, 300000, 30000),
-  })
-  .superRefine((env, ctx) => {
-    if (env.ORDERVAULT_MASTER_KEY && env.ORDERVAULT_MASTER_KEY_FILE) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['ORDERVAULT_MASTER_KEY'],
-        message: 'set either ORDERVAULT_MASTER_KEY or ORDERVAULT_MASTER_KEY_FILE, not both',
-      });
-    }
-    if (env.NODE_ENV === 'production' && !env.ORDERVAULT_MASTER_KEY && !env.ORDERVAULT_MASTER_KEY_FILE) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['ORDERVAULT_MASTER_KEY'],
-        message:
-          'production refuses to start without a master key (ORDERVAULT_MASTER_KEY or ORDERVAULT_MASTER_KEY_FILE)',
-      });
-    }
-    if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['DATABASE_URL'],
-        message: 'production needs a PostgreSQL server; the embedded database is for development and demos',
-      });
-    }
-    const previous = (env.ORDERVAULT_MASTER_KEY_PREVIOUS ?? '').split(',').filter((s) => s.trim());
-    if (previous.some((k) => !isBase64Key(k.trim()))) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['ORDERVAULT_MASTER_KEY_PREVIOUS'],
-        message: 'each comma-separated entry must be 32 bytes encoded as base64',
-      });
-    }
   });
+
+const present = (v: string | undefined) => v !== undefined && v.trim() !== '';
+
+/** Rules that span several variables; checked on the raw values so they are reported with field errors. */
+function crossFieldProblems(env: Env): string[] {
+  const problems: string[] = [];
+  const production = env.NODE_ENV === 'production';
+  if (present(env.ORDERVAULT_MASTER_KEY) && present(env.ORDERVAULT_MASTER_KEY_FILE)) {
+    problems.push('ORDERVAULT_MASTER_KEY: set either ORDERVAULT_MASTER_KEY or ORDERVAULT_MASTER_KEY_FILE, not both');
+  }
+  if (production && !present(env.ORDERVAULT_MASTER_KEY) && !present(env.ORDERVAULT_MASTER_KEY_FILE)) {
+    problems.push(
+      'ORDERVAULT_MASTER_KEY: production refuses to start without a master key (ORDERVAULT_MASTER_KEY or ORDERVAULT_MASTER_KEY_FILE)',
+    );
+  }
+  if (production && !present(env.DATABASE_URL)) {
+    problems.push('DATABASE_URL: production needs a PostgreSQL server; the embedded database is for development and demos');
+  }
+  const previous = (env.ORDERVAULT_MASTER_KEY_PREVIOUS ?? '').split(',').filter((k) => k.trim());
+  if (previous.some((k) => !isBase64Key(k.trim()))) {
+    problems.push('ORDERVAULT_MASTER_KEY_PREVIOUS: each comma-separated entry must be 32 bytes encoded as base64');
+  }
+  return problems;
+}
 
 function formatIssue(issue: z.core.$ZodIssue): string {
   const name = issue.path.join('.') || 'environment';
@@ -193,13 +185,10 @@ function readCaFile(file: string | undefined, problems: string[]): string | unde
  */
 export function loadConfig(env: Env): AppConfig {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map(formatIssue));
-  }
+  const problems = [...(parsed.success ? [] : parsed.error.issues.map(formatIssue)), ...crossFieldProblems(env)];
+  const extraCaPem = readCaFile(env.NODE_EXTRA_CA_CERTS?.trim() || undefined, problems);
+  if (!parsed.success || problems.length) throw new ConfigError(problems);
   const e = parsed.data;
-  const problems: string[] = [];
-  const extraCaPem = readCaFile(e.NODE_EXTRA_CA_CERTS, problems);
-  if (problems.length) throw new ConfigError(problems);
 
   const dataDir = path.resolve(e.ORDERVAULT_DATA_DIR);
   let masterKey: MasterKeySource;

@@ -72,6 +72,21 @@ export function readEnvelopeHeader(envelope: Uint8Array): EnvelopeHeader {
   return { formatVersion, kind: kind as EnvelopeKind, keyVersion };
 }
 
+// Nonces come from Node's CSPRNG (libsodium-wrappers' randombytes_buf is a slow WASM
+// round trip), drawn in blocks: one call per 256 nonces instead of one per seal. Each
+// slice of the block is handed out exactly once, then the block is refilled.
+const NONCE_POOL = Buffer.allocUnsafe(AEAD_NONCE_BYTES * 256);
+let noncePoolOffset = NONCE_POOL.length;
+
+function takeNonce(target: Buffer, offset: number): void {
+  if (noncePoolOffset + AEAD_NONCE_BYTES > NONCE_POOL.length) {
+    randomFillSync(NONCE_POOL);
+    noncePoolOffset = 0;
+  }
+  NONCE_POOL.copy(target, offset, noncePoolOffset, noncePoolOffset + AEAD_NONCE_BYTES);
+  noncePoolOffset += AEAD_NONCE_BYTES;
+}
+
 export function sealEnvelope(key: Uint8Array, binding: EnvelopeBinding, plaintext: Uint8Array): Buffer {
   checkKey(key);
   if (!Number.isInteger(binding.keyVersion) || binding.keyVersion < 0 || binding.keyVersion > MAX_KEY_VERSION) {
@@ -83,8 +98,7 @@ export function sealEnvelope(key: Uint8Array, binding: EnvelopeBinding, plaintex
   header[2] = ENVELOPE_FORMAT_VERSION;
   header[3] = binding.kind;
   header.writeUInt32BE(binding.keyVersion, 4);
-  // Node's CSPRNG: libsodium-wrappers' randombytes_buf is a slow WASM round trip.
-  randomFillSync(header, BOUND_HEADER_BYTES, AEAD_NONCE_BYTES);
+  takeNonce(header, BOUND_HEADER_BYTES);
   const aad = buildAad(header, binding);
   const sealed = aeadEncrypt(plaintext, aad, header.subarray(BOUND_HEADER_BYTES), key);
   const out = Buffer.allocUnsafe(ENVELOPE_HEADER_BYTES + sealed.length);

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { MasterKeySource } from '../config';
 import { AppLogger, DomainError, ErrorCodes } from '../platform';
 import { cryptoFailure } from './crypto-failure';
@@ -10,7 +10,7 @@ import {
   writeKeyringFile,
 } from './master-key-file';
 import { MasterKey } from './master-key';
-import { sodiumReady } from './sodium';
+import { deriveSubkey, sodiumReady } from './sodium';
 
 export interface KeyringChange {
   readonly currentId: string;
@@ -101,6 +101,23 @@ export class MasterKeyring {
     return { currentId: this.current().id, previousIds: this.ids().slice(1) };
   }
 
+  /**
+   * HMAC-SHA256 of `message` under a purpose subkey of each master key, current key first. Subkeys come
+   * from crypto_kdf (`context`: exactly 8 characters, one per purpose), so every replica holding the
+   * same keys computes the same tags while the keys never leave this object. Sign with the first tag;
+   * accept a match with any (a token made before a master-key change verifies while the old key is a
+   * previous key). For short-lived integrity tokens such as OAuth `state`, never for stored data.
+   */
+  macs(context: string, message: string | Uint8Array): Buffer[] {
+    if (!/^[\x21-\x7e]{8}$/.test(context))
+      throw cryptoFailure('MAC context must be exactly 8 printable ASCII characters');
+    return this.keys.map((key) =>
+      createHmac('sha256', deriveSubkey(32, 1, context, MAC_ROOTS.get(key)!))
+        .update(message)
+        .digest(),
+    );
+  }
+
   toJSON(): { ids: string[] } {
     return { ids: this.ids() };
   }
@@ -147,6 +164,13 @@ function readSource(source: MasterKeySource, logger: AppLogger): Uint8Array[] {
   }
 }
 
+/**
+ * Per master key, a root for `macs` subkeys: itself a crypto_kdf subkey (own context), so the raw key is
+ * not kept and a MAC key can never unwrap anything.
+ */
+const MAC_ROOT_CONTEXT = 'ovmacrt1';
+const MAC_ROOTS = new WeakMap<MasterKey, Uint8Array>();
+
 /** Same key listed twice (e.g. current repeated in previous) counts once. */
 function toKeys(raw: readonly Uint8Array[]): MasterKey[] {
   const seen = new Set<string>();
@@ -156,6 +180,7 @@ function toKeys(raw: readonly Uint8Array[]): MasterKey[] {
     if (!seen.has(key.id)) {
       seen.add(key.id);
       keys.push(key);
+      MAC_ROOTS.set(key, deriveSubkey(32, 1, MAC_ROOT_CONTEXT, bytes));
     }
   }
   if (keys.length === 0) throw new DomainError(ErrorCodes.CONFIG_INVALID, 'no master key configured');

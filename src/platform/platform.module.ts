@@ -6,6 +6,7 @@ import type { DatabaseTarget } from './database/database-target';
 import { openDataSource, type OpenedDataSource } from './database/data-source.factory';
 import { runMigrations } from './database/migration-runner';
 import { TransactionManager } from './database/transaction-manager';
+import { JobQueue } from './jobs/job-queue';
 import { AppLogger } from './logging/app-logger';
 import { MetricsRegistry } from './metrics/metrics-registry';
 
@@ -84,9 +85,10 @@ export class PlatformModule {
           useFactory: (ds: DataSource) => new TransactionManager(ds),
         },
         { provide: MetricsRegistry, useFactory: () => new MetricsRegistry({ defaultMetrics: true }) },
+        JobQueue,
         DatabaseLifecycle,
       ],
-      exports: [Clock, AppLogger, DataSource, TransactionManager, DATABASE_TARGET, MetricsRegistry],
+      exports: [Clock, AppLogger, DataSource, TransactionManager, DATABASE_TARGET, MetricsRegistry, JobQueue],
     };
   }
 }

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { CryptoModule } from '../crypto';
 import { TenantsController } from './tenants.controller';
 import { TenantsRepository } from './tenants.repository';
 import { TenantsService } from './tenants.service';
 
 @Module({
+  imports: [CryptoModule],
   controllers: [TenantsController],
   providers: [TenantsRepository, TenantsService],
   exports: [TenantsService],

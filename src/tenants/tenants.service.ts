@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { TenantKeyService } from '../crypto';
 import { notFound, validationFailed } from '../platform/errors/domain-error';
 import { TransactionManager } from '../platform/database/transaction-manager';
 import { toTenantView, type TenantView } from './tenant.mapper';
@@ -12,6 +13,7 @@ export class TenantsService {
   constructor(
     private readonly tenants: TenantsRepository,
     private readonly tx: TransactionManager,
+    private readonly keys: TenantKeyService,
   ) {}
 
   async create(name: string): Promise<TenantView> {
@@ -19,7 +21,12 @@ export class TenantsService {
     if (clean.length < 1 || clean.length > 200) {
       throw validationFailed('tenant name must be 1-200 characters', [{ field: 'name', issue: 'length' }]);
     }
-    const tenant = await this.tx.run((tx) => this.tenants.insert(tx, clean));
+    // The tenant and its key hierarchy commit together: no tenant exists without keys.
+    const tenant = await this.tx.run(async (tx) => {
+      const created = await this.tenants.insert(tx, clean);
+      await this.keys.provisionTenant(tx, created.tenantId);
+      return created;
+    });
     return toTenantView(tenant);
   }
 

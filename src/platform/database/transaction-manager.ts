@@ -17,7 +17,10 @@ export class TransactionManager {
   async run<T>(work: (tx: Tx) => Promise<T>, isolation: IsolationLevel = 'READ COMMITTED'): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.dataSource.transaction(isolation, work);
+        // READ COMMITTED is PostgreSQL's default: not naming it saves a statement per transaction.
+        return await (isolation === 'READ COMMITTED'
+          ? this.dataSource.transaction(work)
+          : this.dataSource.transaction(isolation, work));
       } catch (err) {
         const code = (err as { driverError?: { code?: string }; code?: string }).driverError?.code;
         if (attempt < 4 && code && RETRYABLE.has(code)) continue;

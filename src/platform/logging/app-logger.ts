@@ -12,7 +12,9 @@ export type LogFields = Record<string, unknown>;
 export class AppLogger implements LoggerService {
   private readonly pino: Logger;
 
-  constructor(options: { level?: string; destination?: DestinationStream; bindings?: LogFields; base?: Logger } = {}) {
+  constructor(
+    options: { level?: string; destination?: DestinationStream | 'stderr'; bindings?: LogFields; base?: Logger } = {},
+  ) {
     this.pino =
       options.base?.child(options.bindings ?? {}) ??
       pino(
@@ -26,7 +28,9 @@ export class AppLogger implements LoggerService {
           },
           serializers: { err: (e: unknown) => redact(e) },
         },
-        options.destination ?? pino.destination({ fd: 1, sync: false }),
+        options.destination === 'stderr'
+          ? pino.destination({ fd: 2, sync: true })
+          : (options.destination ?? pino.destination({ fd: 1, sync: false })),
       );
   }
 

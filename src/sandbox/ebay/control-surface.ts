@@ -5,6 +5,7 @@ import type { CancelOptions } from './order-book';
 import type { EbaySimulator } from './ebay-simulator';
 import { FAULT_KINDS, type FaultKind, type FaultTarget } from './faults';
 import { MALFORMATION_KINDS, type MalformationKind } from './order-projection';
+import type { EbayAccountType } from './user-endpoint';
 import type { Order } from './wire-types';
 
 /**
@@ -74,6 +75,11 @@ const optNum = (v: unknown, name: string): number | undefined => {
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${name} must be a number`);
   return v;
 };
+const accountType = (v: unknown): EbayAccountType | undefined => {
+  if (v === undefined) return undefined;
+  if (v !== 'BUSINESS' && v !== 'INDIVIDUAL') throw new Error('accountType must be BUSINESS or INDIVIDUAL');
+  return v;
+};
 const strArray = (v: unknown, name: string): string[] => {
   if (!Array.isArray(v) || !v.every((s) => typeof s === 'string'))
     throw new Error(`${name} must be an array of strings`);
@@ -97,6 +103,8 @@ async function route(
           marketplaceId: optStr(body.marketplaceId, 'marketplaceId'),
           clientId: optStr(body.clientId, 'clientId'),
           scopes: body.scopes === undefined ? undefined : strArray(body.scopes, 'scopes'),
+          userId: optStr(body.userId, 'userId'),
+          accountType: accountType(body.accountType),
         }),
       );
     case 'POST sellers/*/authorization-codes':

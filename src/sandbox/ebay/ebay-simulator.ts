@@ -30,6 +30,7 @@ import { handleTokenRequest, IDENTITY_TOKEN_PATH, type TokenCallRecord } from '.
 import { OrderBook, type AddOrderOptions, type CancelOptions, type ShipOptions } from './order-book';
 import type { MalformationKind } from './order-projection';
 import { EBAY_SCOPES, FULFILLMENT_READ_SCOPES, TokenStore, type AccessTokenRecord, type EbayApp } from './token-store';
+import { handleGetUser, IDENTITY_READ_SCOPES, IDENTITY_USER_PATH, type EbayAccountType } from './user-endpoint';
 import type { Order } from './wire-types';
 
 export interface EbaySimulatorOptions {
@@ -50,7 +51,7 @@ export interface EbaySimulatorOptions {
   omitEmptyOrders?: boolean;
 }
 
-export type EbayOperation = 'token' | 'getOrders' | 'getOrder' | 'getPublicKey' | 'unknown';
+export type EbayOperation = 'token' | 'getOrders' | 'getOrder' | 'getPublicKey' | 'getUser' | 'unknown';
 
 /** One request as the simulator saw it. Carries no tokens, secrets or bodies. */
 export interface SimRequestRecord {
@@ -74,10 +75,17 @@ export interface AddSellerOptions {
   clientId?: string;
   /** Consented scopes (default: api_scope, sell.fulfillment, sell.fulfillment.readonly). */
   scopes?: string[];
+  /** Commerce Identity userId (default: a seeded 11-character id). */
+  userId?: string;
+  /** Commerce Identity accountType (default BUSINESS). */
+  accountType?: EbayAccountType;
 }
 
 export interface SellerGrant {
+  /** The seller's username. */
   sellerId: string;
+  /** Immutable Commerce Identity userId. */
+  userId: string;
   marketplaceId: string;
   clientId: string;
   refreshToken: string;
@@ -93,8 +101,8 @@ export const DEFAULT_SELLER_SCOPES: readonly string[] = [
 const EBAY_HOST = /^(api|apiz)(\.sandbox)?\.ebay\.com$/;
 
 /**
- * A wire-faithful stand-in for eBay's identity token endpoint, Sell Fulfillment v1 getOrders/getOrder and
- * the Notification API's getPublicKey, on one HTTPS server on 127.0.0.1. The real `ebay-api` client
+ * A wire-faithful stand-in for eBay's identity token endpoint, Sell Fulfillment v1 getOrders/getOrder,
+ * Commerce Identity getUser and the Notification API's getPublicKey, on one HTTPS server on 127.0.0.1. The real `ebay-api` client
  * reaches it through HostRoutingAgent (TLS verified for api.ebay.com against the loopback CA). Scenario
  * control is programmatic and, for out-of-process drivers, JSON under /_sim/ (control-surface.ts).
  */
@@ -167,10 +175,20 @@ export class EbaySimulator {
   addSeller(options: AddSellerOptions = {}): SellerGrant {
     const clientId = options.clientId ?? this.store.firstApp().clientId;
     if (!this.store.app(clientId)) throw new Error(`Unknown eBay app ${clientId}`);
-    const seller = this.book.addSeller(options.sellerId, options.marketplaceId);
+    const seller = this.book.addSeller(options.sellerId, options.marketplaceId, {
+      userId: options.userId,
+      accountType: options.accountType,
+    });
     const scopes = [...(options.scopes ?? DEFAULT_SELLER_SCOPES)];
     const refreshToken = this.store.issueRefreshToken(seller.sellerId, clientId, scopes);
-    return { sellerId: seller.sellerId, marketplaceId: seller.marketplaceId, clientId, refreshToken, scopes };
+    return {
+      sellerId: seller.sellerId,
+      userId: seller.userId,
+      marketplaceId: seller.marketplaceId,
+      clientId,
+      refreshToken,
+      scopes,
+    };
   }
 
   /** The `code` eBay would append to the RuName's accept URL after consent; valid 299 s, single use. */
@@ -406,6 +424,18 @@ export class EbaySimulator {
       return this.deletion.handleGetPublicKey(safeDecode(url.pathname.slice(PUBLIC_KEY_PATH_PREFIX.length)));
     }
 
+    if (operation === 'getUser') {
+      // getUser "OAuth scope": an authorization-code (user) token with a commerce.identity scope.
+      const seller = token.sellerId ? this.book.seller(token.sellerId) : undefined;
+      if (!seller || !token.scopes.some((s) => IDENTITY_READ_SCOPES.includes(s))) return insufficientScope();
+      return handleGetUser({
+        userId: seller.userId,
+        username: seller.sellerId,
+        accountType: seller.accountType,
+        registrationMarketplaceId: seller.marketplaceId,
+      });
+    }
+
     // Fulfillment needs a user token carrying sell.fulfillment or sell.fulfillment.readonly (§1.1).
     if (!token.sellerId || !token.scopes.some((s) => FULFILLMENT_READ_SCOPES.includes(s))) return insufficientScope();
     const host = String(req.headers.host ?? '').replace(/:\d+$/, '');
@@ -467,6 +497,7 @@ function classify(method: string, path: string): EbayOperation {
   if (method === 'GET' && path === `${FULFILLMENT_BASE_PATH}/order`) return 'getOrders';
   if (method === 'GET' && /^\/sell\/fulfillment\/v1\/order\/[^/]+$/.test(path)) return 'getOrder';
   if (method === 'GET' && /^\/commerce\/notification\/v1\/public_key\/[^/]+$/.test(path)) return 'getPublicKey';
+  if (method === 'GET' && path === IDENTITY_USER_PATH) return 'getUser';
   return 'unknown';
 }
 

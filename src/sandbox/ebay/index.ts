@@ -20,6 +20,7 @@ export type { TokenCallRecord } from './identity-endpoint';
 export type { AddOrderOptions, CancelOptions, ShipOptions } from './order-book';
 export { MALFORMATION_KINDS, type MalformationKind } from './order-projection';
 export { EBAY_SCOPES, type EbayApp } from './token-store';
+export { IDENTITY_READ_SCOPES, IDENTITY_USER_PATH, type EbayAccountType, type UserResponse } from './user-endpoint';
 export { parseOrderFilter, type OrderFilter } from './filter-grammar';
 export { formatMoney } from './order-factory';
 export type * from './wire-types';

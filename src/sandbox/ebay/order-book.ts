@@ -2,11 +2,16 @@ import { simulatedBuyer, type SimBuyer } from '../buyers';
 import type { Clock } from '../../platform/clock/clock';
 import { buildOrder, MARKETPLACES, orderIdCandidate, seededRandom } from './order-factory';
 import type { MalformationKind } from './order-projection';
+import type { EbayAccountType } from './user-endpoint';
 import type { CancelRequest, Order } from './wire-types';
 
 export interface SellerRecord {
+  /** The seller's username (what Fulfillment orders carry as `sellerId`). */
   sellerId: string;
   marketplaceId: string;
+  /** Commerce Identity `userId`: immutable, unlike the username. */
+  userId: string;
+  accountType: EbayAccountType;
 }
 
 export interface StoredOrder {
@@ -60,11 +65,20 @@ export class OrderBook {
     private readonly seed: string,
   ) {}
 
-  addSeller(sellerId?: string, marketplaceId = 'EBAY_US'): SellerRecord {
+  addSeller(
+    sellerId?: string,
+    marketplaceId = 'EBAY_US',
+    identity: { userId?: string; accountType?: EbayAccountType } = {},
+  ): SellerRecord {
     if (!MARKETPLACES[marketplaceId]) throw new Error(`Unsupported marketplace ${marketplaceId}`);
     const id = sellerId ?? `sim_seller_${this.nextSellerNumber++}`;
     if (this.sellers.has(id)) throw new Error(`Seller ${id} already exists`);
-    const record = { sellerId: id, marketplaceId };
+    const record: SellerRecord = {
+      sellerId: id,
+      marketplaceId,
+      userId: identity.userId ?? immutableUserId(`${this.seed}#user#${id}`),
+      accountType: identity.accountType ?? 'BUSINESS',
+    };
     this.sellers.set(id, record);
     return { ...record };
   }
@@ -256,4 +270,12 @@ export class OrderBook {
     }
     return structuredClone(stored.order);
   }
+}
+
+const USER_ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+/** An opaque, seeded 11-character id in the style of eBay's immutable user ids (e.g. `ma8vp1jySJC`). */
+function immutableUserId(seed: string): string {
+  const rand = seededRandom(seed);
+  return Array.from({ length: 11 }, () => USER_ID_ALPHABET[Math.floor(rand() * USER_ID_ALPHABET.length)]).join('');
 }

@@ -1,0 +1,103 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { readFileSync } from 'node:fs';
+import { ConnectionsService } from '../connections/connections.service';
+import { MasterKeyring, TenantKeyService } from '../crypto';
+import type { MarketplaceName } from '../marketplaces/canonical-order';
+import { OrdersService } from '../orders';
+import { SyncWorker } from '../sync/sync-worker';
+import { TenantsService } from '../tenants/tenants.service';
+import { table, UsageError } from './output';
+
+/** Each CLI command as a function of the application context: the same services the server uses. */
+
+export async function createTenant(app: INestApplicationContext, name: string) {
+  return app.get(TenantsService).create(name);
+}
+
+export async function listTenants(app: INestApplicationContext) {
+  return app.get(TenantsService).list(500);
+}
+
+export interface ConnectionAddOptions {
+  tenant: string;
+  marketplace: string;
+  region: string;
+  marketplaceIds?: string;
+  accountId: string;
+  refreshTokenFile?: string;
+  refreshTokenStdin?: boolean;
+  displayName?: string;
+}
+
+/** Secrets are read from a file or stdin, never from argv (argv is visible to every local user). */
+export async function addConnection(
+  app: INestApplicationContext,
+  o: ConnectionAddOptions,
+  stdin: () => Promise<string>,
+) {
+  if (o.marketplace !== 'amazon' && o.marketplace !== 'ebay')
+    throw new UsageError('--marketplace must be amazon or ebay');
+  let refreshToken: string;
+  if (o.refreshTokenFile) refreshToken = readFileSync(o.refreshTokenFile, 'utf8').trim();
+  else if (o.refreshTokenStdin) refreshToken = (await stdin()).trim();
+  else throw new UsageError('give the refresh token with --refresh-token-file <path> or --refresh-token-stdin');
+  return app.get(ConnectionsService).connect({
+    tenantId: o.tenant,
+    marketplace: o.marketplace as MarketplaceName,
+    region: o.region,
+    marketplaceIds: (o.marketplaceIds ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    accountId: o.accountId,
+    displayName: o.displayName,
+    credentials: { refreshToken },
+  });
+}
+
+export async function listConnections(app: INestApplicationContext, tenant: string) {
+  return app.get(ConnectionsService).list(tenant);
+}
+
+export async function syncOnce(app: INestApplicationContext, tenant?: string) {
+  const outcomes = await app.get(SyncWorker).runOnce(tenant);
+  const orders = app.get(OrdersService);
+  return {
+    runs: outcomes.map((o) => ({
+      connectionId: o.connectionId,
+      marketplace: o.marketplace,
+      result: o.result,
+      pages: o.pages,
+      created: o.created,
+      updated: o.updated,
+      cancelled: o.cancelled,
+      unchanged: o.unchanged,
+      deadLettered: o.deadLettered,
+      errorCode: o.errorCode ?? null,
+      nextRunAt: o.nextRunAt.toISOString(),
+    })),
+    ordersByMarketplace: await orders.countByMarketplace(tenant),
+    eventsQueued: await orders.pendingEvents(tenant),
+  };
+}
+
+export function syncSummaryText(s: Awaited<ReturnType<typeof syncOnce>>): string {
+  return [
+    s.runs.length ? table(s.runs) : 'nothing was due',
+    '',
+    `orders stored: ${s.ordersByMarketplace.map((m) => `${m.marketplace} ${m.count}`).join(', ') || 'none'}`,
+    `events queued for delivery: ${s.eventsQueued}`,
+  ].join('\n');
+}
+
+export async function rotateMaster(app: INestApplicationContext, generate: boolean) {
+  const keyring = app.get(MasterKeyring);
+  const change = generate ? await keyring.addGeneratedKey() : undefined;
+  const summary = await app.get(TenantKeyService).rotateMaster();
+  return { newKey: change ?? null, ...summary };
+}
+
+export async function rotateTenant(app: INestApplicationContext, tenant: string) {
+  await app.get(TenantsService).requireTenant(tenant);
+  return app.get(TenantKeyService).rotateTenant(tenant);
+}

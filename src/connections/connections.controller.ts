@@ -1,0 +1,88 @@
+import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { TenantScope } from '../access/current-principal.decorator';
+import { Permissions, RequirePermission } from '../access/permissions';
+import type { ConnectionView } from './connection.mapper';
+import { ConnectionsService } from './connections.service';
+
+class AddConnectionBody {
+  @ApiProperty({ enum: ['amazon', 'ebay'] })
+  @IsIn(['amazon', 'ebay'])
+  marketplace: 'amazon' | 'ebay';
+
+  @ApiProperty({ description: 'Amazon region (na, eu, fe) or eBay marketplace id (EBAY_DE)' })
+  @IsString()
+  @Length(2, 16)
+  region: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'Amazon marketplace ids to sync' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  marketplaceIds?: string[];
+
+  @ApiProperty({ description: 'Amazon selling_partner_id or eBay seller user id' })
+  @IsString()
+  @Matches(/^[\w.@-]{1,128}$/)
+  accountId: string;
+
+  @ApiProperty({ description: 'refresh token issued by the marketplace (stored sealed, never shown again)' })
+  @IsString()
+  @Length(8, 4096)
+  refreshToken: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  displayName?: string;
+}
+
+class ConnectionIdParam {
+  @IsUUID()
+  connectionId: string;
+}
+
+@ApiTags('connections')
+@ApiBearerAuth()
+@ApiHeader({ name: 'X-Tenant-Id', required: false, description: 'tenant to act on (staff keys only)' })
+@Controller('v1/connections')
+export class ConnectionsController {
+  constructor(private readonly connections: ConnectionsService) {}
+
+  /** Adds a connection directly from a refresh token the seller already holds. */
+  @Post()
+  @RequirePermission(Permissions.CONNECTIONS_MANAGE)
+  add(@TenantScope() tenantId: string, @Body() body: AddConnectionBody): Promise<ConnectionView> {
+    return this.connections.connect({
+      tenantId,
+      marketplace: body.marketplace,
+      region: body.region,
+      marketplaceIds: body.marketplaceIds ?? [],
+      accountId: body.accountId,
+      displayName: body.displayName,
+      credentials: { refreshToken: body.refreshToken },
+    });
+  }
+
+  @Get()
+  @RequirePermission(Permissions.CONNECTIONS_MANAGE)
+  list(@TenantScope() tenantId: string): Promise<ConnectionView[]> {
+    return this.connections.list(tenantId);
+  }
+
+  @Get(':connectionId')
+  @RequirePermission(Permissions.CONNECTIONS_MANAGE)
+  get(@TenantScope() tenantId: string, @Param() p: ConnectionIdParam): Promise<ConnectionView> {
+    return this.connections.get(tenantId, p.connectionId);
+  }
+
+  /** Disconnects: syncing stops and the stored credentials are destroyed. */
+  @Delete(':connectionId')
+  @RequirePermission(Permissions.CONNECTIONS_MANAGE)
+  disconnect(@TenantScope() tenantId: string, @Param() p: ConnectionIdParam): Promise<ConnectionView> {
+    return this.connections.disconnect(tenantId, p.connectionId);
+  }
+}

@@ -1,0 +1,159 @@
+import { Injectable } from '@nestjs/common';
+import type eBayApi from 'ebay-api';
+import { Clock } from '../../platform/clock/clock';
+import type { CanonicalOrder } from '../canonical-order';
+import type {
+  ConnectorContext,
+  FetchedPage,
+  MarketplaceConnector,
+  RejectedOrder,
+  SyncWindow,
+  UsagePlan,
+} from '../marketplace-connector';
+import { isRejected } from '../marketplace-connector';
+import { MarketplaceError } from '../marketplace-error';
+import { EbayClientFactory } from './ebay-client.factory';
+import { ebayError } from './ebay-errors';
+import { mapEbayOrder } from './ebay-order.mapper';
+
+const PAGE_LIMIT = 200;
+/** User access tokens live two hours; renew ahead so calls never race the expiry. */
+const ACCESS_TOKEN_TTL_MS = 7200_000;
+const ACCESS_TOKEN_MARGIN_MS = 10 * 60_000;
+/** eBay rejects windows that end in the future; stay clear of clock skew. */
+const MIN_DISTANCE_FROM_NOW_MS = 30_000;
+
+/**
+ * Position within a window: the offset to read next and the total the previous
+ * page reported. getOrders pages by offset over a list that shifts when an order
+ * of the window is modified again (it leaves the window); a smaller total tells
+ * us by how much to step back so nothing is skipped.
+ */
+interface EbayPosition {
+  offset: number;
+  total: number | null;
+}
+
+interface ClientEntry {
+  readonly api: eBayApi;
+  readonly fingerprint: string;
+  tokenExpiresAt: number;
+  refreshing?: Promise<void>;
+}
+
+/** eBay Sell Fulfillment API v1 through the real `ebay-api` client. */
+@Injectable()
+export class EbayConnector implements MarketplaceConnector {
+  readonly marketplace = 'ebay' as const;
+  readonly pageOperation = 'getOrders';
+  private readonly clients = new Map<string, ClientEntry>();
+
+  constructor(
+    private readonly factory: EbayClientFactory,
+    private readonly clock: Clock,
+  ) {}
+
+  /** eBay publishes daily call limits, not rates: spread the 100,000/day Fulfillment quota. */
+  usagePlan(_operation: string): UsagePlan {
+    return { rate: 1, burst: 10 };
+  }
+
+  maxWindowEnd(now: Date): Date {
+    return new Date(now.getTime() - MIN_DISTANCE_FROM_NOW_MS);
+  }
+
+  async fetchPage(ctx: ConnectorContext, window: SyncWindow, position: string | null): Promise<FetchedPage> {
+    const pos = parsePosition(position);
+    const api = await this.ready(ctx);
+    let res: { total?: unknown; orders?: unknown; next?: unknown };
+    try {
+      res = await api.sell.fulfillment.getOrders({
+        filter: `lastmodifieddate:[${window.from.toISOString()}..${window.to.toISOString()}]`,
+        limit: PAGE_LIMIT,
+        offset: pos.offset,
+      });
+    } catch (err) {
+      throw ebayError(err, pos.offset > 0);
+    }
+    const total = typeof res?.total === 'number' && res.total >= 0 ? res.total : null;
+    if (total === null) throw new MarketplaceError('temporary', 'bad_page', 'getOrders response has no total');
+    const raw = res.orders === undefined ? [] : res.orders;
+    if (!Array.isArray(raw)) throw new MarketplaceError('temporary', 'bad_page', 'getOrders orders is not an array');
+    const orders: CanonicalOrder[] = [];
+    const rejected: RejectedOrder[] = [];
+    for (const item of raw) {
+      const mapped = mapEbayOrder(item);
+      if (isRejected(mapped)) rejected.push(mapped);
+      else orders.push(mapped);
+    }
+    let next: EbayPosition | null = null;
+    const shrunk = pos.total !== null && total < pos.total ? pos.total - total : 0;
+    if (shrunk > 0) {
+      // Orders before our offset left the window while we paged: step back over the gap.
+      next = { offset: Math.max(0, pos.offset - shrunk), total };
+    } else if (res.next && pos.offset + raw.length < total && raw.length > 0) {
+      next = { offset: pos.offset + raw.length, total };
+    }
+    return { orders, rejected, nextPosition: next ? JSON.stringify(next) : null };
+  }
+
+  async fetchOrder(ctx: ConnectorContext, marketplaceOrderId: string): Promise<CanonicalOrder> {
+    const api = await this.ready(ctx);
+    let raw: unknown;
+    try {
+      raw = await api.sell.fulfillment.getOrder(encodeURIComponent(marketplaceOrderId));
+    } catch (err) {
+      throw ebayError(err, false);
+    }
+    const mapped = mapEbayOrder(raw);
+    if (isRejected(mapped)) throw new MarketplaceError('bad_data', 'bad_order', mapped.reasonDetail);
+    return mapped;
+  }
+
+  forget(connectionId: string): void {
+    this.clients.delete(connectionId);
+  }
+
+  private async ready(ctx: ConnectorContext): Promise<eBayApi> {
+    const entry = this.client(ctx);
+    if (this.clock.nowMs() >= entry.tokenExpiresAt) {
+      entry.refreshing ??= (async () => {
+        try {
+          await entry.api.OAuth2.refreshUserAccessToken();
+        } catch (err) {
+          throw ebayError(err, false);
+        } finally {
+          entry.refreshing = undefined;
+        }
+      })();
+      await entry.refreshing;
+    }
+    return entry.api;
+  }
+
+  private client(ctx: ConnectorContext): ClientEntry {
+    const fingerprint = `${ctx.region}|${ctx.credentials.refreshToken}|${ctx.credentials.clientId ?? ''}`;
+    const cached = this.clients.get(ctx.connectionId);
+    if (cached && cached.fingerprint === fingerprint) return cached;
+    const api = this.factory.create(ctx.region, ctx.credentials);
+    api.OAuth2.setCredentials({ access_token: '', refresh_token: ctx.credentials.refreshToken, expires_in: 0 });
+    const entry: ClientEntry = { api, fingerprint, tokenExpiresAt: 0 };
+    // Fires for our own refreshes and for the client's reactive one after a 401.
+    api.OAuth2.on('refreshAuthToken', () => {
+      entry.tokenExpiresAt = this.clock.nowMs() + ACCESS_TOKEN_TTL_MS - ACCESS_TOKEN_MARGIN_MS;
+    });
+    this.clients.set(ctx.connectionId, entry);
+    return entry;
+  }
+}
+
+function parsePosition(position: string | null): EbayPosition {
+  if (!position) return { offset: 0, total: null };
+  try {
+    const p = JSON.parse(position) as EbayPosition;
+    if (Number.isInteger(p.offset) && p.offset >= 0) return { offset: p.offset, total: p.total ?? null };
+  } catch {
+    // fall through
+  }
+  throw new MarketplaceError('cursor_invalid', 'bad_position', 'stored eBay page position is unreadable');
+}

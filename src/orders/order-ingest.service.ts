@@ -1,0 +1,257 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { BlindIndexService, DataKeyService, type DataKeyHandle, type TenantIndexer } from '../crypto';
+import type { BuyerPii, CanonicalOrder } from '../marketplaces/canonical-order';
+import { Clock } from '../platform/clock/clock';
+import type { Tx } from '../platform/database/transaction-manager';
+import { orderFactsJson, piiJson } from './order-content';
+import type { OrderRowWrite, StoredOrderState } from './order-rows';
+import type { OrderEventType } from './outbox-event.entity';
+import { OrdersRepository } from './orders.repository';
+import { OutboxRepository, type NewOutboxEvent } from './outbox.repository';
+import { isEmptyPii, mergePii } from './pii-merge';
+
+/** Purpose bound into every order PII ciphertext and its data key. */
+export const ORDER_PII_PURPOSE = 'order.pii';
+
+const NO_PII = Buffer.alloc(32);
+
+export interface IngestScope {
+  readonly tenantId: string;
+  readonly connectionId: string;
+}
+
+export interface IngestSummary {
+  readonly created: number;
+  readonly updated: number;
+  readonly cancelled: number;
+  readonly unchanged: number;
+  /** Older than what we hold (an out-of-order or repeated page): ignored. */
+  readonly stale: number;
+  readonly events: number;
+  readonly orderIds: readonly string[];
+}
+
+interface Planned {
+  readonly order: CanonicalOrder;
+  readonly stored?: StoredOrderState;
+  readonly orderId: string;
+  readonly nonPiiHash: Buffer;
+  /** PII to seal (merged with what we hold), or null to keep the stored blob as is. */
+  pii: BuyerPii | null;
+  piiHash: Buffer;
+  piiChanged: boolean;
+}
+
+/**
+ * Turns a page of canonical orders into stored rows and outbox events inside
+ * the caller's transaction (so the sync can commit orders, events and its
+ * cursor together). Change detection uses keyed digests: the non-PII part and
+ * the PII part are compared separately, so a marketplace withholding fields of
+ * an ageing order is not mistaken for a change, and PII is opened only when its
+ * digest differs.
+ */
+@Injectable()
+export class OrderIngestService {
+  constructor(
+    private readonly orders: OrdersRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly dataKeys: DataKeyService,
+    private readonly blindIndex: BlindIndexService,
+    private readonly clock: Clock,
+  ) {}
+
+  async ingestPage(tx: Tx, scope: IngestScope, page: readonly CanonicalOrder[]): Promise<IngestSummary> {
+    const { tenantId } = scope;
+    const latest = latestPerOrder(page);
+    if (!latest.length)
+      return { created: 0, updated: 0, cancelled: 0, unchanged: 0, stale: 0, events: 0, orderIds: [] };
+    const marketplace = latest[0].marketplace;
+    const stored = await this.orders.lockExisting(
+      tx,
+      tenantId,
+      marketplace,
+      latest.map((o) => o.marketplaceOrderId),
+    );
+
+    // Keys derived once per page; every digest below is synchronous.
+    const indexer = await this.blindIndex.indexerFor(tenantId, tx);
+    let stale = 0;
+    let unchanged = 0;
+    const plans: Planned[] = [];
+    for (const order of latest) {
+      const prior = stored.get(order.marketplaceOrderId);
+      if (prior && order.lastUpdatedAt.getTime() < prior.marketplaceUpdatedAt.getTime()) {
+        stale++;
+        continue;
+      }
+      const incoming = isEmptyPii(order.pii) || prior?.piiState === 'destroyed' ? null : order.pii;
+      const nonPiiHash = indexer.content(Buffer.from(orderFactsJson(order)));
+      const piiHash = incoming ? indexer.content(Buffer.from(piiJson(incoming))) : NO_PII;
+      plans.push({
+        order,
+        stored: prior,
+        orderId: prior?.orderId ?? randomUUID(),
+        nonPiiHash,
+        pii: incoming,
+        piiHash: prior && !incoming ? prior.contentHash.subarray(32) : piiHash,
+        piiChanged: prior ? incoming !== null && !piiHash.equals(prior.contentHash.subarray(32)) : incoming !== null,
+      });
+    }
+
+    await this.mergeWithStoredPii(tx, tenantId, plans, indexer);
+
+    const changed = plans.filter(
+      (p) => !p.stored || p.piiChanged || !p.nonPiiHash.equals(p.stored.contentHash.subarray(0, 32)),
+    );
+    unchanged += plans.length - changed.length;
+
+    const needKeys = changed.filter((p) => p.piiChanged && p.pii && (!p.stored || p.stored.piiState !== 'present'));
+    const reuseKeys = changed.filter((p) => p.piiChanged && p.pii && p.stored?.piiState === 'present');
+    const handles = new Map([
+      ...(await this.dataKeys.createDataKeys(
+        tx,
+        tenantId,
+        needKeys.map((p) => ({ subjectId: p.orderId, purpose: ORDER_PII_PURPOSE })),
+      )),
+      ...(await this.dataKeys.openDataKeys(
+        tx,
+        tenantId,
+        reuseKeys.map((p) => p.orderId),
+      )),
+    ]);
+
+    const inserts: OrderRowWrite[] = [];
+    const updates: OrderRowWrite[] = [];
+    const events: NewOutboxEvent[] = [];
+    let created = 0;
+    let updated = 0;
+    let cancelled = 0;
+    for (const p of changed) {
+      const row = this.toRow(p, scope.connectionId, handles, indexer);
+      const type = eventType(p);
+      events.push({ orderId: p.orderId, type, orderVersion: row.version, payload: eventPayload(p, row) });
+      if (p.stored) {
+        updates.push(row);
+        if (type === 'order.cancelled') cancelled++;
+        else updated++;
+      } else {
+        inserts.push(row);
+        created++;
+      }
+    }
+    const now = this.clock.now();
+    await this.orders.insertMany(tx, tenantId, inserts, now);
+    await this.orders.updateMany(tx, tenantId, updates, now);
+    await this.outbox.append(tx, tenantId, events, now);
+    return {
+      created,
+      updated,
+      cancelled,
+      unchanged,
+      stale,
+      events: events.length,
+      orderIds: changed.map((p) => p.orderId),
+    };
+  }
+
+  /** For orders whose incoming PII differs from what we hold, merge field by field. */
+  private async mergeWithStoredPii(tx: Tx, tenantId: string, plans: Planned[], indexer: TenantIndexer): Promise<void> {
+    const toMerge = plans.filter((p) => p.piiChanged && p.stored?.piiState === 'present' && p.stored.piiCiphertext);
+    if (!toMerge.length) return;
+    const handles = await this.dataKeys.openDataKeys(
+      tx,
+      tenantId,
+      toMerge.map((p) => p.orderId),
+    );
+    for (const p of toMerge) {
+      const handle = handles.get(p.orderId);
+      // A missing data key means the PII was shredded concurrently: hold nothing new either.
+      if (!handle) {
+        p.pii = null;
+        p.piiChanged = false;
+        continue;
+      }
+      const held = handle.openJson<BuyerPii>(ORDER_PII_PURPOSE, p.stored!.piiCiphertext!);
+      const merged = mergePii(held, p.pii);
+      const mergedHash = merged ? indexer.content(Buffer.from(piiJson(merged))) : NO_PII;
+      p.pii = merged;
+      p.piiHash = mergedHash;
+      p.piiChanged = !mergedHash.equals(p.stored!.contentHash.subarray(32));
+    }
+  }
+
+  private toRow(
+    p: Planned,
+    connectionId: string,
+    handles: Map<string, DataKeyHandle>,
+    indexer: TenantIndexer,
+  ): OrderRowWrite {
+    const o = p.order;
+    let piiState = p.stored?.piiState ?? 'absent';
+    let piiCiphertext = p.stored?.piiCiphertext ?? null;
+    let emailIndex = p.stored?.emailIndex ?? null;
+    let buyerIndex = p.stored?.buyerIndex ?? null;
+    if (p.piiChanged && p.pii) {
+      const handle = handles.get(p.orderId);
+      if (!handle) throw new Error('data key missing for an order being sealed');
+      piiCiphertext = handle.sealJson(ORDER_PII_PURPOSE, p.pii);
+      piiState = 'present';
+      emailIndex = p.pii.email ? indexer.email(p.pii.email) : null;
+      buyerIndex = p.pii.buyerMarketplaceId ? indexer.buyerId(o.marketplace, p.pii.buyerMarketplaceId) : null;
+    }
+    return {
+      orderId: p.orderId,
+      connectionId,
+      marketplace: o.marketplace,
+      marketplaceOrderId: o.marketplaceOrderId,
+      salesChannel: o.salesChannel,
+      status: o.status,
+      rawStatus: o.rawStatus,
+      purchasedAt: o.purchasedAt,
+      marketplaceUpdatedAt: o.lastUpdatedAt,
+      shippedAt: o.shippedAt,
+      deliveredAt: o.deliveredAt,
+      cancelledAt: o.cancelledAt,
+      latestDeliveryAt: o.latestDeliveryAt,
+      fulfilmentChannel: o.fulfilmentChannel,
+      currency: o.currency,
+      totalAmount: o.totalAmount,
+      lineItems: o.lineItems,
+      shipToCountry: o.shipToCountry,
+      piiState,
+      piiCiphertext,
+      contentHash: Buffer.concat([p.nonPiiHash, p.piiHash]),
+      emailIndex,
+      buyerIndex,
+      version: (p.stored?.version ?? 0) + 1,
+    };
+  }
+}
+
+/** A page may list one order twice (it changed while we paged): keep the newest. */
+function latestPerOrder(page: readonly CanonicalOrder[]): CanonicalOrder[] {
+  const byId = new Map<string, CanonicalOrder>();
+  for (const o of page) {
+    const seen = byId.get(o.marketplaceOrderId);
+    if (!seen || o.lastUpdatedAt.getTime() >= seen.lastUpdatedAt.getTime()) byId.set(o.marketplaceOrderId, o);
+  }
+  return [...byId.values()];
+}
+
+function eventType(p: Planned): OrderEventType {
+  if (!p.stored) return 'order.created';
+  return p.order.status === 'cancelled' && p.stored.status !== 'cancelled' ? 'order.cancelled' : 'order.updated';
+}
+
+function eventPayload(p: Planned, row: OrderRowWrite): Record<string, unknown> {
+  return {
+    orderId: row.orderId,
+    marketplace: row.marketplace,
+    marketplaceOrderId: row.marketplaceOrderId,
+    status: row.status,
+    ...(p.stored && p.stored.status !== row.status ? { previousStatus: p.stored.status } : {}),
+    version: row.version,
+    lastUpdatedAt: row.marketplaceUpdatedAt.toISOString(),
+  };
+}

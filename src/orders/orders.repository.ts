@@ -1,0 +1,162 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { bulkValues } from '../platform/database/bulk-values';
+import { driverQuery } from '../platform/database/driver-query';
+import type { Tx } from '../platform/database/transaction-manager';
+import { Order } from './order.entity';
+import type { OrderRowWrite, StoredOrderState } from './order-rows';
+
+const WRITE_COLUMNS: ReadonlyArray<[column: string, type: string, get: (r: OrderRowWrite) => unknown]> = [
+  ['order_id', 'uuid', (r) => r.orderId],
+  ['connection_id', 'uuid', (r) => r.connectionId],
+  ['marketplace', 'text', (r) => r.marketplace],
+  ['marketplace_order_id', 'text', (r) => r.marketplaceOrderId],
+  ['sales_channel', 'text', (r) => r.salesChannel],
+  ['status', 'text', (r) => r.status],
+  ['raw_status', 'text', (r) => r.rawStatus],
+  ['purchased_at', 'timestamptz', (r) => r.purchasedAt],
+  ['marketplace_updated_at', 'timestamptz', (r) => r.marketplaceUpdatedAt],
+  ['shipped_at', 'timestamptz', (r) => r.shippedAt],
+  ['delivered_at', 'timestamptz', (r) => r.deliveredAt],
+  ['cancelled_at', 'timestamptz', (r) => r.cancelledAt],
+  ['latest_delivery_at', 'timestamptz', (r) => r.latestDeliveryAt],
+  ['fulfilment_channel', 'text', (r) => r.fulfilmentChannel],
+  ['currency', 'char(3)', (r) => r.currency],
+  ['total_amount', 'numeric', (r) => r.totalAmount],
+  ['line_items', 'jsonb', (r) => JSON.stringify(r.lineItems)],
+  ['ship_to_country', 'char(2)', (r) => r.shipToCountry],
+  ['pii_state', 'text', (r) => r.piiState],
+  ['pii_ciphertext', 'bytea', (r) => r.piiCiphertext],
+  ['content_hash', 'bytea', (r) => r.contentHash],
+  ['email_index', 'bytea', (r) => r.emailIndex],
+  ['buyer_index', 'bytea', (r) => r.buyerIndex],
+  ['version', 'int', (r) => r.version],
+];
+
+const wireValue = (v: unknown) => (v instanceof Date ? v.toISOString() : v);
+
+/** Element type for an unnest array parameter (jsonb travels as text and is cast per row). */
+const arrayType = (t: string) => (t === 'jsonb' ? 'text' : t === 'char(3)' || t === 'char(2)' ? 'text' : t);
+
+export interface OrderListFilter {
+  readonly status?: string;
+  readonly marketplace?: string;
+  readonly updatedSince?: Date;
+  /** Keyset cursor: rows strictly after (updatedAt, orderId). */
+  readonly after?: { updatedAt: Date; orderId: string };
+  readonly limit: number;
+}
+
+/** Orders table access. Bulk statements for ingestion, TypeORM for queries. */
+@Injectable()
+export class OrdersRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Locks and returns the stored state of the given marketplace orders. */
+  async lockExisting(
+    tx: Tx,
+    tenantId: string,
+    marketplace: string,
+    marketplaceOrderIds: readonly string[],
+  ): Promise<Map<string, StoredOrderState>> {
+    if (!marketplaceOrderIds.length) return new Map();
+    const { rows } = await driverQuery(
+      tx,
+      `SELECT order_id, marketplace_order_id, status, version, pii_state, pii_ciphertext, content_hash,
+              email_index, buyer_index, marketplace_updated_at
+         FROM orders
+        WHERE tenant_id = $1 AND marketplace = $2 AND marketplace_order_id = ANY($3::text[])
+        ORDER BY marketplace_order_id
+        FOR UPDATE`,
+      [tenantId, marketplace, marketplaceOrderIds],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.marketplace_order_id as string,
+        {
+          orderId: r.order_id as string,
+          marketplaceOrderId: r.marketplace_order_id as string,
+          status: r.status as StoredOrderState['status'],
+          version: r.version as number,
+          piiState: r.pii_state as StoredOrderState['piiState'],
+          piiCiphertext: (r.pii_ciphertext as Buffer | null) ?? null,
+          contentHash: r.content_hash as Buffer,
+          emailIndex: (r.email_index as Buffer | null) ?? null,
+          buyerIndex: (r.buyer_index as Buffer | null) ?? null,
+          marketplaceUpdatedAt: r.marketplace_updated_at as Date,
+        },
+      ]),
+    );
+  }
+
+  /**
+   * One statement per page: each column travels as one array parameter and
+   * `unnest` turns them back into rows (a few dozen parameters instead of
+   * thousands, so parsing and planning stay cheap).
+   */
+  async insertMany(tx: Tx, tenantId: string, rows: readonly OrderRowWrite[], now: Date): Promise<void> {
+    if (!rows.length) return;
+    const names = WRITE_COLUMNS.map((c) => c[0]);
+    // Instants travel as ISO strings: cheaper for the driver than formatting Date objects.
+    const arrays = WRITE_COLUMNS.map((c) => rows.map((r) => wireValue(c[2](r))));
+    const unnestArgs = WRITE_COLUMNS.map((c, i) => `$${i + 3}::${arrayType(c[1])}[]`).join(', ');
+    const selectList = WRITE_COLUMNS.map((c) => (c[1] === 'jsonb' ? `u.${c[0]}::jsonb` : `u.${c[0]}`)).join(', ');
+    await driverQuery(
+      tx,
+      `INSERT INTO orders (tenant_id, ${names.join(', ')}, created_at, updated_at)
+       SELECT $1, ${selectList}, $2, $2 FROM unnest(${unnestArgs}) AS u(${names.join(', ')})`,
+      [tenantId, now, ...arrays],
+    );
+  }
+
+  async updateMany(tx: Tx, tenantId: string, rows: readonly OrderRowWrite[], now: Date): Promise<void> {
+    if (!rows.length) return;
+    const names = WRITE_COLUMNS.map((c) => c[0]);
+    const { sql, params } = bulkValues(
+      rows.map((r) => WRITE_COLUMNS.map((c) => c[2](r))),
+      WRITE_COLUMNS.map((c) => c[1]),
+      3,
+    );
+    const assignments = names
+      .filter((n) => n !== 'order_id' && n !== 'connection_id' && n !== 'marketplace' && n !== 'marketplace_order_id')
+      .map((n) => `${n} = v.${n}`);
+    await tx.query(
+      `UPDATE orders o SET ${assignments.join(', ')}, updated_at = $2
+         FROM (VALUES ${sql}) AS v(${names.join(',')})
+        WHERE o.tenant_id = $1 AND o.order_id = v.order_id`,
+      [tenantId, now, ...params],
+    );
+  }
+
+  findOne(tenantId: string, orderId: string, tx?: Tx): Promise<Order | null> {
+    return (tx ?? this.dataSource.manager).getRepository(Order).findOneBy({ tenantId, orderId });
+  }
+
+  list(tenantId: string, filter: OrderListFilter): Promise<Order[]> {
+    const qb = this.dataSource
+      .getRepository(Order)
+      .createQueryBuilder('o')
+      .where('o.tenant_id = :tenantId', { tenantId })
+      .orderBy('o.updated_at', 'ASC')
+      .addOrderBy('o.order_id', 'ASC')
+      .limit(filter.limit);
+    if (filter.status) qb.andWhere('o.status = :status', { status: filter.status });
+    if (filter.marketplace) qb.andWhere('o.marketplace = :marketplace', { marketplace: filter.marketplace });
+    if (filter.updatedSince) qb.andWhere('o.updated_at >= :since', { since: filter.updatedSince });
+    if (filter.after) {
+      qb.andWhere('(o.updated_at, o.order_id) > (:afterAt, :afterId)', {
+        afterAt: filter.after.updatedAt,
+        afterId: filter.after.orderId,
+      });
+    }
+    return qb.getMany();
+  }
+
+  async countByMarketplace(tenantId?: string): Promise<Array<{ marketplace: string; count: number }>> {
+    const rows: Array<{ marketplace: string; count: string }> = await this.dataSource.query(
+      `SELECT marketplace, count(*) AS count FROM orders ${tenantId ? 'WHERE tenant_id = $1' : ''} GROUP BY marketplace ORDER BY marketplace`,
+      tenantId ? [tenantId] : [],
+    );
+    return rows.map((r) => ({ marketplace: r.marketplace, count: Number(r.count) }));
+  }
+}

@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { driverQuery } from '../platform/database/driver-query';
+import type { Tx } from '../platform/database/transaction-manager';
+import type { OrderEventType } from './outbox-event.entity';
+
+export interface NewOutboxEvent {
+  readonly orderId: string;
+  readonly type: OrderEventType;
+  readonly orderVersion: number;
+  readonly payload: Record<string, unknown>;
+}
+
+@Injectable()
+export class OutboxRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Appends events in the caller's transaction (they commit with the order change). */
+  async append(tx: Tx, tenantId: string, events: readonly NewOutboxEvent[], occurredAt: Date): Promise<string[]> {
+    if (!events.length) return [];
+    const ids = events.map(() => randomUUID());
+    // Column arrays + unnest: one statement with seven parameters per page.
+    await driverQuery(
+      tx,
+      `INSERT INTO outbox_events (tenant_id, event_id, order_id, type, order_version, payload, occurred_at)
+       SELECT $1, u.event_id, u.order_id, u.type, u.order_version, u.payload::jsonb, $2
+         FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::int[], $7::text[])
+           AS u(event_id, order_id, type, order_version, payload)`,
+      [
+        tenantId,
+        occurredAt,
+        ids,
+        events.map((e) => e.orderId),
+        events.map((e) => e.type),
+        events.map((e) => e.orderVersion),
+        events.map((e) => JSON.stringify(e.payload)),
+      ],
+    );
+    return ids;
+  }
+
+  async countPending(tenantId?: string): Promise<number> {
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM outbox_events WHERE dispatched_at IS NULL ${tenantId ? 'AND tenant_id = $1' : ''}`,
+      tenantId ? [tenantId] : [],
+    );
+    return row.n;
+  }
+
+  async listForOrder(
+    tenantId: string,
+    orderId: string,
+  ): Promise<Array<{ type: OrderEventType; orderVersion: number; seq: string }>> {
+    const rows = await this.dataSource.query(
+      `SELECT type, order_version, seq FROM outbox_events WHERE tenant_id = $1 AND order_id = $2 ORDER BY seq`,
+      [tenantId, orderId],
+    );
+    return rows.map((r: { type: OrderEventType; order_version: number; seq: string }) => ({
+      type: r.type,
+      orderVersion: r.order_version,
+      seq: r.seq,
+    }));
+  }
+}

@@ -1,0 +1,13 @@
+export { AmazonSimulator, amazonSimulatorRoute } from './amazon-simulator';
+export type { AddedSeller, AmazonSimulatorOptions } from './amazon-simulator';
+export type { AddOrdersOptions, AddSellerOptions } from './scenario';
+export type { FaultKind, FaultTarget } from './faults';
+export { FAULT_KINDS } from './faults';
+export type { LwaClient } from './lwa-authority';
+export { MALFORMATION_KINDS } from './malformations';
+export { MARKETPLACES, type AmazonRegion, type MarketplaceInfo } from './marketplaces';
+export type { ObservedOperation, ObservedRequest } from './observations';
+export type { MalformationKind, OrderMutation, SimOrder, SimOrderItem, SimPackage, SimSeller } from './sim-model';
+export { PUBLISHED_USAGE_PLANS, type UsagePlan, type UsagePlanOperation } from './usage-plan';
+export type * from './wire-types';
+export { FULFILLED_BY, FULFILLMENT_STATUSES, INCLUDED_DATA, PACKAGE_STATUSES } from './wire-types';

@@ -1,0 +1,116 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { BlindIndexService, DataKeyService } from '../crypto';
+import type { MarketplaceName } from '../marketplaces/canonical-order';
+import type { FetchedPage, RejectedOrder } from '../marketplaces/marketplace-connector';
+import { OrderIngestService, type IngestSummary } from '../orders';
+import { Clock } from '../platform/clock/clock';
+import { TransactionManager, type Tx } from '../platform/database/transaction-manager';
+import { JobQueue, type ClaimedJob } from '../platform/jobs/job-queue';
+import { DeadLetterRepository, type DeadLetterWrite } from './dead-letter.repository';
+import type { SyncState } from './sync-state.entity';
+import { SyncStateRepository } from './sync-state.repository';
+
+export const DEAD_LETTER_PURPOSE = 'dead_letter.payload';
+
+export interface PageScope {
+  readonly tenantId: string;
+  readonly connectionId: string;
+  readonly marketplace: MarketplaceName;
+}
+
+export interface CommittedPage extends IngestSummary {
+  readonly deadLettered: number;
+}
+
+/**
+ * Commits one fetched page atomically: orders and their outbox events, dead
+ * letters for orders that could not be read, and the sync position. If the
+ * process dies before the commit, nothing of the page is stored and the
+ * position still points at it; after the commit, the position has moved past
+ * it. Either way a restart neither loses nor duplicates an order.
+ */
+@Injectable()
+export class PageCommitter {
+  constructor(
+    private readonly tx: TransactionManager,
+    private readonly ingest: OrderIngestService,
+    private readonly deadLetters: DeadLetterRepository,
+    private readonly syncStates: SyncStateRepository,
+    private readonly dataKeys: DataKeyService,
+    private readonly blindIndex: BlindIndexService,
+    private readonly jobs: JobQueue,
+  ) {}
+
+  commit(
+    scope: PageScope,
+    page: FetchedPage,
+    nextState: Partial<SyncState>,
+    job: ClaimedJob | null,
+    clock: Clock,
+  ): Promise<CommittedPage> {
+    return this.tx.run(async (tx) => {
+      // Holding the job's lease (locked here until commit) is what makes this worker the only
+      // writer of the connection; a worker whose lease expired stops before writing anything.
+      if (job) await this.jobs.assertLease(tx, job);
+      const summary = await this.ingest.ingestPage(tx, scope, page.orders);
+      const now = clock.now();
+      const deadLettered = await this.deadLetter(tx, scope, page.rejected, now);
+      await this.syncStates.advance(tx, scope, {
+        state: nextState,
+        ingested: summary.created + summary.updated + summary.cancelled,
+        // Orders that failed before and read fine now: their dead letters are resolved.
+        resolveDeadLetters: page.orders.map((o) => o.marketplaceOrderId),
+        now,
+      });
+      return { ...summary, deadLettered };
+    });
+  }
+
+  private async deadLetter(tx: Tx, scope: PageScope, rejected: readonly RejectedOrder[], now: Date): Promise<number> {
+    if (!rejected.length) return 0;
+    const indexer = await this.blindIndex.indexerFor(scope.tenantId, tx);
+    // Without an id, a keyed digest of the payload tells repeats of the same broken order apart.
+    const keyed = rejected.map((r) => ({
+      key:
+        r.marketplaceOrderId ??
+        `?${indexer
+          .content(Buffer.from(JSON.stringify(r.raw) ?? 'null'))
+          .toString('hex')
+          .slice(0, 24)}`,
+      r,
+    }));
+    const open = await this.deadLetters.findOpen(
+      tx,
+      scope.tenantId,
+      scope.connectionId,
+      keyed.map((k) => k.key),
+    );
+    const repeats = keyed.filter((k) => open.has(k.key));
+    const fresh = [...new Map(keyed.filter((k) => !open.has(k.key)).map((k) => [k.key, k])).values()];
+    const ids = fresh.map(() => randomUUID());
+    const handles = await this.dataKeys.createDataKeys(
+      tx,
+      scope.tenantId,
+      ids.map((subjectId) => ({ subjectId, purpose: DEAD_LETTER_PURPOSE })),
+    );
+    const rows: DeadLetterWrite[] = fresh.map((k, i) => ({
+      deadLetterId: ids[i],
+      connectionId: scope.connectionId,
+      marketplace: scope.marketplace,
+      marketplaceOrderId: k.key,
+      reasonCode: k.r.reasonCode,
+      reasonDetail: k.r.reasonDetail.slice(0, 500),
+      payloadCiphertext: handles.get(ids[i])!.seal(DEAD_LETTER_PURPOSE, Buffer.from(JSON.stringify(k.r.raw) ?? 'null')),
+    }));
+    await this.deadLetters.insertMany(tx, scope.tenantId, rows, now);
+    await this.deadLetters.touch(
+      tx,
+      scope.tenantId,
+      repeats.map((k) => open.get(k.key)!),
+      new Map(repeats.map((k) => [open.get(k.key)!, k.r.reasonDetail.slice(0, 500)])),
+      now,
+    );
+    return rejected.length;
+  }
+}

@@ -1,0 +1,58 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { APP_CONFIG, type AppConfig } from '../config';
+import { TransactionManager } from '../platform/database/transaction-manager';
+import { AppLogger } from '../platform/logging/app-logger';
+import { SyncWorker } from './sync-worker';
+
+/** Advisory-lock key so one replica per tick enqueues ('ovtk'). */
+const TICK_LOCK_KEY = 0x6f76746b;
+
+/**
+ * The @nestjs/schedule tick only enqueues (once per cluster per tick, under an
+ * advisory lock); worker loops claim jobs. Off for CLI one-shots and tests.
+ */
+@Injectable()
+export class SyncScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private stopping = false;
+  private readonly running = new Set<Promise<unknown>>();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly registry: SchedulerRegistry,
+    private readonly worker: SyncWorker,
+    private readonly tx: TransactionManager,
+    private readonly logger: AppLogger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.sync.schedulerEnabled) return;
+    const handle = setInterval(() => void this.tick(), this.config.sync.tickSeconds * 1000);
+    this.registry.addInterval('sync-tick', handle);
+    void this.tick();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    if (this.registry.doesExist('interval', 'sync-tick')) this.registry.deleteInterval('sync-tick');
+    await Promise.allSettled([...this.running]);
+  }
+
+  async tick(): Promise<void> {
+    if (this.stopping) return;
+    try {
+      await this.tx.run(async (tx) => {
+        const [{ locked }] = await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [TICK_LOCK_KEY]);
+        if (locked) await this.worker.enqueueDue();
+      });
+    } catch (err) {
+      this.logger.error('sync tick failed', { err });
+    }
+    // Top up worker loops to the configured concurrency; each drains until the queue is empty.
+    while (!this.stopping && this.running.size < this.config.sync.workerConcurrency) {
+      const loop = this.worker.drain().catch((err) => this.logger.error('sync worker failed', { err }));
+      this.running.add(loop);
+      void loop.finally(() => this.running.delete(loop));
+    }
+  }
+}

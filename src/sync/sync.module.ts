@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { ConnectionsModule } from '../connections/connections.module';
+import { CryptoModule } from '../crypto';
+import { MarketplacesModule } from '../marketplaces/marketplaces.module';
+import { OrdersModule } from '../orders';
+import { DeadLetterRepository } from './dead-letter.repository';
+import { PageCommitter } from './page-committer';
+import { RateBudgetService } from './rate-budget.service';
+import { SyncMetrics } from './sync-metrics';
+import { SyncRunner } from './sync-runner';
+import { SyncRunnerServices } from './sync-runner-services';
+import { SyncScheduler } from './sync-scheduler';
+import { SyncStateRepository } from './sync-state.repository';
+import { SyncWorker } from './sync-worker';
+
+@Module({
+  imports: [ConnectionsModule, MarketplacesModule, OrdersModule, CryptoModule],
+  providers: [
+    SyncStateRepository,
+    DeadLetterRepository,
+    RateBudgetService,
+    PageCommitter,
+    SyncMetrics,
+    SyncRunnerServices,
+    SyncRunner,
+    SyncWorker,
+    SyncScheduler,
+  ],
+  exports: [SyncWorker, SyncStateRepository, DeadLetterRepository],
+})
+export class SyncModule {}

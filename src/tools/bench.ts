@@ -1,0 +1,32 @@
+/**
+ * `npm run bench -- <name>`: performance measured beside the raw limit in the same run.
+ *   ingest   orders/s into sealed rows + outbox vs a raw multi-row INSERT of rows of the same size
+ * Uses DATABASE_URL (a scratch database is created and dropped) or in-memory embedded PostgreSQL.
+ */
+import 'reflect-metadata';
+import { loadConfigFromProcess } from '../config';
+import { runIngestBench } from './bench/ingest-bench';
+
+async function main(): Promise<number> {
+  const [name = 'ingest', ...rest] = process.argv.slice(2);
+  const flag = (n: string, d: number) => {
+    const i = rest.indexOf(`--${n}`);
+    return i >= 0 ? Number(rest[i + 1]) : d;
+  };
+  const url = loadConfigFromProcess().database.url;
+  const print = (line: string) => console.log(line);
+  if (name === 'ingest') {
+    await runIngestBench({ databaseUrl: url, pages: flag('pages', 20), rounds: flag('rounds', 5), print });
+    return 0;
+  }
+  console.error(`unknown benchmark "${name}" (available: ingest)`);
+  return 2;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

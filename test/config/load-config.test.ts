@@ -1,0 +1,101 @@
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ConfigError, loadConfig } from '../../src/config';
+
+const key = randomBytes(32).toString('base64');
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return [...err.problems];
+    throw err;
+  }
+  return [];
+}
+
+describe('configuration is validated once, with one clear message per problem', () => {
+  it('starts on the embedded default with nothing set', () => {
+    const c = loadConfig({});
+    expect(c.database.url).toBeUndefined();
+    expect(c.database.dataDir).toBe(path.resolve('./.ordervault'));
+    expect(c.masterKey).toEqual({ kind: 'generated', path: path.resolve('./.ordervault/master.key') });
+    expect(c.port).toBe(3000);
+    expect(c.env).toBe('development');
+  });
+
+  it('reports every problem at once', () => {
+    const p = problems({
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://db',
+      ORDERVAULT_MASTER_KEY: 'c2hvcnQ=',
+      AMAZON_SPAPI_ENDPOINT: 'http://127.0.0.1:9000',
+      EBAY_API_ENDPOINT: 'https://127.0.0.1:9000/sell',
+      SYNC_WORKER_CONCURRENCY: '0',
+      LOG_LEVEL: 'chatty',
+    });
+    expect(p).toHaveLength(7);
+    expect(p.join('\n')).toMatch(/^PORT: /m);
+    expect(p.join('\n')).toMatch(/^DATABASE_URL: must be a postgres/m);
+    expect(p.join('\n')).toMatch(/^ORDERVAULT_MASTER_KEY: must be 32 bytes/m);
+    expect(p.join('\n')).toMatch(/^AMAZON_SPAPI_ENDPOINT: must use https/m);
+    expect(p.join('\n')).toMatch(/^EBAY_API_ENDPOINT: must be scheme:\/\/host:port without a path/m);
+    expect(p.join('\n')).toMatch(/^SYNC_WORKER_CONCURRENCY: /m);
+    expect(p.join('\n')).toMatch(/^LOG_LEVEL: /m);
+  });
+
+  it('never echoes a secret value in a message', () => {
+    const secret = 'bm90LWEta2V5LWJ1dC1hLXNlY3JldC12YWx1ZQ==';
+    expect(problems({ ORDERVAULT_MASTER_KEY: secret }).join('\n')).not.toContain(secret);
+  });
+
+  it('production refuses to start without a master key or a database server', () => {
+    const p = problems({ NODE_ENV: 'production' });
+    expect(p).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^ORDERVAULT_MASTER_KEY: production refuses to start without a master key/),
+        expect.stringMatching(/^DATABASE_URL: production needs a PostgreSQL server/),
+      ]),
+    );
+    expect(problems({ NODE_ENV: 'production', ORDERVAULT_MASTER_KEY: key, DATABASE_URL: 'postgres://x@h/db' })).toEqual(
+      [],
+    );
+  });
+
+  it('accepts a key file, rejects both key sources at once, and checks previous keys', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ovcfg-'));
+    const file = path.join(dir, 'keyring');
+    writeFileSync(file, `${key}\n`);
+    chmodSync(file, 0o600);
+    expect(loadConfig({ ORDERVAULT_MASTER_KEY_FILE: file }).masterKey).toEqual({ kind: 'file', path: file });
+    expect(problems({ ORDERVAULT_MASTER_KEY_FILE: file, ORDERVAULT_MASTER_KEY: key })).toEqual([
+      expect.stringMatching(/either ORDERVAULT_MASTER_KEY or ORDERVAULT_MASTER_KEY_FILE/),
+    ]);
+    expect(problems({ ORDERVAULT_MASTER_KEY: key, ORDERVAULT_MASTER_KEY_PREVIOUS: `${key},nope` })).toEqual([
+      expect.stringMatching(/^ORDERVAULT_MASTER_KEY_PREVIOUS: /),
+    ]);
+    const c = loadConfig({ ORDERVAULT_MASTER_KEY: key, ORDERVAULT_MASTER_KEY_PREVIOUS: ` ${key} ` });
+    expect(c.masterKey).toEqual({ kind: 'inline', current: key, previous: [key] });
+  });
+
+  it('reads extra CA certificates from NODE_EXTRA_CA_CERTS and says so when the file is wrong', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ovcfg-'));
+    const good = path.join(dir, 'ca.pem');
+    writeFileSync(good, '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
+    expect(loadConfig({ NODE_EXTRA_CA_CERTS: good }).extraCaPem).toContain('BEGIN CERTIFICATE');
+    expect(problems({ NODE_EXTRA_CA_CERTS: path.join(dir, 'missing.pem') })).toEqual([
+      expect.stringMatching(/^NODE_EXTRA_CA_CERTS: cannot read .* \(ENOENT\)$/),
+    ]);
+    const bad = path.join(dir, 'bad.pem');
+    writeFileSync(bad, 'hello');
+    expect(problems({ NODE_EXTRA_CA_CERTS: bad })).toEqual([expect.stringMatching(/holds no PEM certificate/)]);
+  });
+
+  it('parses endpoint overrides as origins', () => {
+    const c = loadConfig({ AMAZON_SPAPI_ENDPOINT: 'https://127.0.0.1:8443', EBAY_SCOPES: 'a b,c' });
+    expect(c.amazon.spapiEndpoint?.host).toBe('127.0.0.1:8443');
+    expect(c.ebay.scopes).toEqual(['a', 'b', 'c']);
+  });
+});
