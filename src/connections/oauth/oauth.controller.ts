@@ -1,0 +1,186 @@
+import {
+  Controller,
+  Get,
+  HttpCode,
+  Injectable,
+  Query,
+  UseInterceptors,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import type { Response } from 'express';
+import type { Observable } from 'rxjs';
+import { TenantScope } from '../../access/current-principal.decorator';
+import { Permissions, PublicRoute, RequirePermission } from '../../access/permissions';
+import type { ConnectionView } from '../connection.mapper';
+import { AmazonOAuthService, type ConsentStart } from './amazon-oauth.service';
+import { EbayOAuthService } from './ebay-oauth.service';
+
+/** `a,b` or repeated `?x=a&x=b` → ['a', 'b']. */
+const commaList = ({ value }: { value: unknown }) =>
+  (Array.isArray(value) ? value : [value]).flatMap((v) =>
+    typeof v === 'string'
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [v],
+  );
+
+class AmazonStartQuery {
+  @ApiProperty({ enum: ['na', 'eu', 'fe'], description: 'SP-API region; one consent covers its marketplaces' })
+  @IsIn(['na', 'eu', 'fe'])
+  region: 'na' | 'eu' | 'fe';
+
+  @ApiProperty({
+    description: 'comma-separated Amazon marketplace ids to sync',
+    example: 'A1PA6795UKMFR9,A13V1IB3VIYZZH',
+  })
+  @Transform(commaList)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @Matches(/^[A-Z0-9]{10,16}$/, { each: true, message: 'marketplaceIds must be Amazon marketplace ids' })
+  marketplaceIds: string[];
+}
+
+class EbayStartQuery {
+  @ApiProperty({ example: 'EBAY_DE' })
+  @Matches(/^EBAY_[A-Z_]{2,8}$/, { message: 'marketplaceId must be an eBay marketplace id such as EBAY_DE' })
+  marketplaceId: string;
+}
+
+/** Everything Amazon may append to the redirect URI; unknown parameters are refused like anywhere else. */
+class AmazonCallbackQuery {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 2048)
+  state?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._-]{1,128}$/, { message: 'selling_partner_id is malformed' })
+  selling_partner_id?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 2048)
+  spapi_oauth_code?: string;
+
+  @ApiPropertyOptional({ description: 'sent for apps that also had MWS access; ignored' })
+  @IsOptional()
+  @IsString()
+  @Length(0, 2048)
+  mws_auth_token?: string;
+
+  @ApiPropertyOptional({ description: 'set when the seller did not consent' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  error?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(0, 2000)
+  error_description?: string;
+}
+
+/** What eBay appends to the RuName's accept URL (`code`, `expires_in`, `state`) or decline URL. */
+class EbayCallbackQuery {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 2048)
+  state?: string;
+
+  @ApiPropertyOptional({ description: 'authorization code (≤ 1024 characters per eBay)' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 4096)
+  code?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^\d{1,7}$/, { message: 'expires_in must be a number of seconds' })
+  expires_in?: string;
+
+  @ApiPropertyOptional({ description: 'set when the seller did not consent' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  error?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(0, 2000)
+  error_description?: string;
+}
+
+/**
+ * Consent URLs carry the signed state and callbacks carry authorisation codes:
+ * neither may be cached or leak to a third party through the Referer header
+ * (SP-API guide: `Referrer-Policy: no-referrer`). Set before validation, so
+ * error answers carry them too.
+ */
+@Injectable()
+class NoStoreNoReferrer implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const res = context.switchToHttp().getResponse<Response>();
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    return next.handle();
+  }
+}
+
+@ApiTags('connections')
+@ApiHeader({ name: 'X-Tenant-Id', required: false, description: 'tenant to act on (staff keys only; start routes)' })
+@UseInterceptors(NoStoreNoReferrer)
+@Controller('v1/connect')
+export class OAuthConnectController {
+  constructor(
+    private readonly amazon: AmazonOAuthService,
+    private readonly ebay: EbayOAuthService,
+  ) {}
+
+  @Get('amazon/start')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Amazon consent URL for the seller (website authorisation workflow)' })
+  @RequirePermission(Permissions.CONNECTIONS_MANAGE)
+  amazonStart(@TenantScope() tenantId: string, @Query() q: AmazonStartQuery): Promise<ConsentStart> {
+    return this.amazon.start(tenantId, q.region, q.marketplaceIds);
+  }
+
+  /** Amazon redirects the seller's browser here; the signed state names the tenant. */
+  @Get('amazon/callback')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Amazon redirect target: exchanges the code and stores the connection' })
+  @PublicRoute()
+  amazonCallback(@Query() q: AmazonCallbackQuery): Promise<ConnectionView> {
+    return this.amazon.complete(q);
+  }
+
+  @Get('ebay/start')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'eBay consent URL for the seller (authorization code grant)' })
+  @RequirePermission(Permissions.CONNECTIONS_MANAGE)
+  ebayStart(@TenantScope() tenantId: string, @Query() q: EbayStartQuery): Promise<ConsentStart> {
+    return this.ebay.start(tenantId, q.marketplaceId);
+  }
+
+  /** The RuName's accept URL points here; the signed state names the tenant. */
+  @Get('ebay/callback')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'eBay redirect target: exchanges the code, identifies the seller, stores the connection' })
+  @PublicRoute()
+  ebayCallback(@Query() q: EbayCallbackQuery): Promise<ConnectionView> {
+    return this.ebay.complete(q);
+  }
+}
