@@ -24,12 +24,12 @@ export default async function globalSetup(): Promise<void> {
     const template = `ovt_tpl_${run}`;
     const admin = new Client({ connectionString: url });
     await admin.connect();
-    // Leftovers of runs that were killed before their teardown.
-    const stale = await admin.query(
-      `SELECT datname FROM pg_database WHERE datname LIKE 'ovt\\_%' AND datname NOT LIKE $1`,
-      [`%${run}%`],
-    );
-    for (const { datname } of stale.rows) {
+    // Leftovers of runs that were killed before their teardown: only those whose process is
+    // gone, so two test runs against one server (two developers, CI) never drop each other's.
+    const stale = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE 'ovt\\_%'`);
+    for (const { datname } of stale.rows as Array<{ datname: string }>) {
+      const pid = Number(/^ovt_(?:tpl_)?(\d+)_/.exec(datname)?.[1]);
+      if (!pid || pid === process.pid || processAlive(pid)) continue;
       await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => undefined);
     }
     await admin.query(`CREATE DATABASE ${template}`);
@@ -56,6 +56,15 @@ export default async function globalSetup(): Promise<void> {
     process.env[TEST_ENV.pgliteTemplate] = file;
   }
   process.env[TEST_ENV.runId] = run;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export function withDatabase(url: string, database: string): string {
