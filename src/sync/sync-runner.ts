@@ -209,10 +209,13 @@ export class SyncRunner {
       log.warn('marketplace authorisation failed; connection needs the seller to reconnect', { code });
       await this.connections.markAuthFailed(target.tenantId, target.connectionId, code);
       connector.forget(target.connectionId);
+      // The `auth_failed` status is what parks the connection (enqueueDue takes active ones only),
+      // so the schedule must not park it too: with next_run_at a day ahead, a seller who re-consents
+      // (connect() makes it active again) waited up to 24 h for the next sync. Due now = at once.
       await this.states.update(undefined, target.tenantId, target.connectionId, {
         lastErrorCode: code,
         consecutiveFailures: failures,
-        nextRunAt: this.later(86_400_000),
+        nextRunAt: this.services.clock.now(),
       });
       return 'auth';
     }

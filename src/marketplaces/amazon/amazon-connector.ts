@@ -83,6 +83,20 @@ export class AmazonConnector implements MarketplaceConnector {
         undefined,
         res.statusCode,
       );
+    // The page must answer the window we asked for. A cached or replayed page of another window (seen
+    // as the same page served twice) would otherwise be committed as this window's content: taken as
+    // its last page it moved the cursor over orders never read. searchOrders echoes lastUpdatedBefore
+    // (to the second); a different instant means a stale page: retry later, commit nothing of it.
+    const echoedEnd = typeof body?.lastUpdatedBefore === 'string' ? Date.parse(body.lastUpdatedBefore) : NaN;
+    if (Number.isFinite(echoedEnd) && Math.abs(echoedEnd - window.to.getTime()) >= 1000) {
+      throw new MarketplaceError(
+        'temporary',
+        'stale_page',
+        'searchOrders answered for another window than requested',
+        undefined,
+        res.statusCode,
+      );
+    }
     const good: CanonicalOrder[] = [];
     const rejected: RejectedOrder[] = [];
     for (const raw of orders) {

@@ -65,7 +65,7 @@ export class EbayConnector implements MarketplaceConnector {
   async fetchPage(ctx: ConnectorContext, window: SyncWindow, position: string | null): Promise<FetchedPage> {
     const pos = parsePosition(position);
     const api = await this.ready(ctx);
-    let res: { total?: unknown; orders?: unknown; next?: unknown };
+    let res: { total?: unknown; orders?: unknown; next?: unknown; offset?: unknown; href?: unknown };
     try {
       res = await api.sell.fulfillment.getOrders({
         filter: `lastmodifieddate:[${window.from.toISOString()}..${window.to.toISOString()}]`,
@@ -74,6 +74,12 @@ export class EbayConnector implements MarketplaceConnector {
       });
     } catch (err) {
       throw ebayError(err, pos.offset > 0);
+    }
+    // The page must answer the request we made. Offsets are computed from the offset we asked for, so
+    // a replayed page (another offset, or another window's) made us step over orders never read.
+    // getOrders echoes `offset` and the filter in `href`: a mismatch is a stale page, retried later.
+    if (!answersRequest(res, pos.offset, window)) {
+      throw new MarketplaceError('temporary', 'stale_page', 'getOrders answered another page than requested');
     }
     const total = typeof res?.total === 'number' && res.total >= 0 ? res.total : null;
     if (total === null) throw new MarketplaceError('temporary', 'bad_page', 'getOrders response has no total');
@@ -145,6 +151,28 @@ export class EbayConnector implements MarketplaceConnector {
     this.clients.set(ctx.connectionId, entry);
     return entry;
   }
+}
+
+/**
+ * False when the response names a different offset or a different lastmodifieddate range than asked.
+ * Fields that are absent or unreadable are not held against the page (lenient on eBay's formatting).
+ */
+function answersRequest(res: { offset?: unknown; href?: unknown }, offset: number, window: SyncWindow): boolean {
+  if (typeof res?.offset === 'number' && res.offset !== offset) return false;
+  if (typeof res?.href !== 'string') return true;
+  let filter: string | null;
+  try {
+    filter = new URL(res.href).searchParams.get('filter');
+  } catch {
+    return true;
+  }
+  const range = filter ? /lastmodifieddate:\[([^\]]*?)\.\.([^\]]*?)\]/.exec(filter) : null;
+  if (!range) return true;
+  const differs = (text: string, expected: Date) => {
+    const at = Date.parse(text);
+    return Number.isFinite(at) && at !== expected.getTime();
+  };
+  return !differs(range[1], window.from) && !differs(range[2], window.to);
 }
 
 function parsePosition(position: string | null): EbayPosition {
