@@ -25,16 +25,22 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            { group: ['**/sandbox', '**/sandbox/**'], message: 'Product code never imports the simulators.' },
-          ],
+          patterns: [{ group: ['**/sandbox', '**/sandbox/**'], message: 'Product code never imports the simulators.' }],
         },
       ],
     },
   },
   {
     // Entry points, the simulators themselves, tests and benchmarks may use the simulators and print.
-    files: ['src/cli.ts', 'src/cli/**/*.ts', 'src/demo/**/*.ts', 'src/tools/**/*.ts', 'src/sandbox/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    files: [
+      'src/cli.ts',
+      'src/cli/**/*.ts',
+      'src/demo/**/*.ts',
+      'src/tools/**/*.ts',
+      'src/sandbox/**/*.ts',
+      'test/**/*.ts',
+      'bench/**/*.ts',
+    ],
     rules: { 'no-restricted-imports': 'off', 'no-console': 'off' },
   },
   {

@@ -3,9 +3,17 @@
  * migration tooling. Each feature module owns its own entities; this file only
  * gathers them (as the app module gathers modules).
  */
+import { ApiKey } from './access/api-key.entity';
+import { AuthFailure } from './access/auth-failure.entity';
+import { StaffMember } from './access/staff-member.entity';
+import { SupportGrant } from './access/support-grant.entity';
+import { AuditChainHead } from './audit/audit-chain-head.entity';
+import { AuditCheckpoint } from './audit/audit-checkpoint.entity';
+import { AuditEntry } from './audit/audit-entry.entity';
 import { MarketplaceConnection } from './connections/connection.entity';
 import { OAuthStateUse } from './connections/oauth/oauth-state-use.entity';
 import { DataKey } from './crypto/data-key.entity';
+import { SigningKey } from './crypto/signing-key.entity';
 import { TenantIndexKey } from './crypto/tenant-index-key.entity';
 import { TenantKey } from './crypto/tenant-key.entity';
 import { Order } from './orders/order.entity';
@@ -29,4 +37,12 @@ export const ALL_ENTITIES: Function[] = [
   DeadLetter,
   Order,
   OutboxEvent,
+  SigningKey,
+  StaffMember,
+  ApiKey,
+  SupportGrant,
+  AuthFailure,
+  AuditEntry,
+  AuditChainHead,
+  AuditCheckpoint,
 ];

@@ -70,6 +70,31 @@ tenant
     emit(!!o.json, list, () => table(list.map((t) => ({ ...t }))));
   });
 
+const staff = program.command('staff').description('staff members (named people; no shared accounts)');
+staff
+  .command('create')
+  .description('create a staff member and print their first API key (shown once)')
+  .requiredOption('--name <name>', 'the person')
+  .requiredOption('--role <role>', 'admin, support or auditor')
+  .addOption(json())
+  .action(async (o: { name: string; role: string; json?: boolean }) => {
+    const created = await withAppContext(cfg(), (app) => cmd.createStaff(app, o.name, o.role));
+    emit(!!o.json, created, () =>
+      [
+        `created ${created.staff.role} ${created.staff.staffId} (${created.staff.name})`,
+        `API key (shown once, store it now): ${created.key.key}`,
+      ].join('\n'),
+    );
+  });
+staff
+  .command('list')
+  .description('list staff members')
+  .addOption(json())
+  .action(async (o: { json?: boolean }) => {
+    const list = await withAppContext(cfg(), (app) => cmd.listStaff(app));
+    emit(!!o.json, list, () => table(list.map((m) => ({ ...m }))));
+  });
+
 const connection = program.command('connection').description('marketplace connections');
 connection
   .command('add')

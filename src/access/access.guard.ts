@@ -1,46 +1,106 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { timingSafeEqual, createHash } from 'node:crypto';
 import type { Request } from 'express';
-import { APP_CONFIG, type AppConfig } from '../config';
-import { DomainError, ErrorCodes } from '../platform/errors/domain-error';
+import { AuditLog } from '../audit';
+import { DomainError, ErrorCodes, notFound } from '../platform/errors/domain-error';
+import { AppLogger } from '../platform/logging/app-logger';
+import { GRANT_GATED, holds, TENANT_SCOPED } from './access-policy';
+import { parseKey } from './api-key-format';
+import { ApiKeysService } from './api-keys.service';
+import { AuthThrottle } from './auth-throttle.service';
+import { GrantsService, type StaffTenantAccess } from './grants.service';
 import { PERMISSION_KEY, PUBLIC_KEY, type Permission } from './permissions';
 import type { Principal } from './principal';
 
-export type AuthenticatedRequest = Request & { principal?: Principal; requestId?: string };
+export type AuthenticatedRequest = Request & {
+  principal?: Principal;
+  requestId?: string;
+  /** The tenant the request acts on (tenant-scoped permissions only). */
+  tenantId?: string;
+  /** For staff on a seller's data: what their grants cover. */
+  staffAccess?: StaffTenantAccess;
+};
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Default deny: a route must be marked public or declare a permission. Callers
- * authenticate with the bootstrap admin key (`Authorization: Bearer …` or
- * `X-Api-Key`), which acts as a platform admin until staff and seller keys exist.
+ * Default deny. A route is public, or declares one permission; the caller
+ * authenticates with an API key (rate-limited per key id and per address),
+ * must hold the permission, and for a tenant's data must own the tenant
+ * (seller) or name it and hold the seller's grant (staff). A seller naming
+ * another tenant gets 404: nothing of other tenants is ever confirmed.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
-  private readonly adminKeyDigest?: Buffer;
-
   constructor(
     private readonly reflector: Reflector,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
-    this.adminKeyDigest = config.bootstrapAdminKey ? digest(config.bootstrapAdminKey) : undefined;
-  }
+    private readonly keys: ApiKeysService,
+    private readonly throttle: AuthThrottle,
+    private readonly grants: GrantsService,
+    private readonly audit: AuditLog,
+    private readonly logger: AppLogger,
+  ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const permission = this.reflector.getAllAndOverride<Permission | undefined>(PERMISSION_KEY, targets);
     if (!permission) throw new DomainError(ErrorCodes.FORBIDDEN, 'route has no permission declared');
 
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const presented = presentedKey(req);
-    // Compare fixed-length digests so timing reveals nothing about the key.
-    if (!presented || !this.adminKeyDigest || !timingSafeEqual(digest(presented), this.adminKeyDigest)) {
-      throw new DomainError(ErrorCodes.UNAUTHENTICATED, 'missing or invalid API key');
+    const principal = await this.authenticate(req);
+    req.principal = principal;
+    if (!holds(principal, permission)) {
+      throw new DomainError(ErrorCodes.FORBIDDEN, `this key may not ${permission}`);
     }
-    req.principal = { kind: 'staff', id: 'bootstrap-admin', role: 'admin' };
+    if (TENANT_SCOPED.has(permission) || (permission === 'audit:read' && principal.kind === 'seller')) {
+      await this.scopeTenant(req, principal, permission);
+    }
     return true;
+  }
+
+  private async authenticate(req: AuthenticatedRequest): Promise<Principal> {
+    const presented = presentedKey(req);
+    if (!presented) throw new DomainError(ErrorCodes.UNAUTHENTICATED, 'missing or invalid API key');
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    const keyId = parseKey(presented)?.keyId ?? null;
+    await this.throttle.check(ip, keyId);
+    try {
+      return await this.keys.authenticate(presented);
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.code !== ErrorCodes.UNAUTHENTICATED) throw err;
+      await this.throttle.fail(ip, keyId);
+      await this.audit
+        .record({
+          tenantId: null,
+          actor: { kind: 'anonymous', id: keyId ? `key:${keyId}` : 'unknown', role: null },
+          action: 'auth.failed',
+          targets: keyId ? { keyId } : {},
+          requestId: req.requestId ?? null,
+          outcome: 'denied',
+        })
+        .catch((e: unknown) => this.logger.error('could not record an authentication failure', { err: e }));
+      throw err;
+    }
+  }
+
+  private async scopeTenant(req: AuthenticatedRequest, principal: Principal, permission: Permission): Promise<void> {
+    const header = req.header('x-tenant-id');
+    if (principal.kind === 'seller') {
+      if (header && header.toLowerCase() !== principal.tenantId) throw notFound('tenant');
+      req.tenantId = principal.tenantId;
+      return;
+    }
+    if (!header)
+      throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'X-Tenant-Id header is required for staff requests');
+    if (!UUID.test(header)) throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'X-Tenant-Id must be a UUID');
+    req.tenantId = header.toLowerCase();
+    if (principal.kind === 'staff' && GRANT_GATED.has(permission)) {
+      const access = await this.grants.accessFor(req.tenantId, { staffId: principal.id, role: principal.role });
+      // Without the seller's grant the tenant's data is not ours to see: as if it did not exist.
+      if (!access) throw new DomainError(ErrorCodes.FORBIDDEN, 'no active grant from this seller');
+      req.staffAccess = access;
+    }
   }
 }
 

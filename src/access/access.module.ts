@@ -1,9 +1,40 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { AuditModule } from '../audit';
+import { OrdersModule } from '../orders/orders.module';
 import { AccessGuard } from './access.guard';
+import { ApiKeysController } from './api-keys.controller';
+import { ApiKeysRepository } from './api-keys.repository';
+import { ApiKeysService } from './api-keys.service';
+import { AuthThrottle } from './auth-throttle.service';
+import { GrantsController } from './grants.controller';
+import { GrantsRepository } from './grants.repository';
+import { GrantsService } from './grants.service';
+import { RevealController } from './reveal.controller';
+import { RevealService } from './reveal.service';
+import { StaffController } from './staff.controller';
+import { StaffRepository } from './staff.repository';
+import { StaffService } from './staff.service';
 
-/** Guards every HTTP route: who is asking and what the route requires. */
+/**
+ * Who may do what: API keys for sellers and staff, the default-deny guard on
+ * every route, support grants, and the audited reveal of buyer data.
+ */
 @Module({
-  providers: [{ provide: APP_GUARD, useClass: AccessGuard }],
+  imports: [AuditModule, OrdersModule],
+  controllers: [ApiKeysController, StaffController, GrantsController, RevealController],
+  providers: [
+    ApiKeysRepository,
+    StaffRepository,
+    GrantsRepository,
+    AuthThrottle,
+    ApiKeysService,
+    StaffService,
+    GrantsService,
+    RevealService,
+    AccessGuard,
+    { provide: APP_GUARD, useExisting: AccessGuard },
+  ],
+  exports: [ApiKeysService, StaffService, GrantsService],
 })
 export class AccessModule {}

@@ -1,6 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { DomainError, ErrorCodes } from '../platform/errors/domain-error';
 import type { AuthenticatedRequest } from './access.guard';
+import type { StaffTenantAccess } from './grants.service';
 import type { Principal } from './principal';
 
 /** The authenticated principal of the request (the guard has run). */
@@ -10,21 +11,22 @@ export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: Execution
   return principal;
 });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/**
- * The tenant a request acts on: a seller's own tenant, or for staff the
- * `X-Tenant-Id` header. Invalid ids are a 400, never a lookup.
- */
+/** The tenant the request acts on, as resolved by the guard (own tenant, or X-Tenant-Id for staff). */
 export const TenantScope = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {
-  const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
-  const principal = req.principal;
-  if (!principal) throw new DomainError(ErrorCodes.UNAUTHENTICATED, 'not authenticated');
-  if (principal.kind === 'seller') return principal.tenantId;
-  const header = req.header('x-tenant-id');
-  if (!header) {
-    throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'X-Tenant-Id header is required for staff requests');
-  }
-  if (!UUID.test(header)) throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'X-Tenant-Id must be a UUID');
-  return header.toLowerCase();
+  const tenantId = ctx.switchToHttp().getRequest<AuthenticatedRequest>().tenantId;
+  if (!tenantId)
+    throw new DomainError(ErrorCodes.INTERNAL, 'route uses TenantScope without a tenant-scoped permission');
+  return tenantId;
 });
+
+/** For staff on a seller's data: the orders their grants cover (undefined for sellers: everything of their own). */
+export const StaffAccess = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): StaffTenantAccess | undefined =>
+    ctx.switchToHttp().getRequest<AuthenticatedRequest>().staffAccess,
+);
+
+/** The request id (echoed in x-request-id and recorded in access-log entries). */
+export const RequestId = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): string | undefined =>
+    ctx.switchToHttp().getRequest<AuthenticatedRequest>().requestId,
+);

@@ -5,13 +5,45 @@ import { SetMetadata } from '@nestjs/common';
  * declaration, so a forgotten decorator fails closed.
  */
 export const Permissions = {
+  /** Platform: create and list tenants (staff admin). */
   TENANTS_MANAGE: 'tenants:manage',
+  /** Platform: staff members and their keys (staff admin). */
+  STAFF_MANAGE: 'staff:manage',
+  /** A tenant's API keys (seller with keys:manage for its own tenant, staff admin for any). */
+  KEYS_MANAGE: 'keys:manage',
+  /** A tenant's marketplace connections. */
   CONNECTIONS_MANAGE: 'connections:manage',
+  /** Masked orders. */
   ORDERS_READ: 'orders:read',
+  /** Revealing buyer data (checked again per order, with reason and grant rules). */
   ORDERS_READ_PII: 'orders:read_pii',
+  /** Support grants of a tenant. */
+  GRANTS_MANAGE: 'grants:manage',
+  /** Grants given to the calling staff member. */
+  GRANTS_READ_OWN: 'grants:read_own',
+  /** Webhook endpoints of a tenant (delivery). */
+  ENDPOINTS_MANAGE: 'endpoints:manage',
+  /** Retention settings of a tenant. */
+  RETENTION_MANAGE: 'retention:manage',
+  /** The access log: auditors for every tenant, sellers for their own. */
+  AUDIT_READ: 'audit:read',
+  /** Writing an on-demand checkpoint (auditor). */
+  AUDIT_CHECKPOINT: 'audit:checkpoint',
 } as const;
 
 export type Permission = (typeof Permissions)[keyof typeof Permissions];
+
+/** Scopes a seller key can carry. */
+export const SELLER_SCOPES = [
+  Permissions.ORDERS_READ,
+  Permissions.ORDERS_READ_PII,
+  Permissions.CONNECTIONS_MANAGE,
+  Permissions.ENDPOINTS_MANAGE,
+  Permissions.RETENTION_MANAGE,
+  Permissions.GRANTS_MANAGE,
+  Permissions.KEYS_MANAGE,
+  Permissions.AUDIT_READ,
+] as const;
 
 export const PERMISSION_KEY = 'ordervault:permission';
 export const PUBLIC_KEY = 'ordervault:public';

@@ -1,5 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
+import { systemPrincipal } from '../access/principal';
+import { StaffService } from '../access/staff.service';
 import { ConnectionsService } from '../connections/connections.service';
 import { MasterKeyring, TenantKeyService } from '../crypto';
 import type { MarketplaceName } from '../marketplaces/canonical-order';
@@ -100,4 +102,15 @@ export async function rotateMaster(app: INestApplicationContext, generate: boole
 export async function rotateTenant(app: INestApplicationContext, tenant: string) {
   await app.get(TenantsService).requireTenant(tenant);
   return app.get(TenantKeyService).rotateTenant(tenant);
+}
+
+/** The CLI acts as the system principal named after the operator command. */
+const cliActor = (command: string) => ({ actor: systemPrincipal(`cli:${command}`) });
+
+export async function createStaff(app: INestApplicationContext, name: string, role: string) {
+  return app.get(StaffService).create(cliActor('staff create'), name, role);
+}
+
+export async function listStaff(app: INestApplicationContext) {
+  return app.get(StaffService).list();
 }

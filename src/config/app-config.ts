@@ -74,8 +74,6 @@ export interface AppConfig {
   readonly extraCaPem?: string;
   /** Public base URL of this service, used for OAuth redirect URIs. */
   readonly publicBaseUrl: URL;
-  /** Admin API key for the tenant and connection admin endpoints (until staff roles exist). */
-  readonly bootstrapAdminKey?: string;
   readonly amazon: AmazonConfig;
   readonly ebay: EbayConfig;
   readonly sync: SyncConfig;

@@ -79,61 +79,57 @@ export function isBase64Key(value: string): boolean {
   return bytes.length === 32 && bytes.toString('base64').replace(/=+$/, '') === value.trim().replace(/=+$/, '');
 }
 
-const schema = z
-  .object({
-    NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'test', 'production']).default('development')),
-    PORT: intIn(0, 65535, 3000),
-    LOG_LEVEL: z.preprocess(
-      emptyToUndefined,
-      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    ),
-    DATABASE_URL: z.preprocess(
-      emptyToUndefined,
-      z
-        .string()
-        .optional()
-        .refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
-          message: 'must be a postgres:// or postgresql:// URL',
-        }),
-    ),
-    DATABASE_POOL_SIZE: intIn(1, 200, 10),
-    ORDERVAULT_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./.ordervault')),
-    ORDERVAULT_MASTER_KEY: optionalString.refine((v) => v === undefined || isBase64Key(v), {
-      message: 'must be 32 bytes encoded as base64 (generate one with: openssl rand -base64 32)',
-    }),
-    ORDERVAULT_MASTER_KEY_PREVIOUS: optionalString,
-    ORDERVAULT_MASTER_KEY_FILE: optionalString,
-    ORDERVAULT_PUBLIC_URL: httpUrl('http://localhost:3000'),
-    ORDERVAULT_BOOTSTRAP_ADMIN_KEY: optionalString.refine((v) => v === undefined || v.length >= 24, {
-      message: 'must be at least 24 characters',
-    }),
-    NODE_EXTRA_CA_CERTS: optionalString,
-    AMAZON_LWA_CLIENT_ID: optionalString,
-    AMAZON_LWA_CLIENT_SECRET: optionalString,
-    AMAZON_APP_ID: optionalString,
-    AMAZON_SPAPI_ENDPOINT: endpointUrl,
-    AMAZON_LWA_ENDPOINT: endpointUrl,
-    AMAZON_SELLER_CENTRAL_URL: httpUrl('https://sellercentral.amazon.com'),
-    AMAZON_DRAFT_APP: bool(false),
-    EBAY_CLIENT_ID: optionalString,
-    EBAY_CLIENT_SECRET: optionalString,
-    EBAY_RUNAME: optionalString,
-    EBAY_API_ENDPOINT: endpointUrl,
-    EBAY_IDENTITY_ENDPOINT: endpointUrl,
-    EBAY_AUTH_URL: httpUrl('https://auth.ebay.com/oauth2/authorize'),
-    EBAY_SCOPES: z.preprocess(
-      emptyToUndefined,
-      z.string().default('https://api.ebay.com/oauth/api_scope/sell.fulfillment.readonly'),
-    ),
-    SYNC_TICK_SECONDS: intIn(1, 3600, 15),
-    SYNC_INTERVAL_SECONDS: intIn(10, 86400, 300),
-    SYNC_OVERLAP_SECONDS: intIn(0, 86400, 600),
-    SYNC_LEASE_SECONDS: intIn(10, 3600, 120),
-    SYNC_WORKER_CONCURRENCY: intIn(1, 64, 4),
-    SYNC_SCHEDULER_ENABLED: bool(true),
-    SYNC_INITIAL_LOOKBACK_DAYS: intIn(1, 730, 30),
-    HTTP_TIMEOUT_MS: intIn(100, 300000, 30000),
-  });
+const schema = z.object({
+  NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'test', 'production']).default('development')),
+  PORT: intIn(0, 65535, 3000),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+  DATABASE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .optional()
+      .refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+        message: 'must be a postgres:// or postgresql:// URL',
+      }),
+  ),
+  DATABASE_POOL_SIZE: intIn(1, 200, 10),
+  ORDERVAULT_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./.ordervault')),
+  ORDERVAULT_MASTER_KEY: optionalString.refine((v) => v === undefined || isBase64Key(v), {
+    message: 'must be 32 bytes encoded as base64 (generate one with: openssl rand -base64 32)',
+  }),
+  ORDERVAULT_MASTER_KEY_PREVIOUS: optionalString,
+  ORDERVAULT_MASTER_KEY_FILE: optionalString,
+  ORDERVAULT_PUBLIC_URL: httpUrl('http://localhost:3000'),
+  NODE_EXTRA_CA_CERTS: optionalString,
+  AMAZON_LWA_CLIENT_ID: optionalString,
+  AMAZON_LWA_CLIENT_SECRET: optionalString,
+  AMAZON_APP_ID: optionalString,
+  AMAZON_SPAPI_ENDPOINT: endpointUrl,
+  AMAZON_LWA_ENDPOINT: endpointUrl,
+  AMAZON_SELLER_CENTRAL_URL: httpUrl('https://sellercentral.amazon.com'),
+  AMAZON_DRAFT_APP: bool(false),
+  EBAY_CLIENT_ID: optionalString,
+  EBAY_CLIENT_SECRET: optionalString,
+  EBAY_RUNAME: optionalString,
+  EBAY_API_ENDPOINT: endpointUrl,
+  EBAY_IDENTITY_ENDPOINT: endpointUrl,
+  EBAY_AUTH_URL: httpUrl('https://auth.ebay.com/oauth2/authorize'),
+  EBAY_SCOPES: z.preprocess(
+    emptyToUndefined,
+    z.string().default('https://api.ebay.com/oauth/api_scope/sell.fulfillment.readonly'),
+  ),
+  SYNC_TICK_SECONDS: intIn(1, 3600, 15),
+  SYNC_INTERVAL_SECONDS: intIn(10, 86400, 300),
+  SYNC_OVERLAP_SECONDS: intIn(0, 86400, 600),
+  SYNC_LEASE_SECONDS: intIn(10, 3600, 120),
+  SYNC_WORKER_CONCURRENCY: intIn(1, 64, 4),
+  SYNC_SCHEDULER_ENABLED: bool(true),
+  SYNC_INITIAL_LOOKBACK_DAYS: intIn(1, 730, 30),
+  HTTP_TIMEOUT_MS: intIn(100, 300000, 30000),
+});
 
 const present = (v: string | undefined) => v !== undefined && v.trim() !== '';
 
@@ -150,7 +146,9 @@ function crossFieldProblems(env: Env): string[] {
     );
   }
   if (production && !present(env.DATABASE_URL)) {
-    problems.push('DATABASE_URL: production needs a PostgreSQL server; the embedded database is for development and demos');
+    problems.push(
+      'DATABASE_URL: production needs a PostgreSQL server; the embedded database is for development and demos',
+    );
   }
   const previous = (env.ORDERVAULT_MASTER_KEY_PREVIOUS ?? '').split(',').filter((k) => k.trim());
   if (previous.some((k) => !isBase64Key(k.trim()))) {
@@ -215,7 +213,6 @@ export function loadConfig(env: Env): AppConfig {
     masterKey,
     extraCaPem,
     publicBaseUrl: e.ORDERVAULT_PUBLIC_URL,
-    bootstrapAdminKey: e.ORDERVAULT_BOOTSTRAP_ADMIN_KEY,
     amazon: {
       lwaClientId: e.AMAZON_LWA_CLIENT_ID,
       lwaClientSecret: e.AMAZON_LWA_CLIENT_SECRET,

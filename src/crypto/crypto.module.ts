@@ -4,12 +4,14 @@ import { AppLogger } from '../platform';
 import { BlindIndexService } from './blind-index.service';
 import { DataKeyService } from './data-key.service';
 import { MasterKeyring } from './master-keyring';
+import { SigningKeyService } from './signing-key.service';
 import { TenantKeyService } from './tenant-key.service';
 import { TenantKeyStore } from './tenant-key-store';
 
 /**
  * The key hierarchy (master key → tenant key versions → per-subject data keys),
- * sealing, blind indexes and rotation. Needs the global config and platform
+ * sealing, blind indexes, rotation, and Ed25519 signing keys (sealed by the
+ * master key, public half published). Needs the global config and platform
  * modules. The key store stays private: callers get handles and services, never
  * key bytes.
  */
@@ -23,10 +25,11 @@ import { TenantKeyStore } from './tenant-key-store';
         MasterKeyring.load(config.masterKey, logger.child({ module: 'crypto' })),
     },
     TenantKeyStore,
+    SigningKeyService,
     TenantKeyService,
     DataKeyService,
     BlindIndexService,
   ],
-  exports: [MasterKeyring, TenantKeyService, DataKeyService, BlindIndexService],
+  exports: [MasterKeyring, TenantKeyService, DataKeyService, BlindIndexService, SigningKeyService],
 })
 export class CryptoModule {}

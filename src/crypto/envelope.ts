@@ -28,6 +28,8 @@ export const EnvelopeKind = {
   tenantKey: 3,
   /** A tenant's blind-index root wrapped by a master key. */
   indexRoot: 4,
+  /** An Ed25519 signing key's 32-byte seed wrapped by a master key (AAD: purpose and signing key id). */
+  signingKey: 5,
 } as const;
 
 export type EnvelopeKind = (typeof EnvelopeKind)[keyof typeof EnvelopeKind];

@@ -8,6 +8,21 @@ export type { MasterKey } from './master-key';
 export { TenantKeyService, type TenantKeyVersionInfo } from './tenant-key.service';
 export type { TenantRotationOptions, TenantRotationProgress, TenantRotationSummary } from './tenant-rotation';
 export type { MasterRotationSummary } from './master-rotation';
+export {
+  SigningKeyService,
+  SIGNING_PURPOSES,
+  type PublishedSigningKey,
+  type SigningPurpose,
+} from './signing-key.service';
+export {
+  ED25519_PUBLIC_KEY_BYTES,
+  ED25519_SIGNATURE_BYTES,
+  SIGNING_ALGORITHM,
+  parseEd25519PublicKey,
+  signingKeyIdOf,
+  verifyEd25519,
+} from './signing-key-format';
+export { SigningKey } from './signing-key.entity';
 export { DataKeyService, type DataKeySubject } from './data-key.service';
 export type { DataKeyHandle } from './data-key-handle';
 export { BlindIndexService } from './blind-index.service';

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { AppLogger, TransactionManager, conflict, notFound, type Tx } from '../platform';
 import { canonicalId } from './ids';
 import { rewrapMasterWrappedRows, type MasterRotationSummary } from './master-rotation';
+import { SigningKeyService } from './signing-key.service';
 import { rewrapTenantDataKeys, type TenantRotationOptions, type TenantRotationSummary } from './tenant-rotation';
 import { TenantKeyStore } from './tenant-key-store';
 
@@ -26,6 +27,8 @@ export class TenantKeyService {
     private readonly store: TenantKeyStore,
     private readonly transactions: TransactionManager,
     logger: AppLogger,
+    // Optional so tools built without signing keys (createCryptoServices) keep working; the module always has it.
+    @Optional() private readonly signingKeys?: SigningKeyService,
   ) {
     this.log = logger.child({ module: 'crypto' });
   }
@@ -97,9 +100,9 @@ export class TenantKeyService {
     return summary;
   }
 
-  /** Rewraps every tenant key and index root not yet under the current master key. */
+  /** Rewraps every tenant key, index root and signing key not yet under the current master key. */
   async rotateMaster(options: { batchSize?: number } = {}): Promise<MasterRotationSummary> {
-    const summary = await rewrapMasterWrappedRows(this.store, this.transactions, options.batchSize);
+    const summary = await rewrapMasterWrappedRows(this.store, this.transactions, options.batchSize, this.signingKeys);
     this.log.info('master key rotation pass finished', { ...summary });
     return summary;
   }
@@ -126,6 +129,7 @@ export class TenantKeyService {
     const rows: { master_key_id: string; n: number }[] = await tx.query(
       `SELECT master_key_id, count(*)::int AS n FROM (
          SELECT master_key_id FROM tenant_keys UNION ALL SELECT master_key_id FROM tenant_index_keys
+         UNION ALL SELECT master_key_id FROM signing_keys
        ) wrapped GROUP BY master_key_id ORDER BY master_key_id`,
     );
     return new Map(rows.map((r) => [r.master_key_id, r.n]));

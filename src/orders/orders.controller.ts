@@ -2,7 +2,8 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
-import { TenantScope } from '../access/current-principal.decorator';
+import { StaffAccess, TenantScope } from '../access/current-principal.decorator';
+import type { StaffTenantAccess } from '../access/grants.service';
 import { Permissions, RequirePermission } from '../access/permissions';
 import type { MaskedOrderView } from './order.mapper';
 import { OrdersService, type OrderPage } from './orders.service';
@@ -51,14 +52,22 @@ export class OrdersController {
   @Get()
   @RequirePermission(Permissions.ORDERS_READ)
   @ApiOkResponse({ description: 'masked orders (no buyer data), oldest change first, cursor-paged' })
-  list(@TenantScope() tenantId: string, @Query() query: ListOrdersQuery): Promise<OrderPage> {
-    return this.orders.list(tenantId, query);
+  list(
+    @TenantScope() tenantId: string,
+    @StaffAccess() access: StaffTenantAccess | undefined,
+    @Query() query: ListOrdersQuery,
+  ): Promise<OrderPage> {
+    return this.orders.list(tenantId, { ...query, onlyOrderIds: access?.orderIds });
   }
 
   @Get(':orderId')
   @RequirePermission(Permissions.ORDERS_READ)
   @ApiOkResponse({ description: 'one masked order' })
-  get(@TenantScope() tenantId: string, @Param() params: OrderIdParam): Promise<MaskedOrderView> {
-    return this.orders.get(tenantId, params.orderId);
+  get(
+    @TenantScope() tenantId: string,
+    @StaffAccess() access: StaffTenantAccess | undefined,
+    @Param() params: OrderIdParam,
+  ): Promise<MaskedOrderView> {
+    return this.orders.get(tenantId, params.orderId, access?.orderIds);
   }
 }

@@ -44,6 +44,7 @@ export interface OrderListFilter {
   readonly updatedSince?: Date;
   /** Keyset cursor: rows strictly after (updatedAt, orderId). */
   readonly after?: { updatedAt: Date; orderId: string };
+  readonly onlyOrderIds?: readonly string[];
   readonly limit: number;
 }
 
@@ -142,6 +143,7 @@ export class OrdersRepository {
       .limit(filter.limit);
     if (filter.status) qb.andWhere('o.status = :status', { status: filter.status });
     if (filter.marketplace) qb.andWhere('o.marketplace = :marketplace', { marketplace: filter.marketplace });
+    if (filter.onlyOrderIds) qb.andWhere('o.order_id = ANY(:only::uuid[])', { only: filter.onlyOrderIds });
     if (filter.updatedSince) qb.andWhere('o.updated_at >= :since', { since: filter.updatedSince });
     if (filter.after) {
       qb.andWhere('(o.updated_at, o.order_id) > (:afterAt, :afterId)', {

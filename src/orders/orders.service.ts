@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { notFound, validationFailed } from '../platform/errors/domain-error';
-import { toMaskedOrderView, type MaskedOrderView } from './order.mapper';
+import { DataKeyService } from '../crypto';
+import type { BuyerPii } from '../marketplaces/canonical-order';
+import { DomainError, ErrorCodes } from '../platform/errors/domain-error';
+import type { Tx } from '../platform/database/transaction-manager';
+import { ORDER_PII_PURPOSE } from './order-ingest.service';
+import { toMaskedOrderView, toRevealedOrderView, type MaskedOrderView, type RevealedOrderView } from './order.mapper';
 import { OrdersRepository } from './orders.repository';
 import { OutboxRepository } from './outbox.repository';
 
@@ -11,6 +16,8 @@ export interface OrderPage {
 }
 
 export interface OrderQuery {
+  /** Only these orders (a staff member's grant may cover a subset of the tenant). */
+  onlyOrderIds?: readonly string[] | null;
   status?: string;
   marketplace?: string;
   updatedSince?: Date;
@@ -26,6 +33,7 @@ export class OrdersService {
   constructor(
     private readonly orders: OrdersRepository,
     private readonly outbox: OutboxRepository,
+    private readonly dataKeys: DataKeyService,
   ) {}
 
   async list(tenantId: string, query: OrderQuery): Promise<OrderPage> {
@@ -35,6 +43,7 @@ export class OrdersService {
       marketplace: query.marketplace,
       updatedSince: query.updatedSince,
       after: query.cursor ? decodeCursor(query.cursor) : undefined,
+      onlyOrderIds: query.onlyOrderIds ?? undefined,
       limit: limit + 1,
     });
     const items = rows.slice(0, limit).map(toMaskedOrderView);
@@ -42,10 +51,26 @@ export class OrdersService {
     return last ? { items, nextCursor: encodeCursor(last.updatedAt, last.orderId) } : { items };
   }
 
-  async get(tenantId: string, orderId: string): Promise<MaskedOrderView> {
-    const order = UUID.test(orderId) ? await this.orders.findOne(tenantId, orderId) : null;
+  async get(tenantId: string, orderId: string, onlyOrderIds?: readonly string[] | null): Promise<MaskedOrderView> {
+    const visible = UUID.test(orderId) && (!onlyOrderIds || onlyOrderIds.includes(orderId));
+    const order = visible ? await this.orders.findOne(tenantId, orderId) : null;
     if (!order) throw notFound('order');
     return toMaskedOrderView(order);
+  }
+
+  /**
+   * Opens an order's buyer data inside the caller's transaction. Only the
+   * access module's reveal calls this, after deciding the caller may, and it
+   * writes the access-log entry in the same transaction.
+   */
+  async revealInTx(tx: Tx, tenantId: string, orderId: string): Promise<RevealedOrderView> {
+    const order = UUID.test(orderId) ? await this.orders.findOne(tenantId, orderId, tx) : null;
+    if (!order) throw notFound('order');
+    if (order.piiState !== 'present' || !order.piiCiphertext) {
+      throw new DomainError(ErrorCodes.PRECONDITION_FAILED, `no buyer data is held for this order (${order.piiState})`);
+    }
+    const key = await this.dataKeys.openDataKey(tx, tenantId, orderId);
+    return toRevealedOrderView(order, key.openJson<BuyerPii>(ORDER_PII_PURPOSE, order.piiCiphertext));
   }
 
   countByMarketplace(tenantId?: string) {

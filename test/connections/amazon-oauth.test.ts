@@ -2,7 +2,7 @@ import { AmazonClientFactory } from '../../src/marketplaces/amazon/amazon-client
 import { ConnectionsService } from '../../src/connections/connections.service';
 import { AMAZON_APP, AMAZON_DE, AMAZON_FR } from '../support/marketplace-harness';
 import {
-  asStaff,
+  asSeller,
   decodeState,
   expectNowhereInDatabase,
   listConnections,
@@ -31,7 +31,7 @@ describe('Amazon seller connection (website authorisation workflow) through the 
     const res = await env.t
       .http()
       .get(`${START}?${query({ region: 'eu', marketplaceIds })}`)
-      .set(asStaff(env.t, tenantId))
+      .set(asSeller(env.t, tenantId))
       .expect(200);
     return new URL(res.body.consentUrl).searchParams.get('state')!;
   }
@@ -52,7 +52,7 @@ describe('Amazon seller connection (website authorisation workflow) through the 
     const started = await t
       .http()
       .get(`${START}?region=eu&marketplaceIds=${AMAZON_DE},${AMAZON_FR}`)
-      .set(asStaff(t, tenantId))
+      .set(asSeller(t, tenantId))
       .expect(200);
 
     expect(started.headers['cache-control']).toBe('no-store');
@@ -247,7 +247,7 @@ describe('Amazon seller connection (website authorisation workflow) through the 
     const ebayStart = await env.t
       .http()
       .get('/v1/connect/ebay/start?marketplaceId=EBAY_DE')
-      .set(asStaff(env.t, tenantB))
+      .set(asSeller(env.t, tenantB))
       .expect(200);
     const ebayState = new URL(ebayStart.body.consentUrl).searchParams.get('state')!;
     const amazonState = await begin(tenantA);
@@ -391,23 +391,23 @@ describe('Amazon seller connection (website authorisation workflow) through the 
     const unknownTenant = await t
       .http()
       .get(`${START}?region=eu&marketplaceIds=${AMAZON_DE}`)
-      .set(asStaff(t, '00000000-0000-4000-8000-000000000000'))
+      .set({ ...asSeller(t, tenantId), 'X-Tenant-Id': '00000000-0000-4000-8000-000000000000' })
       .expect(404);
     expect(unknownTenant.body.error.message).toBe('tenant not found');
     const region = await t
       .http()
       .get(`${START}?region=us&marketplaceIds=${AMAZON_DE}`)
-      .set(asStaff(t, tenantId))
+      .set(asSeller(t, tenantId))
       .expect(400);
     expect(region.body.error.message).toMatch(/region/);
-    const ids = await t.http().get(`${START}?region=eu&marketplaceIds=de`).set(asStaff(t, tenantId)).expect(400);
+    const ids = await t.http().get(`${START}?region=eu&marketplaceIds=de`).set(asSeller(t, tenantId)).expect(400);
     expect(ids.body.error.message).toBe('marketplaceIds must be Amazon marketplace ids');
-    await t.http().get(`${START}?region=eu&marketplaceIds=`).set(asStaff(t, tenantId)).expect(400);
+    await t.http().get(`${START}?region=eu&marketplaceIds=`).set(asSeller(t, tenantId)).expect(400);
     // Repeated parameters work like the comma list.
     const repeated = await t
       .http()
       .get(`${START}?region=eu&marketplaceIds=${AMAZON_DE}&marketplaceIds=${AMAZON_FR}`)
-      .set(asStaff(t, tenantId))
+      .set(asSeller(t, tenantId))
       .expect(200);
     expect(decodeState(new URL(repeated.body.consentUrl).searchParams.get('state')!).marketplaceIds).toEqual([
       AMAZON_DE,

@@ -1,7 +1,7 @@
 import { EbayClientFactory } from '../../src/marketplaces/ebay/ebay-client.factory';
 import { EBAY_APP } from '../support/marketplace-harness';
 import {
-  asStaff,
+  asSeller,
   decodeState,
   expectNowhereInDatabase,
   listConnections,
@@ -30,7 +30,7 @@ describe('eBay seller connection (authorization code grant) through the eBay sim
     const res = await env.t
       .http()
       .get(`${START}?marketplaceId=${marketplaceId}`)
-      .set(asStaff(env.t, tenantId))
+      .set(asSeller(env.t, tenantId))
       .expect(200);
     const url = new URL(res.body.consentUrl);
     return { res, url, state: url.searchParams.get('state')!, scopes: url.searchParams.get('scope')!.split(' ') };
@@ -241,8 +241,8 @@ describe('eBay seller connection (authorization code grant) through the eBay sim
   it('validates the start request', async () => {
     const tenantId = await newTenant(env.t);
     await env.t.http().get(`${START}?marketplaceId=EBAY_DE`).expect(401);
-    const bad = await env.t.http().get(`${START}?marketplaceId=DE`).set(asStaff(env.t, tenantId)).expect(400);
+    const bad = await env.t.http().get(`${START}?marketplaceId=DE`).set(asSeller(env.t, tenantId)).expect(400);
     expect(bad.body.error.message).toBe('marketplaceId must be an eBay marketplace id such as EBAY_DE');
-    await env.t.http().get(START).set(asStaff(env.t, tenantId)).expect(400);
+    await env.t.http().get(START).set(asSeller(env.t, tenantId)).expect(400);
   });
 });

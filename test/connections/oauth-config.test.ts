@@ -1,6 +1,6 @@
 import { AMAZON_DE } from '../support/marketplace-harness';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { asStaff, newTenant } from './oauth-support';
+import { asSeller, newTenant } from './oauth-support';
 
 const AMAZON_START = `/v1/connect/amazon/start?region=eu&marketplaceIds=${AMAZON_DE}`;
 const EBAY_START = '/v1/connect/ebay/start?marketplaceId=EBAY_GB';
@@ -18,13 +18,13 @@ describe('seller connection flows: application configuration', () => {
     it('answers start with 412 naming the missing settings, not a 500', async () => {
       const tenantId = await newTenant(t);
 
-      const amazon = await t.http().get(AMAZON_START).set(asStaff(t, tenantId)).expect(412);
+      const amazon = await t.http().get(AMAZON_START).set(asSeller(t, tenantId)).expect(412);
       expect(amazon.body.error).toEqual({
         code: 'precondition_failed',
         message: 'Amazon connections are not configured on this server (set AMAZON_APP_ID, AMAZON_LWA_CLIENT_SECRET)',
         requestId: expect.any(String),
       });
-      const ebay = await t.http().get(EBAY_START).set(asStaff(t, tenantId)).expect(412);
+      const ebay = await t.http().get(EBAY_START).set(asSeller(t, tenantId)).expect(412);
       expect(ebay.body.error.message).toBe(
         'eBay connections are not configured on this server (set EBAY_CLIENT_ID, EBAY_RUNAME)',
       );
@@ -57,7 +57,7 @@ describe('seller connection flows: application configuration', () => {
 
     it('builds the Amazon consent URL with version=beta under the configured hosts', async () => {
       const tenantId = await newTenant(t);
-      const res = await t.http().get(AMAZON_START).set(asStaff(t, tenantId)).expect(200);
+      const res = await t.http().get(AMAZON_START).set(asSeller(t, tenantId)).expect(200);
       const url = new URL(res.body.consentUrl);
       expect(`${url.origin}${url.pathname}`).toBe('https://sellercentral-europe.amazon.com/apps/authorize/consent');
       expect([...url.searchParams.keys()]).toEqual(['application_id', 'state', 'redirect_uri', 'version']);
@@ -67,7 +67,7 @@ describe('seller connection flows: application configuration', () => {
 
     it('asks eBay for the configured scopes without repeating the identity scope', async () => {
       const tenantId = await newTenant(t);
-      const res = await t.http().get(EBAY_START).set(asStaff(t, tenantId)).expect(200);
+      const res = await t.http().get(EBAY_START).set(asSeller(t, tenantId)).expect(200);
       const url = new URL(res.body.consentUrl);
       expect(`${url.origin}${url.pathname}`).toBe('https://auth.sandbox.ebay.com/oauth2/authorize');
       expect(url.searchParams.get('scope')!.split(' ')).toEqual([

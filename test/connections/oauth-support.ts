@@ -25,16 +25,25 @@ export async function startOAuthEnv(env: Record<string, string | undefined> = {}
   };
 }
 
+const sellerKeys = new Map<string, { Authorization: string }>();
+
+/** A tenant (created by an admin) and a key of that seller allowed to manage its connections. */
 export async function newTenant(t: TestApp, name = 'Acme Outdoor'): Promise<string> {
   const res = await t.http().post('/v1/tenants').set(t.admin).send({ name }).expect(201);
-  return res.body.tenantId as string;
+  const tenantId = res.body.tenantId as string;
+  sellerKeys.set(tenantId, (await t.seller(tenantId, ['connections:manage'])).auth);
+  return tenantId;
 }
 
-/** Headers of a staff (bootstrap admin) request acting on one tenant. */
-export const asStaff = (t: TestApp, tenantId: string) => ({ ...t.admin, 'X-Tenant-Id': tenantId });
+/** Headers of the seller's own request (connecting marketplaces is the seller's act). */
+export const asSeller = (_t: TestApp, tenantId: string) => {
+  const auth = sellerKeys.get(tenantId);
+  if (!auth) throw new Error('tenant was not created with newTenant');
+  return auth;
+};
 
 export async function listConnections(t: TestApp, tenantId: string): Promise<ConnectionView[]> {
-  return (await t.http().get('/v1/connections').set(asStaff(t, tenantId)).expect(200)).body as ConnectionView[];
+  return (await t.http().get('/v1/connections').set(asSeller(t, tenantId)).expect(200)).body as ConnectionView[];
 }
 
 /** A query string as a browser would send it after the marketplace's redirect. */

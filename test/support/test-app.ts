@@ -1,11 +1,17 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import { ApiKeysService } from '../../src/access/api-keys.service';
+import { systemPrincipal, type StaffRole } from '../../src/access/principal';
+import { StaffService } from '../../src/access/staff.service';
 import type { AppConfig } from '../../src/config';
 import { createHttpApp } from '../../src/http-app';
 import { ManualClock } from '../../src/platform/clock/clock';
+import { TenantsService } from '../../src/tenants/tenants.service';
 import { captureLogs } from './log-capture';
-import { testConfig, TEST_ADMIN_KEY } from './test-config';
+import { testConfig } from './test-config';
 import { createTestDatabase, type TestDatabase } from './test-database';
+
+export type AuthHeader = { Authorization: string };
 
 export interface TestApp {
   readonly app: INestApplication;
@@ -15,10 +21,19 @@ export interface TestApp {
   readonly logs: ReturnType<typeof captureLogs>;
   /** supertest against the running HTTP server. */
   http(): ReturnType<typeof request>;
-  /** Authorization header of the bootstrap admin. */
-  readonly admin: { Authorization: string };
+  /** Authorization header of an admin staff member created at start-up. */
+  readonly admin: AuthHeader;
+  readonly adminStaffId: string;
+  /** A new staff member of the role; returns their id and auth header. */
+  staff(role: StaffRole, name?: string): Promise<{ staffId: string; auth: AuthHeader }>;
+  /** A new tenant (created directly through the service, as `ordervault tenant create` does). */
+  tenant(name?: string): Promise<string>;
+  /** A seller key of a tenant with the given scopes. */
+  seller(tenantId: string, scopes: string[]): Promise<{ keyId: string; auth: AuthHeader }>;
   close(): Promise<void>;
 }
+
+const bearer = (key: string): AuthHeader => ({ Authorization: `Bearer ${key}` });
 
 /** The real HTTP application on a fresh test database, with a manual clock and captured logs. */
 export async function startTestApp(
@@ -30,6 +45,9 @@ export async function startTestApp(
   const logs = captureLogs();
   const app = await createHttpApp({ config, clock, logger: logs.logger, database: db.target });
   await app.init();
+  const cli = { actor: systemPrincipal('test-setup') };
+  const staffService = app.get(StaffService);
+  const first = await staffService.create(cli, 'Test Admin', 'admin');
   return {
     app,
     config,
@@ -37,7 +55,17 @@ export async function startTestApp(
     db,
     logs,
     http: () => request(app.getHttpServer()),
-    admin: { Authorization: `Bearer ${TEST_ADMIN_KEY}` },
+    admin: bearer(first.key.key),
+    adminStaffId: first.staff.staffId,
+    staff: async (role, name = `Test ${role}`) => {
+      const created = await staffService.create(cli, name, role);
+      return { staffId: created.staff.staffId, auth: bearer(created.key.key) };
+    },
+    tenant: async (name = 'Test Seller') => (await app.get(TenantsService).create(name)).tenantId,
+    seller: async (tenantId, scopes) => {
+      const key = await app.get(ApiKeysService).createSellerKey(cli, tenantId, { label: 'test', scopes });
+      return { keyId: key.keyId, auth: bearer(key.key) };
+    },
     close: async () => {
       await app.close();
       await db.close();

@@ -1,15 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig, type AppConfig } from '../../src/config';
 
-export const TEST_ADMIN_KEY = 'test-bootstrap-admin-key-0123456789abcdef';
-
 /** A validated configuration for tests: same loader as production, test values. */
 export function testConfig(env: Record<string, string | undefined> = {}): AppConfig {
   return loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     ORDERVAULT_MASTER_KEY: randomBytes(32).toString('base64'),
-    ORDERVAULT_BOOTSTRAP_ADMIN_KEY: TEST_ADMIN_KEY,
     SYNC_SCHEDULER_ENABLED: 'false',
     AMAZON_LWA_CLIENT_ID: 'amzn1.application-oa2-client.ordervaulttest',
     AMAZON_LWA_CLIENT_SECRET: 'amzn1.oa2-cs.v1.ordervault-test-secret',

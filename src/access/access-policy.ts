@@ -1,0 +1,50 @@
+import { Permissions, type Permission } from './permissions';
+import type { Principal, StaffRole } from './principal';
+
+/** What each staff role may do at all (tenant data additionally needs the seller's grant). */
+const STAFF_PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
+  admin: [
+    Permissions.TENANTS_MANAGE,
+    Permissions.STAFF_MANAGE,
+    Permissions.KEYS_MANAGE,
+    Permissions.GRANTS_READ_OWN,
+    Permissions.ORDERS_READ,
+    Permissions.ORDERS_READ_PII,
+    Permissions.CONNECTIONS_MANAGE,
+  ],
+  support: [Permissions.GRANTS_READ_OWN, Permissions.ORDERS_READ, Permissions.ORDERS_READ_PII],
+  // Auditors read the access log and nothing else: never orders, never buyer data.
+  auditor: [Permissions.AUDIT_READ, Permissions.AUDIT_CHECKPOINT],
+};
+
+/** Permissions that act on one tenant's data: the request must name (staff) or own (seller) a tenant. */
+export const TENANT_SCOPED: ReadonlySet<Permission> = new Set([
+  Permissions.KEYS_MANAGE,
+  Permissions.CONNECTIONS_MANAGE,
+  Permissions.ORDERS_READ,
+  Permissions.ORDERS_READ_PII,
+  Permissions.GRANTS_MANAGE,
+  Permissions.ENDPOINTS_MANAGE,
+  Permissions.RETENTION_MANAGE,
+]);
+
+/**
+ * A seller's data that staff reach only through an active grant from that
+ * seller. (Revealing PII is decided per order by the reveal policy, which also
+ * knows the admin break-glass path; key management by an admin is onboarding.)
+ */
+export const GRANT_GATED: ReadonlySet<Permission> = new Set([Permissions.ORDERS_READ, Permissions.CONNECTIONS_MANAGE]);
+
+/** Whether the principal's kind, role or scopes include the permission at all. */
+export function holds(principal: Principal, permission: Permission): boolean {
+  switch (principal.kind) {
+    case 'seller':
+      return principal.scopes.includes(permission);
+    case 'staff':
+      return STAFF_PERMISSIONS[principal.role].includes(permission);
+    case 'system':
+      return false;
+  }
+}
+
+export const permissionsOfRole = (role: StaffRole): readonly Permission[] => STAFF_PERMISSIONS[role];

@@ -1,0 +1,99 @@
+import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsDate,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+} from 'class-validator';
+import { DomainError, ErrorCodes } from '../platform/errors/domain-error';
+import { CurrentPrincipal, RequestId, TenantScope } from './current-principal.decorator';
+import { GrantsService, type GrantView } from './grants.service';
+import { Permissions, RequirePermission } from './permissions';
+import type { Principal } from './principal';
+
+class CreateGrantBody {
+  @ApiPropertyOptional({ description: 'one staff member…' })
+  @IsOptional()
+  @IsUUID()
+  granteeStaffId?: string;
+
+  @ApiPropertyOptional({ enum: ['support', 'admin'], description: '…or everyone with a role' })
+  @IsOptional()
+  @IsIn(['support', 'admin'])
+  granteeRole?: 'support' | 'admin';
+
+  @ApiPropertyOptional({ type: [String], description: 'orders covered; omit for all orders' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @IsUUID('all', { each: true })
+  orderIds?: string[];
+
+  @ApiProperty({ type: String, format: 'date-time', description: 'at most 30 days ahead' })
+  @Type(() => Date)
+  @IsDate()
+  expiresAt: Date;
+
+  @ApiPropertyOptional({ description: 'support ticket the help request came in (records consent)' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  ticketRef?: string;
+}
+
+class GrantIdParam {
+  @IsUUID()
+  grantId: string;
+}
+
+/** Sellers grant and revoke staff access to their buyers' data; staff see what they were granted. */
+@ApiTags('access')
+@ApiBearerAuth()
+@Controller('v1/grants')
+export class GrantsController {
+  constructor(private readonly grants: GrantsService) {}
+
+  @Post()
+  @RequirePermission(Permissions.GRANTS_MANAGE)
+  create(
+    @CurrentPrincipal() actor: Principal,
+    @TenantScope() tenantId: string,
+    @RequestId() requestId: string,
+    @Body() body: CreateGrantBody,
+  ): Promise<GrantView> {
+    return this.grants.create(actor, tenantId, body, requestId);
+  }
+
+  @Get()
+  @RequirePermission(Permissions.GRANTS_MANAGE)
+  list(@TenantScope() tenantId: string): Promise<GrantView[]> {
+    return this.grants.list(tenantId);
+  }
+
+  /** Grants the calling staff member holds now (by name or by role). */
+  @Get('mine')
+  @RequirePermission(Permissions.GRANTS_READ_OWN)
+  mine(@CurrentPrincipal() p: Principal): Promise<GrantView[]> {
+    if (p.kind !== 'staff') throw new DomainError(ErrorCodes.FORBIDDEN, 'only staff hold grants');
+    return this.grants.listForStaff({ staffId: p.id, role: p.role });
+  }
+
+  @Delete(':grantId')
+  @RequirePermission(Permissions.GRANTS_MANAGE)
+  revoke(
+    @CurrentPrincipal() actor: Principal,
+    @TenantScope() tenantId: string,
+    @RequestId() requestId: string,
+    @Param() p: GrantIdParam,
+  ): Promise<GrantView> {
+    return this.grants.revoke(actor, tenantId, p.grantId, requestId);
+  }
+}

@@ -1,0 +1,162 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { APP_CONFIG, type AppConfig } from '../config';
+import { SigningKeyService } from '../crypto';
+import { Clock } from '../platform/clock/clock';
+import { TransactionManager, type Tx } from '../platform/database/transaction-manager';
+import { AppLogger } from '../platform/logging/app-logger';
+import type { AuditEntryInput } from './audit-entry-input';
+import { checkpointStatementBytes, compareChainIds, headLeafHash, merkleRoot, type ChainHead } from './audit-hash';
+import { AuditLog } from './audit-log.service';
+import { CHECKPOINT_COLUMNS, type CheckpointRow } from './audit-rows';
+import { toCheckpointView, type AuditCheckpointView } from './audit.mapper';
+
+/** Consecutive checkpoints are at most this far apart, even when nothing happened ("no access" is attested too). */
+export const CHECKPOINT_MAX_INTERVAL_MS = 5 * 60_000;
+/** How often each replica's tick looks; a checkpoint is due once the newest is older than max interval − tick. */
+export const CHECKPOINT_TICK_MS = 60_000;
+const DUE_AFTER_MS = CHECKPOINT_MAX_INTERVAL_MS - CHECKPOINT_TICK_MS;
+/** Advisory-lock key ('ovcp'): one checkpoint writer at a time, cluster-wide. */
+const CHECKPOINT_LOCK = 0x6f766370;
+const INTERVAL_NAME = 'audit-checkpoint';
+
+export interface CheckpointRequest {
+  readonly actor: AuditEntryInput['actor'];
+  readonly requestId?: string | null;
+}
+
+interface HeadRow {
+  chain_id: string;
+  last_seq: string;
+  last_hash: Buffer;
+}
+
+/**
+ * Signed checkpoints: Ed25519 over (seq, time, chain count, RFC 6962 root of
+ * every chain head, leaves sorted by chain id); see audit-hash.ts for the
+ * bytes. Written on demand (`write`) and by a tick every minute that writes
+ * only when the newest checkpoint is at least four minutes old, so a quiet
+ * log is still attested every five minutes. The tick runs on every replica
+ * but under `pg_try_advisory_xact_lock` and re-checks the newest checkpoint's
+ * age inside the lock, so the cluster writes one checkpoint per period
+ * (idempotent: running it twice writes nothing the second time).
+ */
+@Injectable()
+export class AuditCheckpointService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private stopping = false;
+  private running: Promise<unknown> | null = null;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly registry: SchedulerRegistry,
+    private readonly transactions: TransactionManager,
+    private readonly clock: Clock,
+    private readonly signingKeys: SigningKeyService,
+    private readonly audit: AuditLog,
+    private readonly logger: AppLogger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.sync.schedulerEnabled) return;
+    const handle = setInterval(() => void this.runTick(), CHECKPOINT_TICK_MS);
+    this.registry.addInterval(INTERVAL_NAME, handle);
+    void this.runTick();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    if (this.registry.doesExist('interval', INTERVAL_NAME)) this.registry.deleteInterval(INTERVAL_NAME);
+    await this.running?.catch(() => undefined);
+  }
+
+  /**
+   * Writes a checkpoint now, waiting for any other writer. With a request, an
+   * `audit.checkpoint.requested` entry is appended first in the same
+   * transaction, so the checkpoint attests its own request.
+   */
+  async write(request?: CheckpointRequest): Promise<AuditCheckpointView> {
+    return this.transactions.run(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [CHECKPOINT_LOCK]);
+      if (request) {
+        await this.audit.append(tx, {
+          tenantId: null,
+          actor: request.actor,
+          action: 'audit.checkpoint.requested',
+          requestId: request.requestId ?? null,
+          outcome: 'allowed',
+        });
+      }
+      return this.writeLocked(tx);
+    });
+  }
+
+  /** The scheduled job: writes a checkpoint if one is due and no other replica is writing. Null when not written. */
+  async tick(): Promise<AuditCheckpointView | null> {
+    return this.transactions.run(async (tx) => {
+      const [{ locked }]: { locked: boolean }[] = await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [
+        CHECKPOINT_LOCK,
+      ]);
+      if (!locked) return null;
+      const newest = await this.newest(tx);
+      if (newest && this.clock.nowMs() - newest.createdAt.getTime() < DUE_AFTER_MS) return null;
+      return this.writeLocked(tx);
+    });
+  }
+
+  /** The newest checkpoint, if any. */
+  async latest(): Promise<AuditCheckpointView | null> {
+    const rows: CheckpointRow[] = await this.transactions.manager.query(
+      `SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints c ORDER BY c.checkpoint_seq DESC LIMIT 1`,
+    );
+    return rows.length ? toCheckpointView(rows[0]) : null;
+  }
+
+  private async runTick(): Promise<void> {
+    if (this.stopping || this.running) return;
+    const run = this.tick()
+      .then((written) => {
+        if (written) this.logger.debug('audit checkpoint written', { checkpointSeq: written.checkpointSeq });
+      })
+      .catch((err) => this.logger.error('audit checkpoint failed', { err }))
+      .finally(() => (this.running = null));
+    this.running = run;
+    await run;
+  }
+
+  private async newest(tx: Tx): Promise<{ seq: bigint; createdAt: Date } | null> {
+    const rows: { seq: string; created_at: Date }[] = await tx.query(
+      `SELECT c.checkpoint_seq::text AS seq, c.created_at FROM audit_checkpoints c ORDER BY c.checkpoint_seq DESC LIMIT 1`,
+    );
+    return rows.length ? { seq: BigInt(rows[0].seq), createdAt: rows[0].created_at } : null;
+  }
+
+  /** Under the lock: reads every committed head, computes the root, signs and stores. */
+  private async writeLocked(tx: Tx): Promise<AuditCheckpointView> {
+    const newest = await this.newest(tx);
+    const rows: HeadRow[] = await tx.query(
+      `SELECT chain_id, last_seq::text AS last_seq, last_hash FROM audit_chain_heads`,
+    );
+    const heads: ChainHead[] = rows
+      .map((r) => ({ chainId: r.chain_id, seq: r.last_seq, hash: r.last_hash.toString('hex') }))
+      .sort((a, b) => compareChainIds(a.chainId, b.chainId));
+    const root = merkleRoot(heads.map(headLeafHash));
+    const checkpointSeq = String((newest?.seq ?? 0n) + 1n);
+    // Never earlier than the previous checkpoint, even if this replica's clock is behind.
+    const nowMs = Math.max(this.clock.nowMs(), newest?.createdAt.getTime() ?? 0);
+    const createdAt = new Date(nowMs);
+    const statement = checkpointStatementBytes({
+      checkpointSeq,
+      createdAt: createdAt.toISOString(),
+      chainCount: heads.length,
+      root: root.toString('hex'),
+    });
+    const { keyId, signature } = await this.signingKeys.sign(tx, 'audit.checkpoint', statement);
+    const inserted: CheckpointRow[] = await tx.query(
+      `INSERT INTO audit_checkpoints (tenant_id, checkpoint_seq, created_at, heads, root, signing_key_id, signature)
+       VALUES (NULL, $1, $2, $3::jsonb, $4, $5, $6)
+       RETURNING ${CHECKPOINT_COLUMNS}`,
+      [checkpointSeq, createdAt.toISOString(), JSON.stringify(heads), root, keyId, signature],
+    );
+    return toCheckpointView(inserted[0]);
+  }
+}

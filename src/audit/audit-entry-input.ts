@@ -1,0 +1,220 @@
+import { validationFailed, type ErrorDetail } from '../platform/errors/domain-error';
+
+/**
+ * What may be logged. A closed list: a new kind of access needs a new action
+ * here (and the auditors' documentation), never a free-text string. These
+ * strings are stored and hashed: never rename one, only add.
+ */
+export const AUDIT_ACTIONS = [
+  'pii.revealed',
+  'pii.forwarded',
+  'pii.exported',
+  'pii.erased',
+  'pii.destroyed',
+  'grant.created',
+  'grant.revoked',
+  'grant.used',
+  'key.created',
+  'key.revoked',
+  'key.rotated',
+  'auth.failed',
+  'connection.created',
+  'connection.updated',
+  'connection.disconnected',
+  'endpoint.created',
+  'endpoint.updated',
+  'endpoint.deleted',
+  'retention.changed',
+  'tenant.created',
+  'staff.created',
+  'audit.checkpoint.requested',
+  'audit.exported',
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+export type AuditActorKind = 'seller' | 'staff' | 'system' | 'anonymous';
+export type AuditOutcome = 'allowed' | 'denied';
+
+export const AUDIT_ACTOR_KINDS: readonly AuditActorKind[] = ['seller', 'staff', 'system', 'anonymous'];
+export const AUDIT_TARGET_KEYS = [
+  'orderIds',
+  'grantId',
+  'keyId',
+  'connectionId',
+  'staffId',
+  'endpointId',
+  'tenantId',
+] as const;
+
+/** Ids of what an access touched. Ids only: never names, e-mail addresses or any other buyer datum. */
+export interface AuditTargets {
+  orderIds?: string[];
+  grantId?: string;
+  keyId?: string;
+  connectionId?: string;
+  staffId?: string;
+  endpointId?: string;
+  tenantId?: string;
+}
+
+export interface AuditEntryInput {
+  /** The tenant whose data was touched; null for platform events (staff created, authentication failures). */
+  tenantId: string | null;
+  actor: { kind: AuditActorKind; id: string; role?: string | null };
+  action: AuditAction;
+  targets?: AuditTargets;
+  /** Why (the caller's stated reason), at most 500 characters. Free text: callers must not put buyer data here. */
+  reason?: string | null;
+  ticketRef?: string | null;
+  requestId?: string | null;
+  outcome: AuditOutcome;
+  breakGlass?: boolean;
+  /** Defaults to the injected clock's now. */
+  occurredAt?: Date;
+}
+
+/** Every field of an entry as it is stored and hashed (before the chain assigns seq and hashes). */
+export interface AuditEntryFields {
+  readonly chainId: string;
+  readonly tenantId: string | null;
+  /** ISO-8601 UTC with milliseconds, e.g. 2026-11-02T10:00:00.000Z. */
+  readonly occurredAt: string;
+  readonly actorKind: AuditActorKind;
+  readonly actorId: string;
+  readonly actorRole: string | null;
+  readonly action: AuditAction;
+  readonly targets: AuditTargets;
+  readonly reason: string | null;
+  readonly ticketRef: string | null;
+  readonly requestId: string | null;
+  readonly outcome: AuditOutcome;
+  readonly breakGlass: boolean;
+}
+
+export const MAX_REASON_LENGTH = 500;
+export const MAX_ORDER_IDS = 1000;
+export const PLATFORM_CHAIN_ID = 'platform';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A short opaque id (API key ids, job names, `key:<id>`): letters, digits and . _ : - only, so no e-mail or name fits. */
+const SHORT_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+const ROLE = /^[a-z][a-z0-9_.-]{0,39}$/;
+const TOKEN = /^[\x21-\x7e]{1,128}$/;
+const TICKET = /^[\x21-\x7e][\x20-\x7e]{0,99}$/;
+// C0/C1 controls (incl. newlines) and Unicode bidi overrides would let a reason forge how a log line reads.
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN_TEXT = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+const ACTIONS = new Set<string>(AUDIT_ACTIONS);
+const TARGET_KEYS = new Set<string>(AUDIT_TARGET_KEYS);
+
+/** The chain an entry of this tenant goes to: `tenant:<uuid>`, or `platform`. */
+export function chainIdFor(tenantId: string | null): string {
+  return tenantId === null ? PLATFORM_CHAIN_ID : `tenant:${tenantId.toLowerCase()}`;
+}
+
+/**
+ * Checks and normalises an entry (uuids lower-cased, absent optionals null) or
+ * throws one validation error naming every bad field. Messages name fields,
+ * never the rejected values.
+ */
+export function normaliseAuditInput(input: AuditEntryInput, now: () => Date): AuditEntryFields {
+  const details: ErrorDetail[] = [];
+  const bad = (field: string, issue: string) => details.push({ field, issue });
+
+  let tenantId: string | null = null;
+  if (input.tenantId !== null) {
+    if (typeof input.tenantId === 'string' && UUID.test(input.tenantId)) tenantId = input.tenantId.toLowerCase();
+    else bad('tenantId', 'must be a uuid or null');
+  }
+  const actor = input.actor ?? ({} as AuditEntryInput['actor']);
+  if (!AUDIT_ACTOR_KINDS.includes(actor.kind)) bad('actor.kind', `one of ${AUDIT_ACTOR_KINDS.join(', ')}`);
+  if (typeof actor.id !== 'string' || !(UUID.test(actor.id) || SHORT_ID.test(actor.id))) {
+    bad('actor.id', 'must be a uuid or a short id');
+  }
+  const role = actor.role ?? null;
+  if (role !== null && (typeof role !== 'string' || !ROLE.test(role))) bad('actor.role', 'must be a short role name');
+  if (!ACTIONS.has(input.action)) bad('action', 'not a known access-log action');
+  if (input.outcome !== 'allowed' && input.outcome !== 'denied') bad('outcome', 'allowed or denied');
+  const targets = normaliseTargets(input.targets ?? {}, bad);
+  const reason = optionalText(input.reason, 'reason', MAX_REASON_LENGTH, bad);
+  const ticketRef = optionalPattern(input.ticketRef, 'ticketRef', TICKET, bad);
+  const requestId = optionalPattern(input.requestId, 'requestId', TOKEN, bad);
+  if (input.breakGlass !== undefined && typeof input.breakGlass !== 'boolean') bad('breakGlass', 'must be a boolean');
+  const at = input.occurredAt ?? now();
+  if (!(at instanceof Date) || Number.isNaN(at.getTime())) bad('occurredAt', 'must be a valid date');
+  if (details.length) throw validationFailed('invalid access-log entry', details);
+
+  return {
+    chainId: chainIdFor(tenantId),
+    tenantId,
+    occurredAt: at.toISOString(),
+    actorKind: actor.kind,
+    actorId: UUID.test(actor.id) ? actor.id.toLowerCase() : actor.id,
+    actorRole: role,
+    action: input.action,
+    targets,
+    reason,
+    ticketRef,
+    requestId,
+    outcome: input.outcome,
+    breakGlass: input.breakGlass ?? false,
+  };
+}
+
+function normaliseTargets(raw: AuditTargets, bad: (field: string, issue: string) => void): AuditTargets {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    bad('targets', 'must be an object of ids');
+    return {};
+  }
+  const out: Record<string, string | string[]> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    if (!TARGET_KEYS.has(key)) {
+      bad(`targets.${key}`, 'not a known target');
+      continue;
+    }
+    if (key === 'orderIds') {
+      if (!Array.isArray(value) || value.length > MAX_ORDER_IDS || !value.every((v) => isId(v))) {
+        bad('targets.orderIds', `at most ${MAX_ORDER_IDS} ids`);
+        continue;
+      }
+      out.orderIds = value.map(normaliseId);
+    } else if (isId(value)) {
+      out[key] = normaliseId(value);
+    } else {
+      bad(`targets.${key}`, 'must be a uuid or a short id');
+    }
+  }
+  return out as AuditTargets;
+}
+
+const isId = (v: unknown): v is string => typeof v === 'string' && (UUID.test(v) || SHORT_ID.test(v));
+const normaliseId = (v: string) => (UUID.test(v) ? v.toLowerCase() : v);
+
+function optionalText(
+  value: string | null | undefined,
+  field: string,
+  max: number,
+  bad: (field: string, issue: string) => void,
+): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || value.length > max || FORBIDDEN_TEXT.test(value)) {
+    bad(field, `at most ${max} characters, no control characters`);
+    return null;
+  }
+  return value;
+}
+
+function optionalPattern(
+  value: string | null | undefined,
+  field: string,
+  pattern: RegExp,
+  bad: (field: string, issue: string) => void,
+): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || !pattern.test(value)) {
+    bad(field, 'printable characters, bounded length');
+    return null;
+  }
+  return value;
+}

@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { SigningKeyService } from '../crypto';
+import { TransactionManager } from '../platform/database/transaction-manager';
+import { chainIdFor } from './audit-entry-input';
+import { AuditExportService } from './audit-export.service';
+import { AuditLogVerifier, type AuditVerificationReport } from './audit-verification';
+import { tenantInScope, type AuditScope } from './audit-scope';
+
+/**
+ * Online verification: reads the log exactly as an export would (same records,
+ * same verifier), plus the chain heads table, all in one REPEATABLE READ
+ * read-only transaction so checkpoints, entries and heads are one snapshot
+ * (appends committed meanwhile are simply not seen). Signatures are checked
+ * with the published keys only, never with anything secret.
+ */
+@Injectable()
+export class AuditVerifier {
+  constructor(
+    private readonly transactions: TransactionManager,
+    private readonly exports: AuditExportService,
+    private readonly signingKeys: SigningKeyService,
+  ) {}
+
+  async verify(scope: AuditScope, requestedTenantId?: string | null): Promise<AuditVerificationReport> {
+    const tenantId = tenantInScope(scope, requestedTenantId);
+    return this.transactions.run(async (tx) => {
+      await tx.query('SET TRANSACTION READ ONLY');
+      const keys = await this.signingKeys.published('audit.checkpoint', tx);
+      const verifier = new AuditLogVerifier(keys.map((k) => k.publicKey));
+      for await (const record of this.exports.records(tenantId, tx)) {
+        switch (record.type) {
+          case 'header':
+            verifier.header(record);
+            break;
+          case 'checkpoint':
+            verifier.checkpoint(record);
+            break;
+          case 'entry':
+            verifier.entry(record);
+            break;
+        }
+      }
+      const heads: { chain_id: string; seq: string; hash: string }[] = tenantId
+        ? await tx.query(
+            `SELECT chain_id, last_seq::text AS seq, encode(last_hash, 'hex') AS hash FROM audit_chain_heads WHERE chain_id = $1`,
+            [chainIdFor(tenantId)],
+          )
+        : await tx.query(
+            `SELECT chain_id, last_seq::text AS seq, encode(last_hash, 'hex') AS hash FROM audit_chain_heads`,
+          );
+      for (const h of heads) verifier.currentHead({ chainId: h.chain_id, seq: h.seq, hash: h.hash });
+      verifier.headsComplete();
+      return verifier.finish();
+    }, 'REPEATABLE READ');
+  }
+}

@@ -1,0 +1,154 @@
+import {
+  Controller,
+  createParamDecorator,
+  Get,
+  HttpCode,
+  Post,
+  Query,
+  StreamableFile,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Readable } from 'node:stream';
+import { CurrentPrincipal } from '../access/current-principal.decorator';
+import { Permissions, PublicRoute, RequirePermission } from '../access/permissions';
+import type { Principal } from '../access/principal';
+import { AUDIT_ACTIONS } from './audit-entry-input';
+import { AuditCheckpointService } from './audit-checkpoint.service';
+import { AuditExportService } from './audit-export.service';
+import { AuditQueryService, MAX_PAGE } from './audit-query.service';
+import { auditActorOf, auditScopeOf } from './audit-scope';
+import { AuditVerifier } from './audit-verifier.service';
+import { AuditPublicKeys } from './audit-public-keys.service';
+import {
+  toVerificationView,
+  type AuditCheckpointView,
+  type AuditEntryPage,
+  type AuditVerificationView,
+  type PublicKeysView,
+} from './audit.mapper';
+
+class ListEntriesQuery {
+  @IsOptional()
+  @IsUUID()
+  tenantId?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/)
+  actorId?: string;
+
+  @IsOptional()
+  @IsIn(AUDIT_ACTIONS)
+  action?: string;
+
+  @IsOptional()
+  @IsUUID()
+  orderId?: string;
+
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  from?: Date;
+
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  to?: Date;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(400)
+  cursor?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE)
+  limit?: number;
+}
+
+class TenantQuery {
+  @IsOptional()
+  @IsUUID()
+  tenantId?: string;
+}
+
+/** The request id the middleware assigned (echoed in `x-request-id`). */
+const RequestId = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): string | null =>
+    ctx.switchToHttp().getRequest<{ requestId?: string }>().requestId ?? null,
+);
+
+/**
+ * The access log for auditors (every tenant) and sellers (their own). Parses
+ * and delegates; scope rules live in the services (audit-scope.ts).
+ */
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('v1/audit')
+export class AuditController {
+  constructor(
+    private readonly query: AuditQueryService,
+    private readonly exports: AuditExportService,
+    private readonly verifier: AuditVerifier,
+    private readonly checkpoints: AuditCheckpointService,
+    private readonly publicKeys: AuditPublicKeys,
+  ) {}
+
+  @Get('entries')
+  @RequirePermission(Permissions.AUDIT_READ)
+  @ApiOkResponse({ description: 'access-log entries, newest first, cursor-paged (ids only, never buyer data)' })
+  entries(@CurrentPrincipal() principal: Principal, @Query() q: ListEntriesQuery): Promise<AuditEntryPage> {
+    return this.query.list(auditScopeOf(principal), q);
+  }
+
+  @Get('export')
+  @RequirePermission(Permissions.AUDIT_READ)
+  @ApiProduces('application/x-ndjson')
+  @ApiOkResponse({ description: 'NDJSON export: checkpoints then entries; a tenant export carries inclusion proofs' })
+  async export(
+    @CurrentPrincipal() principal: Principal,
+    @Query() q: TenantQuery,
+    @RequestId() requestId: string | null,
+  ): Promise<StreamableFile> {
+    const lines = await this.exports.open(auditScopeOf(principal), {
+      tenantId: q.tenantId,
+      actor: auditActorOf(principal),
+      requestId,
+    });
+    return new StreamableFile(Readable.from(lines), {
+      type: 'application/x-ndjson',
+      disposition: 'attachment; filename="ordervault-audit.ndjson"',
+    });
+  }
+
+  @Get('verify')
+  @RequirePermission(Permissions.AUDIT_READ)
+  @ApiOkResponse({ description: 'recomputes chains and checkpoints; ok, counts and the first bad entry' })
+  async verify(@CurrentPrincipal() principal: Principal, @Query() q: TenantQuery): Promise<AuditVerificationView> {
+    return toVerificationView(await this.verifier.verify(auditScopeOf(principal), q.tenantId));
+  }
+
+  @Post('checkpoints')
+  @HttpCode(201)
+  @RequirePermission(Permissions.AUDIT_CHECKPOINT)
+  @ApiCreatedResponse({ description: 'a signed checkpoint of every chain head, written now' })
+  checkpoint(
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string | null,
+  ): Promise<AuditCheckpointView> {
+    return this.checkpoints.write({ actor: auditActorOf(principal), requestId });
+  }
+
+  @Get('public-key')
+  @PublicRoute()
+  @ApiOkResponse({ description: 'the Ed25519 keys that sign checkpoints (public)' })
+  publicKey(): Promise<PublicKeysView> {
+    return this.publicKeys.view();
+  }
+}

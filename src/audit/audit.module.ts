@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { CryptoModule } from '../crypto';
+import { AuditCheckpointService } from './audit-checkpoint.service';
+import { AuditExportService } from './audit-export.service';
+import { AuditLog } from './audit-log.service';
+import { AuditPublicKeys } from './audit-public-keys.service';
+import { AuditQueryService } from './audit-query.service';
+import { AuditVerifier } from './audit-verifier.service';
+import { AuditController } from './audit.controller';
+
+/**
+ * The tamper-evident access log: per-tenant hash chains (AuditLog, appended in
+ * the caller's transaction), signed checkpoints (every five minutes and on
+ * demand), online and offline verification, NDJSON export with inclusion
+ * proofs. Imports crypto for the checkpoint signing key only; needs the global
+ * config, platform and schedule modules.
+ */
+@Module({
+  imports: [CryptoModule],
+  controllers: [AuditController],
+  providers: [AuditLog, AuditCheckpointService, AuditExportService, AuditQueryService, AuditVerifier, AuditPublicKeys],
+  exports: [AuditLog, AuditCheckpointService, AuditExportService, AuditQueryService, AuditVerifier, AuditPublicKeys],
+})
+export class AuditModule {}

@@ -1,0 +1,37 @@
+// Public surface of the audit module.
+export { AuditModule } from './audit.module';
+export { AuditLog, type AppendedEntry } from './audit-log.service';
+export {
+  AUDIT_ACTIONS,
+  MAX_REASON_LENGTH,
+  chainIdFor,
+  type AuditAction,
+  type AuditActorKind,
+  type AuditEntryInput,
+  type AuditOutcome,
+  type AuditTargets,
+} from './audit-entry-input';
+export {
+  AuditCheckpointService,
+  CHECKPOINT_MAX_INTERVAL_MS,
+  CHECKPOINT_TICK_MS,
+  type CheckpointRequest,
+} from './audit-checkpoint.service';
+export { AuditExportService, type ExportRequest } from './audit-export.service';
+export { AuditQueryService, type AuditEntryFilter } from './audit-query.service';
+export { AuditVerifier } from './audit-verifier.service';
+export { AuditPublicKeys } from './audit-public-keys.service';
+export { ALL_TENANTS, auditActorOf, auditScopeOf, tenantInScope, type AuditScope } from './audit-scope';
+export {
+  AuditLogVerifier,
+  ExportVerifier,
+  verifyExport,
+  type AuditProblem,
+  type AuditProblemCode,
+  type AuditVerificationReport,
+} from './audit-verification';
+export { EXPORT_FORMAT, type CheckpointRecord, type EntryRecord, type ExportRecord } from './audit-records';
+export type { AuditCheckpointView, AuditEntryPage, AuditEntryView, PublicKeysView } from './audit.mapper';
+export { AuditEntry } from './audit-entry.entity';
+export { AuditChainHead } from './audit-chain-head.entity';
+export { AuditCheckpoint } from './audit-checkpoint.entity';

@@ -1,0 +1,139 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { Option, type Command } from 'commander';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import {
+  ALL_TENANTS,
+  AuditCheckpointService,
+  AuditExportService,
+  AuditPublicKeys,
+  AuditVerifier,
+  ExportVerifier,
+  type AuditVerificationReport,
+} from '../audit';
+import type { AppConfig } from '../config';
+import { parseEd25519PublicKey } from '../crypto';
+import { withAppContext } from './app-context';
+import { emit, UsageError } from './output';
+
+/** Who the access log names for CLI actions (an operator at the console, acting as the system). */
+const CLI_ACTOR = { kind: 'system', id: 'cli', role: null } as const;
+
+/**
+ * `ordervault audit …`:
+ *   verify [--tenant T]                          online: recompute chains and checkpoints in the database
+ *   verify --file export.ndjson --public-key K   offline: an export and the published key, no database at all
+ *   export [--tenant T] [--out FILE]             NDJSON export (a tenant's chain with inclusion proofs)
+ *   checkpoint                                   write a signed checkpoint now
+ *   public-key                                   print the checkpoint signing keys
+ * `verify` exits 1 when anything does not verify and prints the first bad entry.
+ */
+export function registerAuditCommands(program: Command, loadConfig: () => AppConfig): void {
+  const json = () => new Option('--json', 'machine-readable output');
+  const audit = program.command('audit').description('the tamper-evident access log');
+
+  audit
+    .command('verify')
+    .description('verify the access log in the database, or an export file offline with only the public key')
+    .option('--file <path>', 'an export (NDJSON) to verify offline, without any database')
+    .option('--public-key <key...>', 'published Ed25519 public key(s), base64 or hex (with --file)')
+    .option('--tenant <id>', "only this tenant's chain (online)")
+    .addOption(json())
+    .action(async (o: { file?: string; publicKey?: string[]; tenant?: string; json?: boolean }) => {
+      let report: AuditVerificationReport;
+      if (o.file) {
+        if (!o.publicKey?.length) throw new UsageError('--file needs --public-key (from GET /v1/audit/public-key)');
+        if (o.tenant) throw new UsageError('--tenant applies to online verification; an export names its own scope');
+        const keys = o.publicKey.map((k) => parseEd25519PublicKey(k));
+        report = await verifyExportFile(o.file, keys);
+      } else {
+        if (o.publicKey?.length) throw new UsageError('--public-key goes with --file (online uses the published keys)');
+        report = await withAppContext(loadConfig(), (app) =>
+          app.get(AuditVerifier).verify(ALL_TENANTS, o.tenant ?? null),
+        );
+      }
+      emit(!!o.json, report, () => verificationText(report));
+      if (!report.ok) process.exitCode = 1;
+    });
+
+  audit
+    .command('export')
+    .description('write the access log as NDJSON (all chains, or one tenant with inclusion proofs)')
+    .option('--tenant <id>', "only this tenant's chain")
+    .option('--out <path>', 'file to write (default: standard output)')
+    .action(async (o: { tenant?: string; out?: string }) => {
+      await withAppContext(loadConfig(), async (app: INestApplicationContext) => {
+        const lines = await app
+          .get(AuditExportService)
+          .open(ALL_TENANTS, { tenantId: o.tenant ?? null, actor: CLI_ACTOR, requestId: null });
+        const out = o.out ? createWriteStream(o.out, { mode: 0o600 }) : process.stdout;
+        for await (const line of lines) {
+          if (!out.write(line)) await once(out, 'drain');
+        }
+        if (o.out) {
+          const closed = once(out, 'finish');
+          out.end();
+          await closed;
+        }
+      });
+    });
+
+  audit
+    .command('checkpoint')
+    .description('write a signed checkpoint of every chain head now')
+    .addOption(json())
+    .action(async (o: { json?: boolean }) => {
+      const c = await withAppContext(loadConfig(), (app) =>
+        app.get(AuditCheckpointService).write({ actor: CLI_ACTOR, requestId: null }),
+      );
+      emit(
+        !!o.json,
+        c,
+        () => `checkpoint ${c.checkpointSeq} at ${c.createdAt}: ${c.chainCount} chains, root ${c.root}`,
+      );
+    });
+
+  audit
+    .command('public-key')
+    .description('print the Ed25519 keys that sign checkpoints (give them to auditors and sellers)')
+    .addOption(json())
+    .action(async (o: { json?: boolean }) => {
+      const v = await withAppContext(loadConfig(), (app) => app.get(AuditPublicKeys).view());
+      emit(!!o.json, v, () =>
+        v.keys
+          .map(
+            (k) =>
+              `${k.keyId}  ${k.algorithm}  ${k.publicKey}${k.retiredAt ? `  (retired ${k.retiredAt})` : '  (current)'}`,
+          )
+          .join('\n'),
+      );
+    });
+}
+
+/** Streams the file line by line through the offline verifier. */
+export async function verifyExportFile(
+  path: string,
+  publicKeys: readonly Uint8Array[],
+): Promise<AuditVerificationReport> {
+  const verifier = new ExportVerifier(publicKeys);
+  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  for await (const line of lines) verifier.push(line);
+  return verifier.finish();
+}
+
+export function verificationText(r: AuditVerificationReport): string {
+  const counts = `${r.chains} chains, ${r.entries} entries, ${r.checkpoints} checkpoints`;
+  if (r.ok) {
+    const pending = r.unattestedEntries ? ` (${r.unattestedEntries} entries newer than the last checkpoint)` : '';
+    return `access log verified: ${counts}${pending}`;
+  }
+  const bad = r.firstBad!;
+  const lines = [
+    `ACCESS LOG DOES NOT VERIFY (${counts})`,
+    `first bad: ${bad.chainId} seq ${bad.seq}: ${bad.problem}${bad.checkpointSeq ? ` (checkpoint ${bad.checkpointSeq})` : ''}`,
+    `  ${bad.detail}`,
+  ];
+  if (r.problems.length > 1) lines.push(`${r.problems.length - 1} more problem(s); --json lists them`);
+  return lines.join('\n');
+}
