@@ -5,11 +5,10 @@ import { ConfigError, loadConfigFromProcess, type AppConfig } from './config';
 import { withAppContext } from './cli/app-context';
 import * as cmd from './cli/commands';
 import { emit, table, UsageError } from './cli/output';
+import { registerAuditCommands } from './cli/audit-commands';
 import { runDemo } from './demo/run-demo';
 import { DomainError } from './platform/errors/domain-error';
-import { openDataSource } from './platform/database/data-source.factory';
-import { runMigrations } from './platform/database/migration-runner';
-import { databaseTargetFor } from './platform/platform.module';
+import { databaseTargetFor, migrateAs } from './platform/platform.module';
 import { ALL_ENTITIES } from './app.entities';
 import { MIGRATIONS } from '../migrations';
 
@@ -41,14 +40,8 @@ program
   .description('apply pending database migrations (safe to run from several replicas at once)')
   .addOption(json())
   .action(async (o: { json?: boolean }) => {
-    const target = databaseTargetFor(cfg());
-    const db = await openDataSource(target, { entities: ALL_ENTITIES, migrations: MIGRATIONS });
-    try {
-      const applied = await runMigrations(db.dataSource, target.kind !== 'server');
-      emit(!!o.json, { applied }, () => (applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date'));
-    } finally {
-      await db.close();
-    }
+    const applied = await migrateAs(databaseTargetFor(cfg()), { entities: ALL_ENTITIES, migrations: MIGRATIONS });
+    emit(!!o.json, { applied }, () => (applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date'));
   });
 
 const tenant = program.command('tenant').description('sellers (tenants)');
@@ -163,6 +156,8 @@ keys
     const r = await withAppContext(cfg(), (app) => cmd.rotateTenant(app, o.tenant));
     emit(!!o.json, r, () => `tenant rotation: ${JSON.stringify(r)}`);
   });
+
+registerAuditCommands(program, cfg);
 
 program
   .command('demo')

@@ -68,6 +68,12 @@ export interface AppConfig {
     readonly url?: string;
     readonly dataDir: string;
     readonly poolSize: number;
+    /**
+     * Role the service runs as (SET at connection start). Migrations run as the
+     * connecting (owner) role; the runtime role may only SELECT and INSERT the
+     * access log. Unset: everything runs as the connecting role.
+     */
+    readonly appRole?: string;
   };
   readonly masterKey: MasterKeySource;
   /** Extra trusted CA certificates (PEM) for outbound TLS, from NODE_EXTRA_CA_CERTS. */

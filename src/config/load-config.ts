@@ -96,6 +96,13 @@ const schema = z.object({
       }),
   ),
   DATABASE_POOL_SIZE: intIn(1, 200, 10),
+  DATABASE_APP_ROLE: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a plain PostgreSQL role name (lower case, digits, _)')
+      .optional(),
+  ),
   ORDERVAULT_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./.ordervault')),
   ORDERVAULT_MASTER_KEY: optionalString.refine((v) => v === undefined || isBase64Key(v), {
     message: 'must be 32 bytes encoded as base64 (generate one with: openssl rand -base64 32)',
@@ -209,7 +216,7 @@ export function loadConfig(env: Env): AppConfig {
     env: e.NODE_ENV,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
-    database: { url: e.DATABASE_URL, dataDir, poolSize: e.DATABASE_POOL_SIZE },
+    database: { url: e.DATABASE_URL, dataDir, poolSize: e.DATABASE_POOL_SIZE, appRole: e.DATABASE_APP_ROLE },
     masterKey,
     extraCaPem,
     publicBaseUrl: e.ORDERVAULT_PUBLIC_URL,

@@ -1,7 +1,9 @@
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
-import { TenantScope } from '../access/current-principal.decorator';
+import { CurrentPrincipal, RequestId, TenantScope } from '../access/current-principal.decorator';
+import type { Principal } from '../access/principal';
+import { auditActorOf } from '../audit';
 import { Permissions, RequirePermission } from '../access/permissions';
 import type { ConnectionView } from './connection.mapper';
 import { ConnectionsService } from './connections.service';
@@ -55,16 +57,24 @@ export class ConnectionsController {
   /** Adds a connection directly from a refresh token the seller already holds. */
   @Post()
   @RequirePermission(Permissions.CONNECTIONS_MANAGE)
-  add(@TenantScope() tenantId: string, @Body() body: AddConnectionBody): Promise<ConnectionView> {
-    return this.connections.connect({
-      tenantId,
-      marketplace: body.marketplace,
-      region: body.region,
-      marketplaceIds: body.marketplaceIds ?? [],
-      accountId: body.accountId,
-      displayName: body.displayName,
-      credentials: { refreshToken: body.refreshToken },
-    });
+  add(
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string,
+    @TenantScope() tenantId: string,
+    @Body() body: AddConnectionBody,
+  ): Promise<ConnectionView> {
+    return this.connections.connect(
+      {
+        tenantId,
+        marketplace: body.marketplace,
+        region: body.region,
+        marketplaceIds: body.marketplaceIds ?? [],
+        accountId: body.accountId,
+        displayName: body.displayName,
+        credentials: { refreshToken: body.refreshToken },
+      },
+      { actor: auditActorOf(principal), requestId },
+    );
   }
 
   @Get()
@@ -82,7 +92,12 @@ export class ConnectionsController {
   /** Disconnects: syncing stops and the stored credentials are destroyed. */
   @Delete(':connectionId')
   @RequirePermission(Permissions.CONNECTIONS_MANAGE)
-  disconnect(@TenantScope() tenantId: string, @Param() p: ConnectionIdParam): Promise<ConnectionView> {
-    return this.connections.disconnect(tenantId, p.connectionId);
+  disconnect(
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string,
+    @TenantScope() tenantId: string,
+    @Param() p: ConnectionIdParam,
+  ): Promise<ConnectionView> {
+    return this.connections.disconnect(tenantId, p.connectionId, { actor: auditActorOf(principal), requestId });
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit';
 import { CryptoModule } from '../crypto';
 import { MarketplacesModule } from '../marketplaces/marketplaces.module';
 import { TenantsModule } from '../tenants/tenants.module';
@@ -8,7 +9,7 @@ import { ConnectionsService } from './connections.service';
 import { AmazonOAuthService, EbayOAuthService, OAuthConnectController, OAuthStateService } from './oauth';
 
 @Module({
-  imports: [CryptoModule, TenantsModule, MarketplacesModule],
+  imports: [CryptoModule, TenantsModule, AuditModule, MarketplacesModule],
   controllers: [ConnectionsController, OAuthConnectController],
   providers: [ConnectionsRepository, ConnectionsService, OAuthStateService, AmazonOAuthService, EbayOAuthService],
   exports: [ConnectionsService],

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { AuditLog } from '../audit';
 import { DataKeyService } from '../crypto';
 import type { MarketplaceName } from '../marketplaces/canonical-order';
 import type { ConnectionCredentials, ConnectorContext } from '../marketplaces/marketplace-connector';
 import { DomainError, ErrorCodes, notFound, validationFailed } from '../platform/errors/domain-error';
 import { TransactionManager } from '../platform/database/transaction-manager';
-import { TenantsService } from '../tenants/tenants.service';
+import { SYSTEM, TenantsService, type AuditedBy } from '../tenants/tenants.service';
 import type { MarketplaceConnection } from './connection.entity';
 import { toConnectionView, type ConnectionView } from './connection.mapper';
 import { ConnectionsRepository } from './connections.repository';
@@ -37,13 +38,14 @@ export class ConnectionsService {
     private readonly dataKeys: DataKeyService,
     private readonly tx: TransactionManager,
     private readonly tenants: TenantsService,
+    private readonly audit: AuditLog,
   ) {}
 
   /**
    * Adds a connection, or, when the seller re-authorises an account we already
    * know, replaces its credentials and reactivates it (one row per account).
    */
-  async connect(input: NewConnection): Promise<ConnectionView> {
+  async connect(input: NewConnection, by: AuditedBy = SYSTEM): Promise<ConnectionView> {
     validate(input);
     await this.tenants.requireTenant(input.tenantId);
     const saved = await this.tx.run(async (tx) => {
@@ -75,7 +77,17 @@ export class ConnectionsService {
       connection.credentialsCiphertext = keys
         .get(connection.connectionId)!
         .sealJson(CREDENTIALS_PURPOSE, input.credentials);
-      return this.connections.save(tx, connection);
+      const stored = await this.connections.save(tx, connection);
+      await this.audit.append(tx, {
+        tenantId: input.tenantId,
+        actor: by.actor,
+        action: existing ? 'connection.updated' : 'connection.created',
+        targets: { connectionId: stored.connectionId },
+        reason: existing ? 're-authorised; previous credentials destroyed' : null,
+        requestId: by.requestId ?? null,
+        outcome: 'allowed',
+      });
+      return stored;
     });
     return toConnectionView(saved);
   }
@@ -89,11 +101,19 @@ export class ConnectionsService {
   }
 
   /** Disconnects: stops syncing and shreds the stored credentials. Orders stay. */
-  async disconnect(tenantId: string, connectionId: string): Promise<ConnectionView> {
+  async disconnect(tenantId: string, connectionId: string, by: AuditedBy = SYSTEM): Promise<ConnectionView> {
     await this.require(tenantId, connectionId);
     await this.tx.run(async (tx) => {
       await this.dataKeys.destroyDataKeys(tx, tenantId, [connectionId]);
       await this.connections.setStatus(tx, tenantId, connectionId, 'disabled', 'disconnected');
+      await this.audit.append(tx, {
+        tenantId,
+        actor: by.actor,
+        action: 'connection.disconnected',
+        targets: { connectionId },
+        requestId: by.requestId ?? null,
+        outcome: 'allowed',
+      });
     });
     return this.get(tenantId, connectionId);
   }

@@ -3,6 +3,7 @@ import { BlindIndexService } from './blind-index.service';
 import type { CryptoOptions } from './crypto-options';
 import { DataKeyService } from './data-key.service';
 import type { MasterKeyring } from './master-keyring';
+import { SigningKeyService } from './signing-key.service';
 import { TenantKeyService } from './tenant-key.service';
 import { TenantKeyStore } from './tenant-key-store';
 
@@ -24,10 +25,13 @@ export function createCryptoServices(deps: {
   clock?: Clock;
   options?: CryptoOptions;
 }): CryptoServices {
-  const store = new TenantKeyStore(deps.keyring, deps.clock ?? new SystemClock(), deps.options);
+  const clock = deps.clock ?? new SystemClock();
+  const store = new TenantKeyStore(deps.keyring, clock, deps.options);
+  // Master rotation rewraps signing keys too, so tools built here report the same `remaining`.
+  const signingKeys = new SigningKeyService(deps.keyring, deps.transactions, clock);
   return {
     keyring: deps.keyring,
-    tenantKeys: new TenantKeyService(store, deps.transactions, deps.logger),
+    tenantKeys: new TenantKeyService(store, deps.transactions, deps.logger, signingKeys),
     dataKeys: new DataKeyService(store),
     blindIndex: new BlindIndexService(store, deps.transactions),
   };

@@ -3,7 +3,7 @@ import { DataSource, type MixedList } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { Clock, SystemClock } from './clock/clock';
 import type { DatabaseTarget } from './database/database-target';
-import { openDataSource, type OpenedDataSource } from './database/data-source.factory';
+import { openDataSource, type DataSourceParts, type OpenedDataSource } from './database/data-source.factory';
 import { runMigrations } from './database/migration-runner';
 import { TransactionManager } from './database/transaction-manager';
 import { JobQueue } from './jobs/job-queue';
@@ -26,8 +26,26 @@ export const DATABASE_TARGET = Symbol('DATABASE_TARGET');
 
 export function databaseTargetFor(config: AppConfig): DatabaseTarget {
   return config.database.url
-    ? { kind: 'server', url: config.database.url, poolSize: config.database.poolSize }
+    ? { kind: 'server', url: config.database.url, poolSize: config.database.poolSize, appRole: config.database.appRole }
     : { kind: 'embedded', dataDir: config.database.dataDir };
+}
+
+/**
+ * Applies migrations as the owner role. With a separate runtime role, a short-lived
+ * owner connection migrates and (re)grants the runtime role its privileges.
+ */
+export async function migrateAs(target: DatabaseTarget, parts: DataSourceParts): Promise<string[]> {
+  const owner: DatabaseTarget = target.kind === 'server' ? { ...target, appRole: undefined, poolSize: 2 } : target;
+  const db = await openDataSource(owner, parts);
+  try {
+    const applied = await runMigrations(db.dataSource, owner.kind !== 'server');
+    if (target.kind === 'server' && target.appRole) {
+      await db.dataSource.query('SELECT ordervault_grant_app_role($1)', [target.appRole]);
+    }
+    return applied;
+  } finally {
+    await db.close();
+  }
 }
 
 @Injectable()
@@ -66,6 +84,11 @@ export class PlatformModule {
           provide: OPENED_DATABASE,
           inject: [DATABASE_TARGET, AppLogger],
           useFactory: async (target: DatabaseTarget, logger: AppLogger) => {
+            if (options.migrateOnStart && target.kind === 'server' && target.appRole) {
+              const applied = await migrateAs(target, options);
+              if (applied.length) logger.info('migrations applied', { count: applied.length, applied });
+              return openDataSource(target, options);
+            }
             const opened = await openDataSource(target, options);
             if (options.migrateOnStart) {
               const applied = await runMigrations(opened.dataSource, target.kind !== 'server');

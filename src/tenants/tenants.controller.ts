@@ -2,7 +2,10 @@ import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { Type } from 'class-transformer';
+import { CurrentPrincipal, RequestId } from '../access/current-principal.decorator';
 import { Permissions, RequirePermission } from '../access/permissions';
+import type { Principal } from '../access/principal';
+import { auditActorOf } from '../audit';
 import type { TenantView } from './tenant.mapper';
 import { TenantsService } from './tenants.service';
 
@@ -40,8 +43,12 @@ export class TenantsController {
   @Post()
   @RequirePermission(Permissions.TENANTS_MANAGE)
   @ApiCreatedResponse({ description: 'tenant created' })
-  create(@Body() body: CreateTenantBody): Promise<TenantView> {
-    return this.tenants.create(body.name);
+  create(
+    @CurrentPrincipal() principal: Principal,
+    @RequestId() requestId: string,
+    @Body() body: CreateTenantBody,
+  ): Promise<TenantView> {
+    return this.tenants.create(body.name, { actor: auditActorOf(principal), requestId });
   }
 
   @Get()

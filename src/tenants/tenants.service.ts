@@ -1,9 +1,18 @@
 import { Injectable } from '@nestjs/common';
+import { AuditLog, type AuditEntryInput } from '../audit';
 import { TenantKeyService } from '../crypto';
 import { notFound, validationFailed } from '../platform/errors/domain-error';
 import { TransactionManager } from '../platform/database/transaction-manager';
 import { toTenantView, type TenantView } from './tenant.mapper';
 import { TenantsRepository } from './tenants.repository';
+
+/** Who an audited change is made by (a request's principal, or a command or job). */
+export interface AuditedBy {
+  readonly actor: AuditEntryInput['actor'];
+  readonly requestId?: string | null;
+}
+
+export const SYSTEM: AuditedBy = { actor: { kind: 'system', id: 'system', role: null } };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -14,9 +23,10 @@ export class TenantsService {
     private readonly tenants: TenantsRepository,
     private readonly tx: TransactionManager,
     private readonly keys: TenantKeyService,
+    private readonly audit: AuditLog,
   ) {}
 
-  async create(name: string): Promise<TenantView> {
+  async create(name: string, by: AuditedBy = SYSTEM): Promise<TenantView> {
     const clean = name.trim();
     if (clean.length < 1 || clean.length > 200) {
       throw validationFailed('tenant name must be 1-200 characters', [{ field: 'name', issue: 'length' }]);
@@ -25,6 +35,13 @@ export class TenantsService {
     const tenant = await this.tx.run(async (tx) => {
       const created = await this.tenants.insert(tx, clean);
       await this.keys.provisionTenant(tx, created.tenantId);
+      await this.audit.append(tx, {
+        tenantId: created.tenantId,
+        actor: by.actor,
+        action: 'tenant.created',
+        requestId: by.requestId ?? null,
+        outcome: 'allowed',
+      });
       return created;
     });
     return toTenantView(tenant);

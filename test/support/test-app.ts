@@ -43,7 +43,11 @@ export async function startTestApp(
   const config = testConfig(options.env);
   const clock = options.clock ?? new ManualClock('2026-11-02T10:00:00Z');
   const logs = captureLogs();
-  const app = await createHttpApp({ config, clock, logger: logs.logger, database: db.target });
+  // A runtime role (DATABASE_APP_ROLE) applies to the per-file server database too; starting with
+  // migrateOnStart makes the owner (re)grant it its privileges first, as the service does.
+  const appRole = config.database.appRole;
+  const database = db.target.kind === 'server' && appRole ? { ...db.target, appRole } : db.target;
+  const app = await createHttpApp({ config, clock, logger: logs.logger, database, migrateOnStart: Boolean(appRole) });
   await app.init();
   const cli = { actor: systemPrincipal('test-setup') };
   const staffService = app.get(StaffService);

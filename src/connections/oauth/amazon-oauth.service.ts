@@ -85,14 +85,18 @@ export class AmazonOAuthService {
     if (typeof refreshToken !== 'string' || refreshToken.length === 0) {
       throw new MarketplaceError('bad_data', 'no_refresh_token', 'Login with Amazon answered without a refresh token');
     }
-    const connection = await this.connections.connect({
-      tenantId: state.tenantId,
-      marketplace: 'amazon',
-      region: state.region,
-      marketplaceIds: state.marketplaceIds,
-      accountId: q.selling_partner_id,
-      credentials: { refreshToken },
-    });
+    const connection = await this.connections.connect(
+      {
+        tenantId: state.tenantId,
+        marketplace: 'amazon',
+        region: state.region,
+        marketplaceIds: state.marketplaceIds,
+        accountId: q.selling_partner_id,
+        credentials: { refreshToken },
+      },
+      // The seller's consent arrived through the marketplace's redirect: the signed state names the tenant.
+      { actor: { kind: 'system', id: 'oauth-callback:amazon', role: null } },
+    );
     this.logger.info('seller authorised', { tenantId: state.tenantId, connectionId: connection.connectionId });
     return connection;
   }

@@ -114,15 +114,19 @@ export class EbayOAuthService {
       throw new MarketplaceError('bad_data', 'no_user_id', 'eBay getUser answered without a usable userId');
     }
     const username = typeof user.username === 'string' ? user.username.trim().slice(0, 200) : '';
-    const connection = await this.connections.connect({
-      tenantId: state.tenantId,
-      marketplace: 'ebay',
-      region: state.region,
-      marketplaceIds: [],
-      accountId: user.userId,
-      displayName: username ? `eBay ${state.region} ${username}` : undefined,
-      credentials: { refreshToken: token.refresh_token, scopes: this.consentScopes() },
-    });
+    const connection = await this.connections.connect(
+      {
+        tenantId: state.tenantId,
+        marketplace: 'ebay',
+        region: state.region,
+        marketplaceIds: [],
+        accountId: user.userId,
+        displayName: username ? `eBay ${state.region} ${username}` : undefined,
+        credentials: { refreshToken: token.refresh_token, scopes: this.consentScopes() },
+      },
+      // The seller's consent arrived through the marketplace's redirect: the signed state names the tenant.
+      { actor: { kind: 'system', id: 'oauth-callback:ebay', role: null } },
+    );
     this.logger.info('seller authorised', { tenantId: state.tenantId, connectionId: connection.connectionId });
     return connection;
   }

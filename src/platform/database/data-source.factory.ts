@@ -39,7 +39,8 @@ export async function openDataSource(target: DatabaseTarget, parts: DataSourcePa
       url: target.url,
       poolSize: target.poolSize,
       applicationName: 'ordervault',
-      extra: { idleTimeoutMillis: 30000 },
+      // The runtime role (if any) is set when each connection starts, so no statement runs as the owner.
+      extra: { idleTimeoutMillis: 30000, ...(target.appRole ? { options: `-c role=${target.appRole}` } : {}) },
     } satisfies DataSourceOptions);
     await dataSource.initialize();
     return { dataSource, close: () => dataSource.destroy() };

@@ -6,7 +6,7 @@ import type { PGlite } from '@electric-sql/pglite';
  * `pg` driver through PGlite's node-postgres adapter).
  */
 export type DatabaseTarget =
-  | { readonly kind: 'server'; readonly url: string; readonly poolSize: number }
+  | { readonly kind: 'server'; readonly url: string; readonly poolSize: number; readonly appRole?: string }
   | { readonly kind: 'embedded'; readonly dataDir: string }
   /** An already-open PGlite instance (tests load one from a migrated template). */
   | { readonly kind: 'embedded-instance'; readonly pglite: PGlite };
