@@ -13,6 +13,11 @@ import { validationPipe } from './platform/http/validation';
  */
 export async function createHttpApp(options: AppOptions): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRoot(options), { bufferLogs: true, abortOnError: false });
+  return configureHttpApp(app);
+}
+
+/** The HTTP pipeline around the application module (also used by tools that build the module themselves). */
+export function configureHttpApp(app: INestApplication): INestApplication {
   const logger = app.get(AppLogger);
   app.useLogger(logger);
   app.use(requestIdMiddleware);

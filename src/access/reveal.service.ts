@@ -81,8 +81,18 @@ export class RevealService implements OnModuleInit {
     try {
       return await this.tx.run(async (tx) => {
         decision = await this.decide(tx, r, reason);
-        const view = await this.orders.revealInTx(tx, r.tenantId, r.orderId);
-        await this.appendOrRefuse(tx, r, reason, decision);
+        const sealed = await this.orders.sealedInTx(tx, r.tenantId, r.orderId);
+        // The entry goes out first; the buyer data is decrypted while it is written. Both
+        // commit together or not at all.
+        const logging = this.appendOrRefuse(tx, r, reason, decision);
+        let view: RevealedOrderView;
+        try {
+          view = sealed.open();
+        } catch (err) {
+          await logging.catch(() => undefined);
+          throw err;
+        }
+        await logging;
         return view;
       });
     } catch (err) {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../platform/clock/clock';
 import { DomainError, ErrorCodes } from '../platform/errors/domain-error';
+import { driverQuery } from '../platform/database/driver-query';
 import { TransactionManager, type Tx } from '../platform/database/transaction-manager';
 import { normaliseAuditInput, type AuditEntryInput } from './audit-entry-input';
 import { canonicalEntryBytes, GENESIS_HASH } from './audit-hash';
@@ -101,7 +102,9 @@ export class AuditLog {
     ];
     // Twice at most: the second run only happens after losing a first-use race, and then finds the head.
     for (let attempt = 0; attempt < 2; attempt++) {
-      const rows: { seq: string; hash: Buffer }[] = await tx.query(APPEND_SQL, params);
+      // Straight to the driver: the statement is on the wire as soon as append() is called, so a
+      // caller can finish its own CPU work (decrypting what it reveals) while the entry is written.
+      const { rows } = await driverQuery<{ seq: string; hash: Buffer }>(tx, APPEND_SQL, params);
       if (rows.length === 1) return { chainId: e.chainId, seq: rows[0].seq, hash: rows[0].hash.toString('hex') };
     }
     throw new DomainError(ErrorCodes.UNAVAILABLE, 'could not append to the access log (chain head unavailable)');

@@ -1,12 +1,14 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
 /**
  * A random per-subject data key (an order, a connection's credentials, a dead
  * letter), wrapped by a tenant key version. Stored apart from the ciphertext it
  * opens: deleting this row shreds every copy of that ciphertext, backups included.
  */
+// No secondary index: every order adds a row here, and the only other access
+// path (rotation rewrapping a tenant's older versions) is a rare batch that
+// walks the tenant's primary-key range anyway.
 @Entity({ name: 'data_keys' })
-@Index('data_keys_tenant_version_idx', ['tenantId', 'tenantKeyVersion'])
 export class DataKey {
   @PrimaryColumn('uuid')
   tenantId: string;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { conflict, validationFailed, type Tx } from '../platform';
+import { driverQuery } from '../platform/database/driver-query';
 import { cryptoFailure } from './crypto-failure';
 import { DataKeyHandle } from './data-key-handle';
 import { DATA_KEY_ROW_SOURCE, unwrapDataKey, wrapDataKey, type DataKeyRow } from './data-key-wrapping';
@@ -36,11 +37,18 @@ const INSERT_SQL = `INSERT INTO data_keys (tenant_id, subject_id, purpose, tenan
 export class DataKeyService {
   constructor(private readonly store: TenantKeyStore) {}
 
-  /** Creates one random key per subject; the map is keyed by the subject ids as given. */
+  /**
+   * Creates one random key per subject; the map is keyed by the subject ids as given.
+   * `whileStoring` (optional) receives the handles as soon as the keys exist and runs
+   * while their INSERT is in flight, so callers can seal with them without waiting for
+   * the round trip; if storing then fails, the whole call fails (and the caller's
+   * transaction with it), so nothing sealed with an unstored key survives.
+   */
   async createDataKeys(
     tx: Tx,
     tenantId: string,
     subjects: readonly DataKeySubject[],
+    whileStoring?: (handles: Map<string, DataKeyHandle>) => void,
   ): Promise<Map<string, DataKeyHandle>> {
     const tenant = canonicalId(tenantId, 'tenantId');
     const seen = new Set<string>();
@@ -55,17 +63,29 @@ export class DataKeyService {
 
     const material = randomBytes(AEAD_KEY_BYTES * items.length);
     const keys = items.map((_, i) => material.subarray(i * AEAD_KEY_BYTES, (i + 1) * AEAD_KEY_BYTES));
+    items.forEach((item, i) => {
+      handles.set(item.given, new DataKeyHandle(tenant, item.subjectId, item.purpose, keys[i]));
+    });
     let current = await this.store.current(tx, tenant);
-    let inserted = await this.insert(tx, tenant, current, items, keys);
+    const storing = this.insert(tx, tenant, current, items, keys);
+    if (whileStoring) {
+      // The INSERT is on the wire; the caller's CPU work overlaps it. A throw here still
+      // waits for the statement so the connection is left in a known state.
+      try {
+        whileStoring(handles);
+      } catch (err) {
+        await storing.catch(() => undefined);
+        throw err;
+      }
+    }
+    let inserted = await storing;
     if (inserted === 0) {
+      // The key version we wrapped under is gone (stale cache): rewrap the same keys and store again.
       this.store.forgetCurrent(tenant);
       current = await this.store.current(tx, tenant);
       inserted = await this.insert(tx, tenant, current, items, keys);
     }
     if (inserted !== items.length) throw cryptoFailure('tenant key changed while creating data keys; retry');
-    items.forEach((item, i) => {
-      handles.set(item.given, new DataKeyHandle(tenant, item.subjectId, item.purpose, keys[i]));
-    });
     return handles;
   }
 
@@ -124,7 +144,9 @@ export class DataKeyService {
       wrapDataKey(current.key, current.version, tenantId, item.subjectId, item.purpose, keys[i]),
     );
     try {
-      const rows: unknown[] = await tx.query(INSERT_SQL, [
+      // Straight to the driver: the statement is on the wire when this returns its promise,
+      // which is what lets `whileStoring` overlap it.
+      const { rows } = await driverQuery(tx, INSERT_SQL, [
         tenantId,
         current.version,
         current.wrappedKey,

@@ -39,6 +39,8 @@ interface Planned {
   readonly nonPiiHash: Buffer;
   /** PII to seal (merged with what we hold), or null to keep the stored blob as is. */
   pii: BuyerPii | null;
+  /** The exact JSON whose digest is piiHash (sealed as is, so it is encoded once). */
+  piiText: string | null;
   piiHash: Buffer;
   piiChanged: boolean;
 }
@@ -67,37 +69,50 @@ export class OrderIngestService {
     if (!latest.length)
       return { created: 0, updated: 0, cancelled: 0, unchanged: 0, stale: 0, events: 0, orderIds: [] };
     const marketplace = latest[0].marketplace;
-    const stored = await this.orders.lockExisting(
+    // Keys derived once per page; every digest below is synchronous.
+    const indexer = await this.blindIndex.indexerFor(tenantId, tx);
+    // The lock query goes out first; the digests are computed while it runs.
+    const locking = this.orders.lockExisting(
       tx,
       tenantId,
       marketplace,
       latest.map((o) => o.marketplaceOrderId),
     );
+    const digests = latest.map((order) => {
+      const pii = isEmptyPii(order.pii) ? null : order.pii;
+      const piiText = pii ? piiJson(pii) : null;
+      return {
+        nonPiiHash: indexer.content(Buffer.from(orderFactsJson(order))),
+        pii,
+        piiText,
+        piiHash: piiText ? indexer.content(Buffer.from(piiText)) : NO_PII,
+      };
+    });
+    const stored = await locking;
 
-    // Keys derived once per page; every digest below is synchronous.
-    const indexer = await this.blindIndex.indexerFor(tenantId, tx);
     let stale = 0;
     let unchanged = 0;
     const plans: Planned[] = [];
-    for (const order of latest) {
+    latest.forEach((order, i) => {
       const prior = stored.get(order.marketplaceOrderId);
       if (prior && order.lastUpdatedAt.getTime() < prior.marketplaceUpdatedAt.getTime()) {
         stale++;
-        continue;
+        return;
       }
-      const incoming = isEmptyPii(order.pii) || prior?.piiState === 'destroyed' ? null : order.pii;
-      const nonPiiHash = indexer.content(Buffer.from(orderFactsJson(order)));
-      const piiHash = incoming ? indexer.content(Buffer.from(piiJson(incoming))) : NO_PII;
+      const d = digests[i];
+      // PII already destroyed is never stored again, whatever the marketplace still sends.
+      const incoming = prior?.piiState === 'destroyed' ? null : d.pii;
       plans.push({
         order,
         stored: prior,
         orderId: prior?.orderId ?? randomUUID(),
-        nonPiiHash,
+        nonPiiHash: d.nonPiiHash,
         pii: incoming,
-        piiHash: prior && !incoming ? prior.contentHash.subarray(32) : piiHash,
-        piiChanged: prior ? incoming !== null && !piiHash.equals(prior.contentHash.subarray(32)) : incoming !== null,
+        piiText: incoming ? d.piiText : null,
+        piiHash: prior && !incoming ? prior.contentHash.subarray(32) : incoming ? d.piiHash : NO_PII,
+        piiChanged: prior ? incoming !== null && !d.piiHash.equals(prior.contentHash.subarray(32)) : incoming !== null,
       });
-    }
+    });
 
     await this.mergeWithStoredPii(tx, tenantId, plans, indexer);
 
@@ -108,18 +123,23 @@ export class OrderIngestService {
 
     const needKeys = changed.filter((p) => p.piiChanged && p.pii && (!p.stored || p.stored.piiState !== 'present'));
     const reuseKeys = changed.filter((p) => p.piiChanged && p.pii && p.stored?.piiState === 'present');
-    const handles = new Map([
-      ...(await this.dataKeys.createDataKeys(
-        tx,
-        tenantId,
-        needKeys.map((p) => ({ subjectId: p.orderId, purpose: ORDER_PII_PURPOSE })),
-      )),
-      ...(await this.dataKeys.openDataKeys(
-        tx,
-        tenantId,
-        reuseKeys.map((p) => p.orderId),
-      )),
-    ]);
+    const handles = await this.dataKeys.openDataKeys(
+      tx,
+      tenantId,
+      reuseKeys.map((p) => p.orderId),
+    );
+    // Rows (sealing included) are built while the new data keys' INSERT is in flight.
+    let rows: OrderRowWrite[] = [];
+    await this.dataKeys.createDataKeys(
+      tx,
+      tenantId,
+      needKeys.map((p) => ({ subjectId: p.orderId, purpose: ORDER_PII_PURPOSE })),
+      (fresh) => {
+        for (const [id, h] of fresh) handles.set(id, h);
+        rows = changed.map((p) => this.toRow(p, scope.connectionId, handles, indexer));
+      },
+    );
+    if (!needKeys.length) rows = changed.map((p) => this.toRow(p, scope.connectionId, handles, indexer));
 
     const inserts: OrderRowWrite[] = [];
     const updates: OrderRowWrite[] = [];
@@ -127,8 +147,8 @@ export class OrderIngestService {
     let created = 0;
     let updated = 0;
     let cancelled = 0;
-    for (const p of changed) {
-      const row = this.toRow(p, scope.connectionId, handles, indexer);
+    for (const [i, p] of changed.entries()) {
+      const row = rows[i];
       const type = eventType(p);
       events.push({ orderId: p.orderId, type, orderVersion: row.version, payload: eventPayload(p, row) });
       if (p.stored) {
@@ -174,8 +194,10 @@ export class OrderIngestService {
       }
       const held = handle.openJson<BuyerPii>(ORDER_PII_PURPOSE, p.stored!.piiCiphertext!);
       const merged = mergePii(held, p.pii);
-      const mergedHash = merged ? indexer.content(Buffer.from(piiJson(merged))) : NO_PII;
+      const mergedText = merged ? piiJson(merged) : null;
+      const mergedHash = mergedText ? indexer.content(Buffer.from(mergedText)) : NO_PII;
       p.pii = merged;
+      p.piiText = mergedText;
       p.piiHash = mergedHash;
       p.piiChanged = !mergedHash.equals(p.stored!.contentHash.subarray(32));
     }
@@ -195,7 +217,7 @@ export class OrderIngestService {
     if (p.piiChanged && p.pii) {
       const handle = handles.get(p.orderId);
       if (!handle) throw new Error('data key missing for an order being sealed');
-      piiCiphertext = handle.sealJson(ORDER_PII_PURPOSE, p.pii);
+      piiCiphertext = handle.seal(ORDER_PII_PURPOSE, Buffer.from(p.piiText ?? piiJson(p.pii)));
       piiState = 'present';
       emailIndex = p.pii.email ? indexer.email(p.pii.email) : null;
       buyerIndex = p.pii.buyerMarketplaceId ? indexer.buyerId(o.marketplace, p.pii.buyerMarketplaceId) : null;

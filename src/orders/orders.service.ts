@@ -15,6 +15,11 @@ export interface OrderPage {
   nextCursor?: string;
 }
 
+/** An order whose buyer data is one `open()` away (decryption fails closed). */
+export interface SealedOrder {
+  open(): RevealedOrderView;
+}
+
 export interface OrderQuery {
   /** Only these orders (a staff member's grant may cover a subset of the tenant). */
   onlyOrderIds?: readonly string[] | null;
@@ -59,18 +64,20 @@ export class OrdersService {
   }
 
   /**
-   * Opens an order's buyer data inside the caller's transaction. Only the
-   * access module's reveal calls this, after deciding the caller may, and it
-   * writes the access-log entry in the same transaction.
+   * Loads an order and its data key inside the caller's transaction, for the
+   * access module's reveal only (it decides the caller may, and writes the
+   * access-log entry in the same transaction). Decryption waits for `open()`, so
+   * the caller can put its log entry on the wire first and decrypt meanwhile.
    */
-  async revealInTx(tx: Tx, tenantId: string, orderId: string): Promise<RevealedOrderView> {
+  async sealedInTx(tx: Tx, tenantId: string, orderId: string): Promise<SealedOrder> {
     const order = UUID.test(orderId) ? await this.orders.findOne(tenantId, orderId, tx) : null;
     if (!order) throw notFound('order');
-    if (order.piiState !== 'present' || !order.piiCiphertext) {
+    const ciphertext = order.piiCiphertext;
+    if (order.piiState !== 'present' || !ciphertext) {
       throw new DomainError(ErrorCodes.PRECONDITION_FAILED, `no buyer data is held for this order (${order.piiState})`);
     }
     const key = await this.dataKeys.openDataKey(tx, tenantId, orderId);
-    return toRevealedOrderView(order, key.openJson<BuyerPii>(ORDER_PII_PURPOSE, order.piiCiphertext));
+    return { open: () => toRevealedOrderView(order, key.openJson<BuyerPii>(ORDER_PII_PURPOSE, ciphertext)) };
   }
 
   countByMarketplace(tenantId?: string) {

@@ -8,8 +8,8 @@ export type OrderEventType = 'order.created' | 'order.updated' | 'order.cancelle
  * only; buyer data is opened just in time when a webhook is sent.
  */
 @Entity({ name: 'outbox_events' })
+// One secondary index only (pending events in order): every ingested order writes an event.
 @Index('outbox_events_pending_idx', ['tenantId', 'seq'], { where: 'dispatched_at IS NULL' })
-@Index('outbox_events_order_idx', ['tenantId', 'orderId'])
 export class OutboxEvent {
   @PrimaryColumn('uuid')
   tenantId: string;

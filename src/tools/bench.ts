@@ -1,11 +1,13 @@
 /**
  * `npm run bench -- <name>`: performance measured beside the raw limit in the same run.
  *   ingest   orders/s into sealed rows + outbox vs a raw multi-row INSERT of rows of the same size
+ *   reveal   buyer-data reveals/s with the access-log entry vs the same read without it
  * Uses DATABASE_URL (a scratch database is created and dropped) or in-memory embedded PostgreSQL.
  */
 import 'reflect-metadata';
 import { loadConfigFromProcess } from '../config';
 import { runIngestBench } from './bench/ingest-bench';
+import { runRevealBench } from './bench/reveal-bench';
 
 async function main(): Promise<number> {
   const [name = 'ingest', ...rest] = process.argv.slice(2);
@@ -19,7 +21,18 @@ async function main(): Promise<number> {
     await runIngestBench({ databaseUrl: url, pages: flag('pages', 20), rounds: flag('rounds', 5), print });
     return 0;
   }
-  console.error(`unknown benchmark "${name}" (available: ingest)`);
+  if (name === 'reveal') {
+    await runRevealBench({
+      databaseUrl: url,
+      tenants: flag('tenants', 4),
+      requests: flag('requests', 600),
+      concurrency: flag('concurrency', 8),
+      rounds: flag('rounds', 12),
+      print,
+    });
+    return 0;
+  }
+  console.error(`unknown benchmark "${name}" (available: ingest, reveal)`);
   return 2;
 }
 

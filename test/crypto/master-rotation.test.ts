@@ -112,6 +112,7 @@ describe('master key rotation', () => {
       masterKeyId: idB,
       tenantKeysRewrapped: 3,
       indexRootsRewrapped: 2,
+      signingKeysRewrapped: 0,
       remaining: 0,
     });
     expect(await wrappedCounts()).toEqual({ [idB]: 5 });

@@ -27,6 +27,8 @@ export async function driverQuery<R = Record<string, unknown>>(
     const rows = await tx.query(sql, params);
     return { rows: Array.isArray(rows) ? rows : [], rowCount: Array.isArray(rows) ? rows.length : 0 };
   }
+  // Still through TypeORM's logger, so query logging and statement counting see these too.
+  tx.connection.logger.logQuery(sql, params, tx.queryRunner);
   try {
     const result = await connection.query(sql, params);
     return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };

@@ -18,7 +18,7 @@ export async function withScratchDatabase<T>(
   const name = `ov_bench_${process.pid}_${Date.now()}`;
   const admin = new Client({ connectionString: url });
   await admin.connect();
-  const [{ version }] = (await admin.query('SHOW server_version')).rows;
+  const [{ server_version: version }] = (await admin.query('SHOW server_version')).rows;
   await admin.query(`CREATE DATABASE ${name}`);
   try {
     const u = new URL(url);
