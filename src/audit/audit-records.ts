@@ -1,4 +1,4 @@
-import type { ChainHead } from './audit-hash';
+import type { CanonicalEntry, ChainHead } from './audit-hash';
 
 /**
  * The export format (NDJSON, one JSON object per line), also the records the
@@ -30,23 +30,10 @@ export interface ExportHeader {
   readonly exportedAt: string;
 }
 
-export interface EntryRecord {
+/** One entry as exported: every hashed field, plus its place in the chain. */
+export interface EntryRecord extends CanonicalEntry {
   readonly type: 'entry';
-  readonly chainId: string;
   readonly seq: string;
-  readonly tenantId: string | null;
-  /** ISO-8601 UTC, milliseconds (microseconds only if the stored value has any, which the log never writes). */
-  readonly occurredAt: string;
-  readonly actorKind: string;
-  readonly actorId: string;
-  readonly actorRole: string | null;
-  readonly action: string;
-  readonly targets: unknown;
-  readonly reason: string | null;
-  readonly ticketRef: string | null;
-  readonly requestId: string | null;
-  readonly outcome: string;
-  readonly breakGlass: boolean;
   readonly prevHash: string;
   readonly hash: string;
 }

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { dumpAllRows } from '../../src/demo/database-dump';
 import type { ConnectionView } from '../../src/connections/connection.mapper';
 import { ConnectionsService } from '../../src/connections/connections.service';
 import type { ConnectionCredentials } from '../../src/marketplaces/marketplace-connector';
@@ -58,18 +59,9 @@ export async function openCredentials(
   return (await t.app.get(ConnectionsService).connectorContext(tenantId, connectionId)).context.credentials;
 }
 
-/** Every row of every table as JSON text (bytea as \x hex): what a database dump would hold. */
+/** Every row of every table as JSON text (bytea as \\x hex): what a database dump would hold. */
 export async function dumpDatabase(t: TestApp): Promise<string> {
-  const ds = t.app.get(DataSource);
-  const tables: Array<{ table_name: string }> = await ds.query(
-    `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
-  );
-  const parts: string[] = [];
-  for (const { table_name } of tables) {
-    const rows: Array<{ j: string }> = await ds.query(`SELECT row_to_json(t)::text AS j FROM "${table_name}" t`);
-    for (const r of rows) parts.push(r.j);
-  }
-  return parts.join('\n');
+  return (await dumpAllRows(t.app.get(DataSource))).text;
 }
 
 /** Asserts a secret is in no table, neither as text nor as the hex of its bytes. */

@@ -1,3 +1,5 @@
+import { DataSource } from 'typeorm';
+import { dumpAllRows } from '../../src/demo/database-dump';
 import { buyerStrings } from '../../src/sandbox/buyers';
 import {
   connectedTenant,
@@ -69,14 +71,5 @@ describe('sync end to end: simulators → real clients → sealed rows + outbox'
 
 /** Every row of every table as JSON text (bytea as hex): what a database dump would hold. */
 async function dumpDatabase(s: SyncApp): Promise<string> {
-  const ds = s.app.get((await import('typeorm')).DataSource);
-  const tables: Array<{ table_name: string }> = await ds.query(
-    `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
-  );
-  const parts: string[] = [];
-  for (const { table_name } of tables) {
-    const rows = await ds.query(`SELECT row_to_json(t)::text AS j FROM "${table_name}" t`);
-    for (const r of rows) parts.push(r.j);
-  }
-  return parts.join('\n');
+  return (await dumpAllRows(s.app.get(DataSource))).text;
 }

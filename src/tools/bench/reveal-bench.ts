@@ -13,7 +13,7 @@ import { configureHttpApp, createHttpApp } from '../../http-app';
 import { ManualClock } from '../../platform/clock/clock';
 import { TransactionManager } from '../../platform/database/transaction-manager';
 import { AppLogger } from '../../platform/logging/app-logger';
-import { simulatedBuyer } from '../../sandbox/buyers';
+import { canonicalOrder } from '../../sandbox/canonical-orders';
 import { TenantsService } from '../../tenants/tenants.service';
 import { median, withScratchDatabase } from './scratch-database';
 
@@ -87,7 +87,7 @@ async function seed(app: INestApplication, tenants: number): Promise<Seeded[]> {
   const out: Seeded[] = [];
   for (let t = 0; t < tenants; t++) {
     const tenant = await app.get(TenantsService).create(`bench ${t}`);
-    const orders: CanonicalOrder[] = Array.from({ length: 50 }, (_, i) => benchOrder(t * 1000 + i));
+    const orders: CanonicalOrder[] = Array.from({ length: 50 }, (_, i) => canonicalOrder(t * 1000 + i, {}, 'bench'));
     const summary = await app
       .get(TransactionManager)
       .run((tx) =>
@@ -172,57 +172,4 @@ async function measure(
     `  overhead              ${(overhead * 100).toFixed(1)} %  (median of per-pair overheads: ${overheads.map((x) => (x * 100).toFixed(0)).join(', ')} %; goal <= 20 %)`,
   );
   return { overhead };
-}
-
-function benchOrder(i: number): CanonicalOrder {
-  const b = simulatedBuyer('bench', i);
-  const at = new Date(Date.UTC(2026, 10, 1, 0, 0, i % 3600));
-  return {
-    marketplace: 'amazon',
-    marketplaceOrderId: `${String(100 + (i % 899))}-${String(1000000 + i).slice(-7)}-${String(i).padStart(7, '0')}`,
-    salesChannel: 'A1PA6795UKMFR9',
-    status: 'unshipped',
-    rawStatus: 'UNSHIPPED',
-    purchasedAt: at,
-    lastUpdatedAt: at,
-    shippedAt: null,
-    deliveredAt: null,
-    cancelledAt: null,
-    latestDeliveryAt: null,
-    fulfilmentChannel: 'merchant',
-    currency: 'EUR',
-    totalAmount: '19.99',
-    lineItems: [
-      {
-        lineItemId: `li${i}`,
-        sku: 'SKU',
-        marketplaceItemId: 'B0BENCH001',
-        title: 'Bench item',
-        quantity: 1,
-        unitPrice: '19.99',
-        currency: 'EUR',
-      },
-    ],
-    shipToCountry: b.countryCode,
-    pii: {
-      buyerName: b.fullName,
-      email: b.email,
-      phone: b.phone,
-      companyName: null,
-      shippingAddress: {
-        name: b.fullName,
-        companyName: null,
-        lines: [b.addressLine1],
-        postalCode: b.postalCode,
-        city: b.city,
-        region: b.region,
-        countryCode: b.countryCode,
-        phone: b.phone,
-      },
-      taxIds: [],
-      giftMessages: [],
-      buyerMarketplaceId: null,
-      notes: [],
-    },
-  };
 }
