@@ -2,6 +2,7 @@ import { InitialSchema1795613687456 } from './1795613687456-InitialSchema';
 import { OAuthStateUses1795615327540 } from './1795615327540-OAuthStateUses';
 import { AccessAndAudit1795615657024 } from './1795615657024-AccessAndAudit';
 import { SlimWriteIndexes1795619635048 } from './1795619635048-SlimWriteIndexes';
+import { DeadLetterReplay1795620684356 } from './1795620684356-DeadLetterReplay';
 
 /** Migrations in the order they apply. New files are appended here. */
 export const MIGRATIONS: Function[] = [
@@ -9,4 +10,5 @@ export const MIGRATIONS: Function[] = [
   OAuthStateUses1795615327540,
   AccessAndAudit1795615657024,
   SlimWriteIndexes1795619635048,
+  DeadLetterReplay1795620684356,
 ];

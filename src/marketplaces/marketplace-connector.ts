@@ -59,6 +59,8 @@ export interface MarketplaceConnector {
   readonly marketplace: MarketplaceName;
   /** The name of the rate-limited operation a page fetch uses. */
   readonly pageOperation: string;
+  /** The name of the rate-limited operation `fetchOrder` uses (its own usage plan and budget). */
+  readonly orderOperation: string;
   /** Published default usage plans per operation (seed for the shared rate budget). */
   usagePlan(operation: string): UsagePlan;
   /** The latest instant a window may end at (Amazon: at least two minutes before now). */

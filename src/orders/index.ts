@@ -2,3 +2,4 @@ export { OrdersModule } from './orders.module';
 export { OrdersService, type SealedOrder } from './orders.service';
 export { OrderIngestService, ORDER_PII_PURPOSE, type IngestSummary, type IngestScope } from './order-ingest.service';
 export type { MaskedOrderView, RevealedOrderView } from './order.mapper';
+export type { UnreadableOrder } from './unreadable-pii';

@@ -10,6 +10,13 @@ import type { OrderEventType } from './outbox-event.entity';
 import { OrdersRepository } from './orders.repository';
 import { OutboxRepository, type NewOutboxEvent } from './outbox.repository';
 import { isEmptyPii, mergePii } from './pii-merge';
+import {
+  isCryptoFailure,
+  MAX_UNREADABLE_PER_PAGE,
+  openKeysIsolating,
+  tooManyUnreadable,
+  type UnreadableOrder,
+} from './unreadable-pii';
 
 /** Purpose bound into every order PII ciphertext and its data key. */
 export const ORDER_PII_PURPOSE = 'order.pii';
@@ -30,6 +37,8 @@ export interface IngestSummary {
   readonly stale: number;
   readonly events: number;
   readonly orderIds: readonly string[];
+  /** Orders whose stored sealed PII would not open: not written at all (see UnreadableOrder). */
+  readonly unreadable: readonly UnreadableOrder[];
 }
 
 interface Planned {
@@ -67,7 +76,7 @@ export class OrderIngestService {
     const { tenantId } = scope;
     const latest = latestPerOrder(page);
     if (!latest.length)
-      return { created: 0, updated: 0, cancelled: 0, unchanged: 0, stale: 0, events: 0, orderIds: [] };
+      return { created: 0, updated: 0, cancelled: 0, unchanged: 0, stale: 0, events: 0, orderIds: [], unreadable: [] };
     const marketplace = latest[0].marketplace;
     // Keys derived once per page; every digest below is synchronous.
     const indexer = await this.blindIndex.indexerFor(tenantId, tx);
@@ -114,12 +123,15 @@ export class OrderIngestService {
       });
     });
 
-    await this.mergeWithStoredPii(tx, tenantId, plans, indexer);
+    const unreadable = await this.mergeWithStoredPii(tx, tenantId, plans, indexer);
+    // Set aside whole: a half-applied change (facts without the buyer data that came with it) would
+    // move the row's version and digest past a change we never stored.
+    const kept = unreadable.length ? plans.filter((p) => !unreadable.includes(p)) : plans;
 
-    const changed = plans.filter(
+    const changed = kept.filter(
       (p) => !p.stored || p.piiChanged || !p.nonPiiHash.equals(p.stored.contentHash.subarray(0, 32)),
     );
-    unchanged += plans.length - changed.length;
+    unchanged += kept.length - changed.length;
 
     const needKeys = changed.filter((p) => p.piiChanged && p.pii && (!p.stored || p.stored.piiState !== 'present'));
     const reuseKeys = changed.filter((p) => p.piiChanged && p.pii && p.stored?.piiState === 'present');
@@ -172,27 +184,50 @@ export class OrderIngestService {
       stale,
       events: events.length,
       orderIds: changed.map((p) => p.orderId),
+      unreadable: unreadable.map((p) => ({ orderId: p.orderId, order: p.order })),
     };
   }
 
-  /** For orders whose incoming PII differs from what we hold, merge field by field. */
-  private async mergeWithStoredPii(tx: Tx, tenantId: string, plans: Planned[], indexer: TenantIndexer): Promise<void> {
+  /**
+   * For orders whose incoming PII differs from what we hold, merge field by field.
+   * Returns the plans whose stored PII (or its data key) fails to open: one tampered or
+   * damaged row must not fail the page of every run forever.
+   */
+  private async mergeWithStoredPii(
+    tx: Tx,
+    tenantId: string,
+    plans: Planned[],
+    indexer: TenantIndexer,
+  ): Promise<Planned[]> {
     const toMerge = plans.filter((p) => p.piiChanged && p.stored?.piiState === 'present' && p.stored.piiCiphertext);
-    if (!toMerge.length) return;
-    const handles = await this.dataKeys.openDataKeys(
+    if (!toMerge.length) return [];
+    const keys = await openKeysIsolating(
+      this.dataKeys,
       tx,
       tenantId,
       toMerge.map((p) => p.orderId),
     );
+    const unreadable: Planned[] = [];
     for (const p of toMerge) {
-      const handle = handles.get(p.orderId);
+      const handle = keys.handles.get(p.orderId);
+      if (keys.unreadable.has(p.orderId)) {
+        unreadable.push(p);
+        continue;
+      }
       // A missing data key means the PII was shredded concurrently: hold nothing new either.
       if (!handle) {
         p.pii = null;
         p.piiChanged = false;
         continue;
       }
-      const held = handle.openJson<BuyerPii>(ORDER_PII_PURPOSE, p.stored!.piiCiphertext!);
+      let held: BuyerPii;
+      try {
+        held = handle.openJson<BuyerPii>(ORDER_PII_PURPOSE, p.stored!.piiCiphertext!);
+      } catch (err) {
+        if (!isCryptoFailure(err)) throw err;
+        unreadable.push(p);
+        continue;
+      }
       const merged = mergePii(held, p.pii);
       const mergedText = merged ? piiJson(merged) : null;
       const mergedHash = mergedText ? indexer.content(Buffer.from(mergedText)) : NO_PII;
@@ -201,6 +236,8 @@ export class OrderIngestService {
       p.piiHash = mergedHash;
       p.piiChanged = !mergedHash.equals(p.stored!.contentHash.subarray(32));
     }
+    if (unreadable.length > MAX_UNREADABLE_PER_PAGE) throw tooManyUnreadable(unreadable.length);
+    return unreadable;
   }
 
   private toRow(

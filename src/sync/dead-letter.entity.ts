@@ -3,7 +3,8 @@ import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'ty
 /**
  * An order the sync could not ingest. The marketplace payload is kept sealed
  * (its own data key) for diagnosis; the reason is a code plus a PII-free detail.
- * Seeing the same poison order again bumps `attempts` instead of adding a row.
+ * Seeing the same poison order again (in a page or by replay) bumps `attempts`
+ * instead of adding a row.
  */
 @Entity({ name: 'dead_letters' })
 @Index('dead_letters_open_uq', ['tenantId', 'connectionId', 'marketplaceOrderId'], {
@@ -47,4 +48,24 @@ export class DeadLetter {
 
   @Column('timestamptz', { nullable: true })
   resolvedAt: Date | null;
+
+  /** How it was resolved: 'ingested' (it read fine later) or 'gone' (the marketplace no longer knows it). */
+  @Column('text', { nullable: true })
+  resolution: DeadLetterResolution | null;
+
+  /**
+   * Set when replay stopped re-fetching it (too many attempts). The letter stays open: a
+   * later page that reads the order fine still resolves it, and someone should look.
+   */
+  @Column('timestamptz', { nullable: true })
+  gaveUpAt: Date | null;
 }
+
+export type DeadLetterResolution = 'ingested' | 'gone';
+
+/**
+ * The order's stored sealed PII could not be opened while merging a change. Needs a
+ * human (restore the row, or shred its PII), so it is never resolved, replayed or
+ * re-labelled automatically; later sightings only count attempts.
+ */
+export const SEALED_DATA_UNREADABLE = 'sealed_data_unreadable';

@@ -2,7 +2,31 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { bulkValues } from '../platform/database/bulk-values';
 import type { Tx } from '../platform/database/transaction-manager';
-import { DeadLetter } from './dead-letter.entity';
+import { DeadLetter, SEALED_DATA_UNREADABLE } from './dead-letter.entity';
+
+/** An open dead letter replay may re-fetch. */
+export interface ReplayCandidate {
+  readonly deadLetterId: string;
+  readonly marketplaceOrderId: string;
+  readonly attempts: number;
+}
+
+/** When and how often replay asks the marketplace again. */
+export interface ReplaySchedule {
+  readonly perRun: number;
+  /** Wait after a sighting before the first replay; doubles with every attempt up to maxDelayMs. */
+  readonly firstDelayMs: number;
+  readonly maxDelayMs: number;
+  /** At this many attempts (sightings and replays) replay gives up. */
+  readonly maxAttempts: number;
+}
+
+/** What a replay learnt about letters it could not resolve by ingesting. */
+export interface ReplaySettlement {
+  readonly stillBroken: ReadonlyArray<{ readonly deadLetterId: string; readonly reasonDetail: string }>;
+  readonly gone: readonly string[];
+  readonly maxAttempts: number;
+}
 
 export interface DeadLetterWrite {
   readonly deadLetterId: string;
@@ -59,30 +83,99 @@ export class DeadLetterRepository {
     );
   }
 
-  async touch(tx: Tx, tenantId: string, ids: string[], reasons: Map<string, string>, now: Date): Promise<void> {
+  /**
+   * Seen again, still not ingestible: count it and keep the latest reason. An unreadable
+   * sealed row keeps that reason whatever else goes wrong, so it is never mistaken for a
+   * letter that resolves itself.
+   */
+  async touch(
+    tx: Tx,
+    tenantId: string,
+    ids: string[],
+    reasons: Map<string, { code: string; detail: string }>,
+    now: Date,
+  ): Promise<void> {
     for (const id of ids) {
+      const reason = reasons.get(id) ?? { code: 'bad_data', detail: '' };
       await tx.query(
-        `UPDATE dead_letters SET attempts = attempts + 1, last_seen_at = $3, reason_detail = $4
+        `UPDATE dead_letters SET attempts = attempts + 1, last_seen_at = $3,
+                reason_code = CASE WHEN reason_code = $6 THEN reason_code ELSE $4 END,
+                reason_detail = CASE WHEN reason_code = $6 THEN reason_detail ELSE $5 END
           WHERE tenant_id = $1 AND dead_letter_id = $2`,
-        [tenantId, id, now, reasons.get(id) ?? ''],
+        [tenantId, id, now, reason.code, reason.detail, SEALED_DATA_UNREADABLE],
       );
     }
   }
 
-  /** An order that failed before has now been ingested: its dead letter is resolved. */
-  async resolve(
-    tx: Tx,
+  /**
+   * Open letters of a connection due for a replay, longest waiting first. Skipped: letters
+   * without a marketplace order id ('?' + digest: nothing to ask for), unreadable sealed
+   * rows (a human's job), and letters replay gave up on.
+   */
+  async dueForReplay(
     tenantId: string,
     connectionId: string,
-    marketplaceOrderIds: string[],
     now: Date,
-  ): Promise<void> {
-    if (!marketplaceOrderIds.length) return;
-    await tx.query(
-      `UPDATE dead_letters SET resolved_at = $4
-        WHERE tenant_id = $1 AND connection_id = $2 AND resolved_at IS NULL AND marketplace_order_id = ANY($3::text[])`,
-      [tenantId, connectionId, marketplaceOrderIds, now],
-    );
+    schedule: ReplaySchedule,
+  ): Promise<ReplayCandidate[]> {
+    const rows: Array<{ dead_letter_id: string; marketplace_order_id: string; attempts: number }> =
+      await this.dataSource.query(
+        `SELECT dead_letter_id, marketplace_order_id, attempts FROM dead_letters
+          WHERE tenant_id = $1::uuid AND connection_id = $2::uuid AND resolved_at IS NULL AND gave_up_at IS NULL
+            AND reason_code <> $4::text AND left(marketplace_order_id, 1) <> '?'
+            AND last_seen_at + LEAST($6::float8, $5::float8 * power(2, GREATEST(attempts, 1) - 1))
+                               * interval '1 millisecond' <= $3::timestamptz
+          ORDER BY last_seen_at, dead_letter_id
+          LIMIT $7::int`,
+        [
+          tenantId,
+          connectionId,
+          now,
+          SEALED_DATA_UNREADABLE,
+          schedule.firstDelayMs,
+          schedule.maxDelayMs,
+          schedule.perRun,
+        ],
+      );
+    return rows.map((r) => ({
+      deadLetterId: r.dead_letter_id,
+      marketplaceOrderId: r.marketplace_order_id,
+      attempts: r.attempts,
+    }));
+  }
+
+  /**
+   * Records a replay's verdicts: still broken → one more attempt (and gave up at the cap);
+   * unknown to the marketplace → resolved as 'gone'. Returns how many were given up on.
+   */
+  async settleReplay(tx: Tx, tenantId: string, settlement: ReplaySettlement, now: Date): Promise<number> {
+    let gaveUp = 0;
+    if (settlement.stillBroken.length) {
+      // An UPDATE through TypeORM's postgres driver answers [returned rows, affected count].
+      const [rows]: [Array<{ gave_up: boolean }>, number] = await tx.query(
+        `UPDATE dead_letters d SET attempts = d.attempts + 1, last_seen_at = $3::timestamptz, reason_detail = s.detail,
+                gave_up_at = CASE WHEN d.attempts + 1 >= $4::int THEN $3::timestamptz ELSE NULL END
+           FROM unnest($2::uuid[], $5::text[]) AS s(id, detail)
+          WHERE d.tenant_id = $1::uuid AND d.dead_letter_id = s.id AND d.resolved_at IS NULL
+          RETURNING d.gave_up_at IS NOT NULL AS gave_up`,
+        [
+          tenantId,
+          settlement.stillBroken.map((b) => b.deadLetterId),
+          now,
+          settlement.maxAttempts,
+          settlement.stillBroken.map((b) => b.reasonDetail.slice(0, 500)),
+        ],
+      );
+      gaveUp = rows.filter((r) => r.gave_up).length;
+    }
+    if (settlement.gone.length) {
+      await tx.query(
+        `UPDATE dead_letters SET resolved_at = $3::timestamptz, resolution = 'gone'
+          WHERE tenant_id = $1::uuid AND dead_letter_id = ANY($2::uuid[]) AND resolved_at IS NULL`,
+        [tenantId, settlement.gone, now],
+      );
+    }
+    return gaveUp;
   }
 
   list(tenantId: string, connectionId?: string, openOnly = true): Promise<DeadLetter[]> {

@@ -3,11 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { BlindIndexService, DataKeyService } from '../crypto';
 import type { MarketplaceName } from '../marketplaces/canonical-order';
 import type { FetchedPage, RejectedOrder } from '../marketplaces/marketplace-connector';
-import { OrderIngestService, type IngestSummary } from '../orders';
+import { OrderIngestService, type IngestSummary, type UnreadableOrder } from '../orders';
 import { Clock } from '../platform/clock/clock';
 import { TransactionManager, type Tx } from '../platform/database/transaction-manager';
 import { JobQueue, type ClaimedJob } from '../platform/jobs/job-queue';
-import { DeadLetterRepository, type DeadLetterWrite } from './dead-letter.repository';
+import type { AppLogger } from '../platform/logging/app-logger';
+import { SEALED_DATA_UNREADABLE } from './dead-letter.entity';
+import { DeadLetterRepository, type DeadLetterWrite, type ReplaySettlement } from './dead-letter.repository';
 import type { SyncState } from './sync-state.entity';
 import { SyncStateRepository } from './sync-state.repository';
 
@@ -19,9 +21,17 @@ export interface PageScope {
   readonly marketplace: MarketplaceName;
 }
 
-export interface CommittedPage extends IngestSummary {
+export interface CommittedPage extends Omit<IngestSummary, 'unreadable'> {
   readonly deadLettered: number;
+  /** Our ids of orders set aside because their stored sealed PII would not open (for the alert). */
+  readonly setAside: readonly string[];
+  /** Replayed letters given up on in this commit (replay commits only). */
+  readonly gaveUp: number;
 }
+
+/** PII-free by construction: it names what failed, never what the row holds. */
+const UNREADABLE_DETAIL =
+  'stored sealed buyer data of this order could not be opened (crypto_failure); order held until its row is restored or its PII shredded';
 
 /**
  * Commits one fetched page atomically: orders and their outbox events, dead
@@ -42,28 +52,37 @@ export class PageCommitter {
     private readonly jobs: JobQueue,
   ) {}
 
+  /**
+   * `replay` (dead-letter replay only) records, in the same transaction, what re-fetching
+   * taught about letters that did not come back ingestible. The page path passes none and
+   * costs not one statement more for it.
+   */
   commit(
     scope: PageScope,
     page: FetchedPage,
     nextState: Partial<SyncState>,
     job: ClaimedJob | null,
     clock: Clock,
+    replay?: ReplaySettlement,
   ): Promise<CommittedPage> {
     return this.tx.run(async (tx) => {
       // Holding the job's lease (locked here until commit) is what makes this worker the only
       // writer of the connection; a worker whose lease expired stops before writing anything.
       if (job) await this.jobs.assertLease(tx, job);
-      const summary = await this.ingest.ingestPage(tx, scope, page.orders);
+      const { unreadable, ...summary } = await this.ingest.ingestPage(tx, scope, page.orders);
       const now = clock.now();
-      const deadLettered = await this.deadLetter(tx, scope, page.rejected, now);
+      const rejected = unreadable.length ? [...page.rejected, ...unreadable.map(setAside)] : page.rejected;
+      const deadLettered = await this.deadLetter(tx, scope, rejected, now);
+      const held = new Set(unreadable.map((u) => u.order.marketplaceOrderId));
       await this.syncStates.advance(tx, scope, {
         state: nextState,
         ingested: summary.created + summary.updated + summary.cancelled,
         // Orders that failed before and read fine now: their dead letters are resolved.
-        resolveDeadLetters: page.orders.map((o) => o.marketplaceOrderId),
+        resolveDeadLetters: page.orders.map((o) => o.marketplaceOrderId).filter((id) => !held.has(id)),
         now,
       });
-      return { ...summary, deadLettered };
+      const gaveUp = replay ? await this.deadLetters.settleReplay(tx, scope.tenantId, replay, now) : 0;
+      return { ...summary, deadLettered, setAside: unreadable.map((u) => u.orderId), gaveUp };
     });
   }
 
@@ -108,9 +127,32 @@ export class PageCommitter {
       tx,
       scope.tenantId,
       repeats.map((k) => open.get(k.key)!),
-      new Map(repeats.map((k) => [open.get(k.key)!, k.r.reasonDetail.slice(0, 500)])),
+      new Map(repeats.map((k) => [open.get(k.key)!, { code: k.r.reasonCode, detail: k.r.reasonDetail.slice(0, 500) }])),
       now,
     );
     return rejected.length;
+  }
+}
+
+/** The order as it came in is the letter's sealed payload: what a human needs to repair the row. */
+function setAside(u: UnreadableOrder): RejectedOrder {
+  return {
+    marketplaceOrderId: u.order.marketplaceOrderId,
+    reasonCode: SEALED_DATA_UNREADABLE,
+    reasonDetail: UNREADABLE_DETAIL,
+    raw: u.order,
+  };
+}
+
+/**
+ * The alert for orders set aside over unreadable sealed data: error level, one line per
+ * order, our order id only (no marketplace data, no buyer data, no crypto detail).
+ */
+export function alertSetAside(log: AppLogger, committed: CommittedPage): void {
+  for (const orderId of committed.setAside) {
+    log.error('sealed buyer data of an order cannot be opened; order set aside until a human restores or shreds it', {
+      orderId,
+      reason: SEALED_DATA_UNREADABLE,
+    });
   }
 }

@@ -16,6 +16,7 @@ export class SyncMetrics implements OnModuleInit {
   private ingested!: Counter<'marketplace' | 'kind'>;
   private deadLettered!: Counter<'marketplace'>;
   private runs!: Counter<'marketplace' | 'result'>;
+  private replays!: Counter<'marketplace' | 'result'>;
 
   constructor(
     private readonly registry: MetricsRegistry,
@@ -38,6 +39,11 @@ export class SyncMetrics implements OnModuleInit {
     this.runs = this.registry.counter({
       name: 'ordervault_sync_runs_total',
       help: 'Sync runs by result',
+      labelNames: ['marketplace', 'result'],
+    });
+    this.replays = this.registry.counter({
+      name: 'ordervault_dead_letter_replays_total',
+      help: 'Dead letters re-fetched by replay, by what came back',
       labelNames: ['marketplace', 'result'],
     });
     const states = this.states;
@@ -80,5 +86,12 @@ export class SyncMetrics implements OnModuleInit {
     if (o.updated) this.ingested.inc({ marketplace: o.marketplace, kind: 'updated' }, o.updated);
     if (o.cancelled) this.ingested.inc({ marketplace: o.marketplace, kind: 'cancelled' }, o.cancelled);
     if (o.deadLettered) this.deadLettered.inc({ marketplace: o.marketplace }, o.deadLettered);
+    const r = o.replay;
+    if (r) {
+      const counts = { ingested: r.ingested, still_broken: r.stillBroken, gone: r.gone, gave_up: r.gaveUp };
+      for (const [result, n] of Object.entries(counts)) {
+        if (n) this.replays.inc({ marketplace: o.marketplace, result }, n);
+      }
+    }
   }
 }

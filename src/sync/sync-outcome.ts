@@ -1,3 +1,5 @@
+import type { ReplaySummary } from './dead-letter-replay';
+
 /** What one sync run of a connection did (for the CLI summary, logs and tests). */
 export interface SyncOutcome {
   readonly tenantId: string;
@@ -14,4 +16,6 @@ export interface SyncOutcome {
   readonly errorCode?: string;
   /** When the connection will be synced next. */
   readonly nextRunAt: Date;
+  /** Dead letters re-fetched after the window completed (absent when none was due). */
+  readonly replay?: ReplaySummary;
 }

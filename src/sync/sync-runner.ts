@@ -11,8 +11,10 @@ import type {
 import { MarketplaceError } from '../marketplaces/marketplace-error';
 import { DomainError } from '../platform/errors/domain-error';
 import { LeaseLostError, type ClaimedJob } from '../platform/jobs/job-queue';
+import type { AppLogger } from '../platform/logging/app-logger';
+import { DeadLetterReplayer, type ReplaySummary } from './dead-letter-replay';
 import { decide } from './failure-policy';
-import { PageCommitter } from './page-committer';
+import { alertSetAside, PageCommitter, type PageScope } from './page-committer';
 import { RateBudgetService, type BudgetKey } from './rate-budget.service';
 import { SyncRunnerServices } from './sync-runner-services';
 import type { SyncOutcome } from './sync-outcome';
@@ -52,6 +54,7 @@ export class SyncRunner {
     private readonly budget: RateBudgetService,
     private readonly committer: PageCommitter,
     private readonly services: SyncRunnerServices,
+    private readonly replayer: DeadLetterReplayer,
   ) {}
 
   async run(target: SyncTarget, job: ClaimedJob | null): Promise<SyncOutcome> {
@@ -59,10 +62,11 @@ export class SyncRunner {
     const totals: Totals = { pages: 0, created: 0, updated: 0, cancelled: 0, unchanged: 0, deadLettered: 0 };
     const log = logger.child({ tenantId: target.tenantId, connectionId: target.connectionId });
     let marketplace = 'unknown';
+    let replay: ReplaySummary | undefined;
     const finish = async (result: SyncOutcome['result'], nextRunAt: Date, errorCode?: string): Promise<SyncOutcome> => {
-      const outcome: SyncOutcome = { ...target, marketplace, ...totals, result, nextRunAt, errorCode };
+      const outcome: SyncOutcome = { ...target, marketplace, ...totals, result, nextRunAt, errorCode, replay };
       this.services.metrics.observe(outcome);
-      log.info('sync run finished', { ...totals, result, errorCode, nextRunAt });
+      log.info('sync run finished', { ...totals, result, errorCode, nextRunAt, replay });
       return outcome;
     };
 
@@ -90,6 +94,10 @@ export class SyncRunner {
       if (!window) {
         const next = this.later(this.config.sync.intervalSeconds * 1000);
         await this.states.update(undefined, target.tenantId, target.connectionId, this.successFields(next));
+        // Caught up: the rest of this run re-fetches dead letters that are due (none: one SELECT).
+        const replayed = await this.replay({ ...target, marketplace: connector.marketplace }, connector, ctx, job, log);
+        if (replayed === 'lease_lost') return finish('lease_lost', next);
+        replay = replayed;
         return finish('done', next);
       }
       const decision = await this.budget.take(budgetKey, connector.usagePlan(connector.pageOperation));
@@ -145,6 +153,7 @@ export class SyncRunner {
         totals.unchanged += committed.unchanged + committed.stale;
         totals.deadLettered += committed.deadLettered;
         if (committed.deadLettered) log.warn('orders dead-lettered', { count: committed.deadLettered });
+        alertSetAside(log, committed);
         if (job) await jobs.renew(job, this.config.sync.leaseSeconds * 1000);
       } catch (err) {
         if (err instanceof LeaseLostError) return finish('lease_lost', state.nextRunAt);
@@ -167,6 +176,27 @@ export class SyncRunner {
       consecutiveFailures: 0,
     });
     return finish('more', next);
+  }
+
+  /**
+   * Best effort: the window is committed whatever happens here, and letters a failed replay
+   * did not settle are still due next run. Only a lost lease ends the run differently.
+   */
+  private async replay(
+    scope: PageScope,
+    connector: MarketplaceConnector,
+    ctx: ConnectorContext,
+    job: ClaimedJob | null,
+    log: AppLogger,
+  ): Promise<ReplaySummary | undefined | 'lease_lost'> {
+    try {
+      return await this.replayer.replay(scope, connector, ctx, job, log);
+    } catch (err) {
+      if (err instanceof LeaseLostError) return 'lease_lost';
+      const code = err instanceof DomainError ? err.code : 'internal';
+      log.warn('dead-letter replay failed; due letters wait for the next run', { code, err });
+      return undefined;
+    }
   }
 
   /** The window to read next: the one in progress, or a new one from the cursor (with overlap) to now. */

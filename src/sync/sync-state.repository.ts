@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { driverQuery } from '../platform/database/driver-query';
 import type { Tx } from '../platform/database/transaction-manager';
+import { SEALED_DATA_UNREADABLE } from './dead-letter.entity';
 import { SyncState } from './sync-state.entity';
 
 @Injectable()
@@ -32,7 +33,8 @@ export class SyncStateRepository {
   /**
    * Moves the sync position after a page, counts what it ingested and resolves
    * dead letters of orders that now read fine: one statement (a data-modifying
-   * CTE), because it runs once per committed page.
+   * CTE), because it runs once per committed page. A letter for an unreadable
+   * sealed row is left open: reading the order fine says nothing about the row.
    */
   async advance(
     tx: Tx,
@@ -47,6 +49,7 @@ export class SyncStateRepository {
       change.ingested,
       change.resolveDeadLetters,
       change.now,
+      SEALED_DATA_UNREADABLE,
     ];
     const column: Record<string, string> = {
       cursor: 'cursor',
@@ -64,8 +67,9 @@ export class SyncStateRepository {
     await driverQuery(
       tx,
       `WITH resolved AS (
-         UPDATE dead_letters SET resolved_at = $5
+         UPDATE dead_letters SET resolved_at = $5, resolution = 'ingested'
           WHERE tenant_id = $1 AND connection_id = $2 AND resolved_at IS NULL AND marketplace_order_id = ANY($4::text[])
+            AND reason_code <> $6
        )
        UPDATE sync_states SET ${sets.join(', ')} WHERE tenant_id = $1 AND connection_id = $2`,
       params,

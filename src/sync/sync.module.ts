@@ -3,6 +3,7 @@ import { ConnectionsModule } from '../connections/connections.module';
 import { CryptoModule } from '../crypto';
 import { MarketplacesModule } from '../marketplaces/marketplaces.module';
 import { OrdersModule } from '../orders';
+import { DeadLetterReplayer } from './dead-letter-replay';
 import { DeadLetterRepository } from './dead-letter.repository';
 import { PageCommitter } from './page-committer';
 import { RateBudgetService } from './rate-budget.service';
@@ -20,6 +21,7 @@ import { SyncWorker } from './sync-worker';
     DeadLetterRepository,
     RateBudgetService,
     PageCommitter,
+    DeadLetterReplayer,
     SyncMetrics,
     SyncRunnerServices,
     SyncRunner,

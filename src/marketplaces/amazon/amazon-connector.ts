@@ -45,6 +45,7 @@ interface RawResult {
 export class AmazonConnector implements MarketplaceConnector {
   readonly marketplace = 'amazon' as const;
   readonly pageOperation = 'searchOrders';
+  readonly orderOperation = 'getOrder';
   private readonly clients = new Map<string, ClientEntry>();
 
   constructor(

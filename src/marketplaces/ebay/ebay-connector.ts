@@ -17,6 +17,13 @@ import { ebayError } from './ebay-errors';
 import { mapEbayOrder } from './ebay-order.mapper';
 
 const PAGE_LIMIT = 200;
+/**
+ * getOrders always returns `cancelRequests: []` and never the buyer's tax
+ * identifier; getOrder has both. Orders whose cancellation is requested or done
+ * are re-read one by one (at most this many per page, to bound calls against the
+ * daily quota); the rest of the page keeps what getOrders said.
+ */
+const MAX_CANCELLATION_REFRESHES_PER_PAGE = 25;
 /** User access tokens live two hours; renew ahead so calls never race the expiry. */
 const ACCESS_TOKEN_TTL_MS = 7200_000;
 const ACCESS_TOKEN_MARGIN_MS = 10 * 60_000;
@@ -46,6 +53,7 @@ interface ClientEntry {
 export class EbayConnector implements MarketplaceConnector {
   readonly marketplace = 'ebay' as const;
   readonly pageOperation = 'getOrders';
+  readonly orderOperation = 'getOrder';
   private readonly clients = new Map<string, ClientEntry>();
 
   constructor(
@@ -92,6 +100,7 @@ export class EbayConnector implements MarketplaceConnector {
       if (isRejected(mapped)) rejected.push(mapped);
       else orders.push(mapped);
     }
+    await this.refreshCancellations(api, raw, orders);
     let next: EbayPosition | null = null;
     const shrunk = pos.total !== null && total < pos.total ? pos.total - total : 0;
     if (shrunk > 0) {
@@ -114,6 +123,43 @@ export class EbayConnector implements MarketplaceConnector {
     const mapped = mapEbayOrder(raw);
     if (isRejected(mapped)) throw new MarketplaceError('bad_data', 'bad_order', mapped.reasonDetail);
     return mapped;
+  }
+
+  /** Replaces cancelled or cancel-requested orders with their getOrder version (see the constant above). */
+  private async refreshCancellations(api: eBayApi, raw: unknown[], orders: CanonicalOrder[]): Promise<void> {
+    const wanted = new Set(
+      raw
+        .filter((r): r is { orderId: string; cancelStatus: { cancelState: string } } => {
+          const state = (r as { cancelStatus?: { cancelState?: unknown } })?.cancelStatus?.cancelState;
+          return (
+            (state === 'IN_PROGRESS' || state === 'CANCELED') &&
+            typeof (r as { orderId?: unknown }).orderId === 'string'
+          );
+        })
+        .map((r) => r.orderId)
+        .slice(0, MAX_CANCELLATION_REFRESHES_PER_PAGE),
+    );
+    for (const [i, order] of orders.entries()) {
+      if (!wanted.has(order.marketplaceOrderId)) continue;
+      let detailed: unknown;
+      try {
+        detailed = await api.sell.fulfillment.getOrder(encodeURIComponent(order.marketplaceOrderId));
+      } catch (err) {
+        const mapped = ebayError(err, false);
+        // Throttling or an outage for the detail read must not lose the page: the page's version stands.
+        if (mapped.kind === 'rate_limited' || mapped.kind === 'temporary' || mapped.kind === 'not_found') continue;
+        throw mapped;
+      }
+      const refreshed = mapEbayOrder(detailed);
+      // Only a readable detail for the same order and at least as new replaces the page's version.
+      if (
+        !isRejected(refreshed) &&
+        refreshed.marketplaceOrderId === order.marketplaceOrderId &&
+        refreshed.lastUpdatedAt.getTime() >= order.lastUpdatedAt.getTime()
+      ) {
+        orders[i] = refreshed;
+      }
+    }
   }
 
   forget(connectionId: string): void {

@@ -19,7 +19,7 @@ import type { Order } from './wire-types';
  *   GET    /_sim/orders/{orderId}                       → stored order (before visibility windows)
  *   PATCH  /_sim/orders/{orderId}                       JSON merge patch (RFC 7396) of the stored order
  *   POST   /_sim/orders/{orderId}/ship | deliver | cancel | request-cancel
- *   POST   /_sim/orders/{orderId}/malformed             {kind}
+ *   POST   /_sim/orders/{orderId}/malformed             {kind}   (kind null repairs)
  *   POST   /_sim/refresh-tokens/revoke                  {refreshToken}
  *   POST   /_sim/access-tokens/expire                   {sellerId?}
  *   POST   /_sim/faults                                 {count, kind, target?}
@@ -144,6 +144,10 @@ async function route(
     case 'POST orders/*/request-cancel':
       return ok(sim.requestCancel(id, cancelOptions(body)));
     case 'POST orders/*/malformed': {
+      if (body.kind === null) {
+        sim.repairOrder(id);
+        return ok({ orderId: id, kind: null });
+      }
       const kind = str(body.kind, 'kind');
       if (!MALFORMATION_KINDS.includes(kind as MalformationKind)) throw new Error(`unknown malformation ${kind}`);
       sim.makeOrderMalformed(id, kind as MalformationKind);

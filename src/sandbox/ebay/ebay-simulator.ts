@@ -241,6 +241,11 @@ export class EbaySimulator {
     this.book.makeOrderMalformed(orderId, kind);
   }
 
+  /** Drops every malformation of the order without modifying it (a poll by lastmodifieddate will not see it). */
+  repairOrder(orderId: string): void {
+    this.book.repairOrder(orderId);
+  }
+
   /** The complete stored order (before visibility windows and malformation), or undefined. */
   order(orderId: string): Order | undefined {
     const stored = this.book.get(orderId);

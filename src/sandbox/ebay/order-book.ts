@@ -231,6 +231,11 @@ export class OrderBook {
     this.require(orderId).malformations.add(kind);
   }
 
+  /** Serves the order intact again; lastModifiedDate stays, as when eBay fixes a record on its side. */
+  repairOrder(orderId: string): void {
+    this.require(orderId).malformations.clear();
+  }
+
   deliveredAt(orderId: string): string | undefined {
     return this.require(orderId).deliveredAt;
   }

@@ -53,6 +53,11 @@ describe('eBay simulator: /_sim HTTP control surface', () => {
     expect((await control('POST', `/_sim/orders/${ids[0]}/ship`)).body.orderFulfillmentStatus).toBe('FULFILLED');
     await control('POST', `/_sim/orders/${ids[1]}/request-cancel`, { initiator: 'Buyer' });
     await control('POST', `/_sim/orders/${ids[1]}/cancel`);
+    await control('POST', `/_sim/orders/${ids[1]}/malformed`, { kind: 'missing-line-items' });
+    expect((await control('POST', `/_sim/orders/${ids[1]}/malformed`, { kind: null })).body).toEqual({
+      orderId: ids[1],
+      kind: null,
+    });
     await control('POST', `/_sim/orders/${ids[2]}/malformed`, { kind: 'unknown-status' });
     const patched = await control('PATCH', `/_sim/orders/${ids[2]}`, {
       buyerCheckoutNotes: 'Ovsim patched',
@@ -66,6 +71,7 @@ describe('eBay simulator: /_sim HTTP control surface', () => {
     const byId = new Map(page.orders.map((o) => [o.orderId, o]));
     expect(byId.get(ids[0])!.orderFulfillmentStatus).toBe('FULFILLED');
     expect(byId.get(ids[1])!.cancelStatus.cancelState).toBe('CANCELED');
+    expect(byId.get(ids[1])!.lineItems.length).toBeGreaterThan(0); // repaired with {kind: null}
     expect(byId.get(ids[2])!.orderFulfillmentStatus).toBe('PARTIALLY_DISPATCHED');
 
     const requests = await control('GET', '/_sim/requests');

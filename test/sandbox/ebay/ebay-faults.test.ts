@@ -125,6 +125,29 @@ describe('eBay simulator: rate limits, faults and malformed data', () => {
     expect(await eBay.sell.fulfillment.getOrder(missingId)).not.toHaveProperty('orderId');
   });
 
+  it('repairOrder serves a malformed order intact again without modifying it (a lastmodifieddate poll misses it)', async () => {
+    const [order] = h.sim.addOrders(sellerId, 1, { createdAt: Date.parse('2026-11-19T00:00:00.000Z') });
+    h.sim.makeOrderMalformed(order.orderId, 'missing-line-items');
+    h.sim.makeOrderMalformed(order.orderId, 'unknown-status');
+    const broken = (await eBay.sell.fulfillment.getOrder(order.orderId)) as Record<string, unknown>;
+    expect(broken).not.toHaveProperty('lineItems');
+    expect(broken.orderFulfillmentStatus).toBe('PARTIALLY_DISPATCHED');
+
+    h.clock.advance(60_000);
+    const repairedAt = new Date(h.clock.nowMs()).toISOString();
+    h.sim.repairOrder(order.orderId);
+    // Every malformation is gone; the order itself is as it was (same lastModifiedDate).
+    const repaired = (await eBay.sell.fulfillment.getOrder(order.orderId)) as Order;
+    expect(repaired.orderFulfillmentStatus).toBe(order.orderFulfillmentStatus);
+    expect(repaired.lineItems.map((l) => l.lineItemId)).toEqual(order.lineItems.map((l) => l.lineItemId));
+    expect(repaired.lastModifiedDate).toBe(order.lastModifiedDate);
+    const since = (await eBay.sell.fulfillment.getOrders({ filter: `lastmodifieddate:[${repairedAt}..]` })) as {
+      total: number;
+    };
+    expect(since.total).toBe(0);
+    expect(() => h.sim.repairOrder('99-99999-99999')).toThrow('Unknown order');
+  });
+
   it('serves the next getOrders page twice when asked (a replayed page)', async () => {
     h.sim.addOrders(sellerId, 7);
     h.sim.servePageTwice();
