@@ -12,6 +12,7 @@ import type {
 } from '../marketplace-connector';
 import { isRejected } from '../marketplace-connector';
 import { MarketplaceError } from '../marketplace-error';
+import { ClientCache } from '../transport/client-cache';
 import { AmazonClientFactory } from './amazon-client.factory';
 import { amazonResponseError, amazonThrownError } from './amazon-errors';
 import { mapAmazonOrder } from './amazon-order.mapper';
@@ -27,13 +28,6 @@ const ACCESS_TOKEN_MARGIN_MS = 120_000;
 /** "lastUpdatedBefore must be at least two minutes before now"; keep a few seconds for clock skew. */
 const MIN_DISTANCE_FROM_NOW_MS = 2 * 60_000 + 10_000;
 
-interface ClientEntry {
-  readonly sp: SellingPartner;
-  readonly fingerprint: string;
-  tokenExpiresAt: number;
-  refreshing?: Promise<void>;
-}
-
 interface RawResult {
   body: string;
   statusCode: number;
@@ -46,12 +40,22 @@ export class AmazonConnector implements MarketplaceConnector {
   readonly marketplace = 'amazon' as const;
   readonly pageOperation = 'searchOrders';
   readonly orderOperation = 'getOrder';
-  private readonly clients = new Map<string, ClientEntry>();
+  private readonly clients: ClientCache<SellingPartner>;
 
-  constructor(
-    private readonly factory: AmazonClientFactory,
-    private readonly clock: Clock,
-  ) {}
+  constructor(factory: AmazonClientFactory, clock: Clock) {
+    this.clients = new ClientCache<SellingPartner>(
+      clock,
+      ACCESS_TOKEN_TTL_MS - ACCESS_TOKEN_MARGIN_MS,
+      (ctx) => factory.create(ctx.region, ctx.credentials),
+      async (sp) => {
+        try {
+          await sp.refreshAccessToken();
+        } catch (err) {
+          throw amazonThrownError(err);
+        }
+      },
+    );
+  }
 
   usagePlan(operation: string): UsagePlan {
     return AMAZON_USAGE_PLANS[operation] ?? { rate: 0.5, burst: 1 };
@@ -124,7 +128,7 @@ export class AmazonConnector implements MarketplaceConnector {
   }
 
   forget(connectionId: string): void {
-    this.clients.delete(connectionId);
+    this.clients.forget(connectionId);
   }
 
   /** One SP-API call with a fresh access token; a token the API calls expired is renewed once. */
@@ -134,12 +138,11 @@ export class AmazonConnector implements MarketplaceConnector {
     params: { query?: Record<string, unknown>; path?: Record<string, string> },
     sentPaginationToken: boolean,
   ): Promise<RawResult> {
-    const entry = this.client(ctx);
     for (let attempt = 0; ; attempt++) {
-      await this.ensureToken(entry);
+      const lease = await this.clients.ready(ctx);
       let res: RawResult;
       try {
-        res = (await (entry.sp.callAPI as (p: unknown) => Promise<unknown>)({
+        res = (await (lease.client.callAPI as (p: unknown) => Promise<unknown>)({
           operation,
           endpoint: 'orders',
           ...params,
@@ -150,36 +153,11 @@ export class AmazonConnector implements MarketplaceConnector {
       }
       if (res.statusCode >= 200 && res.statusCode < 300) return res;
       if (attempt === 0 && res.statusCode === 403 && /access token.*(expired|revoked|invalid)/i.test(res.body)) {
-        entry.tokenExpiresAt = 0;
+        lease.invalidate();
         continue;
       }
       throw amazonResponseError(res.statusCode, res.body, sentPaginationToken);
     }
-  }
-
-  private client(ctx: ConnectorContext): ClientEntry {
-    const fingerprint = `${ctx.region}|${ctx.credentials.refreshToken}|${ctx.credentials.clientId ?? ''}`;
-    const cached = this.clients.get(ctx.connectionId);
-    if (cached && cached.fingerprint === fingerprint) return cached;
-    const entry: ClientEntry = { sp: this.factory.create(ctx.region, ctx.credentials), fingerprint, tokenExpiresAt: 0 };
-    this.clients.set(ctx.connectionId, entry);
-    return entry;
-  }
-
-  /** Single-flight: concurrent calls of one connection share one LWA refresh. */
-  private async ensureToken(entry: ClientEntry): Promise<void> {
-    if (this.clock.nowMs() < entry.tokenExpiresAt) return;
-    entry.refreshing ??= (async () => {
-      try {
-        await entry.sp.refreshAccessToken();
-        entry.tokenExpiresAt = this.clock.nowMs() + ACCESS_TOKEN_TTL_MS - ACCESS_TOKEN_MARGIN_MS;
-      } catch (err) {
-        throw amazonThrownError(err);
-      } finally {
-        entry.refreshing = undefined;
-      }
-    })();
-    await entry.refreshing;
   }
 }
 

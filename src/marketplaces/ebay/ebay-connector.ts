@@ -12,6 +12,7 @@ import type {
 } from '../marketplace-connector';
 import { isRejected } from '../marketplace-connector';
 import { MarketplaceError } from '../marketplace-error';
+import { ClientCache } from '../transport/client-cache';
 import { EbayClientFactory } from './ebay-client.factory';
 import { ebayError } from './ebay-errors';
 import { mapEbayOrder } from './ebay-order.mapper';
@@ -41,25 +42,34 @@ interface EbayPosition {
   total: number | null;
 }
 
-interface ClientEntry {
-  readonly api: eBayApi;
-  readonly fingerprint: string;
-  tokenExpiresAt: number;
-  refreshing?: Promise<void>;
-}
-
 /** eBay Sell Fulfillment API v1 through the real `ebay-api` client. */
 @Injectable()
 export class EbayConnector implements MarketplaceConnector {
   readonly marketplace = 'ebay' as const;
   readonly pageOperation = 'getOrders';
   readonly orderOperation = 'getOrder';
-  private readonly clients = new Map<string, ClientEntry>();
+  private readonly clients: ClientCache<eBayApi>;
 
-  constructor(
-    private readonly factory: EbayClientFactory,
-    private readonly clock: Clock,
-  ) {}
+  constructor(factory: EbayClientFactory, clock: Clock) {
+    this.clients = new ClientCache<eBayApi>(
+      clock,
+      ACCESS_TOKEN_TTL_MS - ACCESS_TOKEN_MARGIN_MS,
+      (ctx, lease) => {
+        const api = factory.create(ctx.region, ctx.credentials);
+        api.OAuth2.setCredentials({ access_token: '', refresh_token: ctx.credentials.refreshToken, expires_in: 0 });
+        // Fires for our own refreshes and for the client's reactive one after a 401.
+        api.OAuth2.on('refreshAuthToken', () => lease.renewed());
+        return api;
+      },
+      async (api) => {
+        try {
+          await api.OAuth2.refreshUserAccessToken();
+        } catch (err) {
+          throw ebayError(err, false);
+        }
+      },
+    );
+  }
 
   /** eBay publishes daily call limits, not rates: spread the 100,000/day Fulfillment quota. */
   usagePlan(_operation: string): UsagePlan {
@@ -163,39 +173,11 @@ export class EbayConnector implements MarketplaceConnector {
   }
 
   forget(connectionId: string): void {
-    this.clients.delete(connectionId);
+    this.clients.forget(connectionId);
   }
 
   private async ready(ctx: ConnectorContext): Promise<eBayApi> {
-    const entry = this.client(ctx);
-    if (this.clock.nowMs() >= entry.tokenExpiresAt) {
-      entry.refreshing ??= (async () => {
-        try {
-          await entry.api.OAuth2.refreshUserAccessToken();
-        } catch (err) {
-          throw ebayError(err, false);
-        } finally {
-          entry.refreshing = undefined;
-        }
-      })();
-      await entry.refreshing;
-    }
-    return entry.api;
-  }
-
-  private client(ctx: ConnectorContext): ClientEntry {
-    const fingerprint = `${ctx.region}|${ctx.credentials.refreshToken}|${ctx.credentials.clientId ?? ''}`;
-    const cached = this.clients.get(ctx.connectionId);
-    if (cached && cached.fingerprint === fingerprint) return cached;
-    const api = this.factory.create(ctx.region, ctx.credentials);
-    api.OAuth2.setCredentials({ access_token: '', refresh_token: ctx.credentials.refreshToken, expires_in: 0 });
-    const entry: ClientEntry = { api, fingerprint, tokenExpiresAt: 0 };
-    // Fires for our own refreshes and for the client's reactive one after a 401.
-    api.OAuth2.on('refreshAuthToken', () => {
-      entry.tokenExpiresAt = this.clock.nowMs() + ACCESS_TOKEN_TTL_MS - ACCESS_TOKEN_MARGIN_MS;
-    });
-    this.clients.set(ctx.connectionId, entry);
-    return entry;
+    return (await this.clients.ready(ctx)).client;
   }
 }
 
