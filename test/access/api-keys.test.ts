@@ -22,7 +22,10 @@ describe('API keys', () => {
     const key: string = created.body.key;
     expect(key).toMatch(/^ov_live_[a-z2-9]{16}_[A-Za-z0-9_-]{43}$/);
     const rows = await t.app.get(DataSource).query(`SELECT row_to_json(k)::text AS j FROM api_keys k`);
-    expect(JSON.stringify(rows)).not.toContain(key.split('_').pop());
+    // The secret is everything after `ov_live_<16-char id>_` (it may itself contain `_`).
+    const secret = key.slice('ov_live_'.length + 17);
+    expect(secret).toHaveLength(43);
+    expect(JSON.stringify(rows)).not.toContain(secret);
     const listed = await t
       .http()
       .get('/v1/api-keys')
