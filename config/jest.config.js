@@ -13,7 +13,8 @@ const swc = [
   },
 ];
 module.exports = {
-  rootDir: '.',
+  // This file lives in config/; everything it names is relative to the repository root.
+  rootDir: '..',
   testEnvironment: 'node',
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   transform: {
