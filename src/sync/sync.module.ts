@@ -28,6 +28,6 @@ import { SyncWorker } from './sync-worker';
     SyncWorker,
     SyncScheduler,
   ],
-  exports: [SyncWorker, SyncStateRepository, DeadLetterRepository],
+  exports: [SyncWorker],
 })
 export class SyncModule {}
