@@ -11,6 +11,7 @@ import { AuthThrottle } from './auth-throttle.service';
 import { GrantsService, type StaffTenantAccess } from './grants.service';
 import { PERMISSION_KEY, PUBLIC_KEY, type Permission } from './permissions';
 import type { Principal } from './principal';
+import { isUuid } from '../platform/validation/uuid';
 
 export type AuthenticatedRequest = Request & {
   principal?: Principal;
@@ -20,8 +21,6 @@ export type AuthenticatedRequest = Request & {
   /** For staff on a seller's data: what their grants cover. */
   staffAccess?: StaffTenantAccess;
 };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Default deny. A route is public, or declares one permission; the caller
@@ -93,7 +92,7 @@ export class AccessGuard implements CanActivate {
     }
     if (!header)
       throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'X-Tenant-Id header is required for staff requests');
-    if (!UUID.test(header)) throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'X-Tenant-Id must be a UUID');
+    if (!isUuid(header)) throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'X-Tenant-Id must be a UUID');
     req.tenantId = header.toLowerCase();
     if (principal.kind === 'staff' && GRANT_GATED.has(permission)) {
       const access = await this.grants.accessFor(req.tenantId, { staffId: principal.id, role: principal.role });

@@ -1,4 +1,5 @@
 import { validationFailed, type ErrorDetail } from '../platform/errors/domain-error';
+import { isUuid } from '../platform/validation/uuid';
 
 /**
  * What may be logged. A closed list: a new kind of access needs a new action
@@ -95,7 +96,6 @@ export const MAX_REASON_LENGTH = 500;
 export const MAX_ORDER_IDS = 1000;
 export const PLATFORM_CHAIN_ID = 'platform';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A short opaque id (API key ids, job names, `key:<id>`): letters, digits and . _ : - only, so no e-mail or name fits. */
 const SHORT_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const ROLE = /^[a-z][a-z0-9_.-]{0,39}$/;
@@ -123,12 +123,12 @@ export function normaliseAuditInput(input: AuditEntryInput, now: () => Date): Au
 
   let tenantId: string | null = null;
   if (input.tenantId !== null) {
-    if (typeof input.tenantId === 'string' && UUID.test(input.tenantId)) tenantId = input.tenantId.toLowerCase();
+    if (typeof input.tenantId === 'string' && isUuid(input.tenantId)) tenantId = input.tenantId.toLowerCase();
     else bad('tenantId', 'must be a uuid or null');
   }
   const actor = input.actor ?? ({} as AuditEntryInput['actor']);
   if (!AUDIT_ACTOR_KINDS.includes(actor.kind)) bad('actor.kind', `one of ${AUDIT_ACTOR_KINDS.join(', ')}`);
-  if (typeof actor.id !== 'string' || !(UUID.test(actor.id) || SHORT_ID.test(actor.id))) {
+  if (typeof actor.id !== 'string' || !(isUuid(actor.id) || SHORT_ID.test(actor.id))) {
     bad('actor.id', 'must be a uuid or a short id');
   }
   const role = actor.role ?? null;
@@ -149,7 +149,7 @@ export function normaliseAuditInput(input: AuditEntryInput, now: () => Date): Au
     tenantId,
     occurredAt: at.toISOString(),
     actorKind: actor.kind,
-    actorId: UUID.test(actor.id) ? actor.id.toLowerCase() : actor.id,
+    actorId: isUuid(actor.id) ? actor.id.toLowerCase() : actor.id,
     actorRole: role,
     action: input.action,
     targets,
@@ -188,8 +188,8 @@ function normaliseTargets(raw: AuditTargets, bad: (field: string, issue: string)
   return out as AuditTargets;
 }
 
-const isId = (v: unknown): v is string => typeof v === 'string' && (UUID.test(v) || SHORT_ID.test(v));
-const normaliseId = (v: string) => (UUID.test(v) ? v.toLowerCase() : v);
+const isId = (v: unknown): v is string => typeof v === 'string' && (isUuid(v) || SHORT_ID.test(v));
+const normaliseId = (v: string) => (isUuid(v) ? v.toLowerCase() : v);
 
 function optionalText(
   value: string | null | undefined,

@@ -5,6 +5,7 @@ import { AUDIT_ACTIONS } from './audit-entry-input';
 import { toAuditEntryView, type AuditEntryPage } from './audit.mapper';
 import { ENTRY_COLUMNS, type EntryRow } from './audit-rows';
 import { tenantInScope, type AuditScope } from './audit-scope';
+import { isUuid } from '../platform/validation/uuid';
 
 export interface AuditEntryFilter {
   tenantId?: string | null;
@@ -22,7 +23,6 @@ export interface AuditEntryFilter {
 
 export const MAX_PAGE = 500;
 const DEFAULT_PAGE = 100;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 /**
@@ -54,7 +54,7 @@ export class AuditQueryService {
       where.push(`e.action = ${param(filter.action)}`);
     }
     if (filter.orderId !== undefined) {
-      if (!UUID.test(filter.orderId))
+      if (!isUuid(filter.orderId))
         throw validationFailed('orderId must be a uuid', [{ field: 'orderId', issue: 'uuid' }]);
       where.push(
         `e.targets @> jsonb_build_object('orderIds', jsonb_build_array(${param(filter.orderId.toLowerCase())}::text))`,

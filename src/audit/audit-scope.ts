@@ -1,6 +1,7 @@
 import type { Principal } from '../access/principal';
 import { notFound, validationFailed } from '../platform/errors/domain-error';
 import type { AuditEntryInput } from './audit-entry-input';
+import { isUuid } from '../platform/validation/uuid';
 
 /**
  * Whose access log a caller may read: a seller only its own tenant's chain; staff
@@ -10,8 +11,6 @@ import type { AuditEntryInput } from './audit-entry-input';
 export type AuditScope = { readonly kind: 'all' } | { readonly kind: 'tenant'; readonly tenantId: string };
 
 export const ALL_TENANTS: AuditScope = { kind: 'all' };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function auditScopeOf(principal: Principal): AuditScope {
   return principal.kind === 'seller' ? { kind: 'tenant', tenantId: principal.tenantId.toLowerCase() } : ALL_TENANTS;
@@ -25,8 +24,7 @@ export function auditScopeOf(principal: Principal): AuditScope {
 export function tenantInScope(scope: AuditScope, requested?: string | null): string | null {
   let tenantId: string | null = null;
   if (requested !== undefined && requested !== null) {
-    if (!UUID.test(requested))
-      throw validationFailed('tenantId must be a uuid', [{ field: 'tenantId', issue: 'uuid' }]);
+    if (!isUuid(requested)) throw validationFailed('tenantId must be a uuid', [{ field: 'tenantId', issue: 'uuid' }]);
     tenantId = requested.toLowerCase();
   }
   if (scope.kind === 'tenant') {

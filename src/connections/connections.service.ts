@@ -10,6 +10,7 @@ import { SYSTEM, TenantsService, type AuditedBy } from '../tenants/tenants.servi
 import type { MarketplaceConnection } from './connection.entity';
 import { toConnectionView, type ConnectionView } from './connection.mapper';
 import { ConnectionsRepository } from './connections.repository';
+import { isUuid } from '../platform/validation/uuid';
 
 /** Purpose bound into a connection's sealed credentials and their data key. */
 export const CREDENTIALS_PURPOSE = 'connection.credentials';
@@ -25,7 +26,6 @@ export interface NewConnection {
 }
 
 const AMAZON_REGIONS = ['na', 'eu', 'fe'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Sellers' marketplace accounts and their sealed credentials. Credentials are
@@ -160,7 +160,7 @@ export class ConnectionsService {
   }
 
   private async require(tenantId: string, connectionId: string): Promise<MarketplaceConnection> {
-    const c = UUID.test(connectionId) ? await this.connections.findOne(tenantId, connectionId) : null;
+    const c = isUuid(connectionId) ? await this.connections.findOne(tenantId, connectionId) : null;
     if (!c) throw notFound('connection');
     return c;
   }

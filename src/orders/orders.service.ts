@@ -8,6 +8,7 @@ import { ORDER_PII_PURPOSE } from './order-ingest.service';
 import { toMaskedOrderView, toRevealedOrderView, type MaskedOrderView, type RevealedOrderView } from './order.mapper';
 import { OrdersRepository } from './orders.repository';
 import { OutboxRepository } from './outbox.repository';
+import { isUuid } from '../platform/validation/uuid';
 
 export interface OrderPage {
   items: MaskedOrderView[];
@@ -29,8 +30,6 @@ export interface OrderQuery {
   cursor?: string;
   limit?: number;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Reading orders. Everything here is masked; revealing buyer data is a separate, audited path. */
 @Injectable()
@@ -57,7 +56,7 @@ export class OrdersService {
   }
 
   async get(tenantId: string, orderId: string, onlyOrderIds?: readonly string[] | null): Promise<MaskedOrderView> {
-    const visible = UUID.test(orderId) && (!onlyOrderIds || onlyOrderIds.includes(orderId));
+    const visible = isUuid(orderId) && (!onlyOrderIds || onlyOrderIds.includes(orderId));
     const order = visible ? await this.orders.findOne(tenantId, orderId) : null;
     if (!order) throw notFound('order');
     return toMaskedOrderView(order);
@@ -70,7 +69,7 @@ export class OrdersService {
    * the caller can put its log entry on the wire first and decrypt meanwhile.
    */
   async sealedInTx(tx: Tx, tenantId: string, orderId: string): Promise<SealedOrder> {
-    const order = UUID.test(orderId) ? await this.orders.findOne(tenantId, orderId, tx) : null;
+    const order = isUuid(orderId) ? await this.orders.findOne(tenantId, orderId, tx) : null;
     if (!order) throw notFound('order');
     const ciphertext = order.piiCiphertext;
     if (order.piiState !== 'present' || !ciphertext) {
@@ -100,7 +99,7 @@ function encodeCursor(updatedAt: Date, orderId: string): string {
 function decodeCursor(cursor: string): { updatedAt: Date; orderId: string } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const updatedAt = new Date(at ?? '');
-  if (!id || !UUID.test(id) || Number.isNaN(updatedAt.getTime())) {
+  if (!id || !isUuid(id) || Number.isNaN(updatedAt.getTime())) {
     throw validationFailed('cursor is not one this API issued', [{ field: 'cursor', issue: 'invalid' }]);
   }
   return { updatedAt, orderId: id };

@@ -35,10 +35,11 @@ export class SyncWorker {
   /** Makes sure every active connection has a sync state, then enqueues those that are due. */
   async enqueueDue(tenantId?: string): Promise<number> {
     const now = this.clock.now();
-    for (const c of await this.connections.listActive()) {
+    const connections = await this.connections.listActive();
+    for (const c of connections) {
       if (!tenantId || c.tenantId === tenantId) await this.states.ensure(c.tenantId, c.connectionId, now);
     }
-    const active = new Set((await this.connections.listActive()).map((c) => c.connectionId));
+    const active = new Set(connections.map((c) => c.connectionId));
     let added = 0;
     for (const due of await this.states.listDue(now)) {
       if (tenantId && due.tenantId !== tenantId) continue;

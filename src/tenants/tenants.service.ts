@@ -5,6 +5,7 @@ import { notFound, validationFailed } from '../platform/errors/domain-error';
 import { TransactionManager } from '../platform/database/transaction-manager';
 import { toTenantView, type TenantView } from './tenant.mapper';
 import { TenantsRepository } from './tenants.repository';
+import { isUuid } from '../platform/validation/uuid';
 
 /** Who an audited change is made by (a request's principal, or a command or job). */
 export interface AuditedBy {
@@ -13,8 +14,6 @@ export interface AuditedBy {
 }
 
 export const SYSTEM: AuditedBy = { actor: { kind: 'system', id: 'system', role: null } };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Sellers (tenants): the controllers on whose behalf we process orders. */
 @Injectable()
@@ -57,13 +56,13 @@ export class TenantsService {
 
   /** Throws not_found for unknown or malformed ids (a malformed id can never exist). */
   async requireTenant(tenantId: string) {
-    const tenant = UUID.test(tenantId) ? await this.tenants.findById(tenantId) : null;
+    const tenant = isUuid(tenantId) ? await this.tenants.findById(tenantId) : null;
     if (!tenant) throw notFound('tenant');
     return tenant;
   }
 
   async exists(tenantId: string): Promise<boolean> {
-    return UUID.test(tenantId) && (await this.tenants.findById(tenantId)) !== null;
+    return isUuid(tenantId) && (await this.tenants.findById(tenantId)) !== null;
   }
 
   listAllIds(): Promise<string[]> {

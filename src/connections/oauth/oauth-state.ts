@@ -6,6 +6,7 @@ import { Clock } from '../../platform/clock/clock';
 import { execute } from '../../platform/database/sql';
 import { validationFailed } from '../../platform/errors/domain-error';
 import { OAuthStateUse } from './oauth-state-use.entity';
+import { isUuid } from '../../platform/validation/uuid';
 
 export type OAuthMarketplace = 'amazon' | 'ebay';
 
@@ -33,7 +34,6 @@ const MAC_CONTEXT = 'oauthst1';
 /** Payload JSON stays far below this; anything longer is not ours. */
 const MAX_STATE_LENGTH = 2048;
 const B64URL = /^[A-Za-z0-9_-]+$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NAME = { amazon: 'Amazon', ebay: 'eBay' } as const;
 
 const stateError = (message: string) =>
@@ -130,7 +130,7 @@ function parsePayload(body: string): OAuthState | undefined {
     !p ||
     typeof p !== 'object' ||
     typeof p.tenantId !== 'string' ||
-    !UUID.test(p.tenantId) ||
+    !isUuid(p.tenantId) ||
     (p.marketplace !== 'amazon' && p.marketplace !== 'ebay') ||
     typeof p.region !== 'string' ||
     !Array.isArray(p.marketplaceIds) ||
