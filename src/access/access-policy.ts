@@ -1,5 +1,4 @@
-import { Permissions, type Permission } from './permissions';
-import type { Principal, StaffRole } from './principal';
+import { Permissions, type Permission, type Principal, type StaffRole } from '../auth';
 
 /** What each staff role may do at all (tenant data additionally needs the seller's grant). */
 const STAFF_PERMISSIONS: Record<StaffRole, readonly Permission[]> = {

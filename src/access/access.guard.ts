@@ -1,6 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
 import { AuditLog } from '../audit';
 import { DomainError, ErrorCodes, notFound } from '../platform/errors/domain-error';
 import { AppLogger } from '../platform/logging/app-logger';
@@ -8,19 +7,9 @@ import { GRANT_GATED, holds, TENANT_SCOPED } from './access-policy';
 import { parseKey } from './api-key-format';
 import { ApiKeysService } from './api-keys.service';
 import { AuthThrottle } from './auth-throttle.service';
-import { GrantsService, type StaffTenantAccess } from './grants.service';
-import { PERMISSION_KEY, PUBLIC_KEY, type Permission } from './permissions';
-import type { Principal } from './principal';
+import { GrantsService } from './grants.service';
+import { PERMISSION_KEY, PUBLIC_KEY, type AuthenticatedRequest, type Permission, type Principal } from '../auth';
 import { isUuid } from '../platform/validation/uuid';
-
-export type AuthenticatedRequest = Request & {
-  principal?: Principal;
-  requestId?: string;
-  /** The tenant the request acts on (tenant-scoped permissions only). */
-  tenantId?: string;
-  /** For staff on a seller's data: what their grants cover. */
-  staffAccess?: StaffTenantAccess;
-};
 
 /**
  * Default deny. A route is public, or declares one permission; the caller
@@ -103,7 +92,7 @@ export class AccessGuard implements CanActivate {
   }
 }
 
-export function presentedKey(req: Request): string | undefined {
+export function presentedKey(req: AuthenticatedRequest): string | undefined {
   const auth = req.header('authorization');
   if (auth?.startsWith('Bearer ')) return auth.slice(7).trim() || undefined;
   return req.header('x-api-key')?.trim() || undefined;

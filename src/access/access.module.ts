@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { AuditModule } from '../audit';
 import { OrdersModule } from '../orders/orders.module';
 import { AccessGuard } from './access.guard';
+import { AuditController } from './audit-log.controller';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysService } from './api-keys.service';
@@ -18,11 +19,13 @@ import { StaffService } from './staff.service';
 
 /**
  * Who may do what: API keys for sellers and staff, the default-deny guard on
- * every route, support grants, and the audited reveal of buyer data.
+ * every route, support grants, the audited reveal of buyer data, and the HTTP
+ * surface of the access log. The route decorators and request types it
+ * enforces live in auth/.
  */
 @Module({
   imports: [AuditModule, OrdersModule],
-  controllers: [ApiKeysController, StaffController, GrantsController, RevealController],
+  controllers: [ApiKeysController, StaffController, GrantsController, RevealController, AuditController],
   providers: [
     ApiKeysRepository,
     StaffRepository,

@@ -12,11 +12,9 @@ import {
   Length,
   Matches,
 } from 'class-validator';
-import { CurrentPrincipal, RequestId, TenantScope } from './current-principal.decorator';
+import { Actor, Permissions, RequirePermission, SELLER_SCOPES, TenantScope, type ActorContext } from '../auth';
 import type { ApiKeyView, IssuedKeyView } from './api-key.mapper';
 import { ApiKeysService } from './api-keys.service';
-import { Permissions, RequirePermission, SELLER_SCOPES } from './permissions';
-import type { Principal } from './principal';
 
 class CreateKeyBody {
   @ApiProperty({ example: 'ERP integration' })
@@ -55,12 +53,11 @@ export class ApiKeysController {
   @Post()
   @RequirePermission(Permissions.KEYS_MANAGE)
   create(
-    @CurrentPrincipal() actor: Principal,
+    @Actor() by: ActorContext,
     @TenantScope() tenantId: string,
-    @RequestId() requestId: string,
     @Body() body: CreateKeyBody,
   ): Promise<IssuedKeyView> {
-    return this.keys.createSellerKey({ actor, requestId }, tenantId, body);
+    return this.keys.createSellerKey(by, tenantId, body);
   }
 
   @Get()
@@ -71,24 +68,14 @@ export class ApiKeysController {
 
   @Delete(':keyId')
   @RequirePermission(Permissions.KEYS_MANAGE)
-  revoke(
-    @CurrentPrincipal() actor: Principal,
-    @TenantScope() tenantId: string,
-    @RequestId() requestId: string,
-    @Param() p: KeyIdParam,
-  ): Promise<ApiKeyView> {
-    return this.keys.revoke({ actor, requestId }, { tenantId }, p.keyId);
+  revoke(@Actor() by: ActorContext, @TenantScope() tenantId: string, @Param() p: KeyIdParam): Promise<ApiKeyView> {
+    return this.keys.revoke(by, { tenantId }, p.keyId);
   }
 
   @Post(':keyId/rotate')
   @HttpCode(201)
   @RequirePermission(Permissions.KEYS_MANAGE)
-  rotate(
-    @CurrentPrincipal() actor: Principal,
-    @TenantScope() tenantId: string,
-    @RequestId() requestId: string,
-    @Param() p: KeyIdParam,
-  ): Promise<IssuedKeyView> {
-    return this.keys.rotate({ actor, requestId }, { tenantId }, p.keyId);
+  rotate(@Actor() by: ActorContext, @TenantScope() tenantId: string, @Param() p: KeyIdParam): Promise<IssuedKeyView> {
+    return this.keys.rotate(by, { tenantId }, p.keyId);
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AuditLog } from '../audit';
+import { AuditLog, auditedBy } from '../audit';
+import { SELLER_SCOPES, type ActorContext, type Principal, type StaffRole } from '../auth';
 import { Clock } from '../platform/clock/clock';
 import { TransactionManager, type Tx } from '../platform/database/transaction-manager';
 import { DomainError, ErrorCodes, notFound, validationFailed } from '../platform/errors/domain-error';
@@ -7,14 +8,7 @@ import { DUMMY_HASH, issueKey, parseKey, secretMatches } from './api-key-format'
 import type { ApiKey } from './api-key.entity';
 import { toApiKeyView, type ApiKeyView, type IssuedKeyView } from './api-key.mapper';
 import { ApiKeysRepository } from './api-keys.repository';
-import { SELLER_SCOPES } from './permissions';
-import { actorOf, type Principal, type StaffRole } from './principal';
 import { StaffRepository } from './staff.repository';
-
-export interface KeyContext {
-  readonly actor: Principal;
-  readonly requestId?: string | null;
-}
 
 const unauthenticated = () => new DomainError(ErrorCodes.UNAUTHENTICATED, 'missing or invalid API key');
 
@@ -30,7 +24,7 @@ export class ApiKeysService {
   ) {}
 
   async createSellerKey(
-    ctx: KeyContext,
+    by: ActorContext,
     tenantId: string,
     input: { label: string; scopes: string[]; expiresAt?: Date | null },
   ): Promise<IssuedKeyView> {
@@ -41,12 +35,12 @@ export class ApiKeysService {
       ]);
     }
     // A seller cannot hand out more than it holds.
-    const actor = ctx.actor;
+    const actor = by.actor;
     if (actor.kind === 'seller' && input.scopes.some((s) => !actor.scopes.includes(s))) {
       throw new DomainError(ErrorCodes.FORBIDDEN, 'a key cannot carry scopes the creating key lacks');
     }
     this.checkExpiry(input.expiresAt);
-    return this.issue(ctx, {
+    return this.issue(by, {
       tenantId,
       ownerKind: 'seller',
       staffId: null,
@@ -56,14 +50,14 @@ export class ApiKeysService {
     });
   }
 
-  async createStaffKey(ctx: KeyContext, staffId: string, label: string): Promise<IssuedKeyView> {
+  async createStaffKey(by: ActorContext, staffId: string, label: string): Promise<IssuedKeyView> {
     const member = await this.staff.findById(staffId);
     if (!member || member.status !== 'active') throw notFound('staff member');
-    return this.issue(ctx, { tenantId: null, ownerKind: 'staff', staffId, scopes: [], label, expiresAt: null });
+    return this.issue(by, { tenantId: null, ownerKind: 'staff', staffId, scopes: [], label, expiresAt: null });
   }
 
   /** Inside the caller's transaction (staff creation issues the first key with the member). */
-  async issueInTx(tx: Tx, ctx: KeyContext, fields: Partial<ApiKey>): Promise<IssuedKeyView> {
+  async issueInTx(tx: Tx, by: ActorContext, fields: Partial<ApiKey>): Promise<IssuedKeyView> {
     const issued = issueKey();
     const row = await this.keys.insert(tx, {
       ...fields,
@@ -73,21 +67,20 @@ export class ApiKeysService {
     });
     await this.audit.append(tx, {
       tenantId: row.tenantId,
-      actor: actorOf(ctx.actor),
+      ...auditedBy(by),
       action: 'key.created',
       targets: { keyId: row.keyId, ...(row.staffId ? { staffId: row.staffId } : {}) },
-      requestId: ctx.requestId ?? null,
       outcome: 'allowed',
     });
     return { ...toApiKeyView(row), key: issued.key };
   }
 
-  private issue(ctx: KeyContext, fields: Partial<ApiKey>): Promise<IssuedKeyView> {
-    return this.tx.run((tx) => this.issueInTx(tx, ctx, fields));
+  private issue(by: ActorContext, fields: Partial<ApiKey>): Promise<IssuedKeyView> {
+    return this.tx.run((tx) => this.issueInTx(tx, by, fields));
   }
 
   /** Replaces a key with a new one of the same owner and scopes; the old one stops working at once. */
-  async rotate(ctx: KeyContext, scope: { tenantId?: string | null }, keyId: string): Promise<IssuedKeyView> {
+  async rotate(by: ActorContext, scope: { tenantId?: string | null }, keyId: string): Promise<IssuedKeyView> {
     return this.tx.run(async (tx) => {
       const old = await this.requireInScope(keyId, scope, tx);
       if (old.revokedAt) throw new DomainError(ErrorCodes.CONFLICT, 'key is already revoked');
@@ -107,18 +100,17 @@ export class ApiKeysService {
       });
       await this.audit.append(tx, {
         tenantId: old.tenantId,
-        actor: actorOf(ctx.actor),
+        ...auditedBy(by),
         action: 'key.rotated',
         targets: { keyId: row.keyId, ...(old.staffId ? { staffId: old.staffId } : {}) },
         reason: `replaces ${old.keyId}`,
-        requestId: ctx.requestId ?? null,
         outcome: 'allowed',
       });
       return { ...toApiKeyView(row), key: issued.key };
     });
   }
 
-  async revoke(ctx: KeyContext, scope: { tenantId?: string | null }, keyId: string): Promise<ApiKeyView> {
+  async revoke(by: ActorContext, scope: { tenantId?: string | null }, keyId: string): Promise<ApiKeyView> {
     return this.tx.run(async (tx) => {
       const key = await this.requireInScope(keyId, scope, tx);
       if (!(await this.keys.revoke(tx, keyId, this.clock.now()))) {
@@ -126,10 +118,9 @@ export class ApiKeysService {
       }
       await this.audit.append(tx, {
         tenantId: key.tenantId,
-        actor: actorOf(ctx.actor),
+        ...auditedBy(by),
         action: 'key.revoked',
         targets: { keyId, ...(key.staffId ? { staffId: key.staffId } : {}) },
-        requestId: ctx.requestId ?? null,
         outcome: 'allowed',
       });
       return toApiKeyView((await this.keys.findById(keyId, tx))!);

@@ -13,10 +13,16 @@ import {
   Length,
 } from 'class-validator';
 import { DomainError, ErrorCodes } from '../platform/errors/domain-error';
-import { CurrentPrincipal, RequestId, TenantScope } from './current-principal.decorator';
+import {
+  Actor,
+  CurrentPrincipal,
+  Permissions,
+  RequirePermission,
+  TenantScope,
+  type ActorContext,
+  type Principal,
+} from '../auth';
 import { GrantsService, type GrantView } from './grants.service';
-import { Permissions, RequirePermission } from './permissions';
-import type { Principal } from './principal';
 
 class CreateGrantBody {
   @ApiPropertyOptional({ description: 'one staff member…' })
@@ -64,12 +70,11 @@ export class GrantsController {
   @Post()
   @RequirePermission(Permissions.GRANTS_MANAGE)
   create(
-    @CurrentPrincipal() actor: Principal,
+    @Actor() by: ActorContext,
     @TenantScope() tenantId: string,
-    @RequestId() requestId: string,
     @Body() body: CreateGrantBody,
   ): Promise<GrantView> {
-    return this.grants.create(actor, tenantId, body, requestId);
+    return this.grants.create(by, tenantId, body);
   }
 
   @Get()
@@ -88,12 +93,7 @@ export class GrantsController {
 
   @Delete(':grantId')
   @RequirePermission(Permissions.GRANTS_MANAGE)
-  revoke(
-    @CurrentPrincipal() actor: Principal,
-    @TenantScope() tenantId: string,
-    @RequestId() requestId: string,
-    @Param() p: GrantIdParam,
-  ): Promise<GrantView> {
-    return this.grants.revoke(actor, tenantId, p.grantId, requestId);
+  revoke(@Actor() by: ActorContext, @TenantScope() tenantId: string, @Param() p: GrantIdParam): Promise<GrantView> {
+    return this.grants.revoke(by, tenantId, p.grantId);
   }
 }

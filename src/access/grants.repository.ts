@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Tx } from '../platform/database/transaction-manager';
-import type { StaffRole } from './principal';
+import type { StaffRole } from '../auth';
 import { SupportGrant } from './support-grant.entity';
 
 @Injectable()

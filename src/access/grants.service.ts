@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { AuditLog } from '../audit';
+import { AuditLog, auditedBy } from '../audit';
+import type { ActorContext, StaffRole, StaffTenantAccess } from '../auth';
 import { Clock } from '../platform/clock/clock';
 import { TransactionManager } from '../platform/database/transaction-manager';
 import { DomainError, ErrorCodes, notFound, validationFailed } from '../platform/errors/domain-error';
 import { GrantsRepository } from './grants.repository';
-import { actorOf, type Principal, type StaffRole } from './principal';
 import { StaffRepository } from './staff.repository';
 import type { SupportGrant } from './support-grant.entity';
 
@@ -36,13 +36,6 @@ export interface GrantView {
   active: boolean;
 }
 
-/** What a staff member may see of one tenant, as decided by their active grants. */
-export interface StaffTenantAccess {
-  readonly grantIds: string[];
-  /** null: every order; otherwise only these. */
-  readonly orderIds: string[] | null;
-}
-
 /** Sellers' permissions for our staff to see their buyers' data. */
 @Injectable()
 export class GrantsService {
@@ -54,7 +47,7 @@ export class GrantsService {
     private readonly clock: Clock,
   ) {}
 
-  async create(actor: Principal, tenantId: string, input: NewGrant, requestId?: string): Promise<GrantView> {
+  async create(by: ActorContext, tenantId: string, input: NewGrant): Promise<GrantView> {
     const now = this.clock.now();
     const problems: Array<{ field: string; issue: string }> = [];
     if (Boolean(input.granteeStaffId) === Boolean(input.granteeRole)) {
@@ -83,13 +76,13 @@ export class GrantsService {
         orderIds: input.orderIds ? [...new Set(input.orderIds)] : null,
         basis: input.ticketRef ? 'support_ticket' : 'explicit',
         ticketRef: input.ticketRef ?? null,
-        createdBy: actor.id,
+        createdBy: by.actor.id,
         createdAt: now,
         expiresAt: input.expiresAt,
       });
       await this.audit.append(tx, {
         tenantId,
-        actor: actorOf(actor),
+        ...auditedBy(by),
         action: 'grant.created',
         targets: {
           grantId: grant.grantId,
@@ -97,26 +90,24 @@ export class GrantsService {
           ...(grant.granteeStaffId ? { staffId: grant.granteeStaffId } : {}),
         },
         ticketRef: grant.ticketRef,
-        requestId: requestId ?? null,
         outcome: 'allowed',
       });
       return this.view(grant);
     });
   }
 
-  async revoke(actor: Principal, tenantId: string, grantId: string, requestId?: string): Promise<GrantView> {
+  async revoke(by: ActorContext, tenantId: string, grantId: string): Promise<GrantView> {
     return this.tx.run(async (tx) => {
       const grant = await this.grants.findOne(tenantId, grantId, tx);
       if (!grant) throw notFound('grant');
-      if (!(await this.grants.revoke(tx, tenantId, grantId, this.clock.now(), actor.id))) {
+      if (!(await this.grants.revoke(tx, tenantId, grantId, this.clock.now(), by.actor.id))) {
         throw new DomainError(ErrorCodes.CONFLICT, 'grant is already revoked');
       }
       await this.audit.append(tx, {
         tenantId,
-        actor: actorOf(actor),
+        ...auditedBy(by),
         action: 'grant.revoked',
         targets: { grantId },
-        requestId: requestId ?? null,
         outcome: 'allowed',
       });
       return this.view((await this.grants.findOne(tenantId, grantId, tx))!);

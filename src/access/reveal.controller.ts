@@ -3,9 +3,7 @@ import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiPropertyOptional, ApiTags }
 import type { Response } from 'express';
 import { IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import type { RevealedOrderView } from '../orders';
-import { CurrentPrincipal, RequestId, TenantScope } from './current-principal.decorator';
-import { Permissions, RequirePermission } from './permissions';
-import type { Principal } from './principal';
+import { Actor, Permissions, RequirePermission, TenantScope, type ActorContext } from '../auth';
 import { RevealService } from './reveal.service';
 
 class OrderIdParam {
@@ -42,22 +40,14 @@ export class RevealController {
   @RequirePermission(Permissions.ORDERS_READ_PII)
   @ApiOkResponse({ description: 'the order with its buyer data; an access-log entry was committed with it' })
   reveal(
-    @CurrentPrincipal() principal: Principal,
+    @Actor() by: ActorContext,
     @TenantScope() tenantId: string,
-    @RequestId() requestId: string,
     @Param() p: OrderIdParam,
     @Headers('x-access-reason') reason: string | undefined,
     @Body() body: RevealBody,
     @Res({ passthrough: true }) res: Response,
   ): Promise<RevealedOrderView> {
     res.setHeader('Cache-Control', 'no-store');
-    return this.reveals.reveal({
-      principal,
-      tenantId,
-      orderId: p.orderId,
-      reason,
-      ticketRef: body?.ticketRef,
-      requestId,
-    });
+    return this.reveals.reveal(by, { tenantId, orderId: p.orderId, reason, ticketRef: body?.ticketRef });
   }
 }

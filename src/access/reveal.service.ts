@@ -1,26 +1,24 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Counter } from 'prom-client';
-import { AuditLog } from '../audit';
+import { AuditLog, auditedBy } from '../audit';
+import type { ActorContext } from '../auth';
 import { OrdersService, type RevealedOrderView } from '../orders';
 import { TransactionManager, type Tx } from '../platform/database/transaction-manager';
 import { DomainError, ErrorCodes, validationFailed } from '../platform/errors/domain-error';
 import { AppLogger } from '../platform/logging/app-logger';
 import { MetricsRegistry } from '../platform/metrics/metrics-registry';
 import { GrantsService } from './grants.service';
-import { actorOf, type Principal } from './principal';
 
 /** An admin may open buyer data without a grant only with a reason at least this long. */
 export const BREAK_GLASS_MIN_REASON = 20;
 export const MAX_REASON = 500;
 
 export interface RevealRequest {
-  readonly principal: Principal;
   readonly tenantId: string;
   readonly orderId: string;
   /** X-Access-Reason: why this person needs this buyer's data now. */
   readonly reason: string | undefined;
   readonly ticketRef?: string | null;
-  readonly requestId?: string | null;
 }
 
 interface Decision {
@@ -65,7 +63,7 @@ export class RevealService implements OnModuleInit {
     });
   }
 
-  async reveal(r: RevealRequest): Promise<RevealedOrderView> {
+  async reveal(by: ActorContext, r: RevealRequest): Promise<RevealedOrderView> {
     const reason = r.reason?.trim() ?? '';
     if (!reason) {
       throw validationFailed('X-Access-Reason header is required to reveal buyer data', [
@@ -80,11 +78,11 @@ export class RevealService implements OnModuleInit {
     let decision: Decision | undefined;
     try {
       return await this.tx.run(async (tx) => {
-        decision = await this.decide(tx, r, reason);
+        decision = await this.decide(tx, by, r, reason);
         const sealed = await this.orders.sealedInTx(tx, r.tenantId, r.orderId);
         // The entry goes out first; the buyer data is decrypted while it is written. Both
         // commit together or not at all.
-        const logging = this.appendOrRefuse(tx, r, reason, decision);
+        const logging = this.appendOrRefuse(tx, by, r, reason, decision);
         let view: RevealedOrderView;
         try {
           view = sealed.open();
@@ -96,23 +94,23 @@ export class RevealService implements OnModuleInit {
         return view;
       });
     } catch (err) {
-      if (err instanceof RevealDenied) await this.recordDenial(r, reason, err.message);
+      if (err instanceof RevealDenied) await this.recordDenial(by, r, reason, err.message);
       throw err;
     } finally {
       if (decision?.breakGlass) {
         this.breakGlassCounter.inc({ tenant_id: r.tenantId });
         this.logger.warn('ALERT break-glass reveal of buyer data', {
-          staffId: r.principal.id,
+          staffId: by.actor.id,
           tenantId: r.tenantId,
           orderId: r.orderId,
-          requestId: r.requestId,
+          requestId: by.requestId,
         });
       }
     }
   }
 
-  private async decide(tx: Tx, r: RevealRequest, reason: string): Promise<Decision> {
-    const p = r.principal;
+  private async decide(tx: Tx, by: ActorContext, r: RevealRequest, reason: string): Promise<Decision> {
+    const p = by.actor;
     if (p.kind === 'seller') {
       if (p.tenantId !== r.tenantId || !p.scopes.includes('orders:read_pii'))
         throw new RevealDenied('this key may not reveal buyer data');
@@ -130,23 +128,22 @@ export class RevealService implements OnModuleInit {
   }
 
   /** Fail closed: an entry that cannot be written aborts the reveal. */
-  private async appendOrRefuse(tx: Tx, r: RevealRequest, reason: string, d: Decision): Promise<void> {
+  private async appendOrRefuse(tx: Tx, by: ActorContext, r: RevealRequest, reason: string, d: Decision): Promise<void> {
     try {
       await this.audit.append(tx, {
         tenantId: r.tenantId,
-        actor: actorOf(r.principal),
+        ...auditedBy(by),
         action: 'pii.revealed',
         targets: { orderIds: [r.orderId], ...(d.grantId ? { grantId: d.grantId } : {}) },
         reason,
         ticketRef: r.ticketRef ?? null,
-        requestId: r.requestId ?? null,
         outcome: 'allowed',
         breakGlass: d.breakGlass,
       });
     } catch (err) {
       this.logger.error('access log write failed; reveal refused', {
         tenantId: r.tenantId,
-        requestId: r.requestId,
+        requestId: by.requestId,
         err,
       });
       throw new DomainError(ErrorCodes.UNAVAILABLE, 'the access log cannot be written; buyer data stays sealed', [], {
@@ -155,16 +152,15 @@ export class RevealService implements OnModuleInit {
     }
   }
 
-  private async recordDenial(r: RevealRequest, reason: string, why: string): Promise<void> {
+  private async recordDenial(by: ActorContext, r: RevealRequest, reason: string, why: string): Promise<void> {
     await this.audit
       .record({
         tenantId: r.tenantId,
-        actor: actorOf(r.principal),
+        ...auditedBy(by),
         action: 'pii.revealed',
         targets: { orderIds: [r.orderId] },
         reason: `${reason} [denied: ${why}]`.slice(0, MAX_REASON),
         ticketRef: r.ticketRef ?? null,
-        requestId: r.requestId ?? null,
         outcome: 'denied',
       })
       .catch((err: unknown) => this.logger.error('could not record a refused reveal', { err }));

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { StaffRole } from './principal';
+import type { StaffRole } from '../auth';
 
 /** A named person on our side (no shared accounts). Platform-level: `tenant_id` is always null. */
 @Entity({ name: 'staff_members' })

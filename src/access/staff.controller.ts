@@ -1,11 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsString, IsUUID, Length, Matches } from 'class-validator';
-import { CurrentPrincipal, RequestId } from './current-principal.decorator';
+import { Actor, Permissions, RequirePermission, STAFF_ROLES, type ActorContext } from '../auth';
 import type { ApiKeyView, IssuedKeyView } from './api-key.mapper';
 import { ApiKeysService } from './api-keys.service';
-import { Permissions, RequirePermission } from './permissions';
-import { STAFF_ROLES, type Principal } from './principal';
 import { StaffService, type StaffView } from './staff.service';
 
 class CreateStaffBody {
@@ -48,12 +46,8 @@ export class StaffController {
   /** Creates the member and their first key; the response holds the key, shown this once. */
   @Post()
   @RequirePermission(Permissions.STAFF_MANAGE)
-  create(
-    @CurrentPrincipal() actor: Principal,
-    @RequestId() requestId: string,
-    @Body() body: CreateStaffBody,
-  ): Promise<{ staff: StaffView; key: IssuedKeyView }> {
-    return this.staff.create({ actor, requestId }, body.name, body.role);
+  create(@Actor() by: ActorContext, @Body() body: CreateStaffBody): Promise<{ staff: StaffView; key: IssuedKeyView }> {
+    return this.staff.create(by, body.name, body.role);
   }
 
   @Get()
@@ -64,13 +58,8 @@ export class StaffController {
 
   @Post(':staffId/keys')
   @RequirePermission(Permissions.STAFF_MANAGE)
-  addKey(
-    @CurrentPrincipal() actor: Principal,
-    @RequestId() requestId: string,
-    @Param() p: StaffIdParam,
-    @Body() body: StaffKeyBody,
-  ): Promise<IssuedKeyView> {
-    return this.keys.createStaffKey({ actor, requestId }, p.staffId, body.label);
+  addKey(@Actor() by: ActorContext, @Param() p: StaffIdParam, @Body() body: StaffKeyBody): Promise<IssuedKeyView> {
+    return this.keys.createStaffKey(by, p.staffId, body.label);
   }
 
   @Get(':staffId/keys')
@@ -81,22 +70,14 @@ export class StaffController {
 
   @Delete(':staffId/keys/:keyId')
   @RequirePermission(Permissions.STAFF_MANAGE)
-  revokeKey(
-    @CurrentPrincipal() actor: Principal,
-    @RequestId() requestId: string,
-    @Param() p: StaffKeyParam,
-  ): Promise<ApiKeyView> {
-    return this.keys.revoke({ actor, requestId }, { tenantId: null }, p.keyId);
+  revokeKey(@Actor() by: ActorContext, @Param() p: StaffKeyParam): Promise<ApiKeyView> {
+    return this.keys.revoke(by, { tenantId: null }, p.keyId);
   }
 
   @Post(':staffId/keys/:keyId/rotate')
   @HttpCode(201)
   @RequirePermission(Permissions.STAFF_MANAGE)
-  rotateKey(
-    @CurrentPrincipal() actor: Principal,
-    @RequestId() requestId: string,
-    @Param() p: StaffKeyParam,
-  ): Promise<IssuedKeyView> {
-    return this.keys.rotate({ actor, requestId }, { tenantId: null }, p.keyId);
+  rotateKey(@Actor() by: ActorContext, @Param() p: StaffKeyParam): Promise<IssuedKeyView> {
+    return this.keys.rotate(by, { tenantId: null }, p.keyId);
   }
 }

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { AuditLog } from '../audit';
+import { AuditLog, auditedBy } from '../audit';
+import { STAFF_ROLES, type ActorContext, type StaffRole } from '../auth';
 import { TransactionManager } from '../platform/database/transaction-manager';
 import { validationFailed } from '../platform/errors/domain-error';
 import type { IssuedKeyView } from './api-key.mapper';
-import { ApiKeysService, type KeyContext } from './api-keys.service';
-import { actorOf, STAFF_ROLES, type StaffRole } from './principal';
+import { ApiKeysService } from './api-keys.service';
 import { StaffRepository } from './staff.repository';
 
 export interface StaffView {
@@ -26,7 +26,7 @@ export class StaffService {
   ) {}
 
   /** Creates a staff member and their first key (shown once), in one transaction. */
-  async create(ctx: KeyContext, name: string, role: string): Promise<{ staff: StaffView; key: IssuedKeyView }> {
+  async create(by: ActorContext, name: string, role: string): Promise<{ staff: StaffView; key: IssuedKeyView }> {
     if (!(STAFF_ROLES as readonly string[]).includes(role)) {
       throw validationFailed('unknown staff role', [{ field: 'role', issue: `one of ${STAFF_ROLES.join(', ')}` }]);
     }
@@ -37,14 +37,13 @@ export class StaffService {
       const member = await this.staff.insert(tx, clean, role as StaffRole);
       await this.audit.append(tx, {
         tenantId: null,
-        actor: actorOf(ctx.actor),
+        ...auditedBy(by),
         action: 'staff.created',
         targets: { staffId: member.staffId },
         reason: `role ${role}`,
-        requestId: ctx.requestId ?? null,
         outcome: 'allowed',
       });
-      const key = await this.keys.issueInTx(tx, ctx, {
+      const key = await this.keys.issueInTx(tx, by, {
         tenantId: null,
         ownerKind: 'staff',
         staffId: member.staffId,

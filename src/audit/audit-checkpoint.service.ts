@@ -5,9 +5,10 @@ import { SigningKeyService } from '../crypto';
 import { Clock } from '../platform/clock/clock';
 import { TransactionManager, type Tx } from '../platform/database/transaction-manager';
 import { AppLogger } from '../platform/logging/app-logger';
-import type { AuditEntryInput } from './audit-entry-input';
+import type { ActorContext } from '../auth';
 import { checkpointStatementBytes, compareChainIds, headLeafHash, merkleRoot, type ChainHead } from './audit-hash';
 import { AuditLog } from './audit-log.service';
+import { auditedBy } from './audit-scope';
 import { CHECKPOINT_COLUMNS, type CheckpointRow } from './audit-rows';
 import { toCheckpointView, type AuditCheckpointView } from './audit.mapper';
 
@@ -19,11 +20,6 @@ const DUE_AFTER_MS = CHECKPOINT_MAX_INTERVAL_MS - CHECKPOINT_TICK_MS;
 /** Advisory-lock key ('ovcp'): one checkpoint writer at a time, cluster-wide. */
 const CHECKPOINT_LOCK = 0x6f766370;
 const INTERVAL_NAME = 'audit-checkpoint';
-
-export interface CheckpointRequest {
-  readonly actor: AuditEntryInput['actor'];
-  readonly requestId?: string | null;
-}
 
 interface HeadRow {
   chain_id: string;
@@ -70,22 +66,30 @@ export class AuditCheckpointService implements OnApplicationBootstrap, OnApplica
   }
 
   /**
-   * Writes a checkpoint now, waiting for any other writer. With a request, an
+   * Writes a checkpoint on request, waiting for any other writer. An
    * `audit.checkpoint.requested` entry is appended first in the same
    * transaction, so the checkpoint attests its own request.
    */
-  async write(request?: CheckpointRequest): Promise<AuditCheckpointView> {
+  async write(by: ActorContext): Promise<AuditCheckpointView> {
     return this.transactions.run(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [CHECKPOINT_LOCK]);
-      if (request) {
-        await this.audit.append(tx, {
-          tenantId: null,
-          actor: request.actor,
-          action: 'audit.checkpoint.requested',
-          requestId: request.requestId ?? null,
-          outcome: 'allowed',
-        });
-      }
+      await this.audit.append(tx, {
+        tenantId: null,
+        ...auditedBy(by),
+        action: 'audit.checkpoint.requested',
+        outcome: 'allowed',
+      });
+      return this.writeLocked(tx);
+    });
+  }
+
+  /**
+   * Writes a checkpoint now, waiting for any other writer, without recording a
+   * request: what the scheduled tick does when one is due, forced (demo, tests).
+   */
+  async writeNow(): Promise<AuditCheckpointView> {
+    return this.transactions.run(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [CHECKPOINT_LOCK]);
       return this.writeLocked(tx);
     });
   }

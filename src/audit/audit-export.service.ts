@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../platform/clock/clock';
 import { TransactionManager, type Tx } from '../platform/database/transaction-manager';
-import type { AuditEntryInput } from './audit-entry-input';
+import type { ActorContext } from '../auth';
 import { chainIdFor } from './audit-entry-input';
 import { headLeafHash, inclusionProof } from './audit-hash';
 import { AuditLog } from './audit-log.service';
@@ -16,17 +16,10 @@ import {
   type CheckpointRow,
   type EntryRow,
 } from './audit-rows';
-import { tenantInScope, type AuditScope } from './audit-scope';
+import { auditedBy, tenantInScope, type AuditScope } from './audit-scope';
 
 const CHECKPOINT_BATCH = 200;
 const ENTRY_BATCH = 2000;
-
-export interface ExportRequest {
-  /** The tenant to export (required scope for sellers, optional for staff); absent = every chain. */
-  readonly tenantId?: string | null;
-  readonly actor: AuditEntryInput['actor'];
-  readonly requestId?: string | null;
-}
 
 /**
  * The access log as NDJSON (format in audit-records.ts): every checkpoint,
@@ -46,19 +39,19 @@ export class AuditExportService {
    * Records the export (`audit.exported`, in the exported tenant's chain, or the
    * platform chain for a full export) and returns the lines to stream. The
    * entry is committed before the first line is read, so the export contains
-   * its own record.
+   * its own record. `tenantId`: the tenant to export (a seller's scope names
+   * its own); null = every chain the scope allows.
    */
-  async open(scope: AuditScope, request: ExportRequest): Promise<AsyncIterable<string>> {
-    const tenantId = tenantInScope(scope, request.tenantId);
+  async open(by: ActorContext, scope: AuditScope, tenantId: string | null): Promise<AsyncIterable<string>> {
+    const exported = tenantInScope(scope, tenantId);
     await this.audit.record({
-      tenantId,
-      actor: request.actor,
+      tenantId: exported,
+      ...auditedBy(by),
       action: 'audit.exported',
-      targets: tenantId ? { tenantId } : {},
-      requestId: request.requestId ?? null,
+      targets: exported ? { tenantId: exported } : {},
       outcome: 'allowed',
     });
-    return this.lines(tenantId);
+    return this.lines(exported);
   }
 
   /** The lines of an export without recording it (the CLI records through `open`). */

@@ -1,4 +1,4 @@
-import type { Principal } from '../access/principal';
+import type { ActorContext, Principal } from '../auth';
 import { notFound, validationFailed } from '../platform/errors/domain-error';
 import type { AuditEntryInput } from './audit-entry-input';
 import { isUuid } from '../platform/validation/uuid';
@@ -41,7 +41,13 @@ export function auditActorOf(principal: Principal): AuditEntryInput['actor'] {
       return { kind: 'staff', id: principal.id, role: principal.role };
     case 'seller':
       return { kind: 'seller', id: principal.id, role: null };
-    default:
+    case 'system':
       return { kind: 'system', id: principal.id, role: null };
   }
 }
+
+/** The actor and request id of an entry written in an actor context. */
+export const auditedBy = (by: ActorContext): Pick<AuditEntryInput, 'actor' | 'requestId'> => ({
+  actor: auditActorOf(by.actor),
+  requestId: by.requestId,
+});

@@ -6,18 +6,17 @@ import { AuditLog } from './audit-log.service';
 import { AuditPublicKeys } from './audit-public-keys.service';
 import { AuditQueryService } from './audit-query.service';
 import { AuditVerifier } from './audit-verifier.service';
-import { AuditController } from './audit.controller';
 
 /**
  * The tamper-evident access log: per-tenant hash chains (AuditLog, appended in
  * the caller's transaction), signed checkpoints (every five minutes and on
  * demand), online and offline verification, NDJSON export with inclusion
  * proofs. Imports crypto for the checkpoint signing key only; needs the global
- * config, platform and schedule modules.
+ * config, platform and schedule modules. Its HTTP surface is access/'s
+ * AuditController.
  */
 @Module({
   imports: [CryptoModule],
-  controllers: [AuditController],
   providers: [AuditLog, AuditCheckpointService, AuditExportService, AuditQueryService, AuditVerifier, AuditPublicKeys],
   exports: [AuditLog, AuditCheckpointService, AuditExportService, AuditQueryService, AuditVerifier, AuditPublicKeys],
 })

@@ -11,17 +11,12 @@ export {
   type AuditOutcome,
   type AuditTargets,
 } from './audit-entry-input';
-export {
-  AuditCheckpointService,
-  CHECKPOINT_MAX_INTERVAL_MS,
-  CHECKPOINT_TICK_MS,
-  type CheckpointRequest,
-} from './audit-checkpoint.service';
-export { AuditExportService, type ExportRequest } from './audit-export.service';
-export { AuditQueryService, type AuditEntryFilter } from './audit-query.service';
+export { AuditCheckpointService, CHECKPOINT_MAX_INTERVAL_MS, CHECKPOINT_TICK_MS } from './audit-checkpoint.service';
+export { AuditExportService } from './audit-export.service';
+export { AuditQueryService, MAX_PAGE, type AuditEntryFilter } from './audit-query.service';
 export { AuditVerifier } from './audit-verifier.service';
 export { AuditPublicKeys } from './audit-public-keys.service';
-export { ALL_TENANTS, auditActorOf, auditScopeOf, tenantInScope, type AuditScope } from './audit-scope';
+export { ALL_TENANTS, auditActorOf, auditedBy, auditScopeOf, tenantInScope, type AuditScope } from './audit-scope';
 export {
   AuditLogVerifier,
   ExportVerifier,
@@ -31,7 +26,14 @@ export {
   type AuditVerificationReport,
 } from './audit-verification';
 export { EXPORT_FORMAT, type CheckpointRecord, type EntryRecord, type ExportRecord } from './audit-records';
-export type { AuditCheckpointView, AuditEntryPage, AuditEntryView, PublicKeysView } from './audit.mapper';
+export {
+  toVerificationView,
+  type AuditCheckpointView,
+  type AuditEntryPage,
+  type AuditEntryView,
+  type AuditVerificationView,
+  type PublicKeysView,
+} from './audit.mapper';
 export { AuditEntry } from './audit-entry.entity';
 export { AuditChainHead } from './audit-chain-head.entity';
 export { AuditCheckpoint } from './audit-checkpoint.entity';

@@ -12,13 +12,11 @@ import {
   ExportVerifier,
   type AuditVerificationReport,
 } from '../audit';
+import { cliActor } from '../auth';
 import type { AppConfig } from '../config';
 import { parseEd25519PublicKey } from '../crypto';
 import { withAppContext } from './app-context';
 import { emit, UsageError } from './output';
-
-/** Who the access log names for CLI actions (an operator at the console, acting as the system). */
-const CLI_ACTOR = { kind: 'system', id: 'cli', role: null } as const;
 
 /**
  * `ordervault audit …`:
@@ -64,9 +62,7 @@ export function registerAuditCommands(program: Command, loadConfig: () => AppCon
     .option('--out <path>', 'file to write (default: standard output)')
     .action(async (o: { tenant?: string; out?: string }) => {
       await withAppContext(loadConfig(), async (app: INestApplicationContext) => {
-        const lines = await app
-          .get(AuditExportService)
-          .open(ALL_TENANTS, { tenantId: o.tenant ?? null, actor: CLI_ACTOR, requestId: null });
+        const lines = await app.get(AuditExportService).open(cliActor('audit export'), ALL_TENANTS, o.tenant ?? null);
         const out = o.out ? createWriteStream(o.out, { mode: 0o600 }) : process.stdout;
         for await (const line of lines) {
           if (!out.write(line)) await once(out, 'drain');
@@ -85,7 +81,7 @@ export function registerAuditCommands(program: Command, loadConfig: () => AppCon
     .addOption(json())
     .action(async (o: { json?: boolean }) => {
       const c = await withAppContext(loadConfig(), (app) =>
-        app.get(AuditCheckpointService).write({ actor: CLI_ACTOR, requestId: null }),
+        app.get(AuditCheckpointService).write(cliActor('audit checkpoint')),
       );
       emit(
         !!o.json,

@@ -1,8 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
-import { systemPrincipal } from '../access/principal';
-import { auditActorOf } from '../audit';
 import { StaffService } from '../access/staff.service';
+import { cliActor } from '../auth';
 import { ConnectionsService } from '../connections/connections.service';
 import { MasterKeyring, TenantKeyService } from '../crypto';
 import type { MarketplaceName } from '../marketplaces/canonical-order';
@@ -14,7 +13,7 @@ import { table, UsageError } from './output';
 /** Each CLI command as a function of the application context: the same services the server uses. */
 
 export async function createTenant(app: INestApplicationContext, name: string) {
-  return app.get(TenantsService).create(name, cliAudited('tenant create'));
+  return app.get(TenantsService).create(cliActor('tenant create'), name);
 }
 
 export async function listTenants(app: INestApplicationContext) {
@@ -44,21 +43,18 @@ export async function addConnection(
   if (o.refreshTokenFile) refreshToken = readFileSync(o.refreshTokenFile, 'utf8').trim();
   else if (o.refreshTokenStdin) refreshToken = (await stdin()).trim();
   else throw new UsageError('give the refresh token with --refresh-token-file <path> or --refresh-token-stdin');
-  return app.get(ConnectionsService).connect(
-    {
-      tenantId: o.tenant,
-      marketplace: o.marketplace as MarketplaceName,
-      region: o.region,
-      marketplaceIds: (o.marketplaceIds ?? '')
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-      accountId: o.accountId,
-      displayName: o.displayName,
-      credentials: { refreshToken },
-    },
-    cliAudited('connection add'),
-  );
+  return app.get(ConnectionsService).connect(cliActor('connection add'), {
+    tenantId: o.tenant,
+    marketplace: o.marketplace as MarketplaceName,
+    region: o.region,
+    marketplaceIds: (o.marketplaceIds ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    accountId: o.accountId,
+    displayName: o.displayName,
+    credentials: { refreshToken },
+  });
 }
 
 export async function listConnections(app: INestApplicationContext, tenant: string) {
@@ -107,12 +103,6 @@ export async function rotateTenant(app: INestApplicationContext, tenant: string)
   await app.get(TenantsService).requireTenant(tenant);
   return app.get(TenantKeyService).rotateTenant(tenant);
 }
-
-/** The CLI acts as the system principal named after the operator command. */
-const cliPrincipal = (command: string) => systemPrincipal(`cli:${command.replace(/\s+/g, '-')}`);
-const cliActor = (command: string) => ({ actor: cliPrincipal(command) });
-/** For services that record an access-log actor directly. */
-const cliAudited = (command: string) => ({ actor: auditActorOf(cliPrincipal(command)) });
 
 export async function createStaff(app: INestApplicationContext, name: string, role: string) {
   return app.get(StaffService).create(cliActor('staff create'), name, role);

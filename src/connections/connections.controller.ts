@@ -1,10 +1,7 @@
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
-import { CurrentPrincipal, RequestId, TenantScope } from '../access/current-principal.decorator';
-import type { Principal } from '../access/principal';
-import { auditActorOf } from '../audit';
-import { Permissions, RequirePermission } from '../access/permissions';
+import { Actor, Permissions, RequirePermission, TenantScope, type ActorContext } from '../auth';
 import type { ConnectionView } from './connection.mapper';
 import { ConnectionsService } from './connections.service';
 
@@ -58,23 +55,19 @@ export class ConnectionsController {
   @Post()
   @RequirePermission(Permissions.CONNECTIONS_MANAGE)
   add(
-    @CurrentPrincipal() principal: Principal,
-    @RequestId() requestId: string,
+    @Actor() by: ActorContext,
     @TenantScope() tenantId: string,
     @Body() body: AddConnectionBody,
   ): Promise<ConnectionView> {
-    return this.connections.connect(
-      {
-        tenantId,
-        marketplace: body.marketplace,
-        region: body.region,
-        marketplaceIds: body.marketplaceIds ?? [],
-        accountId: body.accountId,
-        displayName: body.displayName,
-        credentials: { refreshToken: body.refreshToken },
-      },
-      { actor: auditActorOf(principal), requestId },
-    );
+    return this.connections.connect(by, {
+      tenantId,
+      marketplace: body.marketplace,
+      region: body.region,
+      marketplaceIds: body.marketplaceIds ?? [],
+      accountId: body.accountId,
+      displayName: body.displayName,
+      credentials: { refreshToken: body.refreshToken },
+    });
   }
 
   @Get()
@@ -93,11 +86,10 @@ export class ConnectionsController {
   @Delete(':connectionId')
   @RequirePermission(Permissions.CONNECTIONS_MANAGE)
   disconnect(
-    @CurrentPrincipal() principal: Principal,
-    @RequestId() requestId: string,
+    @Actor() by: ActorContext,
     @TenantScope() tenantId: string,
     @Param() p: ConnectionIdParam,
   ): Promise<ConnectionView> {
-    return this.connections.disconnect(tenantId, p.connectionId, { actor: auditActorOf(principal), requestId });
+    return this.connections.disconnect(by, tenantId, p.connectionId);
   }
 }

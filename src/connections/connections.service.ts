@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { AuditLog } from '../audit';
+import type { ActorContext } from '../auth';
+import { AuditLog, auditedBy } from '../audit';
 import { DataKeyService } from '../crypto';
 import type { MarketplaceName } from '../marketplaces/canonical-order';
 import type { ConnectionCredentials, ConnectorContext } from '../marketplaces/marketplace-connector';
 import { DomainError, ErrorCodes, notFound, validationFailed } from '../platform/errors/domain-error';
 import { TransactionManager } from '../platform/database/transaction-manager';
-import { SYSTEM, TenantsService, type AuditedBy } from '../tenants/tenants.service';
+import { TenantsService } from '../tenants/tenants.service';
 import type { MarketplaceConnection } from './connection.entity';
 import { toConnectionView, type ConnectionView } from './connection.mapper';
 import { ConnectionsRepository } from './connections.repository';
@@ -45,7 +46,7 @@ export class ConnectionsService {
    * Adds a connection, or, when the seller re-authorises an account we already
    * know, replaces its credentials and reactivates it (one row per account).
    */
-  async connect(input: NewConnection, by: AuditedBy = SYSTEM): Promise<ConnectionView> {
+  async connect(by: ActorContext, input: NewConnection): Promise<ConnectionView> {
     validate(input);
     await this.tenants.requireTenant(input.tenantId);
     const saved = await this.tx.run(async (tx) => {
@@ -80,11 +81,10 @@ export class ConnectionsService {
       const stored = await this.connections.save(tx, connection);
       await this.audit.append(tx, {
         tenantId: input.tenantId,
-        actor: by.actor,
+        ...auditedBy(by),
         action: existing ? 'connection.updated' : 'connection.created',
         targets: { connectionId: stored.connectionId },
         reason: existing ? 're-authorised; previous credentials destroyed' : null,
-        requestId: by.requestId ?? null,
         outcome: 'allowed',
       });
       return stored;
@@ -101,17 +101,16 @@ export class ConnectionsService {
   }
 
   /** Disconnects: stops syncing and shreds the stored credentials. Orders stay. */
-  async disconnect(tenantId: string, connectionId: string, by: AuditedBy = SYSTEM): Promise<ConnectionView> {
+  async disconnect(by: ActorContext, tenantId: string, connectionId: string): Promise<ConnectionView> {
     await this.require(tenantId, connectionId);
     await this.tx.run(async (tx) => {
       await this.dataKeys.destroyDataKeys(tx, tenantId, [connectionId]);
       await this.connections.setStatus(tx, tenantId, connectionId, 'disabled', 'disconnected');
       await this.audit.append(tx, {
         tenantId,
-        actor: by.actor,
+        ...auditedBy(by),
         action: 'connection.disconnected',
         targets: { connectionId },
-        requestId: by.requestId ?? null,
         outcome: 'allowed',
       });
     });

@@ -4,8 +4,8 @@ import { mkdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
 import { ApiKeysService } from '../access/api-keys.service';
-import { systemPrincipal } from '../access/principal';
 import { RevealService } from '../access/reveal.service';
+import { cliActor } from '../auth';
 import { AppModule } from '../app.module';
 import { ALL_TENANTS, AuditCheckpointService, AuditVerifier } from '../audit';
 import { loadConfigFromProcess, type AppConfig } from '../config';
@@ -122,9 +122,11 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   );
   let code: number;
   try {
-    const tenant = await app.get(TenantsService).create('Demo Outdoor GmbH');
+    // The demo is an operator command: everything it does is recorded as `cli:demo`.
+    const demo = cliActor('demo');
+    const tenant = await app.get(TenantsService).create(demo, 'Demo Outdoor GmbH');
     const connections = app.get(ConnectionsService);
-    await connections.connect({
+    await connections.connect(demo, {
       tenantId: tenant.tenantId,
       marketplace: 'amazon',
       region: 'eu',
@@ -133,7 +135,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       displayName: 'Amazon EU (DE, FR, IT)',
       credentials: { refreshToken: amazonSeller.refreshToken },
     });
-    await connections.connect({
+    await connections.connect(demo, {
       tenantId: tenant.tenantId,
       marketplace: 'ebay',
       region: 'EBAY_DE',
@@ -176,26 +178,27 @@ export async function runDemo(options: DemoOptions): Promise<number> {
 
     // Access control and the access log: the seller reveals one order (audited in the same
     // transaction), an auditor-style verification of the signed, hash-chained log follows.
-    const sellerKey = await app
-      .get(ApiKeysService)
-      .createSellerKey({ actor: systemPrincipal('demo') }, tenant.tenantId, {
-        label: 'demo',
-        scopes: ['orders:read_pii'],
-      });
+    const sellerKey = await app.get(ApiKeysService).createSellerKey(demo, tenant.tenantId, {
+      label: 'demo',
+      scopes: ['orders:read_pii'],
+    });
     const [firstOrder] = (await orders.list(tenant.tenantId, { limit: 1 })).items;
-    await app.get(RevealService).reveal({
-      principal: {
+    const seller = {
+      actor: {
         kind: 'seller',
         id: `key:${sellerKey.keyId}`,
         tenantId: tenant.tenantId,
         scopes: sellerKey.scopes,
         keyId: sellerKey.keyId,
       },
+      requestId: null,
+    } as const;
+    await app.get(RevealService).reveal(seller, {
       tenantId: tenant.tenantId,
       orderId: firstOrder.orderId,
       reason: 'demo: the seller looks up one buyer address',
     });
-    await app.get(AuditCheckpointService).write();
+    await app.get(AuditCheckpointService).writeNow();
     const audit = await app.get(AuditVerifier).verify(ALL_TENANTS);
 
     // The privacy check: every buyer datum the simulators generated, searched for in clear.

@@ -1,5 +1,5 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { PublicRoute } from '../access/permissions';
+import { PublicRoute } from '../auth';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { MetricsRegistry } from '../platform/metrics/metrics-registry';

@@ -2,9 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
-import { StaffAccess, TenantScope } from '../access/current-principal.decorator';
-import type { StaffTenantAccess } from '../access/grants.service';
-import { Permissions, RequirePermission } from '../access/permissions';
+import { Permissions, RequirePermission, StaffAccess, TenantScope, type StaffTenantAccess } from '../auth';
 import type { MaskedOrderView } from './order.mapper';
 import { OrdersService, type OrderPage } from './orders.service';
 

@@ -2,10 +2,7 @@ import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { Type } from 'class-transformer';
-import { CurrentPrincipal, RequestId } from '../access/current-principal.decorator';
-import { Permissions, RequirePermission } from '../access/permissions';
-import type { Principal } from '../access/principal';
-import { auditActorOf } from '../audit';
+import { Actor, Permissions, RequirePermission, type ActorContext } from '../auth';
 import type { TenantView } from './tenant.mapper';
 import { TenantsService } from './tenants.service';
 
@@ -43,12 +40,8 @@ export class TenantsController {
   @Post()
   @RequirePermission(Permissions.TENANTS_MANAGE)
   @ApiCreatedResponse({ description: 'tenant created' })
-  create(
-    @CurrentPrincipal() principal: Principal,
-    @RequestId() requestId: string,
-    @Body() body: CreateTenantBody,
-  ): Promise<TenantView> {
-    return this.tenants.create(body.name, { actor: auditActorOf(principal), requestId });
+  create(@Actor() by: ActorContext, @Body() body: CreateTenantBody): Promise<TenantView> {
+    return this.tenants.create(by, body.name);
   }
 
   @Get()

@@ -1,19 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { AuditLog, type AuditEntryInput } from '../audit';
+import type { ActorContext } from '../auth';
+import { AuditLog, auditedBy } from '../audit';
 import { TenantKeyService } from '../crypto';
 import { notFound, validationFailed } from '../platform/errors/domain-error';
 import { TransactionManager } from '../platform/database/transaction-manager';
 import { toTenantView, type TenantView } from './tenant.mapper';
 import { TenantsRepository } from './tenants.repository';
 import { isUuid } from '../platform/validation/uuid';
-
-/** Who an audited change is made by (a request's principal, or a command or job). */
-export interface AuditedBy {
-  readonly actor: AuditEntryInput['actor'];
-  readonly requestId?: string | null;
-}
-
-export const SYSTEM: AuditedBy = { actor: { kind: 'system', id: 'system', role: null } };
 
 /** Sellers (tenants): the controllers on whose behalf we process orders. */
 @Injectable()
@@ -25,7 +18,7 @@ export class TenantsService {
     private readonly audit: AuditLog,
   ) {}
 
-  async create(name: string, by: AuditedBy = SYSTEM): Promise<TenantView> {
+  async create(by: ActorContext, name: string): Promise<TenantView> {
     const clean = name.trim();
     if (clean.length < 1 || clean.length > 200) {
       throw validationFailed('tenant name must be 1-200 characters', [{ field: 'name', issue: 'length' }]);
@@ -36,9 +29,8 @@ export class TenantsService {
       await this.keys.provisionTenant(tx, created.tenantId);
       await this.audit.append(tx, {
         tenantId: created.tenantId,
-        actor: by.actor,
+        ...auditedBy(by),
         action: 'tenant.created',
-        requestId: by.requestId ?? null,
         outcome: 'allowed',
       });
       return created;

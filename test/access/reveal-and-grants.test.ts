@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { SELLER_SCOPES } from '../../src/access/permissions';
+import { SELLER_SCOPES } from '../../src/auth';
 import { buyerStrings, simulatedBuyer } from '../../src/sandbox/buyers';
 import { seedOrders } from '../support/order-factory';
 import { startTestApp, type AuthHeader, type TestApp } from '../support/test-app';

@@ -1,10 +1,11 @@
 import { GRANT_GATED, holds, TENANT_SCOPED } from '../../src/access/access-policy';
-import { SELLER_SCOPES, type Permission } from '../../src/access/permissions';
-import type { Principal, StaffRole } from '../../src/access/principal';
+import { SELLER_SCOPES, type Permission } from '../../src/auth';
+import type { Principal, StaffRole } from '../../src/auth';
 import { ConnectionsService } from '../../src/connections/connections.service';
 import { startTestApp, type AuthHeader, type TestApp } from '../support/test-app';
 import { seedOrders } from '../support/order-factory';
 import { routeInventory, type RouteInfo } from '../support/route-inventory';
+import { TEST_ACTOR } from '../support/test-actor';
 
 interface Tenantish {
   tenantId: string;
@@ -35,7 +36,7 @@ describe('route × principal × tenant matrix', () => {
   async function tenantWithData(name: string): Promise<Tenantish> {
     const tenantId = await t.tenant(name);
     const [orderId] = await seedOrders(t.app, tenantId, 2);
-    const conn = await t.app.get(ConnectionsService).connect({
+    const conn = await t.app.get(ConnectionsService).connect(TEST_ACTOR, {
       tenantId,
       marketplace: 'ebay',
       region: 'EBAY_DE',

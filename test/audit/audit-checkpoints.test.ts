@@ -192,7 +192,7 @@ describe('access log: signed checkpoints', () => {
 
   it('on demand: the request is logged and attested by the checkpoint it asked for', async () => {
     const c = await h.checkpoints.write({
-      actor: { kind: 'staff', id: '2b9b7a0c-8d1e-4f5a-9c3b-6e7d8f9a0b1c', role: 'auditor' },
+      actor: { kind: 'staff', id: '2b9b7a0c-8d1e-4f5a-9c3b-6e7d8f9a0b1c', role: 'auditor', keyId: 'abcdefghjkmnpqrs' },
       requestId: 'req-checkpoint-1',
     });
     const [entry] = await h.dataSource.query(

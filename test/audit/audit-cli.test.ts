@@ -70,7 +70,7 @@ describe('ordervault audit (CLI)', () => {
     };
     await mockContext(async (app) => {
       for (let i = 1; i <= 4; i++) await app.get(AuditLog).record(reveal(tenant, i));
-      await app.get(AuditCheckpointService).write();
+      await app.get(AuditCheckpointService).writeNow();
     });
   });
   afterAll(async () => {

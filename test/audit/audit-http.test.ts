@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { ALL_TENANTS, AuditCheckpointService, AuditExportService, AuditLog, verifyExport } from '../../src/audit';
 import { parseEd25519PublicKey } from '../../src/crypto';
+import { systemActor } from '../../src/auth';
 import { ManualClock } from '../../src/platform';
 import { testConfig } from '../support/test-config';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -41,11 +42,9 @@ describe('access log over HTTP', () => {
 
     const tenant = newId();
     for (let i = 1; i <= 3; i++) await app.get(AuditLog).record(reveal(tenant, i));
-    await app.get(AuditCheckpointService).write();
+    await app.get(AuditCheckpointService).writeNow();
     const lines: string[] = [];
-    for await (const line of await app
-      .get(AuditExportService)
-      .open(ALL_TENANTS, { tenantId: tenant, actor: { kind: 'system', id: 'test' } })) {
+    for await (const line of await app.get(AuditExportService).open(systemActor('test', null), ALL_TENANTS, tenant)) {
       lines.push(line.trimEnd());
     }
     const key = parseEd25519PublicKey(first.body.current.publicKey);

@@ -91,7 +91,7 @@ describe('access log: three appenders at once', () => {
       `SELECT actor_id, count(*)::int AS n FROM audit_entries GROUP BY actor_id ORDER BY actor_id`,
     );
     expect(byWorker).toEqual([1, 2, 3].map((w) => ({ actor_id: `worker-${w}`, n: PER_WORKER })));
-    await h.checkpoints.write();
+    await h.checkpoints.writeNow();
     expect(await h.verifier.verify(ALL_TENANTS)).toMatchObject({ ok: true, chains: 2, entries: 3 * PER_WORKER });
   });
 });

@@ -32,10 +32,10 @@ describe('access log: tampering by the database owner is detected at the exact e
       action: 'retention.changed',
       outcome: 'allowed',
     });
-    await h.checkpoints.write(); // #1: A at 5, B at 3, platform at 1
+    await h.checkpoints.writeNow(); // #1: A at 5, B at 3, platform at 1
     h.clock.advance(5 * 60_000);
     for (let i = 6; i <= 7; i++) await h.audit.record(reveal(A, i));
-    await h.checkpoints.write(); // #2: A at 7
+    await h.checkpoints.writeNow(); // #2: A at 7
     h.clock.advance(60_000);
     await h.audit.record(reveal(A, 8)); // not yet attested by any checkpoint
     expect(await h.verifier.verify(ALL_TENANTS)).toMatchObject({ ok: true, chains: 3, entries: 12, checkpoints: 2 });

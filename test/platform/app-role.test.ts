@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { TenantsService } from '../../src/tenants/tenants.service';
 import { startTestApp } from '../support/test-app';
 import { createTestDataSource, usingServer } from '../support/test-database';
+import { TEST_ACTOR } from '../support/test-actor';
 
 const ROLE = 'ordervault_app';
 
@@ -62,7 +63,7 @@ describe('the runtime database role may not rewrite the access log', () => {
       }
       const [{ current_user }] = await ds.query('SELECT current_user');
       expect(current_user).toBe(ROLE);
-      const tenant = await t.app.get(TenantsService).create('Role Check');
+      const tenant = await t.app.get(TenantsService).create(TEST_ACTOR, 'Role Check');
       const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM audit_entries WHERE tenant_id = $1`, [
         tenant.tenantId,
       ]);

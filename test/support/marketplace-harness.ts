@@ -16,6 +16,7 @@ import { TenantsService } from '../../src/tenants/tenants.service';
 import { captureLogs } from './log-capture';
 import { testConfig } from './test-config';
 import { createTestDatabase, type TestDatabase } from './test-database';
+import { TEST_ACTOR } from './test-actor';
 
 export const AMAZON_APP = {
   clientId: 'amzn1.application-oa2-client.ordervaulttest',
@@ -116,10 +117,10 @@ export async function startSyncApp(
 
 /** A tenant with one Amazon (EU) and one eBay (DE) connection backed by simulator sellers. */
 export async function connectedTenant(m: MarketplaceHarness, s: SyncApp, name = 'Acme') {
-  const tenant = await s.tenants.create(name);
+  const tenant = await s.tenants.create(TEST_ACTOR, name);
   const amazonSeller = m.amazon.addSeller({ marketplaceIds: [AMAZON_DE, AMAZON_FR] });
   const ebaySeller = m.ebay.addSeller({ marketplaceId: 'EBAY_DE' });
-  const amazon = await s.connections.connect({
+  const amazon = await s.connections.connect(TEST_ACTOR, {
     tenantId: tenant.tenantId,
     marketplace: 'amazon',
     region: 'eu',
@@ -127,7 +128,7 @@ export async function connectedTenant(m: MarketplaceHarness, s: SyncApp, name = 
     accountId: amazonSeller.sellingPartnerId,
     credentials: { refreshToken: amazonSeller.refreshToken },
   });
-  const ebay = await s.connections.connect({
+  const ebay = await s.connections.connect(TEST_ACTOR, {
     tenantId: tenant.tenantId,
     marketplace: 'ebay',
     region: 'EBAY_DE',

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
-import { PERMISSION_KEY, PUBLIC_KEY, type Permission } from '../../src/access/permissions';
+import { PERMISSION_KEY, PUBLIC_KEY, type Permission } from '../../src/auth';
 
 export interface RouteInfo {
   readonly method: string;

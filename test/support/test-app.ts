@@ -1,13 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { ApiKeysService } from '../../src/access/api-keys.service';
-import { systemPrincipal, type StaffRole } from '../../src/access/principal';
+import type { StaffRole } from '../../src/auth';
 import { StaffService } from '../../src/access/staff.service';
 import type { AppConfig } from '../../src/config';
 import { createHttpApp } from '../../src/http-app';
 import { ManualClock } from '../../src/platform/clock/clock';
 import { TenantsService } from '../../src/tenants/tenants.service';
 import { captureLogs } from './log-capture';
+import { TEST_ACTOR } from './test-actor';
 import { testConfig } from './test-config';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
@@ -49,9 +50,8 @@ export async function startTestApp(
   const database = db.target.kind === 'server' && appRole ? { ...db.target, appRole } : db.target;
   const app = await createHttpApp({ config, clock, logger: logs.logger, database, migrateOnStart: Boolean(appRole) });
   await app.init();
-  const cli = { actor: systemPrincipal('test-setup') };
   const staffService = app.get(StaffService);
-  const first = await staffService.create(cli, 'Test Admin', 'admin');
+  const first = await staffService.create(TEST_ACTOR, 'Test Admin', 'admin');
   return {
     app,
     config,
@@ -62,12 +62,12 @@ export async function startTestApp(
     admin: bearer(first.key.key),
     adminStaffId: first.staff.staffId,
     staff: async (role, name = `Test ${role}`) => {
-      const created = await staffService.create(cli, name, role);
+      const created = await staffService.create(TEST_ACTOR, name, role);
       return { staffId: created.staff.staffId, auth: bearer(created.key.key) };
     },
-    tenant: async (name = 'Test Seller') => (await app.get(TenantsService).create(name)).tenantId,
+    tenant: async (name = 'Test Seller') => (await app.get(TenantsService).create(TEST_ACTOR, name)).tenantId,
     seller: async (tenantId, scopes) => {
-      const key = await app.get(ApiKeysService).createSellerKey(cli, tenantId, { label: 'test', scopes });
+      const key = await app.get(ApiKeysService).createSellerKey(TEST_ACTOR, tenantId, { label: 'test', scopes });
       return { keyId: key.keyId, auth: bearer(key.key) };
     },
     close: async () => {

@@ -12,6 +12,7 @@ import {
   type SyncApp,
 } from '../support/marketplace-harness';
 import { expectExactlyOnce, HOUR, MINUTE, query, syncState } from './sync-checks';
+import { TEST_ACTOR } from '../support/test-actor';
 
 describe('a revoked refresh token fails one connection, not the tenant or the fleet', () => {
   let m: MarketplaceHarness;
@@ -120,7 +121,7 @@ describe('a revoked refresh token fails one connection, not the tenant or the fl
 
     // The seller consents again: the very next pass syncs the connection, and nothing is missing.
     const refreshToken = await amazonReconsent(a.amazonSeller.sellingPartnerId);
-    await s.connections.connect({
+    await s.connections.connect(TEST_ACTOR, {
       tenantId: a.tenant.tenantId,
       marketplace: 'amazon',
       region: 'eu',
@@ -141,7 +142,7 @@ describe('a revoked refresh token fails one connection, not the tenant or the fl
 
   it('eBay revoked mid-window: committed pages stay, the connection is auth_failed, re-consent resumes the window', async () => {
     const t = await connectedTenant(m, s, 'Revoked eBay');
-    await s.connections.disconnect(t.tenant.tenantId, t.amazon.connectionId); // eBay only here
+    await s.connections.disconnect(TEST_ACTOR, t.tenant.tenantId, t.amazon.connectionId); // eBay only here
     const orders = m.ebay.addOrders(t.ebaySeller.sellerId, 950, {
       createdAt: new Date(m.clock.nowMs() - 5 * HOUR),
       spacingMs: 1000,
@@ -194,7 +195,7 @@ describe('a revoked refresh token fails one connection, not the tenant or the fl
         authorization: `Basic ${Buffer.from(`${EBAY_APP.clientId}:${EBAY_APP.clientSecret}`).toString('base64')}`,
       },
     );
-    await s.connections.connect({
+    await s.connections.connect(TEST_ACTOR, {
       tenantId: t.tenant.tenantId,
       marketplace: 'ebay',
       region: 'EBAY_DE',

@@ -3,6 +3,7 @@ import { REPLAY_SCHEDULE } from '../../src/sync/dead-letter-replay';
 import type { SyncOutcome } from '../../src/sync/sync-outcome';
 import { startMarketplaces, startSyncApp, type MarketplaceHarness, type SyncApp } from '../support/marketplace-harness';
 import { amazonConnection, ebayConnection, expectExactlyOnce, HOUR, MINUTE, query } from './sync-checks';
+import { TEST_ACTOR } from '../support/test-actor';
 
 interface LetterRow {
   dead_letter_id: string;
@@ -75,7 +76,7 @@ describe('dead letters are re-fetched on a budget after the window completes', (
   };
 
   it('Amazon: a repaired order is ingested, a vanished one resolved gone, an anonymous one never asked for, a stuck one given up on', async () => {
-    const tenant = await s.tenants.create('Replay Amazon');
+    const tenant = await s.tenants.create(TEST_ACTOR, 'Replay Amazon');
     const { seller, connection } = await amazonConnection(m, s, tenant.tenantId);
     const orders = m.amazon.addOrders(seller.sellingPartnerId, 6, {
       createdAt: m.clock.nowMs() - HOUR,
@@ -164,7 +165,7 @@ describe('dead letters are re-fetched on a budget after the window completes', (
   });
 
   it('Amazon: replay never draws more than the getOrder budget holds, and a 429 empties it and stops the replay', async () => {
-    const tenant = await s.tenants.create('Replay budget');
+    const tenant = await s.tenants.create(TEST_ACTOR, 'Replay budget');
     // The marketplace's own getOrder plan for this seller: three requests, then practically none.
     const { seller, connection } = await amazonConnection(m, s, tenant.tenantId, {
       usagePlans: { getOrder: { rate: 0.0001, burst: 3 } },
@@ -229,7 +230,7 @@ describe('dead letters are re-fetched on a budget after the window completes', (
   });
 
   it('eBay: a repaired order comes back through getOrder on its own budget; a still broken one counts an attempt', async () => {
-    const tenant = await s.tenants.create('Replay eBay');
+    const tenant = await s.tenants.create(TEST_ACTOR, 'Replay eBay');
     const { seller, connection } = await ebayConnection(m, s, tenant.tenantId);
     const [repaired, stuck, anonymous, fine] = m.ebay
       .addOrders(seller.sellerId, 4, { createdAt: new Date(m.clock.nowMs() - HOUR), spacingMs: 1000 })

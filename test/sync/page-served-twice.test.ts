@@ -7,6 +7,7 @@ import {
   type SyncApp,
 } from '../support/marketplace-harness';
 import { expectExactlyOnce, HOUR, MINUTE, orphans, query, syncState } from './sync-checks';
+import { TEST_ACTOR } from '../support/test-actor';
 
 describe('a marketplace serving the same page twice causes no duplicate and no gap', () => {
   let m: MarketplaceHarness;
@@ -43,7 +44,7 @@ describe('a marketplace serving the same page twice causes no duplicate and no g
 
   it('Amazon: the first page and a middle page served twice: one row and one event per order', async () => {
     const { tenant, amazon, ebay, amazonSeller } = await connectedTenant(m, s, 'Amazon twice');
-    await s.connections.disconnect(tenant.tenantId, ebay.connectionId);
+    await s.connections.disconnect(TEST_ACTOR, tenant.tenantId, ebay.connectionId);
     const orders = m.amazon.addOrders(amazonSeller.sellingPartnerId, 650, { createdAt: m.clock.nowMs() - 5 * HOUR });
     m.clock.advance(10 * MINUTE);
     m.amazon.resetObservations();
@@ -68,7 +69,7 @@ describe('a marketplace serving the same page twice causes no duplicate and no g
 
   it('Amazon: the last page of a window replayed as the first page of the next window loses nothing', async () => {
     const { tenant, amazon, ebay, amazonSeller } = await connectedTenant(m, s, 'Amazon stale page');
-    await s.connections.disconnect(tenant.tenantId, ebay.connectionId);
+    await s.connections.disconnect(TEST_ACTOR, tenant.tenantId, ebay.connectionId);
     const first = m.amazon.addOrders(amazonSeller.sellingPartnerId, 250, { createdAt: m.clock.nowMs() - 5 * HOUR });
     m.clock.advance(10 * MINUTE);
     // Page 3 (the window's last) is captured and answered again to the next request: next run's page 1.
@@ -101,7 +102,7 @@ describe('a marketplace serving the same page twice causes no duplicate and no g
 
   it('eBay: the first page served again to the request for offset 200: nothing skipped, nothing doubled', async () => {
     const { tenant, amazon, ebay, ebaySeller } = await connectedTenant(m, s, 'eBay twice');
-    await s.connections.disconnect(tenant.tenantId, amazon.connectionId);
+    await s.connections.disconnect(TEST_ACTOR, tenant.tenantId, amazon.connectionId);
     const orders = m.ebay.addOrders(ebaySeller.sellerId, 950, {
       createdAt: new Date(m.clock.nowMs() - 5 * HOUR),
       spacingMs: 1000,
@@ -136,7 +137,7 @@ describe('a marketplace serving the same page twice causes no duplicate and no g
 
   it('eBay: the last page of a window replayed as the first page of the next window loses nothing', async () => {
     const { tenant, amazon, ebay, ebaySeller } = await connectedTenant(m, s, 'eBay stale page');
-    await s.connections.disconnect(tenant.tenantId, amazon.connectionId);
+    await s.connections.disconnect(TEST_ACTOR, tenant.tenantId, amazon.connectionId);
     const first = m.ebay.addOrders(ebaySeller.sellerId, 450, {
       createdAt: new Date(m.clock.nowMs() - 5 * HOUR),
       spacingMs: 1000,

@@ -6,6 +6,7 @@ import { ORDER_PII_PURPOSE } from '../../src/orders/order-ingest.service';
 import { TransactionManager } from '../../src/platform/database/transaction-manager';
 import type { SyncOutcome } from '../../src/sync/sync-outcome';
 import { AMAZON_DE, type MarketplaceHarness, type SyncApp } from '../support/marketplace-harness';
+import { TEST_ACTOR } from '../support/test-actor';
 
 /**
  * Assertions shared by the sync failure-mode tests: they read the tables
@@ -200,7 +201,7 @@ export async function amazonConnection(
   seller: Omit<Parameters<MarketplaceHarness['amazon']['addSeller']>[0], 'marketplaceIds'> = {},
 ) {
   const added = m.amazon.addSeller({ marketplaceIds: [AMAZON_DE], ...seller });
-  const connection = await s.connections.connect({
+  const connection = await s.connections.connect(TEST_ACTOR, {
     tenantId,
     marketplace: 'amazon',
     region: 'eu',
@@ -214,7 +215,7 @@ export async function amazonConnection(
 /** A tenant's eBay (DE) connection backed by a new simulator seller. */
 export async function ebayConnection(m: MarketplaceHarness, s: SyncApp, tenantId: string) {
   const added = m.ebay.addSeller({ marketplaceId: 'EBAY_DE' });
-  const connection = await s.connections.connect({
+  const connection = await s.connections.connect(TEST_ACTOR, {
     tenantId,
     marketplace: 'ebay',
     region: 'EBAY_DE',

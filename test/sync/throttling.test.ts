@@ -11,6 +11,7 @@ import {
   query,
   syncState,
 } from './sync-checks';
+import { TEST_ACTOR } from '../support/test-actor';
 
 /** How long one test may take in wall time: a sleeping runner would blow through it (waits here are minutes). */
 const NO_SLEEP_MS = 15_000;
@@ -43,7 +44,7 @@ describe('sync under 429 storms: the shared budget throttles, nothing sleeps, no
 
   it('Amazon: a small per-seller usage plan ends runs throttled until the clock refills the budget', async () => {
     const started = Date.now();
-    const tenant = await s.tenants.create('Throttled Amazon');
+    const tenant = await s.tenants.create(TEST_ACTOR, 'Throttled Amazon');
     // 3 requests of burst, then one every 20 s: far below the published 20 / 0.0056.
     const { seller, connection } = await amazonConnection(m, s, tenant.tenantId, {
       usagePlans: { searchOrders: { rate: 0.05, burst: 3 } },
@@ -102,7 +103,7 @@ describe('sync under 429 storms: the shared budget throttles, nothing sleeps, no
   });
 
   it('Amazon: the published plan empties our shared budget before the marketplace has to say 429', async () => {
-    const tenant = await s.tenants.create('Big Amazon');
+    const tenant = await s.tenants.create(TEST_ACTOR, 'Big Amazon');
     const { seller, connection } = await amazonConnection(m, s, tenant.tenantId);
     const orders = m.amazon.addOrders(seller.sellingPartnerId, 2050, { createdAt: m.clock.nowMs() - 5 * HOUR });
     m.clock.advance(10 * MINUTE);
@@ -127,7 +128,7 @@ describe('sync under 429 storms: the shared budget throttles, nothing sleeps, no
   });
 
   it('Amazon: injected 429s in the middle of a window resume at the same page once the block passes', async () => {
-    const tenant = await s.tenants.create('Stormy Amazon');
+    const tenant = await s.tenants.create(TEST_ACTOR, 'Stormy Amazon');
     const { seller, connection } = await amazonConnection(m, s, tenant.tenantId);
     const orders = m.amazon.addOrders(seller.sellingPartnerId, 450, { createdAt: m.clock.nowMs() - 5 * HOUR });
     m.clock.advance(10 * MINUTE);
@@ -167,7 +168,7 @@ describe('sync under 429 storms: the shared budget throttles, nothing sleeps, no
   });
 
   it('eBay: 429 (errorId 2001) mid-window throttles the connection; the clock brings it back at the same offset', async () => {
-    const tenant = await s.tenants.create('Throttled eBay');
+    const tenant = await s.tenants.create(TEST_ACTOR, 'Throttled eBay');
     const { seller, connection } = await ebayConnection(m, s, tenant.tenantId);
     const orders = m.ebay.addOrders(seller.sellerId, 950, {
       createdAt: new Date(m.clock.nowMs() - 5 * HOUR),

@@ -7,6 +7,7 @@ import {
   type SyncApp,
 } from '../support/marketplace-harness';
 import { expectExactlyOnce, HOUR, MINUTE } from './sync-checks';
+import { TEST_ACTOR } from '../support/test-actor';
 
 describe('access tokens expiring in the middle of a sync', () => {
   let m: MarketplaceHarness;
@@ -39,7 +40,7 @@ describe('access tokens expiring in the middle of a sync', () => {
 
   it('Amazon: tokens expire between pages; the client refreshes once with LWA and the run completes', async () => {
     const { tenant, amazon, ebay, amazonSeller } = await connectedTenant(m, s, 'Amazon tokens');
-    await s.connections.disconnect(tenant.tenantId, ebay.connectionId); // this test is about Amazon only
+    await s.connections.disconnect(TEST_ACTOR, tenant.tenantId, ebay.connectionId); // this test is about Amazon only
     const orders = m.amazon.addOrders(amazonSeller.sellingPartnerId, 1050, { createdAt: m.clock.nowMs() - 5 * HOUR });
     m.clock.advance(10 * MINUTE);
     m.amazon.resetObservations();
@@ -77,7 +78,7 @@ describe('access tokens expiring in the middle of a sync', () => {
 
   it('eBay: tokens expire between pages; ebay-api refreshes on the 401 and the run completes', async () => {
     const { tenant, amazon, ebay, ebaySeller } = await connectedTenant(m, s, 'eBay tokens');
-    await s.connections.disconnect(tenant.tenantId, amazon.connectionId); // this test is about eBay only
+    await s.connections.disconnect(TEST_ACTOR, tenant.tenantId, amazon.connectionId); // this test is about eBay only
     const orders = m.ebay.addOrders(ebaySeller.sellerId, 950, {
       createdAt: new Date(m.clock.nowMs() - 5 * HOUR),
       spacingMs: 1000,

@@ -6,6 +6,7 @@ import { DEAD_LETTER_PURPOSE } from '../../src/sync/page-committer';
 import type { SyncOutcome } from '../../src/sync/sync-outcome';
 import { startMarketplaces, startSyncApp, type MarketplaceHarness, type SyncApp } from '../support/marketplace-harness';
 import { amazonConnection, eventsByOrder, HOUR, MINUTE, openPii, query, sealedPii } from './sync-checks';
+import { TEST_ACTOR } from '../support/test-actor';
 
 interface RowState {
   version: number;
@@ -68,7 +69,7 @@ describe('an unreadable sealed row is set aside alone; its connection keeps sync
     });
   /** A tenant whose Amazon connection has synced `count` merchant-fulfilled orders (buyer data sealed). */
   const syncedOrders = async (name: string, count: number) => {
-    const tenant = await s.tenants.create(name);
+    const tenant = await s.tenants.create(TEST_ACTOR, name);
     const { seller, connection } = await amazonConnection(m, s, tenant.tenantId);
     m.amazon.addOrders(seller.sellingPartnerId, count, {
       createdAt: m.clock.nowMs() - HOUR,

@@ -7,6 +7,7 @@ import {
   type SyncApp,
 } from '../support/marketplace-harness';
 import { eventsByOrder, expectExactlyOnce, HOUR, MINUTE, storedOrders, syncState } from './sync-checks';
+import { TEST_ACTOR } from '../support/test-actor';
 
 describe('orders that change while a window is being paged', () => {
   let m: MarketplaceHarness;
@@ -39,7 +40,7 @@ describe('orders that change while a window is being paged', () => {
 
   it('Amazon: an order changed after its page keeps its latest version; created then updated, nothing skipped', async () => {
     const { tenant, amazon, ebay, amazonSeller } = await connectedTenant(m, s, 'Amazon updates');
-    await s.connections.disconnect(tenant.tenantId, ebay.connectionId);
+    await s.connections.disconnect(TEST_ACTOR, tenant.tenantId, ebay.connectionId);
     const orders = m.amazon.addOrders(amazonSeller.sellingPartnerId, 350, {
       createdAt: m.clock.nowMs() - 5 * HOUR,
       status: 'UNSHIPPED',
@@ -86,7 +87,7 @@ describe('orders that change while a window is being paged', () => {
 
   it('eBay: orders leaving the window mid-paging shift the offsets; the reader steps back and skips nothing', async () => {
     const { tenant, amazon, ebay, ebaySeller } = await connectedTenant(m, s, 'eBay shifts');
-    await s.connections.disconnect(tenant.tenantId, amazon.connectionId);
+    await s.connections.disconnect(TEST_ACTOR, tenant.tenantId, amazon.connectionId);
     // Newest first by creation: index 949 is on page 1, index 0 on page 5.
     const orders = m.ebay.addOrders(ebaySeller.sellerId, 950, {
       createdAt: new Date(m.clock.nowMs() - 5 * HOUR),

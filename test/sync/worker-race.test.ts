@@ -12,6 +12,7 @@ import {
 } from '../support/marketplace-harness';
 import { createTestDatabase, usingServer, type TestDatabase } from '../support/test-database';
 import { expectExactlyOnce, HOUR, MINUTE, orphans, query, syncState } from './sync-checks';
+import { TEST_ACTOR } from '../support/test-actor';
 
 describe('workers racing for one connection', () => {
   let m: MarketplaceHarness;
@@ -96,7 +97,7 @@ describe('workers racing for one connection', () => {
 
   it('a worker whose lease expired and was claimed by another cannot commit: LeaseLostError, nothing written', async () => {
     const t = await tenantWithOrders('Lease lost');
-    await s.connections.disconnect(t.tenant.tenantId, t.ebay.connectionId);
+    await s.connections.disconnect(TEST_ACTOR, t.tenant.tenantId, t.ebay.connectionId);
     const jobs = s.app.get(JobQueue);
     const leaseMs = s.config.sync.leaseSeconds * 1000;
     await s.sync.enqueueDue(t.tenant.tenantId);

@@ -1,3 +1,4 @@
+import type { ActorContext } from '../../auth';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { AmazonClientFactory } from '../../marketplaces/amazon/amazon-client.factory';
@@ -62,7 +63,8 @@ export class AmazonOAuthService {
     return { consentUrl: withQuery(consent, params), expiresAt: expiresAt.toISOString() };
   }
 
-  async complete(q: AmazonCallback): Promise<ConnectionView> {
+  /** `by`: the callback's system actor (the signed state, not a key, proves the seller's consent). */
+  async complete(by: ActorContext, q: AmazonCallback): Promise<ConnectionView> {
     if (q.error) throw sellerDeclined('amazon', q.error);
     const state = this.states.verify(q.state, 'amazon');
     if (!q.spapi_oauth_code) throw missingParameter('spapi_oauth_code');
@@ -85,18 +87,14 @@ export class AmazonOAuthService {
     if (typeof refreshToken !== 'string' || refreshToken.length === 0) {
       throw new MarketplaceError('bad_data', 'no_refresh_token', 'Login with Amazon answered without a refresh token');
     }
-    const connection = await this.connections.connect(
-      {
-        tenantId: state.tenantId,
-        marketplace: 'amazon',
-        region: state.region,
-        marketplaceIds: state.marketplaceIds,
-        accountId: q.selling_partner_id,
-        credentials: { refreshToken },
-      },
-      // The seller's consent arrived through the marketplace's redirect: the signed state names the tenant.
-      { actor: { kind: 'system', id: 'oauth-callback:amazon', role: null } },
-    );
+    const connection = await this.connections.connect(by, {
+      tenantId: state.tenantId,
+      marketplace: 'amazon',
+      region: state.region,
+      marketplaceIds: state.marketplaceIds,
+      accountId: q.selling_partner_id,
+      credentials: { refreshToken },
+    });
     this.logger.info('seller authorised', { tenantId: state.tenantId, connectionId: connection.connectionId });
     return connection;
   }

@@ -1,3 +1,4 @@
+import type { ActorContext } from '../../auth';
 import { Inject, Injectable } from '@nestjs/common';
 import type eBayApi from 'ebay-api';
 import { APP_CONFIG, type AppConfig } from '../../config';
@@ -83,7 +84,8 @@ export class EbayOAuthService {
     return { consentUrl, expiresAt: expiresAt.toISOString() };
   }
 
-  async complete(q: EbayCallback): Promise<ConnectionView> {
+  /** `by`: the callback's system actor (the signed state, not a key, proves the seller's consent). */
+  async complete(by: ActorContext, q: EbayCallback): Promise<ConnectionView> {
     if (q.error) throw sellerDeclined('ebay', q.error);
     const state = this.states.verify(q.state, 'ebay');
     // eBay's decline path has no code (reference §2): without one there is nothing to exchange.
@@ -114,19 +116,15 @@ export class EbayOAuthService {
       throw new MarketplaceError('bad_data', 'no_user_id', 'eBay getUser answered without a usable userId');
     }
     const username = typeof user.username === 'string' ? user.username.trim().slice(0, 200) : '';
-    const connection = await this.connections.connect(
-      {
-        tenantId: state.tenantId,
-        marketplace: 'ebay',
-        region: state.region,
-        marketplaceIds: [],
-        accountId: user.userId,
-        displayName: username ? `eBay ${state.region} ${username}` : undefined,
-        credentials: { refreshToken: token.refresh_token, scopes: this.consentScopes() },
-      },
-      // The seller's consent arrived through the marketplace's redirect: the signed state names the tenant.
-      { actor: { kind: 'system', id: 'oauth-callback:ebay', role: null } },
-    );
+    const connection = await this.connections.connect(by, {
+      tenantId: state.tenantId,
+      marketplace: 'ebay',
+      region: state.region,
+      marketplaceIds: [],
+      accountId: user.userId,
+      displayName: username ? `eBay ${state.region} ${username}` : undefined,
+      credentials: { refreshToken: token.refresh_token, scopes: this.consentScopes() },
+    });
     this.logger.info('seller authorised', { tenantId: state.tenantId, connectionId: connection.connectionId });
     return connection;
   }

@@ -14,11 +14,14 @@ import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import type { Response } from 'express';
 import type { Observable } from 'rxjs';
-import { TenantScope } from '../../access/current-principal.decorator';
-import { Permissions, PublicRoute, RequirePermission } from '../../access/permissions';
+import { Permissions, PublicRoute, RequestId, RequirePermission, systemActor, TenantScope } from '../../auth';
 import type { ConnectionView } from '../connection.mapper';
 import { AmazonOAuthService, type ConsentStart } from './amazon-oauth.service';
 import { EbayOAuthService } from './ebay-oauth.service';
+
+/** Callbacks are public: the seller's consent arrives through the marketplace's redirect, the signed state names the tenant. */
+const oauthCallbackActor = (marketplace: 'amazon' | 'ebay', requestId: string | null) =>
+  systemActor(`oauth-callback:${marketplace}`, requestId);
 
 /** `a,b` or repeated `?x=a&x=b` → ['a', 'b']. */
 const commaList = ({ value }: { value: unknown }) =>
@@ -163,8 +166,8 @@ export class OAuthConnectController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Amazon redirect target: exchanges the code and stores the connection' })
   @PublicRoute()
-  amazonCallback(@Query() q: AmazonCallbackQuery): Promise<ConnectionView> {
-    return this.amazon.complete(q);
+  amazonCallback(@RequestId() requestId: string | null, @Query() q: AmazonCallbackQuery): Promise<ConnectionView> {
+    return this.amazon.complete(oauthCallbackActor('amazon', requestId), q);
   }
 
   @Get('ebay/start')
@@ -180,7 +183,7 @@ export class OAuthConnectController {
   @HttpCode(201)
   @ApiOperation({ summary: 'eBay redirect target: exchanges the code, identifies the seller, stores the connection' })
   @PublicRoute()
-  ebayCallback(@Query() q: EbayCallbackQuery): Promise<ConnectionView> {
-    return this.ebay.complete(q);
+  ebayCallback(@RequestId() requestId: string | null, @Query() q: EbayCallbackQuery): Promise<ConnectionView> {
+    return this.ebay.complete(oauthCallbackActor('ebay', requestId), q);
   }
 }

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../app.module';
+import { systemActor } from '../../auth';
 import { loadConfig } from '../../config';
 import { ConnectionsService } from '../../connections/connections.service';
 import { ConnectorRegistry } from '../../marketplaces/connector-registry';
@@ -91,8 +92,9 @@ async function measure(
   sim.addOrders(seller.sellingPartnerId, perRound * o.rounds, { createdAt: clock.nowMs() - 48 * 3600_000 });
   clock.advance(3600_000);
 
-  const tenant = await app.get(TenantsService).create('bench');
-  const conn = await app.get(ConnectionsService).connect({
+  const bench = systemActor('bench', null);
+  const tenant = await app.get(TenantsService).create(bench, 'bench');
+  const conn = await app.get(ConnectionsService).connect(bench, {
     tenantId: tenant.tenantId,
     marketplace: 'amazon',
     region: 'eu',

@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { ApiKeysService } from '../../access/api-keys.service';
-import { systemPrincipal } from '../../access/principal';
+import { systemActor } from '../../auth';
 import { AppModule, type AppOptions } from '../../app.module';
 import { AuditLog } from '../../audit';
 import { loadConfig } from '../../config';
@@ -83,10 +83,12 @@ interface Seeded {
   orderIds: string[];
 }
 
+const BENCH = systemActor('bench', null);
+
 async function seed(app: INestApplication, tenants: number): Promise<Seeded[]> {
   const out: Seeded[] = [];
   for (let t = 0; t < tenants; t++) {
-    const tenant = await app.get(TenantsService).create(`bench ${t}`);
+    const tenant = await app.get(TenantsService).create(BENCH, `bench ${t}`);
     const orders: CanonicalOrder[] = Array.from({ length: 50 }, (_, i) => canonicalOrder(t * 1000 + i, {}, 'bench'));
     const summary = await app
       .get(TransactionManager)
@@ -95,7 +97,7 @@ async function seed(app: INestApplication, tenants: number): Promise<Seeded[]> {
           .get(OrderIngestService)
           .ingestPage(tx, { tenantId: tenant.tenantId, connectionId: tenant.tenantId }, orders),
       );
-    const key = await app.get(ApiKeysService).createSellerKey({ actor: systemPrincipal('bench') }, tenant.tenantId, {
+    const key = await app.get(ApiKeysService).createSellerKey(BENCH, tenant.tenantId, {
       label: 'bench',
       scopes: ['orders:read_pii'],
     });

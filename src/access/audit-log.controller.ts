@@ -1,34 +1,32 @@
-import {
-  Controller,
-  createParamDecorator,
-  Get,
-  HttpCode,
-  Post,
-  Query,
-  StreamableFile,
-  type ExecutionContext,
-} from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Readable } from 'node:stream';
-import { CurrentPrincipal } from '../access/current-principal.decorator';
-import { Permissions, PublicRoute, RequirePermission } from '../access/permissions';
-import type { Principal } from '../access/principal';
-import { AUDIT_ACTIONS } from './audit-entry-input';
-import { AuditCheckpointService } from './audit-checkpoint.service';
-import { AuditExportService } from './audit-export.service';
-import { AuditQueryService, MAX_PAGE } from './audit-query.service';
-import { auditActorOf, auditScopeOf } from './audit-scope';
-import { AuditVerifier } from './audit-verifier.service';
-import { AuditPublicKeys } from './audit-public-keys.service';
 import {
+  AUDIT_ACTIONS,
+  AuditCheckpointService,
+  AuditExportService,
+  AuditPublicKeys,
+  AuditQueryService,
+  auditScopeOf,
+  AuditVerifier,
+  MAX_PAGE,
   toVerificationView,
   type AuditCheckpointView,
   type AuditEntryPage,
   type AuditVerificationView,
   type PublicKeysView,
-} from './audit.mapper';
+} from '../audit';
+import {
+  Actor,
+  CurrentPrincipal,
+  Permissions,
+  PublicRoute,
+  RequirePermission,
+  type ActorContext,
+  type Principal,
+} from '../auth';
 
 class ListEntriesQuery {
   @IsOptional()
@@ -78,15 +76,10 @@ class TenantQuery {
   tenantId?: string;
 }
 
-/** The request id the middleware assigned (echoed in `x-request-id`). */
-const RequestId = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): string | null =>
-    ctx.switchToHttp().getRequest<{ requestId?: string }>().requestId ?? null,
-);
-
 /**
  * The access log for auditors (every tenant) and sellers (their own). Parses
- * and delegates; scope rules live in the services (audit-scope.ts).
+ * and delegates; scope rules live in audit/'s services (audit-scope.ts). Served
+ * by access/, like the reveal route, so that audit/ knows only auth/'s types.
  */
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -111,16 +104,8 @@ export class AuditController {
   @RequirePermission(Permissions.AUDIT_READ)
   @ApiProduces('application/x-ndjson')
   @ApiOkResponse({ description: 'NDJSON export: checkpoints then entries; a tenant export carries inclusion proofs' })
-  async export(
-    @CurrentPrincipal() principal: Principal,
-    @Query() q: TenantQuery,
-    @RequestId() requestId: string | null,
-  ): Promise<StreamableFile> {
-    const lines = await this.exports.open(auditScopeOf(principal), {
-      tenantId: q.tenantId,
-      actor: auditActorOf(principal),
-      requestId,
-    });
+  async export(@Actor() by: ActorContext, @Query() q: TenantQuery): Promise<StreamableFile> {
+    const lines = await this.exports.open(by, auditScopeOf(by.actor), q.tenantId ?? null);
     return new StreamableFile(Readable.from(lines), {
       type: 'application/x-ndjson',
       disposition: 'attachment; filename="ordervault-audit.ndjson"',
@@ -138,11 +123,8 @@ export class AuditController {
   @HttpCode(201)
   @RequirePermission(Permissions.AUDIT_CHECKPOINT)
   @ApiCreatedResponse({ description: 'a signed checkpoint of every chain head, written now' })
-  checkpoint(
-    @CurrentPrincipal() principal: Principal,
-    @RequestId() requestId: string | null,
-  ): Promise<AuditCheckpointView> {
-    return this.checkpoints.write({ actor: auditActorOf(principal), requestId });
+  checkpoint(@Actor() by: ActorContext): Promise<AuditCheckpointView> {
+    return this.checkpoints.write(by);
   }
 
   @Get('public-key')

@@ -1,0 +1,15 @@
+// The authentication surface every controller uses: who is calling, what routes require, and the
+// request's actor context. A leaf: it imports only platform/. access/ implements the guard behind it.
+export { STAFF_ROLES, type Principal, type StaffRole } from './principal';
+export {
+  Permissions,
+  PERMISSION_KEY,
+  PUBLIC_KEY,
+  PublicRoute,
+  RequirePermission,
+  SELLER_SCOPES,
+  type Permission,
+} from './permissions';
+export { cliActor, jobActor, systemActor, type ActorContext } from './actor-context';
+export type { AuthenticatedRequest, StaffTenantAccess } from './authenticated-request';
+export { Actor, CurrentPrincipal, RequestId, StaffAccess, TenantScope } from './route-params';
