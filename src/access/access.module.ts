@@ -7,6 +7,7 @@ import { AuditController } from './audit-log.controller';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysService } from './api-keys.service';
+import { AuthFailuresRepository } from './auth-failures.repository';
 import { AuthThrottle } from './auth-throttle.service';
 import { GrantsController } from './grants.controller';
 import { GrantsRepository } from './grants.repository';
@@ -30,6 +31,7 @@ import { StaffService } from './staff.service';
     ApiKeysRepository,
     StaffRepository,
     GrantsRepository,
+    AuthFailuresRepository,
     AuthThrottle,
     ApiKeysService,
     StaffService,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Clock } from '../platform/clock/clock';
 import { DomainError, ErrorCodes } from '../platform/errors/domain-error';
+import { AuthFailuresRepository } from './auth-failures.repository';
 
 /** Fixed windows: failures counted per 15 minutes. */
 const WINDOW_MS = 15 * 60_000;
@@ -17,7 +17,7 @@ export const IP_FAILURE_LIMIT = 50;
 @Injectable()
 export class AuthThrottle {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly failures: AuthFailuresRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -29,10 +29,7 @@ export class AuthThrottle {
   /** Throws rate_limited (with Retry-After) when either bucket is over its limit. */
   async check(ip: string, keyId: string | null): Promise<void> {
     const window = this.window();
-    const rows: Array<{ bucket: string; failures: number }> = await this.dataSource.query(
-      `SELECT bucket, failures FROM auth_failures WHERE window_start = $1 AND bucket = ANY($2::text[])`,
-      [window, [`ip:${ip}`, ...(keyId ? [`key:${keyId}`] : [])]],
-    );
+    const rows = await this.failures.counts(window, [`ip:${ip}`, ...(keyId ? [`key:${keyId}`] : [])]);
     const over = rows.some((r) =>
       r.bucket.startsWith('key:') ? r.failures >= KEY_FAILURE_LIMIT : r.failures >= IP_FAILURE_LIMIT,
     );
@@ -47,17 +44,11 @@ export class AuthThrottle {
   async fail(ip: string, keyId: string | null): Promise<void> {
     const window = this.window();
     for (const bucket of [`ip:${ip}`, ...(keyId ? [`key:${keyId}`] : [])]) {
-      await this.dataSource.query(
-        `INSERT INTO auth_failures (bucket, window_start, failures) VALUES ($1, $2, 1)
-         ON CONFLICT (bucket, window_start) DO UPDATE SET failures = auth_failures.failures + 1`,
-        [bucket, window],
-      );
+      await this.failures.increment(bucket, window);
     }
     // Old windows are worthless; dropping them now and then keeps the table tiny.
     if (Math.random() < 0.02) {
-      await this.dataSource.query(`DELETE FROM auth_failures WHERE window_start < $1`, [
-        new Date(window.getTime() - 24 * 3600_000),
-      ]);
+      await this.failures.deleteWindowsBefore(new Date(window.getTime() - 24 * 3600_000));
     }
   }
 }

@@ -7,9 +7,9 @@ import { TransactionManager, type Tx } from '../platform/database/transaction-ma
 import { AppLogger } from '../platform/logging/app-logger';
 import type { ActorContext } from '../auth';
 import { checkpointStatementBytes, compareChainIds, headLeafHash, merkleRoot, type ChainHead } from './audit-hash';
+import { AuditCheckpointsRepository } from './audit-checkpoints.repository';
 import { AuditLog } from './audit-log.service';
 import { auditedBy } from './audit-scope';
-import { CHECKPOINT_COLUMNS, type CheckpointRow } from './audit-rows';
 import { toCheckpointView, type AuditCheckpointView } from './audit.mapper';
 
 /** Consecutive checkpoints are at most this far apart, even when nothing happened ("no access" is attested too). */
@@ -17,15 +17,7 @@ export const CHECKPOINT_MAX_INTERVAL_MS = 5 * 60_000;
 /** How often each replica's tick looks; a checkpoint is due once the newest is older than max interval − tick. */
 export const CHECKPOINT_TICK_MS = 60_000;
 const DUE_AFTER_MS = CHECKPOINT_MAX_INTERVAL_MS - CHECKPOINT_TICK_MS;
-/** Advisory-lock key ('ovcp'): one checkpoint writer at a time, cluster-wide. */
-const CHECKPOINT_LOCK = 0x6f766370;
 const INTERVAL_NAME = 'audit-checkpoint';
-
-interface HeadRow {
-  chain_id: string;
-  last_seq: string;
-  last_hash: Buffer;
-}
 
 /**
  * Signed checkpoints: Ed25519 over (seq, time, chain count, RFC 6962 root of
@@ -49,6 +41,7 @@ export class AuditCheckpointService implements OnApplicationBootstrap, OnApplica
     private readonly clock: Clock,
     private readonly signingKeys: SigningKeyService,
     private readonly audit: AuditLog,
+    private readonly checkpoints: AuditCheckpointsRepository,
     private readonly logger: AppLogger,
   ) {}
 
@@ -72,7 +65,7 @@ export class AuditCheckpointService implements OnApplicationBootstrap, OnApplica
    */
   async write(by: ActorContext): Promise<AuditCheckpointView> {
     return this.transactions.run(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [CHECKPOINT_LOCK]);
+      await this.checkpoints.lockWriters(tx);
       await this.audit.append(tx, {
         tenantId: null,
         ...auditedBy(by),
@@ -89,7 +82,7 @@ export class AuditCheckpointService implements OnApplicationBootstrap, OnApplica
    */
   async writeNow(): Promise<AuditCheckpointView> {
     return this.transactions.run(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [CHECKPOINT_LOCK]);
+      await this.checkpoints.lockWriters(tx);
       return this.writeLocked(tx);
     });
   }
@@ -97,11 +90,8 @@ export class AuditCheckpointService implements OnApplicationBootstrap, OnApplica
   /** The scheduled job: writes a checkpoint if one is due and no other replica is writing. Null when not written. */
   async tick(): Promise<AuditCheckpointView | null> {
     return this.transactions.run(async (tx) => {
-      const [{ locked }]: { locked: boolean }[] = await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [
-        CHECKPOINT_LOCK,
-      ]);
-      if (!locked) return null;
-      const newest = await this.newest(tx);
+      if (!(await this.checkpoints.tryLockWriters(tx))) return null;
+      const newest = await this.checkpoints.newest(tx);
       if (newest && this.clock.nowMs() - newest.createdAt.getTime() < DUE_AFTER_MS) return null;
       return this.writeLocked(tx);
     });
@@ -109,10 +99,8 @@ export class AuditCheckpointService implements OnApplicationBootstrap, OnApplica
 
   /** The newest checkpoint, if any. */
   async latest(): Promise<AuditCheckpointView | null> {
-    const rows: CheckpointRow[] = await this.transactions.manager.query(
-      `SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints c ORDER BY c.checkpoint_seq DESC LIMIT 1`,
-    );
-    return rows.length ? toCheckpointView(rows[0]) : null;
+    const row = await this.checkpoints.latest();
+    return row ? toCheckpointView(row) : null;
   }
 
   private async runTick(): Promise<void> {
@@ -127,19 +115,10 @@ export class AuditCheckpointService implements OnApplicationBootstrap, OnApplica
     await run;
   }
 
-  private async newest(tx: Tx): Promise<{ seq: bigint; createdAt: Date } | null> {
-    const rows: { seq: string; created_at: Date }[] = await tx.query(
-      `SELECT c.checkpoint_seq::text AS seq, c.created_at FROM audit_checkpoints c ORDER BY c.checkpoint_seq DESC LIMIT 1`,
-    );
-    return rows.length ? { seq: BigInt(rows[0].seq), createdAt: rows[0].created_at } : null;
-  }
-
   /** Under the lock: reads every committed head, computes the root, signs and stores. */
   private async writeLocked(tx: Tx): Promise<AuditCheckpointView> {
-    const newest = await this.newest(tx);
-    const rows: HeadRow[] = await tx.query(
-      `SELECT chain_id, last_seq::text AS last_seq, last_hash FROM audit_chain_heads`,
-    );
+    const newest = await this.checkpoints.newest(tx);
+    const rows = await this.checkpoints.heads(tx);
     const heads: ChainHead[] = rows
       .map((r) => ({ chainId: r.chain_id, seq: r.last_seq, hash: r.last_hash.toString('hex') }))
       .sort((a, b) => compareChainIds(a.chainId, b.chainId));
@@ -155,12 +134,8 @@ export class AuditCheckpointService implements OnApplicationBootstrap, OnApplica
       root: root.toString('hex'),
     });
     const { keyId, signature } = await this.signingKeys.sign(tx, 'audit.checkpoint', statement);
-    const inserted: CheckpointRow[] = await tx.query(
-      `INSERT INTO audit_checkpoints (tenant_id, checkpoint_seq, created_at, heads, root, signing_key_id, signature)
-       VALUES (NULL, $1, $2, $3::jsonb, $4, $5, $6)
-       RETURNING ${CHECKPOINT_COLUMNS}`,
-      [checkpointSeq, createdAt.toISOString(), JSON.stringify(heads), root, keyId, signature],
+    return toCheckpointView(
+      await this.checkpoints.insert(tx, { checkpointSeq, createdAt, heads, root, keyId, signature }),
     );
-    return toCheckpointView(inserted[0]);
   }
 }

@@ -4,18 +4,11 @@ import { TransactionManager, type Tx } from '../platform/database/transaction-ma
 import type { ActorContext } from '../auth';
 import { chainIdFor } from './audit-entry-input';
 import { headLeafHash, inclusionProof } from './audit-hash';
+import { AuditCheckpointsRepository } from './audit-checkpoints.repository';
+import { AuditEntriesRepository } from './audit-entries.repository';
 import { AuditLog } from './audit-log.service';
 import { EXPORT_FORMAT, type CheckpointRecord, type ExportRecord } from './audit-records';
-import {
-  CHECKPOINT_COLUMNS,
-  checkpointBase,
-  checkpointRecordOf,
-  ENTRY_COLUMNS,
-  entryRecordOf,
-  storedHeads,
-  type CheckpointRow,
-  type EntryRow,
-} from './audit-rows';
+import { checkpointBase, checkpointRecordOf, entryRecordOf, storedHeads, type CheckpointRow } from './audit-rows';
 import { auditedBy, tenantInScope, type AuditScope } from './audit-scope';
 
 const CHECKPOINT_BATCH = 200;
@@ -33,6 +26,8 @@ export class AuditExportService {
     private readonly transactions: TransactionManager,
     private readonly clock: Clock,
     private readonly audit: AuditLog,
+    private readonly checkpoints: AuditCheckpointsRepository,
+    private readonly entries: AuditEntriesRepository,
   ) {}
 
   /**
@@ -77,11 +72,7 @@ export class AuditExportService {
     let checkpoints = 0;
     const proofs = new ProofCache();
     for (let after = '0'; ;) {
-      const rows: CheckpointRow[] = await tx.query(
-        `SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints c WHERE c.checkpoint_seq > $1::bigint
-         ORDER BY c.checkpoint_seq LIMIT ${CHECKPOINT_BATCH}`,
-        [after],
-      );
+      const rows = await this.checkpoints.after(tx, after, CHECKPOINT_BATCH);
       for (const row of rows) {
         checkpoints++;
         yield chainId ? proofs.tenantRecord(row, chainId) : checkpointRecordOf(row);
@@ -91,17 +82,9 @@ export class AuditExportService {
     }
     let entries = 0;
     for (let cursor = { chainId: '', seq: '0' }; ;) {
-      const rows: EntryRow[] = chainId
-        ? await tx.query(
-            `SELECT ${ENTRY_COLUMNS} FROM audit_entries e WHERE e.chain_id = $1 AND e.seq > $2::bigint
-             ORDER BY e.seq LIMIT ${ENTRY_BATCH}`,
-            [chainId, cursor.seq],
-          )
-        : await tx.query(
-            `SELECT ${ENTRY_COLUMNS} FROM audit_entries e WHERE (e.chain_id, e.seq) > ($1, $2::bigint)
-             ORDER BY e.chain_id, e.seq LIMIT ${ENTRY_BATCH}`,
-            [cursor.chainId, cursor.seq],
-          );
+      const rows = chainId
+        ? await this.entries.ofChainAfter(tx, chainId, cursor.seq, ENTRY_BATCH)
+        : await this.entries.allAfter(tx, cursor, ENTRY_BATCH);
       for (const row of rows) {
         entries++;
         yield entryRecordOf(row);

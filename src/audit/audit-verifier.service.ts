@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SigningKeyService } from '../crypto';
 import { TransactionManager } from '../platform/database/transaction-manager';
+import { AuditEntriesRepository } from './audit-entries.repository';
 import { chainIdFor } from './audit-entry-input';
 import { AuditExportService } from './audit-export.service';
 import { AuditLogVerifier, type AuditVerificationReport } from './audit-verification';
@@ -19,12 +20,13 @@ export class AuditVerifier {
     private readonly transactions: TransactionManager,
     private readonly exports: AuditExportService,
     private readonly signingKeys: SigningKeyService,
+    private readonly entries: AuditEntriesRepository,
   ) {}
 
   async verify(scope: AuditScope, requestedTenantId?: string | null): Promise<AuditVerificationReport> {
     const tenantId = tenantInScope(scope, requestedTenantId);
     return this.transactions.run(async (tx) => {
-      await tx.query('SET TRANSACTION READ ONLY');
+      await this.entries.readOnly(tx);
       const keys = await this.signingKeys.published('audit.checkpoint', tx);
       const verifier = new AuditLogVerifier(keys.map((k) => k.publicKey));
       for await (const record of this.exports.records(tenantId, tx)) {
@@ -40,14 +42,7 @@ export class AuditVerifier {
             break;
         }
       }
-      const heads: { chain_id: string; seq: string; hash: string }[] = tenantId
-        ? await tx.query(
-            `SELECT chain_id, last_seq::text AS seq, encode(last_hash, 'hex') AS hash FROM audit_chain_heads WHERE chain_id = $1`,
-            [chainIdFor(tenantId)],
-          )
-        : await tx.query(
-            `SELECT chain_id, last_seq::text AS seq, encode(last_hash, 'hex') AS hash FROM audit_chain_heads`,
-          );
+      const heads = await this.entries.heads(tx, tenantId ? chainIdFor(tenantId) : null);
       for (const h of heads) verifier.currentHead({ chainId: h.chain_id, seq: h.seq, hash: h.hash });
       verifier.headsComplete();
       return verifier.finish();

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { CryptoModule } from '../crypto';
 import { AuditCheckpointService } from './audit-checkpoint.service';
+import { AuditCheckpointsRepository } from './audit-checkpoints.repository';
+import { AuditEntriesRepository } from './audit-entries.repository';
 import { AuditExportService } from './audit-export.service';
 import { AuditLog } from './audit-log.service';
 import { AuditPublicKeys } from './audit-public-keys.service';
@@ -17,7 +19,16 @@ import { AuditVerifier } from './audit-verifier.service';
  */
 @Module({
   imports: [CryptoModule],
-  providers: [AuditLog, AuditCheckpointService, AuditExportService, AuditQueryService, AuditVerifier, AuditPublicKeys],
+  providers: [
+    AuditEntriesRepository,
+    AuditCheckpointsRepository,
+    AuditLog,
+    AuditCheckpointService,
+    AuditExportService,
+    AuditQueryService,
+    AuditVerifier,
+    AuditPublicKeys,
+  ],
   exports: [AuditLog, AuditCheckpointService, AuditExportService, AuditQueryService, AuditVerifier, AuditPublicKeys],
 })
 export class AuditModule {}

@@ -3,10 +3,13 @@ import { APP_CONFIG, type AppConfig } from '../config';
 import { AppLogger } from '../platform';
 import { BlindIndexService } from './blind-index.service';
 import { DataKeyService } from './data-key.service';
+import { DataKeysRepository } from './data-keys.repository';
 import { MasterKeyring } from './master-keyring';
 import { SigningKeyService } from './signing-key.service';
+import { SigningKeysRepository } from './signing-keys.repository';
 import { TenantKeyService } from './tenant-key.service';
 import { TenantKeyStore } from './tenant-key-store';
+import { TenantKeysRepository } from './tenant-keys.repository';
 
 /**
  * The key hierarchy (master key → tenant key versions → per-subject data keys),
@@ -24,6 +27,9 @@ import { TenantKeyStore } from './tenant-key-store';
       useFactory: (config: AppConfig, logger: AppLogger) =>
         MasterKeyring.load(config.masterKey, logger.child({ module: 'crypto' })),
     },
+    TenantKeysRepository,
+    DataKeysRepository,
+    SigningKeysRepository,
     TenantKeyStore,
     SigningKeyService,
     TenantKeyService,

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { conflict, validationFailed, type Tx } from '../platform';
-import { driverQuery } from '../platform/database/driver-query';
 import { cryptoFailure } from './crypto-failure';
 import { DataKeyHandle } from './data-key-handle';
-import { DATA_KEY_ROW_SOURCE, unwrapDataKey, wrapDataKey, type DataKeyRow } from './data-key-wrapping';
+import { unwrapDataKey, wrapDataKey } from './data-key-wrapping';
+import { DataKeysRepository } from './data-keys.repository';
 import { canonicalId } from './ids';
 import { assertDataPurpose, type DataPurpose } from './purposes';
 import { AEAD_KEY_BYTES } from './sodium';
@@ -16,16 +16,6 @@ export interface DataKeySubject {
   readonly purpose: DataPurpose;
 }
 
-// The EXISTS guard makes the insert a no-op when the tenant key version we wrapped
-// under no longer has the wrapped bytes we cached (a cache filled inside a
-// transaction that rolled back, or a master rotation by another replica):
-// createDataKeys then re-reads the current key and inserts once more.
-const INSERT_SQL = `INSERT INTO data_keys (tenant_id, subject_id, purpose, tenant_key_version, wrapped_key)
-  SELECT $1, s.subject_id, s.purpose, $2, s.wrapped_key
-  FROM unnest($4::uuid[], $5::text[], $6::bytea[]) AS s(subject_id, purpose, wrapped_key)
-  WHERE EXISTS (SELECT 1 FROM tenant_keys k WHERE k.tenant_id = $1 AND k.version = $2 AND k.wrapped_key = $3)
-  RETURNING subject_id`;
-
 /**
  * Per-subject data keys (an order, a connection's credentials, a dead letter).
  * Batch-first: a page of orders costs one INSERT to create keys and one SELECT
@@ -35,7 +25,10 @@ const INSERT_SQL = `INSERT INTO data_keys (tenant_id, subject_id, purpose, tenan
  */
 @Injectable()
 export class DataKeyService {
-  constructor(private readonly store: TenantKeyStore) {}
+  constructor(
+    private readonly store: TenantKeyStore,
+    private readonly keys: DataKeysRepository,
+  ) {}
 
   /**
    * Creates one random key per subject; the map is keyed by the subject ids as given.
@@ -99,10 +92,7 @@ export class DataKeyService {
     }
     const handles = new Map<string, DataKeyHandle>();
     if (givenByCanonical.size === 0) return handles;
-    const rows: DataKeyRow[] = await tx.query(
-      `SELECT ${DATA_KEY_ROW_SOURCE} WHERE d.tenant_id = $1 AND d.subject_id = ANY($2::uuid[])`,
-      [tenant, [...givenByCanonical.keys()]],
-    );
+    const rows = await this.keys.findBySubjects(tx, tenant, [...givenByCanonical.keys()]);
     for (const row of rows) {
       const key = unwrapDataKey(this.store, tenant, row);
       const handle = new DataKeyHandle(tenant, row.subject_id, row.purpose as DataPurpose, key);
@@ -126,11 +116,7 @@ export class DataKeyService {
     const tenant = canonicalId(tenantId, 'tenantId');
     const ids = [...new Set(subjectIds.map((s) => canonicalId(s, 'subjectId')))];
     if (ids.length === 0) return 0;
-    const [, count]: [unknown, number] = await tx.query(
-      `DELETE FROM data_keys WHERE tenant_id = $1 AND subject_id = ANY($2::uuid[])`,
-      [tenant, ids],
-    );
-    return count;
+    return this.keys.deleteBySubjects(tx, tenant, ids);
   }
 
   private async insert(
@@ -144,17 +130,12 @@ export class DataKeyService {
       wrapDataKey(current.key, current.version, tenantId, item.subjectId, item.purpose, keys[i]),
     );
     try {
-      // Straight to the driver: the statement is on the wire when this returns its promise,
-      // which is what lets `whileStoring` overlap it.
-      const { rows } = await driverQuery(tx, INSERT_SQL, [
-        tenantId,
-        current.version,
-        current.wrappedKey,
-        items.map((i) => i.subjectId),
-        items.map((i) => i.purpose),
+      // The INSERT is on the wire when this returns its promise, which is what lets `whileStoring` overlap it.
+      return await this.keys.insert(tx, tenantId, current, {
+        subjectIds: items.map((i) => i.subjectId),
+        purposes: items.map((i) => i.purpose),
         wrapped,
-      ]);
-      return rows.length;
+      });
     } catch (err) {
       if (err instanceof QueryFailedError && (err.driverError as { code?: string })?.code === '23505') {
         throw conflict('a data key already exists for one of these subjects');

@@ -1,7 +1,7 @@
 import type { TransactionManager } from '../platform';
 import type { SigningKeyWrappedRow } from './signing-key.service';
-import type { TenantKeyStore } from './tenant-key-store';
-import { checkBatchSize } from './tenant-rotation';
+import type { SigningKeysRepository } from './signing-keys.repository';
+import { checkBatchSize, type KeyRotationDeps } from './tenant-rotation';
 
 export interface MasterRotationSummary {
   /** The master key everything was rewrapped under. */
@@ -32,10 +32,9 @@ export interface SigningKeyRewrapper {
  * committed stay done and a rerun continues.
  */
 export async function rewrapMasterWrappedRows(
-  store: TenantKeyStore,
-  transactions: TransactionManager,
+  { store, transactions, tenantKeys }: KeyRotationDeps,
   batchSizeOption: number | undefined,
-  signingKeys?: SigningKeyRewrapper,
+  signingKeys: { service: SigningKeyRewrapper; rows: SigningKeysRepository } | undefined,
 ): Promise<MasterRotationSummary> {
   const batchSize = checkBatchSize(batchSizeOption);
   const masterKeyId = store.currentMasterKeyId();
@@ -44,23 +43,16 @@ export async function rewrapMasterWrappedRows(
   let cursor = { tenantId: FIRST_UUID, version: 0 };
   for (;;) {
     const count = await transactions.run(async (tx) => {
-      const rows: { tenant_id: string; version: number; wrapped_key: Buffer; master_key_id: string }[] = await tx.query(
-        `SELECT tenant_id, version, wrapped_key, master_key_id FROM tenant_keys
-           WHERE master_key_id <> $1 AND (tenant_id, version) > ($2::uuid, $3::int)
-           ORDER BY tenant_id, version LIMIT $4
-           FOR UPDATE SKIP LOCKED`,
-        [masterKeyId, cursor.tenantId, cursor.version, batchSize],
-      );
+      const rows = await tenantKeys.lockNotUnderMaster(tx, masterKeyId, cursor, batchSize);
       if (rows.length === 0) return 0;
       const rewrapped = rows.map((r) =>
         store.rewrapTenantKey(r.tenant_id, r.version, { wrappedKey: r.wrapped_key, masterKeyId: r.master_key_id }),
       );
-      await tx.query(
-        `UPDATE tenant_keys t SET wrapped_key = s.wrapped_key, master_key_id = $1
-         FROM unnest($2::uuid[], $3::int[], $4::bytea[]) AS s(tenant_id, version, wrapped_key)
-         WHERE t.tenant_id = s.tenant_id AND t.version = s.version`,
-        [masterKeyId, rows.map((r) => r.tenant_id), rows.map((r) => r.version), rewrapped.map((r) => r.wrappedKey)],
-      );
+      await tenantKeys.rewrapUnderMaster(tx, masterKeyId, {
+        tenantIds: rows.map((r) => r.tenant_id),
+        versions: rows.map((r) => r.version),
+        wrapped: rewrapped.map((r) => r.wrappedKey),
+      });
       const last = rows[rows.length - 1];
       cursor = { tenantId: last.tenant_id, version: last.version };
       return rows.length;
@@ -73,23 +65,15 @@ export async function rewrapMasterWrappedRows(
   let rootCursor = FIRST_UUID;
   for (;;) {
     const count = await transactions.run(async (tx) => {
-      const rows: { tenant_id: string; wrapped_key: Buffer; master_key_id: string }[] = await tx.query(
-        `SELECT tenant_id, wrapped_key, master_key_id FROM tenant_index_keys
-         WHERE master_key_id <> $1 AND tenant_id > $2::uuid
-         ORDER BY tenant_id LIMIT $3
-         FOR UPDATE SKIP LOCKED`,
-        [masterKeyId, rootCursor, batchSize],
-      );
+      const rows = await tenantKeys.lockIndexRootsNotUnderMaster(tx, masterKeyId, rootCursor, batchSize);
       if (rows.length === 0) return 0;
       const rewrapped = rows.map((r) =>
         store.rewrapIndexRoot(r.tenant_id, { wrappedKey: r.wrapped_key, masterKeyId: r.master_key_id }),
       );
-      await tx.query(
-        `UPDATE tenant_index_keys t SET wrapped_key = s.wrapped_key, master_key_id = $1
-         FROM unnest($2::uuid[], $3::bytea[]) AS s(tenant_id, wrapped_key)
-         WHERE t.tenant_id = s.tenant_id`,
-        [masterKeyId, rows.map((r) => r.tenant_id), rewrapped.map((r) => r.wrappedKey)],
-      );
+      await tenantKeys.rewrapIndexRootsUnderMaster(tx, masterKeyId, {
+        tenantIds: rows.map((r) => r.tenant_id),
+        wrapped: rewrapped.map((r) => r.wrappedKey),
+      });
       rootCursor = rows[rows.length - 1].tenant_id;
       return rows.length;
     });
@@ -101,23 +85,17 @@ export async function rewrapMasterWrappedRows(
     ? await rewrapSigningKeys(signingKeys, transactions, masterKeyId, batchSize)
     : undefined;
 
-  const [{ n }]: { n: number }[] = await transactions.manager.query(
-    `SELECT (SELECT count(*) FROM tenant_keys WHERE master_key_id <> $1)
-          + (SELECT count(*) FROM tenant_index_keys WHERE master_key_id <> $1)
-          + (SELECT count(*) FROM signing_keys WHERE master_key_id <> $1) AS n`,
-    [masterKeyId],
-  );
   return {
     masterKeyId,
     tenantKeysRewrapped,
     indexRootsRewrapped,
     ...(signingKeysRewrapped === undefined ? {} : { signingKeysRewrapped }),
-    remaining: Number(n),
+    remaining: await tenantKeys.countNotUnderMaster(transactions.manager, masterKeyId),
   };
 }
 
 async function rewrapSigningKeys(
-  signingKeys: SigningKeyRewrapper,
+  signingKeys: { service: SigningKeyRewrapper; rows: SigningKeysRepository },
   transactions: TransactionManager,
   masterKeyId: string,
   batchSize: number,
@@ -126,22 +104,10 @@ async function rewrapSigningKeys(
   let cursor = '';
   for (;;) {
     const count = await transactions.run(async (tx) => {
-      const rows: {
-        key_id: string;
-        purpose: string;
-        public_key: Buffer;
-        wrapped_secret_key: Buffer;
-        master_key_id: string;
-      }[] = await tx.query(
-        `SELECT key_id, purpose, public_key, wrapped_secret_key, master_key_id FROM signing_keys
-           WHERE master_key_id <> $1 AND key_id > $2
-           ORDER BY key_id LIMIT $3
-           FOR UPDATE SKIP LOCKED`,
-        [masterKeyId, cursor, batchSize],
-      );
+      const rows = await signingKeys.rows.lockNotUnderMaster(tx, masterKeyId, cursor, batchSize);
       if (rows.length === 0) return 0;
       const rewrapped = rows.map((r) =>
-        signingKeys.rewrapForCurrentMaster({
+        signingKeys.service.rewrapForCurrentMaster({
           keyId: r.key_id,
           purpose: r.purpose,
           publicKey: r.public_key,
@@ -149,12 +115,10 @@ async function rewrapSigningKeys(
           masterKeyId: r.master_key_id,
         }),
       );
-      await tx.query(
-        `UPDATE signing_keys t SET wrapped_secret_key = s.wrapped, master_key_id = $1
-         FROM unnest($2::text[], $3::bytea[]) AS s(key_id, wrapped)
-         WHERE t.key_id = s.key_id`,
-        [masterKeyId, rows.map((r) => r.key_id), rewrapped.map((r) => r.wrappedSecretKey)],
-      );
+      await signingKeys.rows.rewrapUnderMaster(tx, masterKeyId, {
+        keyIds: rows.map((r) => r.key_id),
+        wrapped: rewrapped.map((r) => r.wrappedSecretKey),
+      });
       cursor = rows[rows.length - 1].key_id;
       return rows.length;
     });

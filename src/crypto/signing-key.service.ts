@@ -8,6 +8,7 @@ import { EnvelopeKind } from './envelope';
 import type { MasterBinding } from './master-key';
 import { MasterKeyring } from './master-keyring';
 import { SIGNING_ALGORITHM, signingKeyIdOf, verifyEd25519 } from './signing-key-format';
+import { SigningKeysRepository, type SigningKeyRow as Row } from './signing-keys.repository';
 import { sodiumReady } from './sodium';
 
 /**
@@ -38,20 +39,6 @@ export interface SigningKeyWrappedRow {
   readonly masterKeyId: string;
 }
 
-interface Row {
-  key_id: string;
-  purpose: string;
-  public_key: Buffer;
-  wrapped_secret_key: Buffer;
-  master_key_id: string;
-  created_at: Date;
-  retired_at: Date | null;
-}
-
-/** Advisory-lock namespace ('ovsk'); the second key is hashtext(purpose). Serialises key creation per purpose. */
-const CREATE_LOCK = 0x6f76736b;
-const COLUMNS = 'key_id, purpose, public_key, wrapped_secret_key, master_key_id, created_at, retired_at';
-
 /**
  * Ed25519 signing keys (audit checkpoints). One active key per purpose, created
  * on first use. The 32-byte seed is wrapped by the current master key in an
@@ -70,6 +57,7 @@ export class SigningKeyService {
 
   constructor(
     private readonly keyring: MasterKeyring,
+    private readonly keys: SigningKeysRepository,
     private readonly transactions: TransactionManager,
     private readonly clock: Clock,
   ) {}
@@ -94,22 +82,15 @@ export class SigningKeyService {
 
   /** Every key of the purpose, oldest first (retired ones included: they verify older signatures). */
   async published(purpose: SigningPurpose, tx: Tx = this.transactions.manager): Promise<PublishedSigningKey[]> {
-    const rows: Row[] = await tx.query(
-      `SELECT ${COLUMNS} FROM signing_keys WHERE purpose = $1 ORDER BY created_at, key_id`,
-      [assertPurpose(purpose)],
-    );
-    return rows.map(toPublished);
+    return (await this.keys.ofPurpose(tx, assertPurpose(purpose))).map(toPublished);
   }
 
   /** Retires the active key and makes a new one; signatures by the old key keep verifying. */
   async rotate(purpose: SigningPurpose): Promise<PublishedSigningKey> {
     const p = assertPurpose(purpose);
     return this.transactions.run(async (tx) => {
-      await lockPurpose(tx, p);
-      await tx.query(`UPDATE signing_keys SET retired_at = $2 WHERE purpose = $1 AND retired_at IS NULL`, [
-        p,
-        this.clock.now(),
-      ]);
+      await this.keys.lockPurpose(tx, p);
+      await this.keys.retireActive(tx, p, this.clock.now());
       return toPublished(await this.insertKey(tx, p));
     });
   }
@@ -128,20 +109,11 @@ export class SigningKeyService {
   }
 
   private async activeRow(tx: Tx, purpose: SigningPurpose): Promise<Row> {
-    const found = await this.selectActive(tx, purpose);
+    const found = await this.keys.active(tx, purpose);
     if (found) return found;
     // First use: one creator per purpose cluster-wide; the loser of the race reads the winner's key.
-    await lockPurpose(tx, purpose);
-    return (await this.selectActive(tx, purpose)) ?? this.insertKey(tx, purpose);
-  }
-
-  private async selectActive(tx: Tx, purpose: SigningPurpose): Promise<Row | undefined> {
-    const rows: Row[] = await tx.query(
-      `SELECT ${COLUMNS} FROM signing_keys WHERE purpose = $1 AND retired_at IS NULL
-       ORDER BY created_at DESC, key_id LIMIT 1`,
-      [purpose],
-    );
-    return rows[0];
+    await this.keys.lockPurpose(tx, purpose);
+    return (await this.keys.active(tx, purpose)) ?? this.insertKey(tx, purpose);
   }
 
   private async insertKey(tx: Tx, purpose: SigningPurpose): Promise<Row> {
@@ -152,12 +124,14 @@ export class SigningKeyService {
       const keyId = signingKeyIdOf(publicKey);
       const master = this.keyring.current();
       const wrapped = master.wrap(binding(keyId, purpose), seed);
-      const rows: Row[] = await tx.query(
-        `INSERT INTO signing_keys (tenant_id, key_id, purpose, public_key, wrapped_secret_key, master_key_id, created_at)
-         VALUES (NULL, $1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-        [keyId, purpose, Buffer.from(publicKey), wrapped, master.id, this.clock.now()],
-      );
-      return rows[0];
+      return await this.keys.insert(tx, {
+        keyId,
+        purpose,
+        publicKey: Buffer.from(publicKey),
+        wrappedSecretKey: wrapped,
+        masterKeyId: master.id,
+        createdAt: this.clock.now(),
+      });
     } finally {
       seed.fill(0);
     }
@@ -196,10 +170,6 @@ function binding(keyId: string, purpose: SigningPurpose): MasterBinding {
     subjectId: keyId,
     purpose: `signing_key:${purpose}`,
   };
-}
-
-async function lockPurpose(tx: Tx, purpose: SigningPurpose): Promise<void> {
-  await tx.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [CREATE_LOCK, purpose]);
 }
 
 function assertPurpose(value: string): SigningPurpose {

@@ -9,6 +9,7 @@ import { MasterKeyring } from './master-keyring';
 import { WRAP_PURPOSES } from './purposes';
 import { AEAD_KEY_BYTES } from './sodium';
 import { TenantIndexer } from './tenant-indexer';
+import { TenantKeysRepository } from './tenant-keys.repository';
 
 /** A tenant key version ready to wrap data keys, with the wrapped bytes it was read from. */
 export interface CurrentTenantKey {
@@ -54,6 +55,7 @@ export class TenantKeyStore {
 
   constructor(
     private readonly keyring: MasterKeyring,
+    private readonly keys: TenantKeysRepository,
     private readonly clock: Clock,
     @Optional() @Inject(CRYPTO_OPTIONS) options?: CryptoOptions,
   ) {
@@ -70,12 +72,8 @@ export class TenantKeyStore {
   async current(tx: Tx, tenantId: string): Promise<CurrentTenantKey> {
     const cached = this.currents.get(tenantId);
     if (cached && cached.expiresAtMs > this.clock.nowMs()) return cached;
-    const rows: { version: number; wrapped_key: Buffer; master_key_id: string }[] = await tx.query(
-      `SELECT version, wrapped_key, master_key_id FROM tenant_keys WHERE tenant_id = $1 ORDER BY version DESC LIMIT 1`,
-      [tenantId],
-    );
-    if (rows.length === 0) throw cryptoFailure(`tenant ${tenantId} has no encryption key (not provisioned)`);
-    const row = rows[0];
+    const row = await this.keys.newest(tx, tenantId);
+    if (!row) throw cryptoFailure(`tenant ${tenantId} has no encryption key (not provisioned)`);
     const key = this.unwrapTenantKey(tenantId, row.version, {
       wrappedKey: row.wrapped_key,
       masterKeyId: row.master_key_id,
@@ -92,30 +90,18 @@ export class TenantKeyStore {
 
   /** One specific version (e.g. a rotation's target), unwrapped; fails closed when the version does not exist. */
   async version(tx: Tx, tenantId: string, version: number): Promise<Uint8Array> {
-    const rows: { wrapped_key: Buffer; master_key_id: string }[] = await tx.query(
-      `SELECT wrapped_key, master_key_id FROM tenant_keys WHERE tenant_id = $1 AND version = $2`,
-      [tenantId, version],
-    );
-    if (rows.length === 0) throw cryptoFailure(`tenant key version ${version} of tenant ${tenantId} does not exist`);
-    return this.unwrapTenantKey(tenantId, version, {
-      wrappedKey: rows[0].wrapped_key,
-      masterKeyId: rows[0].master_key_id,
-    });
+    const row = await this.keys.version(tx, tenantId, version);
+    if (!row) throw cryptoFailure(`tenant key version ${version} of tenant ${tenantId} does not exist`);
+    return this.unwrapTenantKey(tenantId, version, { wrappedKey: row.wrapped_key, masterKeyId: row.master_key_id });
   }
 
   /** The tenant's blind-index keys, derived from its index root on first use. */
   async indexer(tx: Tx, tenantId: string): Promise<TenantIndexer> {
     const cached = this.indexers.get(tenantId);
     if (cached) return cached;
-    const rows: { wrapped_key: Buffer; master_key_id: string }[] = await tx.query(
-      `SELECT wrapped_key, master_key_id FROM tenant_index_keys WHERE tenant_id = $1`,
-      [tenantId],
-    );
-    if (rows.length === 0) throw cryptoFailure(`tenant ${tenantId} has no blind-index key (not provisioned)`);
-    const root = this.unwrapIndexRoot(tenantId, {
-      wrappedKey: rows[0].wrapped_key,
-      masterKeyId: rows[0].master_key_id,
-    });
+    const row = await this.keys.indexRoot(tx, tenantId);
+    if (!row) throw cryptoFailure(`tenant ${tenantId} has no blind-index key (not provisioned)`);
+    const root = this.unwrapIndexRoot(tenantId, { wrappedKey: row.wrapped_key, masterKeyId: row.master_key_id });
     const indexer = new TenantIndexer(tenantId, root);
     this.indexers.set(tenantId, indexer);
     return indexer;

@@ -1,10 +1,18 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { AppLogger, TransactionManager, conflict, notFound, type Tx } from '../platform';
+import { DataKeysRepository } from './data-keys.repository';
 import { canonicalId } from './ids';
 import { rewrapMasterWrappedRows, type MasterRotationSummary } from './master-rotation';
 import { SigningKeyService } from './signing-key.service';
-import { rewrapTenantDataKeys, type TenantRotationOptions, type TenantRotationSummary } from './tenant-rotation';
+import {
+  rewrapTenantDataKeys,
+  type KeyRotationDeps,
+  type TenantRotationOptions,
+  type TenantRotationSummary,
+} from './tenant-rotation';
 import { TenantKeyStore } from './tenant-key-store';
+import { TenantKeysRepository } from './tenant-keys.repository';
+import { SigningKeysRepository } from './signing-keys.repository';
 
 export interface TenantKeyVersionInfo {
   readonly version: number;
@@ -25,6 +33,9 @@ export class TenantKeyService {
 
   constructor(
     private readonly store: TenantKeyStore,
+    private readonly keys: TenantKeysRepository,
+    private readonly dataKeys: DataKeysRepository,
+    private readonly signingKeyRows: SigningKeysRepository,
     private readonly transactions: TransactionManager,
     logger: AppLogger,
     // Optional so tools built without signing keys (createCryptoServices) keep working; the module always has it.
@@ -36,20 +47,9 @@ export class TenantKeyService {
   /** Creates tenant key v1 and the blind-index root unless they exist; safe to call twice. */
   async provisionTenant(tx: Tx, tenantId: string): Promise<{ created: boolean }> {
     const tenant = canonicalId(tenantId, 'tenantId');
-    const key = this.store.newTenantKey(tenant, 1);
-    const keys: unknown[] = await tx.query(
-      `INSERT INTO tenant_keys (tenant_id, version, wrapped_key, master_key_id)
-       SELECT $1, 1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM tenant_keys WHERE tenant_id = $1)
-       ON CONFLICT DO NOTHING RETURNING version`,
-      [tenant, key.wrappedKey, key.masterKeyId],
-    );
-    const root = this.store.newIndexRoot(tenant);
-    const roots: unknown[] = await tx.query(
-      `INSERT INTO tenant_index_keys (tenant_id, wrapped_key, master_key_id) VALUES ($1, $2, $3)
-       ON CONFLICT DO NOTHING RETURNING tenant_id`,
-      [tenant, root.wrappedKey, root.masterKeyId],
-    );
-    const created = keys.length > 0 || roots.length > 0;
+    const keyCreated = await this.keys.insertFirstVersion(tx, tenant, this.store.newTenantKey(tenant, 1));
+    const rootCreated = await this.keys.insertIndexRoot(tx, tenant, this.store.newIndexRoot(tenant));
+    const created = keyCreated || rootCreated;
     if (created) this.store.evictTenant(tenant);
     return { created };
   }
@@ -62,23 +62,16 @@ export class TenantKeyService {
   async rotateTenant(tenantId: string, options: TenantRotationOptions = {}): Promise<TenantRotationSummary> {
     const tenant = canonicalId(tenantId, 'tenantId');
     const toVersion = await this.transactions.run(async (tx) => {
-      const [{ newest }]: { newest: number | null }[] = await tx.query(
-        `SELECT max(version) AS newest FROM tenant_keys WHERE tenant_id = $1`,
-        [tenant],
-      );
+      const newest = await this.keys.newestVersion(tx, tenant);
       if (newest === null) throw notFound('tenant key');
       const next = newest + 1;
-      const row = this.store.newTenantKey(tenant, next);
-      const inserted: unknown[] = await tx.query(
-        `INSERT INTO tenant_keys (tenant_id, version, wrapped_key, master_key_id) VALUES ($1, $2, $3, $4)
-         ON CONFLICT DO NOTHING RETURNING version`,
-        [tenant, next, row.wrappedKey, row.masterKeyId],
-      );
-      if (inserted.length === 0) throw conflict('another rotation of this tenant key is in progress');
+      if (!(await this.keys.insertVersion(tx, tenant, next, this.store.newTenantKey(tenant, next)))) {
+        throw conflict('another rotation of this tenant key is in progress');
+      }
       return next;
     });
     this.store.forgetCurrent(tenant);
-    const summary = await rewrapTenantDataKeys(this.store, this.transactions, tenant, toVersion, options);
+    const summary = await rewrapTenantDataKeys(this.rotation(), tenant, toVersion, options);
     this.log.info('tenant key rotated', { ...summary });
     return summary;
   }
@@ -90,32 +83,26 @@ export class TenantKeyService {
    */
   async rewrapTenant(tenantId: string, options: TenantRotationOptions = {}): Promise<TenantRotationSummary> {
     const tenant = canonicalId(tenantId, 'tenantId');
-    const [{ newest }]: { newest: number | null }[] = await this.transactions.manager.query(
-      `SELECT max(version) AS newest FROM tenant_keys WHERE tenant_id = $1`,
-      [tenant],
-    );
+    const newest = await this.keys.newestVersion(this.transactions.manager, tenant);
     if (newest === null) throw notFound('tenant key');
-    const summary = await rewrapTenantDataKeys(this.store, this.transactions, tenant, newest, options);
+    const summary = await rewrapTenantDataKeys(this.rotation(), tenant, newest, options);
     this.log.info('tenant data keys rewrapped', { ...summary });
     return summary;
   }
 
   /** Rewraps every tenant key, index root and signing key not yet under the current master key. */
   async rotateMaster(options: { batchSize?: number } = {}): Promise<MasterRotationSummary> {
-    const summary = await rewrapMasterWrappedRows(this.store, this.transactions, options.batchSize, this.signingKeys);
+    const summary = await rewrapMasterWrappedRows(
+      this.rotation(),
+      options.batchSize,
+      this.signingKeys && { service: this.signingKeys, rows: this.signingKeyRows },
+    );
     this.log.info('master key rotation pass finished', { ...summary });
     return summary;
   }
 
   async describeTenant(tx: Tx, tenantId: string): Promise<TenantKeyVersionInfo[]> {
-    const rows: { version: number; state: 'active' | 'retired'; master_key_id: string; data_keys: number }[] =
-      await tx.query(
-        `SELECT k.version, k.state, k.master_key_id,
-           (SELECT count(*)::int FROM data_keys d WHERE d.tenant_id = k.tenant_id AND d.tenant_key_version = k.version)
-             AS data_keys
-         FROM tenant_keys k WHERE k.tenant_id = $1 ORDER BY k.version`,
-        [canonicalId(tenantId, 'tenantId')],
-      );
+    const rows = await this.keys.describe(tx, canonicalId(tenantId, 'tenantId'));
     return rows.map((r) => ({
       version: r.version,
       state: r.state,
@@ -126,12 +113,11 @@ export class TenantKeyService {
 
   /** Rows wrapped per master key id: a previous key may leave the keyring once its count is zero. */
   async masterKeysInUse(tx: Tx = this.transactions.manager): Promise<Map<string, number>> {
-    const rows: { master_key_id: string; n: number }[] = await tx.query(
-      `SELECT master_key_id, count(*)::int AS n FROM (
-         SELECT master_key_id FROM tenant_keys UNION ALL SELECT master_key_id FROM tenant_index_keys
-         UNION ALL SELECT master_key_id FROM signing_keys
-       ) wrapped GROUP BY master_key_id ORDER BY master_key_id`,
-    );
+    const rows = await this.keys.masterKeyUsage(tx);
     return new Map(rows.map((r) => [r.master_key_id, r.n]));
+  }
+
+  private rotation(): KeyRotationDeps {
+    return { store: this.store, transactions: this.transactions, tenantKeys: this.keys, dataKeys: this.dataKeys };
   }
 }

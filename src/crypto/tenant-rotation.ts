@@ -1,6 +1,16 @@
 import { validationFailed, type TransactionManager } from '../platform';
-import { DATA_KEY_ROW_SOURCE, unwrapDataKey, wrapDataKey, type DataKeyRow } from './data-key-wrapping';
+import { unwrapDataKey, wrapDataKey } from './data-key-wrapping';
+import type { DataKeysRepository } from './data-keys.repository';
 import type { TenantKeyStore } from './tenant-key-store';
+import type { TenantKeysRepository } from './tenant-keys.repository';
+
+/** What a rotation pass works with (TenantKeyService hands its own). */
+export interface KeyRotationDeps {
+  readonly store: TenantKeyStore;
+  readonly transactions: TransactionManager;
+  readonly tenantKeys: TenantKeysRepository;
+  readonly dataKeys: DataKeysRepository;
+}
 
 export interface TenantRotationProgress {
   readonly rewrapped: number;
@@ -47,8 +57,7 @@ export function checkBatchSize(batchSize: number | undefined): number {
  * live transaction holds instead of waiting; those are counted in `remaining`.
  */
 export async function rewrapTenantDataKeys(
-  store: TenantKeyStore,
-  transactions: TransactionManager,
+  { store, transactions, tenantKeys, dataKeys }: KeyRotationDeps,
   tenantId: string,
   toVersion: number,
   options: TenantRotationOptions,
@@ -59,23 +68,18 @@ export async function rewrapTenantDataKeys(
   let batches = 0;
   for (;;) {
     const count = await transactions.run(async (tx) => {
-      const rows: DataKeyRow[] = await tx.query(
-        `SELECT ${DATA_KEY_ROW_SOURCE}
-         WHERE d.tenant_id = $1 AND d.tenant_key_version < $2 AND d.subject_id > $3::uuid
-         ORDER BY d.subject_id LIMIT $4
-         FOR UPDATE OF d SKIP LOCKED`,
-        [tenantId, toVersion, cursor, batchSize],
-      );
+      const rows = await dataKeys.lockBelowVersion(tx, tenantId, toVersion, cursor, batchSize);
       if (rows.length === 0) return 0;
       const targetKey = await store.version(tx, tenantId, toVersion);
       const wrapped = rows.map((row) =>
         wrapDataKey(targetKey, toVersion, tenantId, row.subject_id, row.purpose, unwrapDataKey(store, tenantId, row)),
       );
-      await tx.query(
-        `UPDATE data_keys d SET wrapped_key = s.wrapped_key, tenant_key_version = $2
-         FROM unnest($3::uuid[], $4::bytea[]) AS s(subject_id, wrapped_key)
-         WHERE d.tenant_id = $1 AND d.subject_id = s.subject_id`,
-        [tenantId, toVersion, rows.map((r) => r.subject_id), wrapped],
+      await dataKeys.rewrap(
+        tx,
+        tenantId,
+        toVersion,
+        rows.map((r) => r.subject_id),
+        wrapped,
       );
       cursor = rows[rows.length - 1].subject_id;
       return rows.length;
@@ -91,18 +95,9 @@ export async function rewrapTenantDataKeys(
     // A version is retired only when no data key references it at this instant.
     // A replica with a stale cache may still wrap under it afterwards; retired
     // versions are never deleted, so such keys open and the next run moves them.
-    const [retired]: [{ version: number }[], number] = await tx.query(
-      `UPDATE tenant_keys k SET state = 'retired'
-       WHERE k.tenant_id = $1 AND k.version < $2 AND k.state = 'active'
-         AND NOT EXISTS (SELECT 1 FROM data_keys d WHERE d.tenant_id = k.tenant_id AND d.tenant_key_version = k.version)
-       RETURNING k.version`,
-      [tenantId, toVersion],
-    );
-    const [{ n }]: { n: number }[] = await tx.query(
-      `SELECT count(*)::int AS n FROM data_keys WHERE tenant_id = $1 AND tenant_key_version < $2`,
-      [tenantId, toVersion],
-    );
-    return { retiredVersions: retired.map((r) => r.version).sort((a, b) => a - b), remaining: n };
+    const retired = await tenantKeys.retireUnreferenced(tx, tenantId, toVersion);
+    const remaining = await dataKeys.countBelowVersion(tx, tenantId, toVersion);
+    return { retiredVersions: retired.sort((a, b) => a - b), remaining };
   });
   return { tenantId, toVersion, rewrapped, batches, retiredVersions, remaining };
 }

@@ -6,6 +6,7 @@ import { OrdersModule } from '../orders';
 import { DeadLetterReplayer } from './dead-letter-replay';
 import { DeadLetterRepository } from './dead-letter.repository';
 import { PageCommitter } from './page-committer';
+import { RateBudgetRepository } from './rate-budget.repository';
 import { RateBudgetService } from './rate-budget.service';
 import { SyncMetrics } from './sync-metrics';
 import { SyncRunner } from './sync-runner';
@@ -19,6 +20,7 @@ import { SyncWorker } from './sync-worker';
   providers: [
     SyncStateRepository,
     DeadLetterRepository,
+    RateBudgetRepository,
     RateBudgetService,
     PageCommitter,
     DeadLetterReplayer,

@@ -305,6 +305,7 @@ describe('access log: signed checkpoints', () => {
         h.clock,
         h.signingKeys,
         h.audit,
+        h.checkpointRows,
         silentLogger(),
       );
       service.onApplicationBootstrap();

@@ -10,8 +10,11 @@ import {
   AuditVerifier,
   type AuditEntryInput,
 } from '../../src/audit';
+import { AuditCheckpointsRepository } from '../../src/audit/audit-checkpoints.repository';
+import { AuditEntriesRepository } from '../../src/audit/audit-entries.repository';
 import type { AppConfig } from '../../src/config';
 import { MasterKeyring, SigningKeyService } from '../../src/crypto';
+import { SigningKeysRepository } from '../../src/crypto/signing-keys.repository';
 import { AppLogger, ManualClock, TransactionManager } from '../../src/platform';
 import { createTestDataSource, type TestDatabase } from '../support/test-database';
 
@@ -28,6 +31,7 @@ export interface AuditServices {
   readonly signingKeys: SigningKeyService;
   readonly audit: AuditLog;
   readonly checkpoints: AuditCheckpointService;
+  readonly checkpointRows: AuditCheckpointsRepository;
   readonly exports: AuditExportService;
   readonly verifier: AuditVerifier;
   readonly query: AuditQueryService;
@@ -42,8 +46,10 @@ export async function auditServices(
   const transactions = new TransactionManager(dataSource);
   const masterKey = options.masterKey ?? randomBytes(32);
   const keyring = await MasterKeyring.fromKeys(masterKey, options.previous ?? []);
-  const signingKeys = new SigningKeyService(keyring, transactions, clock);
-  const audit = new AuditLog(transactions, clock);
+  const signingKeys = new SigningKeyService(keyring, new SigningKeysRepository(), transactions, clock);
+  const entries = new AuditEntriesRepository(transactions);
+  const checkpointRows = new AuditCheckpointsRepository(transactions);
+  const audit = new AuditLog(entries, transactions, clock);
   const config = { sync: { schedulerEnabled: false } } as AppConfig;
   const checkpoints = new AuditCheckpointService(
     config,
@@ -52,9 +58,10 @@ export async function auditServices(
     clock,
     signingKeys,
     audit,
+    checkpointRows,
     silentLogger(),
   );
-  const exports = new AuditExportService(transactions, clock, audit);
+  const exports = new AuditExportService(transactions, clock, audit, checkpointRows, entries);
   return {
     transactions,
     clock,
@@ -64,8 +71,9 @@ export async function auditServices(
     audit,
     checkpoints,
     exports,
-    verifier: new AuditVerifier(transactions, exports, signingKeys),
-    query: new AuditQueryService(transactions),
+    checkpointRows,
+    verifier: new AuditVerifier(transactions, exports, signingKeys, entries),
+    query: new AuditQueryService(entries),
     publicKeys: new AuditPublicKeys(signingKeys),
   };
 }

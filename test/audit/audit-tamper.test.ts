@@ -13,6 +13,7 @@ import {
 import { TransactionManager } from '../../src/platform';
 import { usingServer } from '../support/test-database';
 import { auditHarness, exportLines, newId, publishedKeys, reveal, tamper, type AuditHarness } from './audit-fixture';
+import { AuditEntriesRepository } from '../../src/audit/audit-entries.repository';
 
 const TABLES = ['audit_entries', 'audit_chain_heads', 'audit_checkpoints'];
 
@@ -282,7 +283,9 @@ describe('access log: tampering by the database owner is detected at the exact e
       const app = new DataSource({ type: 'postgres', url, extra: { options: '-c role=ordervault_app' } });
       await app.initialize();
       try {
-        const appended = await new AuditLog(new TransactionManager(app), h.clock).record(reveal(B, 4));
+        const transactions = new TransactionManager(app);
+        const log = new AuditLog(new AuditEntriesRepository(transactions), transactions, h.clock);
+        const appended = await log.record(reveal(B, 4));
         expect(appended.seq).toBe('4');
       } finally {
         await app.destroy();

@@ -47,5 +47,5 @@ describe('CLI: first-run staff admin, tenants and the access log', () => {
       'staff.created system:cli:staff-create null',
       'tenant.created system:cli:tenant-create null',
     ]);
-  }, 120_000);
+  }, 180_000);
 });

@@ -11,7 +11,10 @@ import {
   verifyEd25519,
   parseEd25519PublicKey,
 } from '../../src/crypto';
+import { DataKeysRepository } from '../../src/crypto/data-keys.repository';
+import { SigningKeysRepository } from '../../src/crypto/signing-keys.repository';
 import { TenantKeyStore } from '../../src/crypto/tenant-key-store';
+import { TenantKeysRepository } from '../../src/crypto/tenant-keys.repository';
 import { ManualClock, TransactionManager } from '../../src/platform';
 import { testConfig } from '../support/test-config';
 import { createTestDataSource, createTestDatabase } from '../support/test-database';
@@ -39,7 +42,11 @@ describe('signing keys (Ed25519, sealed by the master key)', () => {
   async function signer(keys: Buffer[]) {
     const transactions = new TransactionManager(dataSource);
     const keyring = await MasterKeyring.fromKeys(keys[0], keys.slice(1));
-    return { transactions, keyring, service: new SigningKeyService(keyring, transactions, clock) };
+    return {
+      transactions,
+      keyring,
+      service: new SigningKeyService(keyring, new SigningKeysRepository(), transactions, clock),
+    };
   }
 
   const rows = (): Promise<
@@ -146,8 +153,12 @@ describe('signing keys (Ed25519, sealed by the master key)', () => {
   it('master rotation rewraps signing keys; the same keys sign afterwards under the new master key alone', async () => {
     const idB = (await MasterKeyring.fromKeys(keyB)).current().id;
     const rotating = await signer([keyB, keyA]);
+    const tenantKeyRows = new TenantKeysRepository();
     const tenantKeys = new TenantKeyService(
-      new TenantKeyStore(rotating.keyring, clock),
+      new TenantKeyStore(rotating.keyring, tenantKeyRows, clock),
+      tenantKeyRows,
+      new DataKeysRepository(),
+      new SigningKeysRepository(),
       rotating.transactions,
       silentLogger(),
       rotating.service,

@@ -10,6 +10,7 @@ import { SystemClock, TransactionManager } from '../../../src/platform';
 import { openDataSource } from '../../../src/platform/database/data-source.factory';
 import { ALL_ENTITIES } from '../../../src/app.entities';
 import { MIGRATIONS } from '../../../migrations';
+import { AuditEntriesRepository } from '../../../src/audit/audit-entries.repository';
 
 async function main(): Promise<void> {
   const [url, tenantId, countText, worker] = process.argv.slice(2);
@@ -17,7 +18,8 @@ async function main(): Promise<void> {
     { kind: 'server', url, poolSize: 2 },
     { entities: ALL_ENTITIES, migrations: MIGRATIONS },
   );
-  const audit = new AuditLog(new TransactionManager(db.dataSource), new SystemClock());
+  const transactions = new TransactionManager(db.dataSource);
+  const audit = new AuditLog(new AuditEntriesRepository(transactions), transactions, new SystemClock());
   const seqs: string[] = [];
   const times = { started: 0, finished: 0 };
   try {
