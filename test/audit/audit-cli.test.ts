@@ -84,6 +84,16 @@ describe('ordervault audit (CLI)', () => {
     expect(ok.out).toMatch(/^access log verified: 1 chains, 4 entries, 1 checkpoints/);
     const cp = await cli('audit', 'checkpoint', '--json');
     expect(JSON.parse(cp.out)).toMatchObject({ checkpointSeq: '2', chainCount: 2 });
+    // Each command acts as the system actor named after it.
+    const [requested] = await mockContext(async (app) => {
+      const { DataSource } = await import('typeorm');
+      return app
+        .get(DataSource)
+        .query(
+          `SELECT actor_kind, actor_id, request_id FROM audit_entries WHERE action = 'audit.checkpoint.requested'`,
+        );
+    });
+    expect(requested).toEqual({ actor_kind: 'system', actor_id: 'cli:audit-checkpoint', request_id: null });
     const keys = await cli('audit', 'public-key', '--json');
     expect(JSON.parse(keys.out).current.algorithm).toBe('Ed25519');
   });
@@ -93,6 +103,10 @@ describe('ordervault audit (CLI)', () => {
     expect((await cli('audit', 'export', '--tenant', tenant, '--out', file)).code).toBe(0);
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
     expect(JSON.parse(lines[0])).toMatchObject({ type: 'header', scope: 'tenant', tenantId: tenant });
+    // The export contains its own record, made by the command's system actor.
+    expect(lines.map((l) => JSON.parse(l)).filter((r) => r.action === 'audit.exported')).toMatchObject([
+      { actorKind: 'system', actorId: 'cli:audit-export', requestId: null, targets: { tenantId: tenant } },
+    ]);
     const key = (await mockContext((app) => app.get(AuditPublicKeys).view())) as { current: { publicKey: string } };
 
     const ok = await runChild(['audit', 'verify', '--file', file, '--public-key', key.current.publicKey]);
@@ -117,7 +131,7 @@ describe('ordervault audit (CLI)', () => {
     expect(JSON.parse(json.stdout).firstBad).toMatchObject({ chainId: chainIdFor(tenant), seq: '2' });
     expect((await runChild(['audit', 'verify', '--file', file])).code).toBe(2); // no key given
     expect((await runChild(['audit', 'verify', '--file', file, '--public-key', 'nonsense'])).code).toBe(2);
-  });
+  }, 180_000); // five child processes, each starting Node and compiling the CLI
 
   it('verify (online) exits 1 and prints the first bad entry when the log was tampered with', async () => {
     const opened = await mockContext(async (app) => {
