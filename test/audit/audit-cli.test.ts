@@ -85,14 +85,14 @@ describe('ordervault audit (CLI)', () => {
     const cp = await cli('audit', 'checkpoint', '--json');
     expect(JSON.parse(cp.out)).toMatchObject({ checkpointSeq: '2', chainCount: 2 });
     // Each command acts as the system actor named after it.
-    const [requested] = await mockContext(async (app) => {
+    const [requested] = (await mockContext(async (app) => {
       const { DataSource } = await import('typeorm');
       return app
         .get(DataSource)
         .query(
           `SELECT actor_kind, actor_id, request_id FROM audit_entries WHERE action = 'audit.checkpoint.requested'`,
         );
-    });
+    })) as Array<Record<string, unknown>>;
     expect(requested).toEqual({ actor_kind: 'system', actor_id: 'cli:audit-checkpoint', request_id: null });
     const keys = await cli('audit', 'public-key', '--json');
     expect(JSON.parse(keys.out).current.algorithm).toBe('Ed25519');
