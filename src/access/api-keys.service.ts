@@ -54,7 +54,8 @@ export class ApiKeysService {
   /** A staff member's own additional key (a person's keys are theirs: nobody else mints them). */
   async createStaffKey(by: ActorContext, staffId: string, label: string): Promise<IssuedKeyView> {
     return this.tx.run(async (tx) => {
-      const member = await this.staff.findById(staffId);
+      // Inside the transaction: the embedded database has one connection, so a query outside it would wait forever.
+      const member = await this.staff.findById(staffId, tx);
       if (!member || member.status !== 'active') throw notFound('staff member');
       const key = { tenantId: null, ownerKind: 'staff' as const, staffId, scopes: [], expiresAt: null };
       const expiresAt = await this.assertMayIssue(tx, by, key, 'default');
