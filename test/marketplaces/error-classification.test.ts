@@ -232,17 +232,20 @@ describe('marketplace error answers, through the real clients, classified by wha
   let amazon: AmazonConnector;
   let ebay: EbayConnector;
   let ebayFactory: EbayClientFactory;
+  let amazonFactory: AmazonClientFactory;
   let connections = 0;
 
   beforeAll(async () => {
     m = await startMarketplaces();
     const config = testConfig(m.env);
-    amazon = new AmazonConnector(new AmazonClientFactory(config), m.clock);
+    amazonFactory = new AmazonClientFactory(config);
+    amazon = new AmazonConnector(amazonFactory, m.clock);
     ebayFactory = new EbayClientFactory(config);
     ebay = new EbayConnector(ebayFactory, m.clock);
   });
   afterAll(async () => {
     ebayFactory.agent.destroy();
+    amazonFactory.agent.destroy();
     await m.close();
   });
 
