@@ -23,6 +23,7 @@ import { DeadLetter } from './sync/dead-letter.entity';
 import { RateBudget } from './sync/rate-budget.entity';
 import { SyncState } from './sync/sync-state.entity';
 import { Tenant } from './tenants/tenant.entity';
+import { RetentionPolicy } from './retention/retention-policy.entity';
 
 export const ALL_ENTITIES: Function[] = [
   Tenant,
@@ -45,4 +46,5 @@ export const ALL_ENTITIES: Function[] = [
   AuditEntry,
   AuditChainHead,
   AuditCheckpoint,
+  RetentionPolicy,
 ];
