@@ -112,17 +112,7 @@ connection
   .addOption(json())
   .action(async (o: { tenant: string; json?: boolean }) => {
     const list = await withAppContext(cfg(), (app) => cmd.listConnections(app, o.tenant));
-    emit(!!o.json, list, () =>
-      table(
-        list.map(({ connectionId, marketplace, region, accountId, status }) => ({
-          connectionId,
-          marketplace,
-          region,
-          accountId,
-          status,
-        })),
-      ),
-    );
+    emit(!!o.json, list, () => cmd.connectionsTable(list));
   });
 
 program

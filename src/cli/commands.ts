@@ -61,6 +61,20 @@ export async function listConnections(app: INestApplicationContext, tenant: stri
   return app.get(ConnectionsService).list(tenant);
 }
 
+/** The `connection list` table: the status reason is shown, not only in --json (why a connection is not syncing). */
+export function connectionsTable(list: Awaited<ReturnType<typeof listConnections>>): string {
+  return table(
+    list.map(({ connectionId, marketplace, region, accountId, status, statusReason }) => ({
+      connectionId,
+      marketplace,
+      region,
+      accountId,
+      status,
+      reason: statusReason,
+    })),
+  );
+}
+
 export async function syncOnce(app: INestApplicationContext, tenant?: string) {
   const outcomes = await app.get(SyncWorker).runOnce(tenant);
   const orders = app.get(OrdersService);

@@ -1,4 +1,11 @@
-import type { MarketplaceConnection } from './connection.entity';
+import type { ConnectionStatus, MarketplaceConnection } from './connection.entity';
+
+/**
+ * What a connection's status means to its owner. `needs_configuration` is never stored: it is shown for an
+ * active connection whose marketplace this server has no application credentials for, and goes away by itself
+ * once the operator sets them (the reason names the missing settings).
+ */
+export type ConnectionViewStatus = ConnectionStatus | 'needs_configuration';
 
 /** A connection as callers see it: never its credentials. */
 export interface ConnectionView {
@@ -9,13 +16,16 @@ export interface ConnectionView {
   marketplaceIds: string[];
   accountId: string;
   displayName: string;
-  status: string;
+  status: ConnectionViewStatus;
   statusReason: string | null;
   createdAt: string;
   updatedAt: string;
 }
 
-export const toConnectionView = (c: MarketplaceConnection): ConnectionView => ({
+export const toConnectionView = (
+  c: MarketplaceConnection,
+  needsConfiguration: string | null = null,
+): ConnectionView => ({
   connectionId: c.connectionId,
   tenantId: c.tenantId,
   marketplace: c.marketplace,
@@ -23,8 +33,8 @@ export const toConnectionView = (c: MarketplaceConnection): ConnectionView => ({
   marketplaceIds: c.marketplaceIds,
   accountId: c.accountId,
   displayName: c.displayName,
-  status: c.status,
-  statusReason: c.statusReason,
+  status: c.status === 'active' && needsConfiguration ? 'needs_configuration' : c.status,
+  statusReason: c.status === 'active' && needsConfiguration ? needsConfiguration : c.statusReason,
   createdAt: c.createdAt.toISOString(),
   updatedAt: c.updatedAt.toISOString(),
 });

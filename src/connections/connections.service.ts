@@ -1,16 +1,19 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { ActorContext } from '../auth';
 import { AuditLog, auditedBy } from '../audit';
+import { APP_CONFIG, type AppConfig } from '../config';
 import { DataKeyService } from '../crypto';
 import type { MarketplaceName } from '../marketplaces/canonical-order';
 import type { ConnectionCredentials, ConnectorContext } from '../marketplaces/marketplace-connector';
 import { DomainError, ErrorCodes, notFound, validationFailed } from '../platform/errors/domain-error';
 import { TransactionManager } from '../platform/database/transaction-manager';
 import { TenantsService } from '../tenants/tenants.service';
+import { missingAppCredentials, needsConfigurationReason } from './app-credentials';
 import type { MarketplaceConnection } from './connection.entity';
-import { toConnectionView, type ConnectionView } from './connection.mapper';
+import { toConnectionView, type ConnectionView, type ConnectionViewStatus } from './connection.mapper';
 import { ConnectionsRepository } from './connections.repository';
+import { notConfigured } from './oauth/oauth-errors';
 import { isUuid } from '../platform/validation/uuid';
 
 /** Purpose bound into a connection's sealed credentials and their data key. */
@@ -35,6 +38,7 @@ const AMAZON_REGIONS = ['na', 'eu', 'fe'];
 @Injectable()
 export class ConnectionsService {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly connections: ConnectionsRepository,
     private readonly dataKeys: DataKeyService,
     private readonly tx: TransactionManager,
@@ -48,6 +52,9 @@ export class ConnectionsService {
    */
   async connect(by: ActorContext, input: NewConnection): Promise<ConnectionView> {
     validate(input);
+    // Refused rather than stored `active` and failing every sync: the operator must set these first.
+    const missing = missingAppCredentials(this.config, input.marketplace);
+    if (missing.length) throw notConfigured(input.marketplace, missing);
     await this.tenants.requireTenant(input.tenantId);
     const saved = await this.tx.run(async (tx) => {
       const existing = await this.connections.findByAccount(
@@ -89,15 +96,15 @@ export class ConnectionsService {
       });
       return stored;
     });
-    return toConnectionView(saved);
+    return this.view(saved);
   }
 
   list(tenantId: string): Promise<ConnectionView[]> {
-    return this.connections.list(tenantId).then((rows) => rows.map(toConnectionView));
+    return this.connections.list(tenantId).then((rows) => rows.map((c) => this.view(c)));
   }
 
   async get(tenantId: string, connectionId: string): Promise<ConnectionView> {
-    return toConnectionView(await this.require(tenantId, connectionId));
+    return this.view(await this.require(tenantId, connectionId));
   }
 
   /** Disconnects: stops syncing and shreds the stored credentials. Orders stay. */
@@ -126,8 +133,14 @@ export class ConnectionsService {
   async connectorContext(
     tenantId: string,
     connectionId: string,
-  ): Promise<{ context: ConnectorContext; marketplace: MarketplaceName; status: string }> {
+  ): Promise<{
+    context: ConnectorContext;
+    marketplace: MarketplaceName;
+    status: ConnectionViewStatus;
+    statusReason: string | null;
+  }> {
     const c = await this.require(tenantId, connectionId);
+    const { status, statusReason } = this.view(c);
     const credentials = await this.tx.run(async (tx) => {
       const keys = await this.dataKeys.openDataKeys(tx, tenantId, [connectionId]);
       const key = keys.get(connectionId);
@@ -137,7 +150,8 @@ export class ConnectionsService {
     });
     return {
       marketplace: c.marketplace,
-      status: c.status,
+      status,
+      statusReason,
       context: {
         tenantId,
         connectionId,
@@ -149,13 +163,16 @@ export class ConnectionsService {
     };
   }
 
-  /** Active connections across tenants (for the scheduler): ids only. */
+  /** Active connections across tenants (for the scheduler): ids only; none of an unconfigured marketplace. */
   async listActive(): Promise<Array<{ tenantId: string; connectionId: string; marketplace: MarketplaceName }>> {
-    return (await this.connections.listByStatus('active')).map((c) => ({
-      tenantId: c.tenantId,
-      connectionId: c.connectionId,
-      marketplace: c.marketplace,
-    }));
+    return (await this.connections.listByStatus('active'))
+      .filter((c) => missingAppCredentials(this.config, c.marketplace).length === 0)
+      .map((c) => ({ tenantId: c.tenantId, connectionId: c.connectionId, marketplace: c.marketplace }));
+  }
+
+  private view(c: MarketplaceConnection): ConnectionView {
+    const missing = missingAppCredentials(this.config, c.marketplace);
+    return toConnectionView(c, missing.length ? needsConfigurationReason(missing) : null);
   }
 
   private async require(tenantId: string, connectionId: string): Promise<MarketplaceConnection> {

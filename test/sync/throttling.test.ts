@@ -13,8 +13,11 @@ import {
 } from './sync-checks';
 import { TEST_ACTOR } from '../support/test-actor';
 
-/** How long one test may take in wall time: a sleeping runner would blow through it (waits here are minutes). */
-const NO_SLEEP_MS = 15_000;
+/*
+ * "Nothing sleeps" is not measured in wall time (a busy machine made that assertion fail): the waits asked for
+ * here add up to minutes, and the test clock only moves when a test moves it, so a runner that slept, on real
+ * timers or on the clock, could not finish within Jest's test timeout.
+ */
 const SEARCH_PATH = '/orders/2026-01-01/orders';
 
 describe('sync under 429 storms: the shared budget throttles, nothing sleeps, nothing is lost', () => {
@@ -43,7 +46,6 @@ describe('sync under 429 storms: the shared budget throttles, nothing sleeps, no
     )[0];
 
   it('Amazon: a small per-seller usage plan ends runs throttled until the clock refills the budget', async () => {
-    const started = Date.now();
     const tenant = await s.tenants.create(TEST_ACTOR, 'Throttled Amazon');
     // 3 requests of burst, then one every 20 s: far below the published 20 / 0.0056.
     const { seller, connection } = await amazonConnection(m, s, tenant.tenantId, {
@@ -99,7 +101,6 @@ describe('sync under 429 storms: the shared budget throttles, nothing sleeps, no
     );
     const done = await syncState(s, tenant.tenantId, connection.connectionId);
     expect(done).toMatchObject({ page_position: null, window_from: null, last_error_code: null });
-    expect(Date.now() - started).toBeLessThan(NO_SLEEP_MS);
   });
 
   it('Amazon: the published plan empties our shared budget before the marketplace has to say 429', async () => {

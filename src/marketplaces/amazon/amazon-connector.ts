@@ -13,6 +13,7 @@ import type {
 import { isRejected } from '../marketplace-connector';
 import { MarketplaceError } from '../marketplace-error';
 import { ClientCache } from '../transport/client-cache';
+import { readWithStaleSocketRetry } from '../transport/stale-socket';
 import { AmazonClientFactory } from './amazon-client.factory';
 import { amazonResponseError, amazonThrownError } from './amazon-errors';
 import { mapAmazonOrder } from './amazon-order.mapper';
@@ -142,12 +143,15 @@ export class AmazonConnector implements MarketplaceConnector {
       const lease = await this.clients.ready(ctx);
       let res: RawResult;
       try {
-        res = (await (lease.client.callAPI as (p: unknown) => Promise<unknown>)({
-          operation,
-          endpoint: 'orders',
-          ...params,
-          options: { version: '2026-01-01', raw_result: true },
-        })) as RawResult;
+        // searchOrders and getOrder are GETs: safe to send again after a stale kept-alive socket.
+        res = (await readWithStaleSocketRetry(() =>
+          (lease.client.callAPI as (p: unknown) => Promise<unknown>)({
+            operation,
+            endpoint: 'orders',
+            ...params,
+            options: { version: '2026-01-01', raw_result: true },
+          }),
+        )) as RawResult;
       } catch (err) {
         throw amazonThrownError(err);
       }

@@ -13,6 +13,7 @@ import type {
 import { isRejected } from '../marketplace-connector';
 import { MarketplaceError } from '../marketplace-error';
 import { ClientCache } from '../transport/client-cache';
+import { readWithStaleSocketRetry } from '../transport/stale-socket';
 import { EbayClientFactory } from './ebay-client.factory';
 import { ebayError } from './ebay-errors';
 import { mapEbayOrder } from './ebay-order.mapper';
@@ -85,11 +86,13 @@ export class EbayConnector implements MarketplaceConnector {
     const api = await this.ready(ctx);
     let res: { total?: unknown; orders?: unknown; next?: unknown; offset?: unknown; href?: unknown };
     try {
-      res = await api.sell.fulfillment.getOrders({
-        filter: `lastmodifieddate:[${window.from.toISOString()}..${window.to.toISOString()}]`,
-        limit: PAGE_LIMIT,
-        offset: pos.offset,
-      });
+      res = await readWithStaleSocketRetry(() =>
+        api.sell.fulfillment.getOrders({
+          filter: `lastmodifieddate:[${window.from.toISOString()}..${window.to.toISOString()}]`,
+          limit: PAGE_LIMIT,
+          offset: pos.offset,
+        }),
+      );
     } catch (err) {
       throw ebayError(err, pos.offset > 0);
     }
@@ -126,7 +129,7 @@ export class EbayConnector implements MarketplaceConnector {
     const api = await this.ready(ctx);
     let raw: unknown;
     try {
-      raw = await api.sell.fulfillment.getOrder(encodeURIComponent(marketplaceOrderId));
+      raw = await readWithStaleSocketRetry(() => api.sell.fulfillment.getOrder(encodeURIComponent(marketplaceOrderId)));
     } catch (err) {
       throw ebayError(err, false);
     }
@@ -153,7 +156,9 @@ export class EbayConnector implements MarketplaceConnector {
       if (!wanted.has(order.marketplaceOrderId)) continue;
       let detailed: unknown;
       try {
-        detailed = await api.sell.fulfillment.getOrder(encodeURIComponent(order.marketplaceOrderId));
+        detailed = await readWithStaleSocketRetry(() =>
+          api.sell.fulfillment.getOrder(encodeURIComponent(order.marketplaceOrderId)),
+        );
       } catch (err) {
         const mapped = ebayError(err, false);
         // Throttling or an outage for the detail read must not lose the page: the page's version stands.

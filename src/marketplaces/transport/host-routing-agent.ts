@@ -1,6 +1,15 @@
+import type { ClientRequest } from 'node:http';
 import * as https from 'node:https';
 import type { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
+import { watchReusedSocket } from './stale-socket';
+
+/**
+ * Idle kept-alive sockets are closed by us after this long, unless the server announces a shorter timeout
+ * (Node honours `Keep-Alive: timeout=N` and closes a second before). Well under the 60 s idle timeout of common
+ * load balancers, so we rarely send on a socket the server is closing; when we do, see stale-socket.ts.
+ */
+const FREE_SOCKET_TIMEOUT_MS = 30_000;
 
 /** Maps a real marketplace host name to the endpoint that stands in for it. */
 export type HostRoute = (host: string) => URL | undefined;
@@ -22,9 +31,15 @@ export class HostRoutingAgent extends https.Agent {
     super({
       keepAlive: true,
       maxSockets: 8,
+      timeout: FREE_SOCKET_TIMEOUT_MS,
       ...agentOptions,
       ...(extraCaPem ? { ca: [...tls.rootCertificates, extraCaPem] } : {}),
     });
+  }
+
+  override reuseSocket(socket: Duplex, request: ClientRequest): void {
+    super.reuseSocket(socket, request);
+    watchReusedSocket(socket, request);
   }
 
   /** Node's agent hands the returned socket to the request itself (no callback needed). */

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Clock } from '../../platform/clock/clock';
 import type { SimBuyer } from '../buyers';
 import type { LoopbackTls } from '../tls/loopback-ca';
+import { applySimulatorKeepAlive } from '../keep-alive';
 import { CannedAnswers, writeCannedAnswer, type CannedAnswer } from '../canned-answers';
 import { CONTROL_PREFIX, handleControl } from './control-endpoint';
 import { FaultQueue, respondWithFault, type FaultKind, type FaultTarget } from './faults';
@@ -87,6 +88,7 @@ export class AmazonSimulator {
 
   static async start(options: AmazonSimulatorOptions): Promise<AmazonSimulator> {
     const server = https.createServer({ cert: options.tls.certPem, key: options.tls.keyPem });
+    applySimulatorKeepAlive(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => {

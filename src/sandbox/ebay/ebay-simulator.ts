@@ -23,6 +23,7 @@ import {
   restError,
   type SimResponse,
 } from './ebay-errors';
+import { applySimulatorKeepAlive } from '../keep-alive';
 import { CannedAnswers, writeCannedAnswer, type CannedAnswer } from '../canned-answers';
 import { FaultQueue, GATEWAY_502_HTML, type FaultKind, type FaultTarget } from './faults';
 import { FULFILLMENT_BASE_PATH, handleGetOrder, handleGetOrders } from './fulfillment-endpoint';
@@ -148,6 +149,7 @@ export class EbaySimulator {
   static async start(options: EbaySimulatorOptions): Promise<EbaySimulator> {
     if (options.apps.length === 0) throw new Error('EbaySimulator needs at least one app');
     const server = https.createServer({ cert: options.tls.certPem, key: options.tls.keyPem });
+    applySimulatorKeepAlive(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
