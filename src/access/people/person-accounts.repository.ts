@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { execute } from '../../platform/database/sql';
 import type { Tx } from '../../platform/database/transaction-manager';
 import { PersonAccount } from './person-account.entity';
 
@@ -19,8 +20,8 @@ export class PersonAccountsRepository {
     return (tx ?? this.dataSource.manager).getRepository(PersonAccount);
   }
 
-  findByLogin(login: string): Promise<PersonAccount | null> {
-    return this.repo().findOneBy({ login });
+  findByLogin(login: string, tx?: Tx): Promise<PersonAccount | null> {
+    return this.repo(tx).findOneBy({ login });
   }
 
   findById(accountId: string, tx?: Tx): Promise<PersonAccount | null> {
@@ -36,7 +37,8 @@ export class PersonAccountsRepository {
     tx: Tx,
     c: { staffId: string; login: string; passwordHash: string; totpSecret: Buffer },
   ): Promise<PersonAccount> {
-    const rows: Array<{ account_id: string }> = await tx.query(
+    const { rows } = await execute<{ account_id: string }>(
+      tx,
       `INSERT INTO person_accounts (tenant_id, kind, staff_id, login, password_hash, totp_secret, totp_last_step, failed_sign_ins, locked_until)
          VALUES (NULL, 'staff', $1, $2, $3, $4, NULL, 0, NULL)
        ON CONFLICT (staff_id) WHERE staff_id IS NOT NULL DO UPDATE SET
@@ -54,15 +56,15 @@ export class PersonAccountsRepository {
    * so exactly one of them is the one that locked it.
    */
   async recordFailure(accountId: string, now: Date, limit: number, lockMs: number): Promise<FailureCount> {
-    const rows: Array<{ failed_sign_ins: number; locked_until: Date | null; just_locked: boolean }> =
-      await this.dataSource.query(
-        `UPDATE person_accounts SET
+    const { rows } = await execute<{ failed_sign_ins: number; locked_until: Date | null; just_locked: boolean }>(
+      this.dataSource.manager,
+      `UPDATE person_accounts SET
            failed_sign_ins = failed_sign_ins + 1,
            locked_until = CASE WHEN failed_sign_ins + 1 >= $2 THEN $3::timestamptz ELSE locked_until END
          WHERE account_id = $1
          RETURNING failed_sign_ins, locked_until, failed_sign_ins = $2 AS just_locked`,
-        [accountId, limit, new Date(now.getTime() + lockMs)],
-      );
+      [accountId, limit, new Date(now.getTime() + lockMs)],
+    );
     const r = rows[0];
     return r
       ? { failedSignIns: Number(r.failed_sign_ins), lockedUntil: r.locked_until, justLocked: r.just_locked }
@@ -71,7 +73,8 @@ export class PersonAccountsRepository {
 
   /** Takes a TOTP time step if it is later than the last one taken (a code is valid once); false if not. */
   async acceptTotpStep(tx: Tx, accountId: string, step: number): Promise<boolean> {
-    const rows: unknown[] = await tx.query(
+    const { rows } = await execute(
+      tx,
       `UPDATE person_accounts SET totp_last_step = $2
          WHERE account_id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2::bigint)
        RETURNING account_id`,

@@ -50,7 +50,7 @@ export class PersonEnrolmentService {
     return this.tx.run(async (tx) => {
       const member = await this.staff.findById(staffId, tx);
       if (!member || member.status !== 'active') throw notFound('staff member');
-      const holder = await this.accounts.findByLogin(login);
+      const holder = await this.accounts.findByLogin(login, tx);
       if (holder && holder.staffId !== staffId) throw conflict('that login belongs to someone else');
       const account = await this.accounts.setStaffCredentials(tx, { staffId, login, passwordHash, totpSecret: secret });
       await this.sessions.endAllOfAccount(tx, by, account.accountId, 'credentials_changed');

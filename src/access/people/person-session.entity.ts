@@ -1,12 +1,7 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 export type SessionEndReason =
-  | 'signed_out'
-  | 'signed_out_everywhere'
-  | 'idle'
-  | 'absolute'
-  | 'account_inactive'
-  | 'credentials_changed';
+  'signed_out' | 'signed_out_everywhere' | 'idle' | 'absolute' | 'account_inactive' | 'credentials_changed';
 
 /**
  * A console session. The cookie holds a 256-bit random token; only its SHA-256

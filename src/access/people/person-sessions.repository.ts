@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { execute } from '../../platform/database/sql';
 import type { Tx } from '../../platform/database/transaction-manager';
 import { PersonSession, type SessionEndReason } from './person-session.entity';
 
@@ -38,7 +39,8 @@ export class PersonSessionsRepository {
 
   /** Ends one open session; null if it had already ended (someone else recorded that end). */
   async end(tx: Tx, sessionId: string, reason: SessionEndReason, at: Date): Promise<EndedSession | null> {
-    const rows: Array<{ session_id: string; account_id: string; tenant_id: string | null }> = await tx.query(
+    const { rows } = await execute<{ session_id: string; account_id: string; tenant_id: string | null }>(
+      tx,
       `UPDATE person_sessions SET ended_at = $3, end_reason = $2
          WHERE session_id = $1 AND ended_at IS NULL
        RETURNING session_id, account_id, tenant_id`,
@@ -49,7 +51,8 @@ export class PersonSessionsRepository {
 
   /** Ends every open session of an account. */
   async endAllOf(tx: Tx, accountId: string, reason: SessionEndReason, at: Date): Promise<EndedSession[]> {
-    const rows: Array<{ session_id: string; account_id: string; tenant_id: string | null }> = await tx.query(
+    const { rows } = await execute<{ session_id: string; account_id: string; tenant_id: string | null }>(
+      tx,
       `UPDATE person_sessions SET ended_at = $3, end_reason = $2
          WHERE account_id = $1 AND ended_at IS NULL
        RETURNING session_id, account_id, tenant_id`,
@@ -64,9 +67,14 @@ export class PersonSessionsRepository {
    * same session twice.
    */
   async endExpired(tx: Tx, now: Date, idleMs: number, limit: number): Promise<EndedSession[]> {
-    const rows: Array<{ session_id: string; account_id: string; tenant_id: string | null; reason: SessionEndReason }> =
-      await tx.query(
-        `WITH due AS (
+    const { rows } = await execute<{
+      session_id: string;
+      account_id: string;
+      tenant_id: string | null;
+      reason: SessionEndReason;
+    }>(
+      tx,
+      `WITH due AS (
            SELECT session_id, CASE WHEN expires_at <= $1 THEN 'absolute' ELSE 'idle' END AS reason
              FROM person_sessions
             WHERE ended_at IS NULL AND (expires_at <= $1 OR last_seen_at <= $2)
@@ -76,8 +84,8 @@ export class PersonSessionsRepository {
          UPDATE person_sessions s SET ended_at = $1, end_reason = due.reason
            FROM due WHERE s.session_id = due.session_id
          RETURNING s.session_id, s.account_id, s.tenant_id, due.reason`,
-        [now, new Date(now.getTime() - idleMs)],
-      );
+      [now, new Date(now.getTime() - idleMs)],
+    );
     return rows.map((r) => toEnded(r, r.reason));
   }
 }

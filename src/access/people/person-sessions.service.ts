@@ -132,7 +132,11 @@ export class PersonSessionsService implements OnApplicationBootstrap, OnApplicat
     const now = this.clock.now();
     const by = systemActor('console-session', req.requestId ?? null);
     const timedOut: SessionEndReason | null =
-      session.expiresAt <= now ? 'absolute' : session.lastSeenAt.getTime() <= now.getTime() - SESSION_IDLE_MS ? 'idle' : null;
+      session.expiresAt <= now
+        ? 'absolute'
+        : session.lastSeenAt.getTime() <= now.getTime() - SESSION_IDLE_MS
+          ? 'idle'
+          : null;
     if (timedOut) {
       await this.endOne(by, session.sessionId, timedOut);
       return null;

@@ -116,7 +116,8 @@ export class SignInService {
     const login = normaliseLogin(a.login);
     const account = login ? await this.accounts.findByLogin(login) : null;
     // The password is checked whatever else is wrong, so every refusal takes as long.
-    const passwordOk = (await verifyPassword(isCleanText(password) ? password : '', account?.passwordHash ?? null)) && !!account;
+    const passwordOk =
+      (await verifyPassword(isCleanText(password) ? password : '', account?.passwordHash ?? null)) && !!account;
     if (!account) return new Refused('unknown login', null);
     const now = this.clock.now();
     if (account.lockedUntil && account.lockedUntil > now) return new Refused('account locked', account);
