@@ -1,11 +1,10 @@
-import { Controller, Get, Param, Res, UseFilters } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Get, Param, Res } from '@nestjs/common';
 import { Matches } from 'class-validator';
 import type { Response } from 'express';
 import { PublicRoute } from '../auth';
 import { notFound } from '../platform/errors/domain-error';
 import { consoleAssets } from './console-assets';
-import { ConsoleErrorFilter } from './console-error.filter';
+import { ConsoleController } from './console-controller';
 
 class AssetParam {
   @Matches(/^[a-z0-9][a-z0-9.-]{0,80}$/)
@@ -16,9 +15,7 @@ class AssetParam {
  * The console's script (htmx, pinned) and stylesheet, from our own origin.
  * Their names carry a version or content hash, so they may be cached for good.
  */
-@ApiExcludeController()
-@UseFilters(ConsoleErrorFilter)
-@Controller('console/assets')
+@ConsoleController('console/assets')
 export class AssetsController {
   @Get(':name')
   @PublicRoute()

@@ -1,12 +1,11 @@
-import { Controller, Get, Header, HttpCode, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Get, Header, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import { h } from 'preact';
 import { AuditCheckpointService, AuditQueryService, auditScopeOf } from '../audit';
 import { Actor, ConsoleRoute, Permissions, RequirePermission, type ActorContext } from '../auth';
 import { parseAuditForm } from './audit-filter-form';
-import { ConsoleErrorFilter } from './console-error.filter';
+import { ConsoleController } from './console-controller';
 import { Page, type PageContext } from './page-context';
 import { HTML, renderFragment, renderPage } from './render';
 import { AuditLogPage, CheckpointWritten, CheckpointWrittenPage } from './views/audit-log-page';
@@ -27,9 +26,7 @@ class AuditPageQuery {
  * GET /v1/audit/entries serves it, through the same service: the same scope
  * rules, and the same `audit.viewed` entry for every page viewed.
  */
-@ApiExcludeController()
-@UseFilters(ConsoleErrorFilter)
-@Controller('console/audit')
+@ConsoleController('console/audit')
 export class AuditLogPageController {
   constructor(
     private readonly query: AuditQueryService,

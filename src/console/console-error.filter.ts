@@ -9,6 +9,7 @@ import { HTML, renderFragment, renderPage } from './render';
 import { ErrorMessage, ErrorPage } from './views/error-page';
 import { SignInPage } from './views/sign-in-page';
 import { safeNext } from './sign-in-target';
+import { applyConsoleHeaders } from './console-headers';
 
 /**
  * Errors on console routes, as pages: same statuses and messages as the JSON
@@ -35,6 +36,7 @@ export class ConsoleErrorFilter implements ExceptionFilter {
     }
     const retry = body.error.details?.find((d) => d.field === 'retryAfterSeconds');
     if (status === 429 && retry) res.setHeader('Retry-After', retry.issue);
+    applyConsoleHeaders(res);
     res.status(status).type(HTML);
     const htmx = req.header('hx-request') === 'true';
     if (status === 401) {

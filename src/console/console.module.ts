@@ -1,10 +1,10 @@
-import { MiddlewareConsumer, Module, RequestMethod, type NestModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
 import { AuditModule } from '../audit';
 import { AssetsController } from './assets.controller';
 import { AuditLogPageController } from './audit-log-page.controller';
 import { ConsoleErrorFilter } from './console-error.filter';
-import { ConsoleHeadersMiddleware } from './console-headers.middleware';
+import { ConsoleHeadersInterceptor } from './console-controller';
 import { HomeController } from './home.controller';
 import { SignInController } from './sign-in.controller';
 
@@ -17,12 +17,6 @@ import { SignInController } from './sign-in.controller';
 @Module({
   imports: [AccessModule, AuditModule],
   controllers: [HomeController, SignInController, AssetsController, AuditLogPageController],
-  providers: [ConsoleErrorFilter],
+  providers: [ConsoleErrorFilter, ConsoleHeadersInterceptor],
 })
-export class ConsoleModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer
-      .apply(ConsoleHeadersMiddleware)
-      .forRoutes({ path: 'console', method: RequestMethod.ALL }, { path: 'console/*path', method: RequestMethod.ALL });
-  }
-}
+export class ConsoleModule {}

@@ -1,17 +1,14 @@
-import { Controller, Get, Req, Res, UseFilters } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Get, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { h } from 'preact';
 import { PersonSessionsService } from '../access/people/person-sessions.service';
 import { PublicRoute } from '../auth';
-import { ConsoleErrorFilter } from './console-error.filter';
+import { ConsoleController } from './console-controller';
 import { HTML, renderPage } from './render';
 import { HomePage } from './views/home-page';
 
 /** The console's front door: the signed-in person's pages, or the way to sign in. */
-@ApiExcludeController()
-@UseFilters(ConsoleErrorFilter)
-@Controller('console')
+@ConsoleController('console')
 export class HomeController {
   constructor(private readonly sessions: PersonSessionsService) {}
 

@@ -1,5 +1,4 @@
-import { Body, Controller, Get, Header, Inject, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Get, Header, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import { h } from 'preact';
@@ -8,8 +7,8 @@ import { clearedSessionCookieHeader, isSameOrigin, sessionCookieHeader } from '.
 import { SignInService } from '../access/people/sign-in.service';
 import { PublicRoute, RequestId, systemActor } from '../auth';
 import { APP_CONFIG, type AppConfig } from '../config';
-import { DomainError, ErrorCodes } from '../platform/errors/domain-error';
-import { ConsoleErrorFilter } from './console-error.filter';
+import { DomainError, ErrorCodes, validationFailed } from '../platform/errors/domain-error';
+import { ConsoleController } from './console-controller';
 import { HTML, renderPage } from './render';
 import { safeNext } from './sign-in-target';
 import { SignInPage } from './views/sign-in-page';
@@ -58,8 +57,21 @@ class SignOutBody {
   everywhere?: string;
 }
 
-const crossSite = () =>
-  new DomainError(ErrorCodes.FORBIDDEN, 'this form was sent from another site; open the console and try again');
+/**
+ * A sign-in form posted from another site would sign the browser in as someone
+ * else (login CSRF): a browser's Origin or Sec-Fetch-Site must say it came from
+ * us. A request with neither is not from a browser's form at all.
+ */
+function assertSignInFromOurPage(req: Request, publicOrigin: string): void {
+  if (req.header('origin') === undefined && req.header('sec-fetch-site') === undefined) {
+    throw validationFailed('sign in from the console page: the request carries no Origin header', [
+      { field: 'Origin', issue: 'required' },
+    ]);
+  }
+  if (!isSameOrigin(req, publicOrigin)) {
+    throw new DomainError(ErrorCodes.FORBIDDEN, 'this form was sent from another site; open the console and try again');
+  }
+}
 
 /**
  * Signing in and out. Public routes: they establish or end the session
@@ -67,9 +79,7 @@ const crossSite = () =>
  * one message whatever was wrong; success sets the session cookie and goes on
  * to where the person was headed (a console path only).
  */
-@ApiExcludeController()
-@UseFilters(ConsoleErrorFilter)
-@Controller('console')
+@ConsoleController('console')
 export class SignInController {
   constructor(
     private readonly signIns: SignInService,
@@ -94,8 +104,7 @@ export class SignInController {
     @Body() body: SignInBody,
     @RequestId() requestId: string | null,
   ): Promise<void> {
-    // A sign-in form posted from another site would sign the browser in as someone else (login CSRF).
-    if (!isSameOrigin(req, this.config.publicBaseUrl.origin)) throw crossSite();
+    assertSignInFromOurPage(req, this.config.publicBaseUrl.origin);
     const next = safeNext(body.next);
     try {
       const { login, password, code } = body;

@@ -123,11 +123,11 @@ describe('console sign-in and sessions', () => {
     expect(locks).toHaveLength(1);
   });
 
-  it('refuses a sign-in form posted from another site (login CSRF), or with no origin at all', async () => {
+  it('refuses a sign-in form posted from another site (login CSRF), or not from a browser at all', async () => {
     t.clock.advance(30_000);
     const fields = { login: auditor.login, password: auditor.password, code: auditor.code() };
     await attempt(fields, 'https://evil.example').expect(403);
-    await attempt(fields, null).expect(403);
+    await attempt(fields, null).expect(400);
     const site = await t.http().post('/console/sign-in').set('Sec-Fetch-Site', 'cross-site').type('form').send(fields);
     expect(site.status).toBe(403);
   });
