@@ -5,6 +5,7 @@ import { AppModule, type AppOptions } from './app.module';
 import { APP_CONFIG, type AppConfig } from './config';
 import { AppLogger } from './platform/logging/app-logger';
 import { DomainErrorFilter } from './platform/http/domain-error.filter';
+import { jsonBodyMiddleware } from './platform/http/json-body.middleware';
 import { requestIdMiddleware } from './platform/http/request-id.middleware';
 import { RequestShapePipe } from './platform/http/request-shape.pipe';
 import { validationPipe } from './platform/http/validation';
@@ -14,7 +15,12 @@ import { validationPipe } from './platform/http/validation';
  * validation, request ids, OpenAPI at /docs). Tests call this too.
  */
 export async function createHttpApp(options: AppOptions): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(options), { bufferLogs: true, abortOnError: false });
+  const app = await NestFactory.create(AppModule.forRoot(options), {
+    bufferLogs: true,
+    abortOnError: false,
+    // Our own parser (jsonBodyMiddleware): a malformed body reaches the guard and the route instead of ending the request.
+    bodyParser: false,
+  });
   return configureHttpApp(app);
 }
 
@@ -23,6 +29,7 @@ export function configureHttpApp(app: INestApplication): INestApplication {
   const logger = app.get(AppLogger);
   app.useLogger(logger);
   app.use(requestIdMiddleware);
+  app.use(jsonBodyMiddleware);
   // Shape first (depth, clean text), then the DTOs: no DTO or query ever sees a NUL byte or a 5,000-deep array.
   app.useGlobalPipes(new RequestShapePipe(), validationPipe);
   app.useGlobalFilters(new DomainErrorFilter(logger));

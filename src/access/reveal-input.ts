@@ -1,4 +1,5 @@
 import { validationFailed, type DomainError } from '../platform/errors/domain-error';
+import { RejectedBody } from '../platform/http/json-body.middleware';
 import { isUuid } from '../platform/validation/uuid';
 import { isCleanText, sanitiseAscii, sanitiseText } from '../platform/validation/text';
 
@@ -51,7 +52,9 @@ export function parseRevealAttempt(a: RevealAttempt): ParsedReveal {
 
   let ticketRef: string | null = null;
   const body = a.body;
-  if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
+  if (body instanceof RejectedBody) {
+    issues.push({ field: 'body', issue: body.problem });
+  } else if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
     issues.push({ field: 'body', issue: 'must be an object' });
   } else if (body) {
     for (const key of Object.keys(body)) {

@@ -145,6 +145,15 @@ describe('bad input is answered with a 4xx', () => {
     ];
     const fill = (r: RouteInfo, id: string) => r.path.replace(/:[A-Za-z]+/g, id);
     const perRoute = new Map<string, number>();
+    const ds = t.app.get(DataSource);
+    const deniedReveals = async () =>
+      Number(
+        (
+          await ds.query(`SELECT count(*) AS n FROM audit_entries WHERE action = 'pii.revealed' AND outcome = 'denied'`)
+        )[0].n,
+      );
+    const deniedBefore = await deniedReveals();
+    let refusedReveals = 0;
     const failures: string[] = [];
     const jobs: Array<() => Promise<void>> = [];
     const send = async (r: RouteInfo, url: string, auth: AuthHeader, body?: string) => {
@@ -154,6 +163,7 @@ describe('bad input is answered with a 4xx', () => {
       const res = await req;
       const key = `${r.method} ${r.path}`;
       perRoute.set(key, (perRoute.get(key) ?? 0) + 1);
+      if (r.path.endsWith('/reveal') && res.status >= 400 && res.status < 500) refusedReveals++;
       if (res.status >= 500) failures.push(`${res.status} ${r.method} ${url} ${body?.slice(0, 60) ?? ''}`);
     };
     for (const r of routes) {
@@ -179,6 +189,14 @@ describe('bad input is answered with a 4xx', () => {
     // Printed for the record: how hard each route was tried.
     const total = [...perRoute.values()].reduce((a, b) => a + b, 0);
     expect(total).toBeGreaterThan(1000);
-    process.stdout.write(`bad-input property: ${total} requests over ${perRoute.size} routes, 0 × 5xx\n`);
+    // Every refused attempt on the buyer-data route left exactly one entry, whatever was sent.
+    expect(refusedReveals).toBeGreaterThanOrEqual(30);
+    expect((await deniedReveals()) - deniedBefore).toBe(refusedReveals);
+    process.stdout.write(
+      `bad-input property: ${total} requests over ${perRoute.size} routes, 0 × 5xx, ${refusedReveals} refused reveals, each with its entry\n`,
+    );
+    if (process.env.OV_PRINT_ATTACK_COUNTS) {
+      for (const [route, n] of [...perRoute].sort()) process.stdout.write(`  ${String(n).padStart(4)}  ${route}\n`);
+    }
   }, 240_000);
 });

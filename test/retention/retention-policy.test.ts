@@ -6,10 +6,13 @@ describe('GET/PUT /v1/retention', () => {
   let t: TestApp;
   let tenantId: string;
   let owner: AuthHeader;
+  let ownerKeyId: string;
   beforeAll(async () => {
     t = await startTestApp();
     tenantId = await t.tenant('Windows');
-    owner = (await t.seller(tenantId, ['retention:manage'])).auth;
+    const ownerKey = await t.seller(tenantId, ['retention:manage']);
+    owner = ownerKey.auth;
+    ownerKeyId = ownerKey.keyId;
   });
   afterAll(() => t.close());
 
@@ -48,7 +51,8 @@ describe('GET/PUT /v1/retention', () => {
         action: 'retention.changed',
         actor_kind: 'seller',
         reason: 'amazon buyer-data window 30 -> 14 days',
-        targets: { tenantId },
+        // The exact key that acted, as on every entry.
+        targets: { tenantId, actorKeyId: ownerKeyId },
       },
     ]);
     const again = await t.http().get('/v1/retention').set(owner).expect(200);

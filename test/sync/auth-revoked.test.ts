@@ -140,6 +140,29 @@ describe('a revoked refresh token fails one connection, not the tenant or the fl
     expect(await statusOf(a.amazon.connectionId)).toEqual({ status: 'active', status_reason: null });
   });
 
+  it('eBay revoked while idle: the renewal’s invalid_grant makes the connection auth_failed, not a retry forever', async () => {
+    const t = await connectedTenant(m, s, 'Idle eBay');
+    await s.connections.disconnect(TEST_ACTOR, t.tenant.tenantId, t.amazon.connectionId);
+    m.ebay.addOrders(t.ebaySeller.sellerId, 5, { createdAt: new Date(m.clock.nowMs() - 5 * HOUR) });
+    m.clock.advance(10 * MINUTE);
+    expect(await s.sync.runOnce(t.tenant.tenantId)).toMatchObject([{ result: 'done', created: 5 }]);
+
+    // The seller removes the app in My eBay; hours later the access token is due for renewal.
+    m.ebay.revokeRefreshToken(t.ebaySeller.refreshToken);
+    m.clock.advance(3 * HOUR);
+    m.ebay.resetObservations();
+    const [failed] = await s.sync.runOnce(t.tenant.tenantId);
+    expect(failed).toMatchObject({ result: 'auth_failed', pages: 0, errorCode: 'invalid_grant' });
+    expect(await statusOf(t.ebay.connectionId)).toEqual({ status: 'auth_failed', status_reason: 'invalid_grant' });
+    // eBay's exact answer came back from the identity endpoint, and no API call was made with a dead token.
+    expect(m.ebay.tokenCalls.map((c) => `${c.grantType}:${c.status}:${c.error ?? ''}`)).toEqual([
+      'refresh_token:400:invalid_grant',
+    ]);
+    expect(m.ebay.requests.filter((r) => r.operation !== 'token')).toEqual([]);
+    m.clock.advance(HOUR);
+    expect(await s.sync.runOnce(t.tenant.tenantId)).toEqual([]);
+  });
+
   it('eBay revoked mid-window: committed pages stay, the connection is auth_failed, re-consent resumes the window', async () => {
     const t = await connectedTenant(m, s, 'Revoked eBay');
     await s.connections.disconnect(TEST_ACTOR, t.tenant.tenantId, t.amazon.connectionId); // eBay only here
@@ -165,8 +188,8 @@ describe('a revoked refresh token fails one connection, not the tenant or the fl
     } finally {
       spy.mockRestore();
     }
-    expect(first).toMatchObject({ result: 'auth_failed', pages: 2, created: 400, errorCode: 'EBayInvalidGrant' });
-    expect(await statusOf(t.ebay.connectionId)).toEqual({ status: 'auth_failed', status_reason: 'EBayInvalidGrant' });
+    expect(first).toMatchObject({ result: 'auth_failed', pages: 2, created: 400, errorCode: 'invalid_grant' });
+    expect(await statusOf(t.ebay.connectionId)).toEqual({ status: 'auth_failed', status_reason: 'invalid_grant' });
     expect(m.ebay.tokenCalls.map((c) => `${c.grantType}:${c.status}:${c.error ?? ''}`)).toEqual([
       'refresh_token:200:',
       'refresh_token:400:invalid_grant',

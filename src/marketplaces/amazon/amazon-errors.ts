@@ -1,4 +1,5 @@
 import { MarketplaceError } from '../marketplace-error';
+import { oauthFailure } from '../oauth-error-kind';
 
 interface SpApiError {
   code?: string;
@@ -40,20 +41,31 @@ export function amazonResponseError(status: number, body: string, sentPagination
   return new MarketplaceError('unknown', code, `SP-API ${status} ${code}`, undefined, status);
 }
 
+/**
+ * Login with Amazon's OAuth error codes. amazon-sp-api throws an LWA error answer as
+ * `CustomError{code: error, message: error_description}` and drops the HTTP status, so the code decides.
+ */
+const LWA_OAUTH_CODES = new Set([
+  'invalid_grant',
+  'invalid_scope',
+  'unauthorized_client',
+  'invalid_client',
+  'invalid_request',
+  'unsupported_grant_type',
+  'server_error',
+  'temporarily_unavailable',
+  'slow_down',
+]);
+
 /** Maps failures thrown by the client itself: LWA errors (CustomError) and network errors. */
 export function amazonThrownError(err: unknown): MarketplaceError {
   if (err instanceof MarketplaceError) return err;
   const e = err as { code?: string; name?: string; type?: string };
   const code = typeof e.code === 'string' ? e.code : (e.name ?? 'error');
-  if (code === 'invalid_grant' || code === 'unauthorized_client') {
-    return new MarketplaceError('auth_revoked', code, 'Login with Amazon refused the refresh token');
-  }
-  if (code === 'invalid_client') {
-    return new MarketplaceError('unknown', code, 'Login with Amazon rejected the application credentials');
-  }
+  if (LWA_OAUTH_CODES.has(code)) return oauthFailure('Login with Amazon', code, undefined);
   if (code === 'CREDENTIALS_MISSING') {
     return new MarketplaceError('unknown', code, 'Amazon application credentials are not configured');
   }
-  // Network failures, timeouts and unparseable token responses are worth retrying.
+  // Network failures, timeouts and unparseable token responses (a gateway's HTML page) are worth retrying.
   return new MarketplaceError('temporary', code, 'SP-API request failed before a response');
 }

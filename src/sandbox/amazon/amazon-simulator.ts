@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Clock } from '../../platform/clock/clock';
 import type { SimBuyer } from '../buyers';
 import type { LoopbackTls } from '../tls/loopback-ca';
+import { CannedAnswers, writeCannedAnswer, type CannedAnswer } from '../canned-answers';
 import { CONTROL_PREFIX, handleControl } from './control-endpoint';
 import { FaultQueue, respondWithFault, type FaultKind, type FaultTarget } from './faults';
 import { BodyTooLargeError, newRequestId, queryObject, sendJson } from './http-io';
@@ -55,6 +56,7 @@ export class AmazonSimulator {
   private readonly scenario: AmazonScenario;
   private readonly buckets: UsagePlanBuckets;
   private readonly faults = new FaultQueue();
+  private readonly canned = new CannedAnswers<FaultTarget>();
   private readonly observations = new Observations();
   private readonly orders: OrdersEndpoint;
   private readonly plans: Record<UsagePlanOperation, UsagePlan>;
@@ -190,6 +192,11 @@ export class AmazonSimulator {
     this.faults.push(count, kind, target);
   }
 
+  /** The next `count` requests to the target get this exact answer instead of the simulator's own. */
+  answerNextRequests(count: number, answer: CannedAnswer, target: FaultTarget = 'sp-api'): void {
+    this.canned.push(target, answer, count);
+  }
+
   /** From now on the order is served corrupted in every response that includes it; the rest of a page stays valid. */
   makeOrderMalformed(orderId: string, kind: MalformationKind): void {
     if (!MALFORMATION_KINDS.includes(kind)) throw new Error(`Unknown malformation ${String(kind)}`);
@@ -208,6 +215,7 @@ export class AmazonSimulator {
   /** Drops queued faults and a pending duplicate page. */
   clearFaults(): void {
     this.faults.clear();
+    this.canned.clear();
   }
 
   /** Fills every usage-plan bucket to its burst again. */
@@ -257,6 +265,11 @@ export class AmazonSimulator {
     });
     const headers = { 'x-amzn-RequestId': requestId };
     const target: FaultTarget = isLwa ? 'lwa' : 'sp-api';
+    const canned = this.canned.take(target);
+    if (canned) {
+      req.resume();
+      return writeCannedAnswer(res, canned, headers);
+    }
     const fault = this.faults.take(target);
     if (fault) {
       entry.fault = fault;

@@ -51,9 +51,9 @@ export const quotaExceeded = (): SimResponse =>
     longMessage: 'The request limit has been reached for the resource.',
   });
 
-/** Spec x-response-codes 30500 (§1.2). */
+/** Spec x-response-codes 30500 (§1.2); body as examples/ebay/errors.500-system.json (message ends with a period). */
 export const fulfillmentSystemError = (): SimResponse =>
-  restError(500, { errorId: 30500, domain: 'API_FULFILLMENT', category: 'APPLICATION', message: 'System error' });
+  restError(500, { errorId: 30500, domain: 'API_FULFILLMENT', category: 'APPLICATION', message: 'System error.' });
 
 /** Spec x-response-codes 195000 of the Notification API. */
 export const notificationSystemError = (): SimResponse =>

@@ -23,6 +23,7 @@ import {
   restError,
   type SimResponse,
 } from './ebay-errors';
+import { CannedAnswers, writeCannedAnswer, type CannedAnswer } from '../canned-answers';
 import { FaultQueue, GATEWAY_502_HTML, type FaultKind, type FaultTarget } from './faults';
 import { FULFILLMENT_BASE_PATH, handleGetOrder, handleGetOrders } from './fulfillment-endpoint';
 import { readBody, writeResponse } from './http-io';
@@ -115,6 +116,7 @@ export class EbaySimulator {
   private readonly store: TokenStore;
   private readonly book: OrderBook;
   private readonly faults = new FaultQueue();
+  private readonly canned = new CannedAnswers<'api' | 'identity'>();
   private readonly quota: DailyQuota;
   private readonly deletion: AccountDeletionSender;
   private readonly emailVisibleDays: number;
@@ -267,6 +269,11 @@ export class EbaySimulator {
     this.faults.add(count, kind, target);
   }
 
+  /** The next `count` API calls (or token calls) get this exact answer instead of the simulator's own. */
+  answerNextRequests(count: number, answer: CannedAnswer, target: 'api' | 'identity' = 'api'): void {
+    this.canned.push(target, answer, count);
+  }
+
   /** The next getOrders page is served normally and then once more, verbatim, to the getOrders call after it. */
   servePageTwice(): void {
     this.faults.armPageReplay();
@@ -274,6 +281,7 @@ export class EbaySimulator {
 
   clearFaults(): void {
     this.faults.clear();
+    this.canned.clear();
     this.replayPage = undefined;
   }
 
@@ -348,6 +356,13 @@ export class EbaySimulator {
     };
     this.requestLog.push(record);
 
+    const canned = this.canned.take(operation === 'token' ? 'identity' : 'api');
+    if (canned) {
+      await readBody(req);
+      record.status = canned.status;
+      writeCannedAnswer(res, canned);
+      return;
+    }
     const fault = this.faults.take(operation === 'token');
     if (fault) {
       record.fault = fault;

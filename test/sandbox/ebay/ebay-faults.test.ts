@@ -57,7 +57,7 @@ describe('eBay simulator: rate limits, faults and malformed data', () => {
 
     const e500 = await failure(eBay.sell.fulfillment.getOrders());
     expect(e500).toBeInstanceOf(EBayApiError);
-    expect([e500.meta.res.status, e500.errorCode, e500.message]).toEqual([500, 30500, 'System error']);
+    expect([e500.meta.res.status, e500.errorCode, e500.message]).toEqual([500, 30500, 'System error.']);
     expect(e500.firstError).toMatchObject({ domain: 'API_FULFILLMENT', category: 'APPLICATION' });
 
     const e502 = await failure(eBay.sell.fulfillment.getOrders());
