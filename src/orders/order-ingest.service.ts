@@ -23,7 +23,6 @@ import {
 /** Purpose bound into every order PII ciphertext and its data key. */
 export const ORDER_PII_PURPOSE = 'order.pii';
 
-
 export interface IngestScope {
   readonly tenantId: string;
   readonly connectionId: string;
@@ -130,9 +129,7 @@ export class OrderIngestService {
     // move the row's version and digest past a change we never stored.
     const kept = unreadable.length ? plans.filter((p) => !unreadable.includes(p)) : plans;
 
-    const changed = kept.filter(
-      (p) => !p.stored || p.piiChanged || !p.nonPiiHash.equals(p.stored.contentDigest.facts),
-    );
+    const changed = kept.filter((p) => !p.stored || p.piiChanged || !p.nonPiiHash.equals(p.stored.contentDigest.facts));
     unchanged += kept.length - changed.length;
 
     const needKeys = changed.filter((p) => p.piiChanged && p.pii && (!p.stored || p.stored.piiState !== 'present'));

@@ -74,7 +74,9 @@ export const ORDER_WRITE_COLUMNS = {
 type ValueOf<C> = C extends WriteColumn<infer T> ? T : never;
 
 /** One row to insert or overwrite (all clear columns plus the sealed blob), derived from the declaration above. */
-export type OrderRowWrite = { readonly [K in keyof typeof ORDER_WRITE_COLUMNS]: ValueOf<(typeof ORDER_WRITE_COLUMNS)[K]> };
+export type OrderRowWrite = {
+  readonly [K in keyof typeof ORDER_WRITE_COLUMNS]: ValueOf<(typeof ORDER_WRITE_COLUMNS)[K]>;
+};
 
 /** The declaration as a list: column name, SQL type, and the value to send for a row. */
 export const ORDER_WRITE_LIST: ReadonlyArray<{

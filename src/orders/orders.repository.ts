@@ -76,7 +76,9 @@ export class OrdersRepository {
     // Instants travel as ISO strings: cheaper for the driver than formatting Date objects.
     const arrays = ORDER_WRITE_LIST.map((c) => rows.map((r) => c.valueOf(r)));
     const unnestArgs = ORDER_WRITE_LIST.map((c, i) => `$${i + 3}::${arrayType(c.sqlType)}[]`).join(', ');
-    const selectList = ORDER_WRITE_LIST.map((c) => (c.sqlType === 'jsonb' ? `u.${c.column}::jsonb` : `u.${c.column}`)).join(', ');
+    const selectList = ORDER_WRITE_LIST.map((c) =>
+      c.sqlType === 'jsonb' ? `u.${c.column}::jsonb` : `u.${c.column}`,
+    ).join(', ');
     await driverQuery(
       tx,
       `INSERT INTO orders (tenant_id, ${names.join(', ')}, created_at, updated_at)

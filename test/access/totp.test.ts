@@ -36,7 +36,18 @@ describe('TOTP (RFC 6238) with node:crypto', () => {
   });
 
   it('produces the HOTP values of RFC 4226 Appendix D (6 digits, counters 0-9)', () => {
-    const expected = ['755224', '287082', '359152', '969429', '338314', '254676', '287922', '162583', '399871', '520489'];
+    const expected = [
+      '755224',
+      '287082',
+      '359152',
+      '969429',
+      '338314',
+      '254676',
+      '287922',
+      '162583',
+      '399871',
+      '520489',
+    ];
     expect(expected.map((_, counter) => hotp(seed(20), counter))).toEqual(expected);
   });
 
