@@ -7,7 +7,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: { globals: { ...globals.node } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -39,13 +39,14 @@ export default tseslint.config(
       'src/tools/**/*.ts',
       'src/sandbox/**/*.ts',
       'test/**/*.ts',
+      'test/**/*.tsx',
       'bench/**/*.ts',
     ],
     rules: { 'no-restricted-imports': 'off', 'no-console': 'off' },
   },
   {
     // Test harness files configure child processes and the test database from the environment.
-    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    files: ['test/**/*.ts', 'test/**/*.tsx', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', 'no-restricted-syntax': 'off' },
   },
 );

@@ -24,6 +24,8 @@ import { RateBudget } from './sync/rate-budget.entity';
 import { SyncState } from './sync/sync-state.entity';
 import { Tenant } from './tenants/tenant.entity';
 import { RetentionPolicy } from './retention/retention-policy.entity';
+import { PersonAccount } from './access/people/person-account.entity';
+import { PersonSession } from './access/people/person-session.entity';
 
 export const ALL_ENTITIES: Function[] = [
   Tenant,
@@ -47,4 +49,6 @@ export const ALL_ENTITIES: Function[] = [
   AuditChainHead,
   AuditCheckpoint,
   RetentionPolicy,
+  PersonAccount,
+  PersonSession,
 ];

@@ -16,6 +16,7 @@ import { MarketplacesModule } from './marketplaces/marketplaces.module';
 import { OrdersModule } from './orders/orders.module';
 import { SyncModule } from './sync/sync.module';
 import { RetentionModule } from './retention/retention.module';
+import { ConsoleModule } from './console/console.module';
 
 export interface AppOptions {
   readonly config: AppConfig;
@@ -51,6 +52,7 @@ export class AppModule {
         OrdersModule,
         SyncModule,
         RetentionModule,
+        ConsoleModule,
       ],
     };
   }

@@ -6,6 +6,7 @@ import { withAppContext } from './cli/app-context';
 import * as cmd from './cli/commands';
 import { emit, table, UsageError } from './cli/output';
 import { registerAuditCommands } from './cli/audit-commands';
+import { registerConsoleCommands } from './cli/console-commands';
 import { runDemo } from './demo/run-demo';
 import { DomainError } from './platform/errors/domain-error';
 import { databaseTargetFor, migrateAs } from './platform/platform.module';
@@ -148,6 +149,7 @@ keys
   });
 
 registerAuditCommands(program, cfg);
+registerConsoleCommands(program, cfg, readStdin);
 
 program
   .command('demo')

@@ -9,6 +9,7 @@ import { ApiKeysService } from './api-keys.service';
 import { AuthThrottle } from './auth-throttle.service';
 import { GrantsService } from './grants.service';
 import {
+  CONSOLE_ROUTE_KEY,
   PERMISSION_KEY,
   Permissions,
   PUBLIC_KEY,
@@ -20,6 +21,7 @@ import { isUuid } from '../platform/validation/uuid';
 import { sanitiseText } from '../platform/validation/text';
 import { TenantsService } from '../tenants';
 import { MAX_REASON } from './reveal-input';
+import { PersonSessionsService } from './people/person-sessions.service';
 
 /**
  * Default deny. A route is public, or declares one permission; the caller
@@ -38,6 +40,7 @@ export class AccessGuard implements CanActivate {
     private readonly audit: AuditLog,
     private readonly tenants: TenantsService,
     private readonly logger: AppLogger,
+    private readonly people: PersonSessionsService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -47,7 +50,8 @@ export class AccessGuard implements CanActivate {
     if (!permission) throw new DomainError(ErrorCodes.FORBIDDEN, 'route has no permission declared');
 
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const principal = await this.authenticate(req);
+    const consoleRoute = this.reflector.getAllAndOverride<boolean>(CONSOLE_ROUTE_KEY, targets) === true;
+    const principal = (consoleRoute && (await this.personOf(req))) || (await this.authenticate(req));
     req.principal = principal;
     try {
       if (!holds(principal, permission)) {
@@ -62,6 +66,19 @@ export class AccessGuard implements CanActivate {
       throw err;
     }
     return true;
+  }
+
+  /**
+   * On console pages, a person's session cookie (when no API key is presented);
+   * a change made under it must carry the session's CSRF token from our origin.
+   */
+  private async personOf(req: AuthenticatedRequest): Promise<Principal | null> {
+    if (presentedKey(req)) return null;
+    const person = await this.people.fromRequest(req);
+    if (!person) return null;
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method)) this.people.assertSameOriginChange(req, person.info);
+    req.personSession = person.info;
+    return person.principal;
   }
 
   private async authenticate(req: AuthenticatedRequest): Promise<Principal> {

@@ -19,6 +19,11 @@ import { RevealService } from './reveal.service';
 import { StaffController } from './staff.controller';
 import { StaffRepository } from './staff.repository';
 import { StaffService } from './staff.service';
+import { PersonAccountsRepository } from './people/person-accounts.repository';
+import { PersonEnrolmentService } from './people/person-enrolment.service';
+import { PersonSessionsRepository } from './people/person-sessions.repository';
+import { PersonSessionsService } from './people/person-sessions.service';
+import { SignInService } from './people/sign-in.service';
 
 /**
  * Who may do what: API keys for sellers and staff, the default-deny guard on
@@ -48,7 +53,13 @@ import { StaffService } from './staff.service';
     RevealService,
     AccessGuard,
     { provide: APP_GUARD, useExisting: AccessGuard },
+    // People in the browser console: accounts, sign-in, sessions (access/people/).
+    PersonAccountsRepository,
+    PersonSessionsRepository,
+    PersonSessionsService,
+    SignInService,
+    PersonEnrolmentService,
   ],
-  exports: [ApiKeysService, StaffService, GrantsService],
+  exports: [ApiKeysService, StaffService, GrantsService, PersonSessionsService, SignInService, PersonEnrolmentService],
 })
 export class AccessModule {}

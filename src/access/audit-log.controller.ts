@@ -45,6 +45,10 @@ class ListEntriesQuery {
   action?: string;
 
   @IsOptional()
+  @IsIn(['allowed', 'denied'])
+  outcome?: string;
+
+  @IsOptional()
   @IsUUID()
   orderId?: string;
 
@@ -94,9 +98,12 @@ export class AuditController {
 
   @Get('entries')
   @RequirePermission(Permissions.AUDIT_READ)
-  @ApiOkResponse({ description: 'access-log entries, newest first, cursor-paged (ids only, never buyer data)' })
-  entries(@CurrentPrincipal() principal: Principal, @Query() q: ListEntriesQuery): Promise<AuditEntryPage> {
-    return this.query.list(auditScopeOf(principal), q);
+  @ApiOkResponse({
+    description: 'access-log entries, newest first, cursor-paged (ids only, never buyer data); the read is logged',
+  })
+  entries(@Actor() by: ActorContext, @Query() q: ListEntriesQuery): Promise<AuditEntryPage> {
+    // Reading the log is logged (audit.viewed), from the console and the API alike.
+    return this.query.view(by, auditScopeOf(by.actor), q);
   }
 
   @Get('export')

@@ -49,6 +49,7 @@ export interface EntryPageQuery {
   readonly tenantId: string | null;
   readonly actorId?: string;
   readonly action?: string;
+  readonly outcome?: string;
   readonly orderId?: string;
   readonly from?: Date;
   readonly to?: Date;
@@ -83,6 +84,7 @@ export class AuditEntriesRepository {
     if (q.tenantId !== null) where.push(`e.tenant_id = ${param(q.tenantId)}::uuid`);
     if (q.actorId !== undefined) where.push(`e.actor_id = ${param(q.actorId)}`);
     if (q.action !== undefined) where.push(`e.action = ${param(q.action)}`);
+    if (q.outcome !== undefined) where.push(`e.outcome = ${param(q.outcome)}`);
     if (q.orderId !== undefined) {
       where.push(`e.targets @> jsonb_build_object('orderIds', jsonb_build_array(${param(q.orderId)}::text))`);
     }

@@ -30,6 +30,13 @@ export const AUDIT_ACTIONS = [
   'staff.created',
   'audit.checkpoint.requested',
   'audit.exported',
+  // People in the browser console: sign-ins, refused sign-ins, lock-outs, session ends, enrolment, log views.
+  'session.started',
+  'signin.failed',
+  'account.locked',
+  'session.ended',
+  'account.enrolled',
+  'audit.viewed',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -46,6 +53,8 @@ export const AUDIT_TARGET_KEYS = [
   'endpointId',
   'tenantId',
   'actorKeyId',
+  'accountId',
+  'sessionId',
 ] as const;
 
 /** Ids of what an access touched. Ids only: never names, e-mail addresses or any other buyer datum. */
@@ -59,6 +68,10 @@ export interface AuditTargets {
   tenantId?: string;
   /** The API key the actor authenticated with (sellers and staff): which of a person's keys acted. */
   actorKeyId?: string;
+  /** A person's console account (sign-in, lock-out, enrolment). */
+  accountId?: string;
+  /** A console session (started, ended). */
+  sessionId?: string;
 }
 
 export interface AuditEntryInput {

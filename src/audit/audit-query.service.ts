@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import type { ActorContext } from '../auth';
 import { validationFailed } from '../platform/errors/domain-error';
 import { AuditEntriesRepository } from './audit-entries.repository';
+import { AuditLog } from './audit-log.service';
 import { AUDIT_ACTIONS } from './audit-entry-input';
 import { toAuditEntryView, type AuditEntryPage } from './audit.mapper';
 import type { EntryRow } from './audit-rows';
-import { tenantInScope, type AuditScope } from './audit-scope';
+import { auditedBy, tenantInScope, type AuditScope } from './audit-scope';
 import { isUuid } from '../platform/validation/uuid';
 import { parseInstant } from '../platform/validation/instant';
 
@@ -12,6 +14,8 @@ export interface AuditEntryFilter {
   tenantId?: string | null;
   actorId?: string;
   action?: string;
+  /** `allowed` or `denied`. */
+  outcome?: string;
   /** Entries whose targets name this order. */
   orderId?: string;
   /** Inclusive. */
@@ -34,7 +38,29 @@ const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
  */
 @Injectable()
 export class AuditQueryService {
-  constructor(private readonly entries: AuditEntriesRepository) {}
+  constructor(
+    private readonly entries: AuditEntriesRepository,
+    private readonly audit: AuditLog,
+  ) {}
+
+  /**
+   * A page of the log for a person or a key, and an `audit.viewed` entry saying
+   * who looked at which part of it: viewing the log is itself evidence. The
+   * entry goes to the tenant's chain when one tenant is viewed, else to the
+   * platform's; it is written after the read, so the page never shows itself.
+   */
+  async view(by: ActorContext, scope: AuditScope, filter: AuditEntryFilter = {}): Promise<AuditEntryPage> {
+    const page = await this.list(scope, filter);
+    await this.audit.record({
+      tenantId: tenantInScope(scope, filter.tenantId),
+      ...auditedBy(by),
+      action: 'audit.viewed',
+      targets: filter.orderId ? { orderIds: [filter.orderId.toLowerCase()] } : {},
+      reason: describeFilter(filter),
+      outcome: 'allowed',
+    });
+    return page;
+  }
 
   async list(scope: AuditScope, filter: AuditEntryFilter = {}): Promise<AuditEntryPage> {
     const tenantId = tenantInScope(scope, filter.tenantId);
@@ -45,6 +71,9 @@ export class AuditQueryService {
     if (filter.action !== undefined && !(AUDIT_ACTIONS as readonly string[]).includes(filter.action)) {
       throw validationFailed('unknown action', [{ field: 'action', issue: 'not a known access-log action' }]);
     }
+    if (filter.outcome !== undefined && filter.outcome !== 'allowed' && filter.outcome !== 'denied') {
+      throw validationFailed('unknown outcome', [{ field: 'outcome', issue: 'allowed or denied' }]);
+    }
     if (filter.orderId !== undefined && !isUuid(filter.orderId)) {
       throw validationFailed('orderId must be a uuid', [{ field: 'orderId', issue: 'uuid' }]);
     }
@@ -52,6 +81,7 @@ export class AuditQueryService {
       tenantId,
       actorId: filter.actorId,
       action: filter.action,
+      outcome: filter.outcome,
       orderId: filter.orderId?.toLowerCase(),
       from: filter.from,
       to: filter.to,
@@ -65,6 +95,19 @@ export class AuditQueryService {
       ...(last ? { nextCursor: encodeCursor(last) } : {}),
     };
   }
+}
+
+/** The filter as the viewing entry records it (validated values only: ids, enums, instants). */
+function describeFilter(f: AuditEntryFilter): string {
+  const parts = [
+    f.actorId !== undefined ? `actor=${f.actorId}` : null,
+    f.action !== undefined ? `action=${f.action}` : null,
+    f.outcome !== undefined ? `outcome=${f.outcome}` : null,
+    f.from ? `from=${f.from.toISOString()}` : null,
+    f.to ? `to=${f.to.toISOString()}` : null,
+    f.cursor ? 'next page' : null,
+  ].filter((p): p is string => p !== null);
+  return parts.length ? `filters: ${parts.join(' ')}` : 'no filters';
 }
 
 function encodeCursor(r: EntryRow): string {

@@ -8,6 +8,16 @@ export interface StaffTenantAccess {
   readonly orderIds: string[] | null;
 }
 
+/** A person signed in to the console, as the guard found their session (absent for API keys). */
+export interface PersonSessionInfo {
+  readonly sessionId: string;
+  readonly accountId: string;
+  /** What forms and htmx requests send back (`_csrf` field or `X-CSRF-Token` header). */
+  readonly csrfToken: string;
+  /** How the console greets them (a staff member's name, a seller user's name). */
+  readonly displayName: string;
+}
+
 /** A request as the request-id middleware and the access guard leave it. */
 export type AuthenticatedRequest = Request & {
   principal?: Principal;
@@ -16,4 +26,6 @@ export type AuthenticatedRequest = Request & {
   tenantId?: string;
   /** For staff on a seller's data: what their grants cover. */
   staffAccess?: StaffTenantAccess;
+  /** Set when a console session cookie (not an API key) authenticated the request. */
+  personSession?: PersonSessionInfo;
 };

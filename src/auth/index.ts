@@ -11,5 +11,6 @@ export {
   type Permission,
 } from './permissions';
 export { cliActor, jobActor, systemActor, type ActorContext } from './actor-context';
-export type { AuthenticatedRequest, StaffTenantAccess } from './authenticated-request';
+export type { AuthenticatedRequest, PersonSessionInfo, StaffTenantAccess } from './authenticated-request';
+export { CONSOLE_ROUTE_KEY, ConsoleRoute } from './console-route';
 export { Actor, CurrentPrincipal, RequestId, StaffAccess, TenantScope } from './route-params';

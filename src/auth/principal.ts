@@ -4,8 +4,10 @@ export type StaffRole = 'admin' | 'support' | 'auditor';
 export const STAFF_ROLES: readonly StaffRole[] = ['admin', 'support', 'auditor'];
 
 /**
- * Sellers and staff carry the id of the key they authenticated with; jobs and
- * CLI commands act as the `system` principal (`id` names the job or command).
+ * Sellers and staff carry the id of the credential they authenticated with:
+ * an API key id, or `session:<uuid>` for a person signed in to the console.
+ * Jobs and CLI commands act as the `system` principal (`id` names the job or
+ * command).
  */
 export type Principal =
   | { readonly kind: 'staff'; readonly id: string; readonly role: StaffRole; readonly keyId: string }

@@ -29,12 +29,18 @@ describe('every route declares who may call it', () => {
         .map(key)
         .sort(),
     ).toEqual([
+      // The console's front door, sign-in and sign-out (they establish or end the session themselves), and its assets.
+      'GET /console',
+      'GET /console/assets/:name',
+      'GET /console/sign-in',
       'GET /health/live',
       'GET /health/ready',
       'GET /metrics',
       'GET /v1/audit/public-key',
       'GET /v1/connect/amazon/callback',
       'GET /v1/connect/ebay/callback',
+      'POST /console/sign-in',
+      'POST /console/sign-out',
     ]);
   });
 

@@ -115,14 +115,14 @@ function parseMayImport(cell: string, units: readonly string[]): MayImport {
   return { kind: 'listed', runtime, typesOnly, anyTypes };
 }
 
-/** Every TypeScript file under `src/` of the repository. */
+/** Every TypeScript file (`.ts`, and the console's `.tsx` views) under `src/` of the repository. */
 export function readSourceTree(root: string): SourceFile[] {
   const out: SourceFile[] = [];
   const walk = (dir: string) => {
     for (const name of readdirSync(dir).sort()) {
       const full = path.join(dir, name);
       if (statSync(full).isDirectory()) walk(full);
-      else if (name.endsWith('.ts')) {
+      else if (name.endsWith('.ts') || name.endsWith('.tsx')) {
         out.push({ path: path.relative(root, full).split(path.sep).join('/'), text: readFileSync(full, 'utf8') });
       }
     }
@@ -144,13 +144,16 @@ export function importsOf(
   file: SourceFile,
   exists: (p: string) => boolean,
 ): { edges: ImportEdge[]; unresolved: string[] } {
-  const sf = ts.createSourceFile(file.path, file.text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const kind = file.path.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
+  const sf = ts.createSourceFile(file.path, file.text, ts.ScriptTarget.Latest, false, kind);
   const edges: ImportEdge[] = [];
   const unresolved: string[] = [];
   const add = (specifier: string, typeOnly: boolean) => {
     if (!specifier.startsWith('.')) return;
     const base = path.posix.normalize(path.posix.join(path.posix.dirname(file.path), specifier));
-    const target = [`${base}.ts`, `${base}/index.ts`, base].find((p) => p.endsWith('.ts') && exists(p));
+    const target = [`${base}.ts`, `${base}.tsx`, `${base}/index.ts`, base].find(
+      (p) => (p.endsWith('.ts') || p.endsWith('.tsx')) && exists(p),
+    );
     if (target) edges.push({ from: file.path, to: target, typeOnly });
     else if (base.startsWith('src/')) unresolved.push(specifier);
   };

@@ -73,7 +73,7 @@ export async function auditServices(
     exports,
     checkpointRows,
     verifier: new AuditVerifier(transactions, exports, signingKeys, entries, checkpointRows),
-    query: new AuditQueryService(entries),
+    query: new AuditQueryService(entries, audit),
     publicKeys: new AuditPublicKeys(signingKeys),
   };
 }

@@ -5,17 +5,24 @@ const Module = require('node:module');
 const fs = require('node:fs');
 const { transformSync } = require('@swc/core');
 
-const options = {
+const optionsFor = (tsx) => ({
   jsc: {
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true },
+    parser: { syntax: 'typescript', decorators: true, tsx },
+    transform: {
+      legacyDecorator: true,
+      decoratorMetadata: true,
+      ...(tsx ? { react: { runtime: 'automatic', importSource: 'preact' } } : {}),
+    },
     target: 'es2022',
   },
   module: { type: 'commonjs' },
   sourceMaps: 'inline',
-};
+});
 
-Module._extensions['.ts'] = function compileTs(module, filename) {
-  const { code } = transformSync(fs.readFileSync(filename, 'utf8'), { ...options, filename });
-  module._compile(code, filename);
-};
+for (const ext of ['.ts', '.tsx']) {
+  const options = optionsFor(ext === '.tsx');
+  Module._extensions[ext] = function compileTs(module, filename) {
+    const { code } = transformSync(fs.readFileSync(filename, 'utf8'), { ...options, filename });
+    module._compile(code, filename);
+  };
+}

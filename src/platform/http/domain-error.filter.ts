@@ -37,7 +37,7 @@ export class DomainErrorFilter implements ExceptionFilter {
     const res = http.getResponse<Response>();
     const req = http.getRequest<Request & { requestId?: string }>();
     const requestId = req.requestId;
-    const { status, body } = this.toResponse(exception, requestId);
+    const { status, body } = DomainErrorFilter.toResponse(exception, requestId);
     if (status >= 500) {
       this.logger.error('request failed', { requestId, route: req.route?.path, status, err: exception });
     }
@@ -48,7 +48,8 @@ export class DomainErrorFilter implements ExceptionFilter {
     res.status(status).json(body);
   }
 
-  private toResponse(exception: unknown, requestId?: string): { status: number; body: ErrorBody } {
+  /** What an exception becomes over HTTP (the console renders the same status and message as a page). */
+  static toResponse(exception: unknown, requestId?: string): { status: number; body: ErrorBody } {
     if (exception instanceof DomainError) {
       const status = STATUS[exception.code] ?? 500;
       const message = status >= 500 && exception.code !== ErrorCodes.UNAVAILABLE ? 'internal error' : exception.message;

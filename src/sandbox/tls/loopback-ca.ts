@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { webcrypto } from 'node:crypto';
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+// The parameter is typed with the DOM's Crypto, which the console's preact types bring into the program.
+x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
 /** Hosts the simulators answer for, as the real clients name them. */
 export const SIMULATED_HOSTS = [

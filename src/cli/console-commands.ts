@@ -1,0 +1,63 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { Option, type Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { PersonEnrolmentService, type Enrolment } from '../access/people/person-enrolment.service';
+import { cliActor } from '../auth';
+import type { AppConfig } from '../config';
+import { withAppContext } from './app-context';
+import { emit, UsageError } from './output';
+
+export interface EnrolOptions {
+  staff: string;
+  login: string;
+  passwordFile?: string;
+  passwordStdin?: boolean;
+}
+
+/** Secrets come from a file or stdin, never argv (argv is visible to every local user). */
+export async function enrolStaff(
+  app: INestApplicationContext,
+  o: EnrolOptions,
+  stdin: () => Promise<string>,
+): Promise<Enrolment> {
+  let password: string;
+  if (o.passwordFile) password = readFileSync(o.passwordFile, 'utf8').replace(/\r?\n$/, '');
+  else if (o.passwordStdin) password = (await stdin()).replace(/\r?\n$/, '');
+  else throw new UsageError('give the password with --password-file <path> or --password-stdin');
+  return app
+    .get(PersonEnrolmentService)
+    .enrolStaff(cliActor('console enrol'), { staffId: o.staff, login: o.login, password });
+}
+
+/**
+ * `ordervault console …`:
+ *   enrol --staff ID --login LOGIN (--password-file F | --password-stdin)
+ *     sets a staff member's console sign-in: login, password and a new TOTP
+ *     secret, printed once as an otpauth:// URI for an authenticator app.
+ *     Enrolling again replaces them, unlocks the account and ends its sessions.
+ */
+export function registerConsoleCommands(
+  program: Command,
+  loadConfig: () => AppConfig,
+  stdin: () => Promise<string>,
+): void {
+  const group = program.command('console').description('people who sign in to the browser console');
+  group
+    .command('enrol')
+    .description("set a staff member's console login, password and TOTP secret (the secret is printed once)")
+    .requiredOption('--staff <id>', 'staff member id')
+    .requiredOption('--login <login>', 'what they type to sign in (3-100 characters: letters, digits, . _ @ + -)')
+    .option('--password-file <path>', 'file holding the password (12-256 characters)')
+    .option('--password-stdin', 'read the password from standard input')
+    .addOption(new Option('--json', 'machine-readable output'))
+    .action(async (o: EnrolOptions & { json?: boolean }) => {
+      const enrolment = await withAppContext(loadConfig(), (app) => enrolStaff(app, o, stdin));
+      emit(!!o.json, enrolment, () =>
+        [
+          `enrolled ${enrolment.login} for staff member ${enrolment.staffId} (account ${enrolment.accountId})`,
+          'Add this to an authenticator app now (it is shown once; enrolling again replaces it):',
+          enrolment.otpauthUri,
+        ].join('\n'),
+      );
+    });
+}

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { AccessModule } from '../access/access.module';
+import { AuditModule } from '../audit';
+import { AssetsController } from './assets.controller';
+import { AuditLogPageController } from './audit-log-page.controller';
+import { ConsoleErrorFilter } from './console-error.filter';
+import { ConsoleHeadersInterceptor } from './console-controller';
+import { HomeController } from './home.controller';
+import { SignInController } from './sign-in.controller';
+
+/**
+ * The browser console: server-rendered pages under /console that parse the
+ * request, call the same services as the JSON API behind the same guard and
+ * permissions, and render TSX. It owns no data: sign-in and sessions live in
+ * access/ (people), everything shown comes from the modules that own it.
+ */
+@Module({
+  imports: [AccessModule, AuditModule],
+  controllers: [HomeController, SignInController, AssetsController, AuditLogPageController],
+  providers: [ConsoleErrorFilter, ConsoleHeadersInterceptor],
+})
+export class ConsoleModule {}

@@ -1,0 +1,19 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { AuthenticatedRequest, PersonSessionInfo, Principal } from '../auth';
+
+/** What every page needs to draw its frame: who is looking, and their session (for the CSRF token). */
+export interface PageContext {
+  readonly principal: Principal | null;
+  /** Null when an API key (not a console session) authenticated the request. */
+  readonly session: PersonSessionInfo | null;
+}
+
+export const pageContextOf = (req: AuthenticatedRequest): PageContext => ({
+  principal: req.principal ?? null,
+  session: req.personSession ?? null,
+});
+
+/** The page context of the request, as the guard left it. */
+export const Page = createParamDecorator((_: unknown, ctx: ExecutionContext): PageContext =>
+  pageContextOf(ctx.switchToHttp().getRequest<AuthenticatedRequest>()),
+);

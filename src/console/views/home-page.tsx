@@ -1,0 +1,33 @@
+import { holds } from '../../access/access-policy';
+import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from '../../access/people/person-sessions.service';
+import { Permissions } from '../../auth';
+import type { PageContext } from '../page-context';
+import { Layout } from './layout';
+
+export function HomePage({ ctx }: { ctx: PageContext }) {
+  const p = ctx.principal;
+  const pages: Array<[string, string, string]> = [];
+  if (p && holds(p, Permissions.AUDIT_READ)) {
+    pages.push(['/console/audit', 'Access log', 'every access to buyer data and every change of access, with filters']);
+  }
+  return (
+    <Layout title="Console" ctx={ctx}>
+      <h1>Welcome, {ctx.session?.displayName ?? 'there'}</h1>
+      {pages.length ? (
+        <ul>
+          {pages.map(([href, label, what]) => (
+            <li key={href}>
+              <a href={href}>{label}</a>: {what}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>There is nothing in the console for your role yet.</p>
+      )}
+      <p class="hint">
+        Your session ends after {SESSION_IDLE_MS / 60_000} minutes without activity, and{' '}
+        {SESSION_ABSOLUTE_MS / 3_600_000} hours after you signed in.
+      </p>
+    </Layout>
+  );
+}

@@ -1,0 +1,88 @@
+import type { ComponentChildren } from 'preact';
+import { holds } from '../../access/access-policy';
+import { Permissions } from '../../auth';
+import { consoleAssets } from '../console-assets';
+import type { PageContext } from '../page-context';
+
+/** The frame of every page: head with our own stylesheet and htmx, top bar with navigation and sign-out. */
+export function Layout(props: { title: string; ctx: PageContext; children: ComponentChildren }) {
+  const { htmx, css } = consoleAssets();
+  const csrf = props.ctx.session?.csrfToken;
+  // htmx 4 does not inherit hx-headers unless told to (`:inherited`); every htmx request then carries the token.
+  const bodyAttributes = csrf ? { 'hx-headers:inherited': JSON.stringify({ 'X-CSRF-Token': csrf }) } : {};
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="htmx-config" content='{"includeIndicatorCSS":false}' />
+        <title>{`${props.title} · ordervault`}</title>
+        <link rel="stylesheet" href={css.path} integrity={css.integrity} />
+        <script src={htmx.path} integrity={htmx.integrity} defer />
+      </head>
+      <body {...bodyAttributes}>
+        <a class="skip" href="#main">
+          Skip to content
+        </a>
+        <header class="top">
+          <a class="brand" href="/console">
+            ordervault console
+          </a>
+          <Navigation ctx={props.ctx} />
+          <Who ctx={props.ctx} />
+        </header>
+        <main id="main">{props.children}</main>
+      </body>
+    </html>
+  );
+}
+
+function Navigation({ ctx }: { ctx: PageContext }) {
+  const p = ctx.principal;
+  if (!p) return null;
+  const links: Array<[string, string]> = [];
+  if (holds(p, Permissions.AUDIT_READ)) links.push(['/console/audit', 'Access log']);
+  if (!links.length) return null;
+  return (
+    <nav aria-label="Console">
+      <ul>
+        {links.map(([href, label]) => (
+          <li key={href}>
+            <a href={href}>{label}</a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+function Who({ ctx }: { ctx: PageContext }) {
+  const p = ctx.principal;
+  if (!p) return null;
+  const label =
+    p.kind === 'staff'
+      ? `${ctx.session?.displayName ?? 'staff member'} (${p.role})`
+      : p.kind === 'seller'
+        ? (ctx.session?.displayName ?? `seller key ${p.keyId}`)
+        : p.id;
+  return (
+    <div class="who">
+      <span>Signed in as {label}</span>
+      {ctx.session ? <SignOut csrf={ctx.session.csrfToken} /> : null}
+    </div>
+  );
+}
+
+function SignOut({ csrf }: { csrf: string }) {
+  return (
+    <form method="post" action="/console/sign-out" class="actions">
+      <input type="hidden" name="_csrf" value={csrf} />
+      <button type="submit" class="secondary">
+        Sign out
+      </button>
+      <button type="submit" class="secondary" name="everywhere" value="yes">
+        Sign out everywhere
+      </button>
+    </form>
+  );
+}

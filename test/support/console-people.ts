@@ -1,0 +1,63 @@
+import type { StaffRole } from '../../src/auth';
+import { PersonEnrolmentService } from '../../src/access/people/person-enrolment.service';
+import { fromBase32, totpAt } from '../../src/access/people/totp';
+import { TEST_ACTOR } from './test-actor';
+import type { TestApp } from './test-app';
+
+/** A staff member enrolled for the console: what they would type, and their authenticator. */
+export interface ConsolePerson {
+  readonly staffId: string;
+  readonly login: string;
+  readonly password: string;
+  readonly accountId: string;
+  readonly secret: Buffer;
+  /** The authenticator app's code at the test clock's now. */
+  code(): string;
+}
+
+let counter = 0;
+
+/** A new staff member of the role, enrolled as `ordervault console enrol` does. */
+export async function enrolStaff(t: TestApp, role: StaffRole, name = `Console ${role}`): Promise<ConsolePerson> {
+  const { staffId } = await t.staff(role, name);
+  const login = `${role}-${++counter}-${staffId.slice(0, 8)}@example.test`;
+  const password = `correct horse battery ${counter} staple`;
+  const enrolment = await t.app.get(PersonEnrolmentService).enrolStaff(TEST_ACTOR, { staffId, login, password });
+  const secret = fromBase32(new URL(enrolment.otpauthUri).searchParams.get('secret')!)!;
+  return {
+    staffId,
+    login,
+    password,
+    accountId: enrolment.accountId,
+    secret,
+    code: () => totpAt(secret, t.clock.nowMs()),
+  };
+}
+
+/** What a browser holds after signing in: the cookie to send, and the page's CSRF token. */
+export interface BrowserSession {
+  readonly cookie: string;
+  readonly csrf: string;
+}
+
+export const ORIGIN = 'http://localhost:3000';
+
+/**
+ * Signs in through the form, as a browser would (same-origin header, form
+ * encoding). Each sign-in takes a new TOTP step, so the clock moves 30 s first.
+ */
+export async function signIn(t: TestApp, p: ConsolePerson): Promise<BrowserSession> {
+  t.clock.advance(30_000);
+  const res = await t
+    .http()
+    .post('/console/sign-in')
+    .set('Origin', ORIGIN)
+    .type('form')
+    .send({ login: p.login, password: p.password, code: p.code(), next: '/console' });
+  if (res.status !== 303) throw new Error(`sign-in failed with ${res.status}: ${res.text.slice(0, 300)}`);
+  const cookie = String(res.headers['set-cookie']?.[0] ?? '').split(';')[0];
+  const home = await t.http().get('/console').set('Cookie', cookie);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(home.text)?.[1];
+  if (!csrf) throw new Error('no CSRF token on the home page');
+  return { cookie, csrf };
+}
