@@ -3,6 +3,7 @@ import { ConnectionsModule } from '../connections/connections.module';
 import { CryptoModule } from '../crypto';
 import { MarketplacesModule } from '../marketplaces/marketplaces.module';
 import { OrdersModule } from '../orders';
+import { DeadLetterCopies } from './dead-letter-copies';
 import { DeadLetterReplayer } from './dead-letter-replay';
 import { DeadLetterRepository } from './dead-letter.repository';
 import { PageCommitter } from './page-committer';
@@ -20,6 +21,7 @@ import { SyncWorker } from './sync-worker';
   providers: [
     SyncStateRepository,
     DeadLetterRepository,
+    DeadLetterCopies,
     RateBudgetRepository,
     RateBudgetService,
     PageCommitter,
@@ -30,6 +32,6 @@ import { SyncWorker } from './sync-worker';
     SyncWorker,
     SyncScheduler,
   ],
-  exports: [SyncWorker],
+  exports: [SyncWorker, DeadLetterCopies],
 })
 export class SyncModule {}
