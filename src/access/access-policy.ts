@@ -6,14 +6,15 @@ const STAFF_PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
     Permissions.TENANTS_MANAGE,
     Permissions.STAFF_MANAGE,
     Permissions.KEYS_MANAGE,
+    Permissions.OWN_KEYS,
     Permissions.GRANTS_READ_OWN,
     Permissions.ORDERS_READ,
     Permissions.ORDERS_READ_PII,
     Permissions.CONNECTIONS_MANAGE,
   ],
-  support: [Permissions.GRANTS_READ_OWN, Permissions.ORDERS_READ, Permissions.ORDERS_READ_PII],
+  support: [Permissions.OWN_KEYS, Permissions.GRANTS_READ_OWN, Permissions.ORDERS_READ, Permissions.ORDERS_READ_PII],
   // Auditors read the access log and nothing else: never orders, never buyer data.
-  auditor: [Permissions.AUDIT_READ, Permissions.AUDIT_CHECKPOINT],
+  auditor: [Permissions.OWN_KEYS, Permissions.AUDIT_READ, Permissions.AUDIT_CHECKPOINT],
 };
 
 /** Permissions that act on one tenant's data: the request must name (staff) or own (seller) a tenant. */
