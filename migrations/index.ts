@@ -4,6 +4,7 @@ import { AccessAndAudit1795615657024 } from './1795615657024-AccessAndAudit';
 import { SlimWriteIndexes1795619635048 } from './1795619635048-SlimWriteIndexes';
 import { DeadLetterReplay1795620684356 } from './1795620684356-DeadLetterReplay';
 import { RetentionAnchorAndPolicies1796399664792 } from './1796399664792-RetentionAnchorAndPolicies';
+import { PiiDestruction1796400647000 } from './1796400647000-PiiDestruction';
 import { ConsolePeople1796403171726 } from './1796403171726-ConsolePeople';
 
 /** Migrations in the order they apply. New files are appended here. */
@@ -14,5 +15,6 @@ export const MIGRATIONS: Function[] = [
   SlimWriteIndexes1795619635048,
   DeadLetterReplay1795620684356,
   RetentionAnchorAndPolicies1796399664792,
+  PiiDestruction1796400647000,
   ConsolePeople1796403171726,
 ];

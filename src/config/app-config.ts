@@ -59,6 +59,15 @@ export interface SyncConfig {
   readonly initialLookbackDays: number;
 }
 
+export interface RetentionConfig {
+  /** How often a sweep destroys the buyer data that is due (at most this late). */
+  readonly sweepSeconds: number;
+  /** Orders per destruction transaction (and per receipt; the access log takes at most 1000 ids). */
+  readonly batchSize: number;
+  /** Dead letters with no marketplace order id keep their sealed payload this long. */
+  readonly unidentifiedLetterDays: number;
+}
+
 export interface AppConfig {
   readonly env: RuntimeEnv;
   readonly port: number;
@@ -95,6 +104,7 @@ export interface AppConfig {
   readonly amazon: AmazonConfig;
   readonly ebay: EbayConfig;
   readonly sync: SyncConfig;
+  readonly retention: RetentionConfig;
   /** Outbound HTTP timeout for marketplace calls. */
   readonly httpTimeoutMs: number;
 }

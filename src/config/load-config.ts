@@ -153,6 +153,9 @@ const schema = z.object({
   SYNC_WORKER_CONCURRENCY: intIn(1, 64, 4),
   SYNC_SCHEDULER_ENABLED: bool(true),
   SYNC_INITIAL_LOOKBACK_DAYS: intIn(1, 730, 30),
+  RETENTION_SWEEP_SECONDS: intIn(10, 86400, 60),
+  RETENTION_BATCH_SIZE: intIn(1, 1000, 1000),
+  RETENTION_UNIDENTIFIED_LETTER_DAYS: intIn(1, 90, 30),
   HTTP_TIMEOUT_MS: intIn(100, 300000, 30000),
 });
 
@@ -271,6 +274,11 @@ export function loadConfig(env: Env): AppConfig {
       workerConcurrency: e.SYNC_WORKER_CONCURRENCY,
       schedulerEnabled: e.SYNC_SCHEDULER_ENABLED,
       initialLookbackDays: e.SYNC_INITIAL_LOOKBACK_DAYS,
+    },
+    retention: {
+      sweepSeconds: e.RETENTION_SWEEP_SECONDS,
+      batchSize: e.RETENTION_BATCH_SIZE,
+      unidentifiedLetterDays: e.RETENTION_UNIDENTIFIED_LETTER_DAYS,
     },
     httpTimeoutMs: e.HTTP_TIMEOUT_MS,
   };

@@ -99,6 +99,10 @@ export class Order {
   @Column('bytea', { nullable: true })
   piiCiphertext: Buffer | null;
 
+  /** When the buyer data was destroyed (its data key shredded); null while it is held or was never received. */
+  @Column('timestamptz', { nullable: true })
+  piiDestroyedAt: Date | null;
+
   /** Keyed hash of the whole canonical order: unchanged content means no event. */
   @Column('bytea')
   contentHash: Buffer;

@@ -23,6 +23,7 @@ export interface MaskedOrderView {
   shipToCountry: string | null;
   /** Whether buyer data is held, never the data itself. */
   buyer: { pii: 'sealed' | 'none' | 'destroyed' };
+  piiDestroyedAt: string | null;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -59,6 +60,7 @@ export function toMaskedOrderView(o: Order): MaskedOrderView {
     lineItems: o.lineItems,
     shipToCountry: o.shipToCountry,
     buyer: { pii: o.piiState === 'present' ? 'sealed' : o.piiState === 'destroyed' ? 'destroyed' : 'none' },
+    piiDestroyedAt: iso(o.piiDestroyedAt),
     version: o.version,
     createdAt: o.createdAt.toISOString(),
     updatedAt: o.updatedAt.toISOString(),

@@ -5,11 +5,22 @@ import { OrdersController } from './orders.controller';
 import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
 import { OutboxRepository } from './outbox.repository';
+import { BuyerDataCopies } from './buyer-data-copies';
+import { PiiDestructionRepository } from './pii-destruction.repository';
+import { PiiDestructionService } from './pii-destruction.service';
 
 @Module({
   imports: [CryptoModule],
   controllers: [OrdersController],
-  providers: [OrdersRepository, OutboxRepository, OrdersService, OrderIngestService],
-  exports: [OrdersService, OrderIngestService],
+  providers: [
+    OrdersRepository,
+    OutboxRepository,
+    OrdersService,
+    OrderIngestService,
+    BuyerDataCopies,
+    PiiDestructionRepository,
+    PiiDestructionService,
+  ],
+  exports: [OrdersService, OrderIngestService, BuyerDataCopies, PiiDestructionService],
 })
 export class OrdersModule {}

@@ -110,6 +110,11 @@ export class OrdersRepository {
     return (tx ?? this.dataSource.manager).getRepository(Order).findOneBy({ tenantId, orderId });
   }
 
+  /** The order locked FOR SHARE until the caller commits: its buyer data cannot be destroyed meanwhile. */
+  findOneShared(tx: Tx, tenantId: string, orderId: string): Promise<Order | null> {
+    return tx.getRepository(Order).findOne({ where: { tenantId, orderId }, lock: { mode: 'pessimistic_read' } });
+  }
+
   list(tenantId: string, filter: OrderListFilter): Promise<Order[]> {
     const qb = this.dataSource
       .getRepository(Order)

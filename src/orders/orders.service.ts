@@ -70,9 +70,17 @@ export class OrdersService {
    * the caller can put its log entry on the wire first and decrypt meanwhile.
    */
   async sealedInTx(tx: Tx, tenantId: string, orderId: string): Promise<SealedOrder> {
-    const order = isUuid(orderId) ? await this.orders.findOne(tenantId, orderId, tx) : null;
+    // Locked FOR SHARE: a retention sweep skips the order rather than shredding its key mid-reveal.
+    const order = isUuid(orderId) ? await this.orders.findOneShared(tx, tenantId, orderId) : null;
     if (!order) throw notFound('order');
     const ciphertext = order.piiCiphertext;
+    if (order.piiState === 'destroyed') {
+      const when = order.piiDestroyedAt ? ` on ${order.piiDestroyedAt.toISOString()}` : '';
+      throw new DomainError(
+        ErrorCodes.GONE,
+        `the buyer data of this order was destroyed${when} at the end of its retention window`,
+      );
+    }
     if (order.piiState !== 'present' || !ciphertext) {
       throw new DomainError(ErrorCodes.PRECONDITION_FAILED, `no buyer data is held for this order (${order.piiState})`);
     }

@@ -1,6 +1,6 @@
 import { Column, Entity, Generated, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
-export type OrderEventType = 'order.created' | 'order.updated' | 'order.cancelled';
+export type OrderEventType = 'order.created' | 'order.updated' | 'order.cancelled' | 'order.pii_destroyed';
 
 /**
  * An event committed in the same transaction as the order change it announces.

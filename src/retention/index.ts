@@ -4,3 +4,11 @@ export { RetentionPolicyService, type PiiWindowChange, type PiiWindows } from '.
 export { PII_WINDOW_CAPS, RETENTION_MARKETPLACES, type RetentionMarketplace } from './retention-caps';
 export type { RetentionPolicyView, MarketplaceRetentionView } from './retention-policy.mapper';
 export { RetentionPolicy } from './retention-policy.entity';
+export {
+  RetentionSweeper,
+  type SweepOptions,
+  type SweepSummary,
+  type SweptBatch,
+  type TenantSweep,
+} from './retention-sweep.service';
+export { RetentionScheduler, RETENTION_QUEUE } from './retention-scheduler';

@@ -11,6 +11,8 @@ import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'ty
   unique: true,
   where: 'resolved_at IS NULL',
 })
+// Destroying an order's buyer data finds its letters, resolved ones included, by marketplace order id.
+@Index('dead_letters_order_idx', ['tenantId', 'marketplace', 'marketplaceOrderId'])
 export class DeadLetter {
   @PrimaryColumn('uuid')
   tenantId: string;

@@ -178,6 +178,45 @@ export class DeadLetterRepository {
     return gaveUp;
   }
 
+  /**
+   * Clears the sealed payload of every letter (open or resolved) of these marketplace orders;
+   * returns the ids of the letters matched, whose data keys the caller shreds.
+   */
+  async clearPayloadsOfOrders(
+    tx: Tx,
+    tenantId: string,
+    orders: ReadonlyArray<{ marketplace: string; marketplaceOrderId: string }>,
+  ): Promise<string[]> {
+    const [rows]: [Array<{ dead_letter_id: string }>, number] = await tx.query(
+      `UPDATE dead_letters d SET payload_ciphertext = NULL
+         FROM unnest($2::text[], $3::text[]) AS o(marketplace, marketplace_order_id)
+        WHERE d.tenant_id = $1 AND d.marketplace = o.marketplace AND d.marketplace_order_id = o.marketplace_order_id
+        RETURNING d.dead_letter_id`,
+      [tenantId, orders.map((o) => o.marketplace), orders.map((o) => o.marketplaceOrderId)],
+    );
+    return rows.map((r) => r.dead_letter_id);
+  }
+
+  /**
+   * Letters without a marketplace order id ('?' + digest) cannot follow an order's retention:
+   * their payloads expire by age. Clears up to `limit` payloads first seen before `before`
+   * (locked, skipping rows others hold); returns the letters per tenant for key shredding.
+   */
+  async clearExpiredUnidentified(tx: Tx, before: Date, limit: number): Promise<Map<string, string[]>> {
+    const [rows]: [Array<{ tenant_id: string; dead_letter_id: string }>, number] = await tx.query(
+      `UPDATE dead_letters d SET payload_ciphertext = NULL
+        WHERE (d.tenant_id, d.dead_letter_id) IN (
+          SELECT tenant_id, dead_letter_id FROM dead_letters
+           WHERE left(marketplace_order_id, 1) = '?' AND first_seen_at < $1 AND payload_ciphertext IS NOT NULL
+           LIMIT $2 FOR UPDATE SKIP LOCKED)
+        RETURNING d.tenant_id, d.dead_letter_id`,
+      [before, limit],
+    );
+    const byTenant = new Map<string, string[]>();
+    for (const r of rows) byTenant.set(r.tenant_id, [...(byTenant.get(r.tenant_id) ?? []), r.dead_letter_id]);
+    return byTenant;
+  }
+
   list(tenantId: string, connectionId?: string, openOnly = true): Promise<DeadLetter[]> {
     const qb = this.dataSource
       .getRepository(DeadLetter)

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { BlindIndexService, DataKeyService } from '../crypto';
 import type { MarketplaceName } from '../marketplaces/canonical-order';
 import type { FetchedPage, RejectedOrder } from '../marketplaces/marketplace-connector';
-import { OrderIngestService, type IngestSummary, type UnreadableOrder } from '../orders';
+import { OrderIngestService, PiiDestructionService, type IngestSummary, type UnreadableOrder } from '../orders';
 import { Clock } from '../platform/clock/clock';
 import { TransactionManager, type Tx } from '../platform/database/transaction-manager';
 import { JobQueue, type ClaimedJob } from '../platform/jobs/job-queue';
@@ -50,6 +50,7 @@ export class PageCommitter {
     private readonly dataKeys: DataKeyService,
     private readonly blindIndex: BlindIndexService,
     private readonly jobs: JobQueue,
+    private readonly destruction: PiiDestructionService,
   ) {}
 
   /**
@@ -107,11 +108,20 @@ export class PageCommitter {
     );
     const repeats = keyed.filter((k) => open.has(k.key));
     const fresh = [...new Map(keyed.filter((k) => !open.has(k.key)).map((k) => [k.key, k])).values()];
+    // An order whose buyer data was destroyed never takes it again, not even as a letter's payload.
+    const destroyed = await this.destruction.destroyedAmong(
+      tx,
+      scope.tenantId,
+      scope.marketplace,
+      fresh.map((k) => k.key),
+    );
     const ids = fresh.map(() => randomUUID());
     const handles = await this.dataKeys.createDataKeys(
       tx,
       scope.tenantId,
-      ids.map((subjectId) => ({ subjectId, purpose: DEAD_LETTER_PURPOSE })),
+      ids
+        .filter((_, i) => !destroyed.has(fresh[i].key))
+        .map((subjectId) => ({ subjectId, purpose: DEAD_LETTER_PURPOSE })),
     );
     const rows: DeadLetterWrite[] = fresh.map((k, i) => ({
       deadLetterId: ids[i],
@@ -120,7 +130,9 @@ export class PageCommitter {
       marketplaceOrderId: k.key,
       reasonCode: k.r.reasonCode,
       reasonDetail: k.r.reasonDetail.slice(0, 500),
-      payloadCiphertext: handles.get(ids[i])!.seal(DEAD_LETTER_PURPOSE, Buffer.from(JSON.stringify(k.r.raw) ?? 'null')),
+      payloadCiphertext: destroyed.has(k.key)
+        ? null
+        : handles.get(ids[i])!.seal(DEAD_LETTER_PURPOSE, Buffer.from(JSON.stringify(k.r.raw) ?? 'null')),
     }));
     await this.deadLetters.insertMany(tx, scope.tenantId, rows, now);
     await this.deadLetters.touch(

@@ -3,6 +3,7 @@ import { ConnectionsModule } from '../connections/connections.module';
 import { CryptoModule } from '../crypto';
 import { MarketplacesModule } from '../marketplaces/marketplaces.module';
 import { OrdersModule } from '../orders';
+import { DeadLetterCopies } from './dead-letter-copies';
 import { DeadLetterReplayer } from './dead-letter-replay';
 import { DeadLetterRepository } from './dead-letter.repository';
 import { PageCommitter } from './page-committer';
@@ -21,6 +22,7 @@ import { WindowReader } from './window-reader';
   providers: [
     SyncStateRepository,
     DeadLetterRepository,
+    DeadLetterCopies,
     RateBudgetRepository,
     RateBudgetService,
     PageCommitter,
@@ -32,6 +34,6 @@ import { WindowReader } from './window-reader';
     SyncWorker,
     SyncScheduler,
   ],
-  exports: [SyncWorker],
+  exports: [SyncWorker, DeadLetterCopies],
 })
 export class SyncModule {}

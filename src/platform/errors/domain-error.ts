@@ -11,6 +11,8 @@ export const ErrorCodes = {
   FORBIDDEN: 'forbidden',
   RATE_LIMITED: 'rate_limited',
   PRECONDITION_FAILED: 'precondition_failed',
+  /** The thing existed and is gone for good (buyer data destroyed under its retention window). */
+  GONE: 'gone',
   UNAVAILABLE: 'unavailable',
   CRYPTO_FAILURE: 'crypto_failure',
   CONFIG_INVALID: 'config_invalid',

@@ -11,6 +11,7 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCodes.FORBIDDEN]: HttpStatus.FORBIDDEN,
   [ErrorCodes.RATE_LIMITED]: HttpStatus.TOO_MANY_REQUESTS,
   [ErrorCodes.PRECONDITION_FAILED]: HttpStatus.PRECONDITION_FAILED,
+  [ErrorCodes.GONE]: HttpStatus.GONE,
   [ErrorCodes.UNAVAILABLE]: HttpStatus.SERVICE_UNAVAILABLE,
   [ErrorCodes.CRYPTO_FAILURE]: HttpStatus.INTERNAL_SERVER_ERROR,
   [ErrorCodes.CONFIG_INVALID]: HttpStatus.INTERNAL_SERVER_ERROR,
