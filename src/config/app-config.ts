@@ -59,6 +59,14 @@ export interface SyncConfig {
   readonly initialLookbackDays: number;
 }
 
+export interface DeliveryConfig {
+  /**
+   * Lets webhook endpoints point at private, loopback and link-local addresses and use plain
+   * HTTP. For development, the demo and tests only: refused when NODE_ENV=production.
+   */
+  readonly allowPrivateNetworks: boolean;
+}
+
 export interface AppConfig {
   readonly env: RuntimeEnv;
   readonly port: number;
@@ -85,4 +93,5 @@ export interface AppConfig {
   readonly sync: SyncConfig;
   /** Outbound HTTP timeout for marketplace calls. */
   readonly httpTimeoutMs: number;
+  readonly delivery: DeliveryConfig;
 }

@@ -136,6 +136,7 @@ const schema = z.object({
   SYNC_SCHEDULER_ENABLED: bool(true),
   SYNC_INITIAL_LOOKBACK_DAYS: intIn(1, 730, 30),
   HTTP_TIMEOUT_MS: intIn(100, 300000, 30000),
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: bool(false),
 });
 
 const present = (v: string | undefined) => v !== undefined && v.trim() !== '';
@@ -155,6 +156,11 @@ function crossFieldProblems(env: Env): string[] {
   if (production && !present(env.DATABASE_URL)) {
     problems.push(
       'DATABASE_URL: production needs a PostgreSQL server; the embedded database is for development and demos',
+    );
+  }
+  if (production && ['true', '1', 'yes'].includes((env.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? '').trim())) {
+    problems.push(
+      'WEBHOOK_ALLOW_PRIVATE_NETWORKS: production refuses webhooks to private networks or over plain HTTP (development, demo and tests only)',
     );
   }
   const previous = (env.ORDERVAULT_MASTER_KEY_PREVIOUS ?? '').split(',').filter((k) => k.trim());
@@ -248,6 +254,7 @@ export function loadConfig(env: Env): AppConfig {
       initialLookbackDays: e.SYNC_INITIAL_LOOKBACK_DAYS,
     },
     httpTimeoutMs: e.HTTP_TIMEOUT_MS,
+    delivery: { allowPrivateNetworks: e.WEBHOOK_ALLOW_PRIVATE_NETWORKS },
   };
 }
 
