@@ -15,7 +15,7 @@ describe('webhook endpoints API', () => {
   let owner: AuthHeader;
   let db: DataSource;
 
-  const auditActions = async (endpointId: string) =>
+  const auditActions = async (endpointId: string): Promise<string[]> =>
     (
       await db.query(`SELECT action, reason FROM audit_entries WHERE targets->>'endpointId' = $1 ORDER BY seq`, [
         endpointId,

@@ -1,6 +1,6 @@
 import { validationFailed, type ErrorDetail } from '../../platform/errors/domain-error';
 import { SUBSCRIBABLE_EVENT_TYPES } from '../event-types';
-import { PAYLOAD_MODES, type PayloadMode } from './endpoint.entity';
+import { PAYLOAD_MODES, type PayloadMode } from '../payload-modes';
 
 /** What a seller sets on an endpoint; on update, absent fields stay as they are (null clears). */
 export interface EndpointFields {

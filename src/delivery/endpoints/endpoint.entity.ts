@@ -1,7 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-
-export type PayloadMode = 'thin' | 'full' | 'sealed';
-export const PAYLOAD_MODES: readonly PayloadMode[] = ['thin', 'full', 'sealed'];
+import type { PayloadMode } from '../payload-modes';
 
 /**
  * A seller's webhook receiver. Its signing secrets and static headers are

@@ -28,7 +28,7 @@ import {
 import { SUBSCRIBABLE_EVENT_TYPES } from '../event-types';
 import { MAX_DESCRIPTION_LENGTH, MAX_RATE_LIMIT } from './endpoint-input';
 import { MAX_OVERLAP_SECONDS } from './endpoint-secrets';
-import { PAYLOAD_MODES, type PayloadMode } from './endpoint.entity';
+import { PAYLOAD_MODES, type PayloadMode } from '../payload-modes';
 import type { EndpointAudience, EndpointView, EndpointWithSecretView } from './endpoint.mapper';
 import { EndpointsService } from './endpoints.service';
 import { MAX_URL_LENGTH } from '../outbound/target-guard';
