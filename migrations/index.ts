@@ -3,6 +3,7 @@ import { OAuthStateUses1795615327540 } from './1795615327540-OAuthStateUses';
 import { AccessAndAudit1795615657024 } from './1795615657024-AccessAndAudit';
 import { SlimWriteIndexes1795619635048 } from './1795619635048-SlimWriteIndexes';
 import { DeadLetterReplay1795620684356 } from './1795620684356-DeadLetterReplay';
+import { RetentionAnchorAndPolicies1796399664792 } from './1796399664792-RetentionAnchorAndPolicies';
 import { WebhookEndpoints1796400567326 } from './1796400567326-WebhookEndpoints';
 
 /** Migrations in the order they apply. New files are appended here. */
@@ -12,5 +13,6 @@ export const MIGRATIONS: Function[] = [
   AccessAndAudit1795615657024,
   SlimWriteIndexes1795619635048,
   DeadLetterReplay1795620684356,
+  RetentionAnchorAndPolicies1796399664792,
   WebhookEndpoints1796400567326,
 ];

@@ -24,6 +24,7 @@ import { DeadLetter } from './sync/dead-letter.entity';
 import { RateBudget } from './sync/rate-budget.entity';
 import { SyncState } from './sync/sync-state.entity';
 import { Tenant } from './tenants/tenant.entity';
+import { RetentionPolicy } from './retention/retention-policy.entity';
 
 export const ALL_ENTITIES: Function[] = [
   Tenant,
@@ -46,5 +47,6 @@ export const ALL_ENTITIES: Function[] = [
   AuditEntry,
   AuditChainHead,
   AuditCheckpoint,
+  RetentionPolicy,
   WebhookEndpoint,
 ];

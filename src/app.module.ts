@@ -15,6 +15,7 @@ import { ConnectionsModule } from './connections/connections.module';
 import { MarketplacesModule } from './marketplaces/marketplaces.module';
 import { OrdersModule } from './orders/orders.module';
 import { SyncModule } from './sync/sync.module';
+import { RetentionModule } from './retention/retention.module';
 import { DeliveryModule } from './delivery/delivery.module';
 
 export interface AppOptions {
@@ -50,6 +51,7 @@ export class AppModule {
         MarketplacesModule,
         OrdersModule,
         SyncModule,
+        RetentionModule,
         DeliveryModule,
       ],
     };

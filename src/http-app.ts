@@ -2,9 +2,11 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, type AppOptions } from './app.module';
+import { APP_CONFIG, type AppConfig } from './config';
 import { AppLogger } from './platform/logging/app-logger';
 import { DomainErrorFilter } from './platform/http/domain-error.filter';
 import { requestIdMiddleware } from './platform/http/request-id.middleware';
+import { RequestShapePipe } from './platform/http/request-shape.pipe';
 import { validationPipe } from './platform/http/validation';
 
 /**
@@ -21,12 +23,15 @@ export function configureHttpApp(app: INestApplication): INestApplication {
   const logger = app.get(AppLogger);
   app.useLogger(logger);
   app.use(requestIdMiddleware);
-  app.useGlobalPipes(validationPipe);
+  // Shape first (depth, clean text), then the DTOs: no DTO or query ever sees a NUL byte or a 5,000-deep array.
+  app.useGlobalPipes(new RequestShapePipe(), validationPipe);
   app.useGlobalFilters(new DomainErrorFilter(logger));
   app.enableShutdownHooks();
   const httpAdapter = app.getHttpAdapter().getInstance();
   httpAdapter.disable('x-powered-by');
-  httpAdapter.set('trust proxy', false);
+  // X-Forwarded-For is believed only from the proxies named in TRUST_PROXY; otherwise the client is the socket's peer.
+  const { trustProxy } = app.get<AppConfig>(APP_CONFIG);
+  httpAdapter.set('trust proxy', trustProxy.length ? [...trustProxy] : false);
 
   const document = SwaggerModule.createDocument(
     app,

@@ -6,6 +6,7 @@ const STAFF_PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
     Permissions.TENANTS_MANAGE,
     Permissions.STAFF_MANAGE,
     Permissions.KEYS_MANAGE,
+    Permissions.OWN_KEYS,
     Permissions.GRANTS_READ_OWN,
     Permissions.ORDERS_READ,
     Permissions.ORDERS_READ_PII,
@@ -13,13 +14,14 @@ const STAFF_PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
     Permissions.ENDPOINTS_READ,
   ],
   support: [
+    Permissions.OWN_KEYS,
     Permissions.GRANTS_READ_OWN,
     Permissions.ORDERS_READ,
     Permissions.ORDERS_READ_PII,
     Permissions.ENDPOINTS_READ,
   ],
   // Auditors read the access log and nothing else: never orders, never buyer data.
-  auditor: [Permissions.AUDIT_READ, Permissions.AUDIT_CHECKPOINT],
+  auditor: [Permissions.OWN_KEYS, Permissions.AUDIT_READ, Permissions.AUDIT_CHECKPOINT],
 };
 
 /** Permissions that act on one tenant's data: the request must name (staff) or own (seller) a tenant. */

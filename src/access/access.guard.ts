@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuditLog } from '../audit';
+import { AuditLog, auditedBy } from '../audit';
 import { DomainError, ErrorCodes, notFound } from '../platform/errors/domain-error';
 import { AppLogger } from '../platform/logging/app-logger';
 import { GRANT_GATED, holds, TENANT_SCOPED } from './access-policy';
@@ -8,8 +8,18 @@ import { parseKey } from './api-key-format';
 import { ApiKeysService } from './api-keys.service';
 import { AuthThrottle } from './auth-throttle.service';
 import { GrantsService } from './grants.service';
-import { PERMISSION_KEY, PUBLIC_KEY, type AuthenticatedRequest, type Permission, type Principal } from '../auth';
+import {
+  PERMISSION_KEY,
+  Permissions,
+  PUBLIC_KEY,
+  type AuthenticatedRequest,
+  type Permission,
+  type Principal,
+} from '../auth';
 import { isUuid } from '../platform/validation/uuid';
+import { sanitiseText } from '../platform/validation/text';
+import { TenantsService } from '../tenants';
+import { MAX_REASON } from './reveal-input';
 
 /**
  * Default deny. A route is public, or declares one permission; the caller
@@ -26,6 +36,7 @@ export class AccessGuard implements CanActivate {
     private readonly throttle: AuthThrottle,
     private readonly grants: GrantsService,
     private readonly audit: AuditLog,
+    private readonly tenants: TenantsService,
     private readonly logger: AppLogger,
   ) {}
 
@@ -38,11 +49,17 @@ export class AccessGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const principal = await this.authenticate(req);
     req.principal = principal;
-    if (!holds(principal, permission)) {
-      throw new DomainError(ErrorCodes.FORBIDDEN, `this key may not ${permission}`);
-    }
-    if (TENANT_SCOPED.has(permission) || (permission === 'audit:read' && principal.kind === 'seller')) {
-      await this.scopeTenant(req, principal, permission);
+    try {
+      if (!holds(principal, permission)) {
+        throw new DomainError(ErrorCodes.FORBIDDEN, `this key may not ${permission}`);
+      }
+      if (TENANT_SCOPED.has(permission) || (permission === 'audit:read' && principal.kind === 'seller')) {
+        await this.scopeTenant(req, principal, permission);
+      }
+    } catch (err) {
+      // Every attempt to reach buyer data leaves an entry, refusals before the reveal itself included.
+      if (permission === Permissions.ORDERS_READ_PII) await this.recordRefusedPiiAttempt(req, principal, err);
+      throw err;
     }
     return true;
   }
@@ -50,26 +67,64 @@ export class AccessGuard implements CanActivate {
   private async authenticate(req: AuthenticatedRequest): Promise<Principal> {
     const presented = presentedKey(req);
     if (!presented) throw new DomainError(ErrorCodes.UNAUTHENTICATED, 'missing or invalid API key');
-    const ip = req.socket.remoteAddress ?? 'unknown';
+    // req.ip honours TRUST_PROXY (Express's trust proxy list); without it, the socket's peer.
+    const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     const keyId = parseKey(presented)?.keyId ?? null;
-    await this.throttle.check(ip, keyId);
     try {
+      // A right secret is never throttled: see AuthThrottle for why.
       return await this.keys.authenticate(presented);
     } catch (err) {
       if (!(err instanceof DomainError) || err.code !== ErrorCodes.UNAUTHENTICATED) throw err;
-      await this.throttle.fail(ip, keyId);
-      await this.audit
-        .record({
-          tenantId: null,
-          actor: { kind: 'anonymous', id: keyId ? `key:${keyId}` : 'unknown', role: null },
-          action: 'auth.failed',
-          targets: keyId ? { keyId } : {},
-          requestId: req.requestId ?? null,
-          outcome: 'denied',
-        })
-        .catch((e: unknown) => this.logger.error('could not record an authentication failure', { err: e }));
-      throw err;
+      const verdict = await this.throttle.fail(ip, keyId);
+      if (verdict.first) {
+        await this.audit
+          .record({
+            tenantId: null,
+            actor: { kind: 'anonymous', id: keyId ? `key:${keyId}` : 'unknown', role: null },
+            action: 'auth.failed',
+            targets: keyId ? { keyId } : {},
+            reason: verdict.throttled
+              ? 'failure limit reached: further failures from this address are throttled'
+              : null,
+            requestId: req.requestId ?? null,
+            outcome: 'denied',
+          })
+          .catch((e: unknown) => this.logger.error('could not record an authentication failure', { err: e }));
+      }
+      throw verdict.throttled ? AuthThrottle.rateLimited(verdict) : err;
     }
+  }
+
+  /**
+   * A refused request on a buyer-data route (a key without the scope, an
+   * auditor, a tenant it may not name): logged as a denied reveal in the
+   * tenant's chain when the tenant is real, else in the platform chain.
+   */
+  private async recordRefusedPiiAttempt(req: AuthenticatedRequest, principal: Principal, why: unknown): Promise<void> {
+    const header = req.header('x-tenant-id');
+    const named = header && isUuid(header) ? header.toLowerCase() : null;
+    const tenantId =
+      principal.kind === 'seller'
+        ? principal.tenantId
+        : (req.tenantId ?? (named && (await this.tenants.exists(named)) ? named : null));
+    const orderId = typeof req.params?.orderId === 'string' && isUuid(req.params.orderId) ? req.params.orderId : null;
+    const rawReason = req.header('x-access-reason')?.trim();
+    const message = why instanceof DomainError ? why.message : 'refused';
+    const suffix = `[denied: ${message.slice(0, 200)}]`;
+    const reason = rawReason ? `${sanitiseText(rawReason, MAX_REASON - suffix.length - 1)} ${suffix}` : suffix;
+    await this.audit
+      .record({
+        tenantId,
+        ...auditedBy({ actor: principal, requestId: req.requestId ?? null }),
+        action: 'pii.revealed',
+        targets: {
+          ...(orderId ? { orderIds: [orderId.toLowerCase()] } : {}),
+          ...(tenantId === null && named ? { tenantId: named } : {}),
+        },
+        reason,
+        outcome: 'denied',
+      })
+      .catch((e: unknown) => this.logger.error('could not record a refused access to buyer data', { err: e }));
   }
 
   private async scopeTenant(req: AuthenticatedRequest, principal: Principal, permission: Permission): Promise<void> {
@@ -82,6 +137,8 @@ export class AccessGuard implements CanActivate {
     if (!header)
       throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'X-Tenant-Id header is required for staff requests');
     if (!isUuid(header)) throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'X-Tenant-Id must be a UUID');
+    // An unknown tenant is a 404 before anything else happens (no access-log chain is ever opened for it).
+    if (!(await this.tenants.exists(header.toLowerCase()))) throw notFound('tenant');
     req.tenantId = header.toLowerCase();
     if (principal.kind === 'staff' && GRANT_GATED.has(permission)) {
       const access = await this.grants.accessFor(req.tenantId, { staffId: principal.id, role: principal.role });
@@ -93,7 +150,8 @@ export class AccessGuard implements CanActivate {
 }
 
 export function presentedKey(req: AuthenticatedRequest): string | undefined {
-  const auth = req.header('authorization');
-  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim() || undefined;
+  // The scheme is case-insensitive (RFC 9110 section 11.1).
+  const bearer = /^bearer[ \t]+(.*)$/i.exec(req.header('authorization') ?? '');
+  if (bearer) return bearer[1].trim() || undefined;
   return req.header('x-api-key')?.trim() || undefined;
 }

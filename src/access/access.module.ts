@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuditModule } from '../audit';
 import { OrdersModule } from '../orders/orders.module';
+import { TenantsModule } from '../tenants';
 import { AccessGuard } from './access.guard';
 import { AuditController } from './audit-log.controller';
 import { ApiKeysController } from './api-keys.controller';
@@ -12,6 +13,7 @@ import { AuthThrottle } from './auth-throttle.service';
 import { GrantsController } from './grants.controller';
 import { GrantsRepository } from './grants.repository';
 import { GrantsService } from './grants.service';
+import { OwnKeysController } from './own-keys.controller';
 import { RevealController } from './reveal.controller';
 import { RevealService } from './reveal.service';
 import { StaffController } from './staff.controller';
@@ -25,8 +27,15 @@ import { StaffService } from './staff.service';
  * enforces live in auth/.
  */
 @Module({
-  imports: [AuditModule, OrdersModule],
-  controllers: [ApiKeysController, StaffController, GrantsController, RevealController, AuditController],
+  imports: [AuditModule, OrdersModule, TenantsModule],
+  controllers: [
+    ApiKeysController,
+    OwnKeysController,
+    StaffController,
+    GrantsController,
+    RevealController,
+    AuditController,
+  ],
   providers: [
     ApiKeysRepository,
     StaffRepository,

@@ -1,17 +1,7 @@
+import { IsInstant } from '../platform/validation/instant';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsDate,
-  IsIn,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { Actor, Permissions, RequirePermission, SELLER_SCOPES, TenantScope, type ActorContext } from '../auth';
 import type { ApiKeyView, IssuedKeyView } from './api-key.mapper';
 import { ApiKeysService } from './api-keys.service';
@@ -31,8 +21,7 @@ class CreateKeyBody {
 
   @ApiPropertyOptional({ type: String, format: 'date-time' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsInstant()
   expiresAt?: Date;
 }
 
@@ -41,7 +30,10 @@ export class KeyIdParam {
   keyId: string;
 }
 
-/** A seller's API keys (a seller with keys:manage for its own tenant; an admin when onboarding a tenant). */
+/**
+ * A seller's API keys. A seller key with keys:manage mints and rotates keys of its own tenant within its own scopes
+ * and lifetime; an admin may list and revoke them (incident response) but never mint or rotate one.
+ */
 @ApiTags('access')
 @ApiBearerAuth()
 @ApiHeader({ name: 'X-Tenant-Id', required: false, description: 'tenant to act on (staff keys only)' })

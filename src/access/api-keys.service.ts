@@ -10,6 +10,9 @@ import { toApiKeyView, type ApiKeyView, type IssuedKeyView } from './api-key.map
 import { ApiKeysRepository } from './api-keys.repository';
 import { StaffRepository } from './staff.repository';
 
+/** Where a key is looked up: a tenant's keys, or one staff member's. */
+export type KeyScope = { readonly tenantId: string | null } | { readonly staffId: string };
+
 const unauthenticated = () => new DomainError(ErrorCodes.UNAUTHENTICATED, 'missing or invalid API key');
 
 /** API keys of sellers and staff: issue (shown once), rotate, revoke, authenticate. */
@@ -34,26 +37,30 @@ export class ApiKeysService {
         { field: 'scopes', issue: `allowed: ${SELLER_SCOPES.join(', ')}` },
       ]);
     }
-    // A seller cannot hand out more than it holds.
-    const actor = by.actor;
-    if (actor.kind === 'seller' && input.scopes.some((s) => !actor.scopes.includes(s))) {
-      throw new DomainError(ErrorCodes.FORBIDDEN, 'a key cannot carry scopes the creating key lacks');
-    }
     this.checkExpiry(input.expiresAt);
-    return this.issue(by, {
-      tenantId,
-      ownerKind: 'seller',
-      staffId: null,
-      scopes: [...new Set(input.scopes)].sort(),
-      label: input.label,
-      expiresAt: input.expiresAt ?? null,
+    return this.tx.run(async (tx) => {
+      const key = {
+        tenantId,
+        ownerKind: 'seller' as const,
+        staffId: null,
+        scopes: [...new Set(input.scopes)].sort(),
+        expiresAt: input.expiresAt ?? null,
+      };
+      const expiresAt = await this.assertMayIssue(tx, by, key, 'default');
+      return this.issueInTx(tx, by, { ...key, expiresAt, label: input.label });
     });
   }
 
+  /** A staff member's own additional key (a person's keys are theirs: nobody else mints them). */
   async createStaffKey(by: ActorContext, staffId: string, label: string): Promise<IssuedKeyView> {
-    const member = await this.staff.findById(staffId);
-    if (!member || member.status !== 'active') throw notFound('staff member');
-    return this.issue(by, { tenantId: null, ownerKind: 'staff', staffId, scopes: [], label, expiresAt: null });
+    return this.tx.run(async (tx) => {
+      // Inside the transaction: the embedded database has one connection, so a query outside it would wait forever.
+      const member = await this.staff.findById(staffId, tx);
+      if (!member || member.status !== 'active') throw notFound('staff member');
+      const key = { tenantId: null, ownerKind: 'staff' as const, staffId, scopes: [], expiresAt: null };
+      const expiresAt = await this.assertMayIssue(tx, by, key, 'default');
+      return this.issueInTx(tx, by, { ...key, expiresAt, label });
+    });
   }
 
   /** Inside the caller's transaction (staff creation issues the first key with the member). */
@@ -75,15 +82,13 @@ export class ApiKeysService {
     return { ...toApiKeyView(row), key: issued.key };
   }
 
-  private issue(by: ActorContext, fields: Partial<ApiKey>): Promise<IssuedKeyView> {
-    return this.tx.run((tx) => this.issueInTx(tx, by, fields));
-  }
-
   /** Replaces a key with a new one of the same owner and scopes; the old one stops working at once. */
-  async rotate(by: ActorContext, scope: { tenantId?: string | null }, keyId: string): Promise<IssuedKeyView> {
+  async rotate(by: ActorContext, scope: KeyScope, keyId: string): Promise<IssuedKeyView> {
     return this.tx.run(async (tx) => {
       const old = await this.requireInScope(keyId, scope, tx);
       if (old.revokedAt) throw new DomainError(ErrorCodes.CONFLICT, 'key is already revoked');
+      // Rotation mints a key: the same rule as creation, so it can never lift a caller above itself.
+      await this.assertMayIssue(tx, by, old, 'refuse');
       await this.keys.revoke(tx, keyId, this.clock.now());
       const issued = issueKey();
       const row = await this.keys.insert(tx, {
@@ -110,7 +115,8 @@ export class ApiKeysService {
     });
   }
 
-  async revoke(by: ActorContext, scope: { tenantId?: string | null }, keyId: string): Promise<ApiKeyView> {
+  /** Revoking only ever takes power away: any key manager of the tenant, or an admin (incident response), may. */
+  async revoke(by: ActorContext, scope: KeyScope, keyId: string): Promise<ApiKeyView> {
     return this.tx.run(async (tx) => {
       const key = await this.requireInScope(keyId, scope, tx);
       if (!(await this.keys.revoke(tx, keyId, this.clock.now()))) {
@@ -166,11 +172,62 @@ export class ApiKeysService {
     return principal;
   }
 
-  private async requireInScope(keyId: string, scope: { tenantId?: string | null }, tx: Tx): Promise<ApiKey> {
+  private async requireInScope(keyId: string, scope: KeyScope, tx: Tx): Promise<ApiKey> {
     const key = /^[a-z2-9]{16}$/.test(keyId) ? await this.keys.findById(keyId, tx) : null;
-    // A tenant-scoped caller only ever sees its own tenant's keys: anything else is not found.
-    if (!key || (scope.tenantId !== undefined && key.tenantId !== scope.tenantId)) throw notFound('API key');
+    // A caller only ever sees keys in the scope it named (its tenant, or the staff member in the path).
+    if (
+      !key ||
+      ('tenantId' in scope && key.tenantId !== scope.tenantId) ||
+      ('staffId' in scope && key.staffId !== scope.staffId)
+    )
+      throw notFound('API key');
     return key;
+  }
+
+  /**
+   * The one rule for minting (creation and rotation): no key ever carries more
+   * than the key that made it. A seller key issues only seller keys of its own
+   * tenant with scopes it holds itself; a staff member issues only their own
+   * keys (nobody, an admin included, mints a key for another person or a
+   * seller: staff reach a seller's data under their own identity and the
+   * seller's grant); and no key outlives its maker. Operators (CLI, jobs) act
+   * with the host's authority. Returns the expiry to use: with `default`, a
+   * missing expiry becomes the maker's own; with `refuse`, it must already fit.
+   */
+  private async assertMayIssue(
+    tx: Tx,
+    by: ActorContext,
+    key: Pick<ApiKey, 'ownerKind' | 'tenantId' | 'staffId' | 'scopes' | 'expiresAt'>,
+    missingExpiry: 'default' | 'refuse',
+  ): Promise<Date | null> {
+    const actor = by.actor;
+    if (actor.kind === 'system') return key.expiresAt;
+    if (actor.kind === 'seller') {
+      if (key.ownerKind !== 'seller' || key.tenantId !== actor.tenantId) throw notFound('API key');
+      const beyond = key.scopes.filter((s) => !actor.scopes.includes(s));
+      if (beyond.length) {
+        throw new DomainError(ErrorCodes.FORBIDDEN, 'a key cannot carry scopes the key that makes it lacks', [
+          { field: 'scopes', issue: `not held by the calling key: ${beyond.join(', ')}` },
+        ]);
+      }
+    } else if (key.ownerKind !== 'staff' || key.staffId !== actor.id) {
+      throw new DomainError(
+        ErrorCodes.FORBIDDEN,
+        key.ownerKind === 'seller'
+          ? 'staff never hold seller keys: a seller mints its own keys, and staff reach its data under their own key and its grant'
+          : "a person's keys are their own: staff may revoke another member's key, never create or rotate one",
+      );
+    }
+    const maker = await this.keys.findById(actor.keyId, tx);
+    const limit = maker?.expiresAt ?? null;
+    if (limit === null) return key.expiresAt;
+    if (key.expiresAt === null && missingExpiry === 'default') return limit;
+    if (key.expiresAt === null || key.expiresAt > limit) {
+      throw new DomainError(ErrorCodes.FORBIDDEN, 'a key cannot outlive the key that makes it', [
+        { field: 'expiresAt', issue: `at most ${limit.toISOString()}` },
+      ]);
+    }
+    return key.expiresAt;
   }
 
   private checkExpiry(expiresAt?: Date | null): void {

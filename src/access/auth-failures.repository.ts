@@ -1,25 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-/** Failed-authentication counters per bucket (`ip:<address>`, `key:<key id>`) and fixed window. */
+/** Failed-authentication counters per bucket (`ip:<address>`, `pair:<key id>@<address>`) and fixed window. */
 @Injectable()
 export class AuthFailuresRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** The counters of the given buckets in one window (buckets without failures are absent). */
-  counts(window: Date, buckets: readonly string[]): Promise<Array<{ bucket: string; failures: number }>> {
-    return this.dataSource.query(
-      `SELECT bucket, failures FROM auth_failures WHERE window_start = $1 AND bucket = ANY($2::text[])`,
-      [window, buckets],
+  /**
+   * Adds one failure to each bucket and returns every bucket's new count, in
+   * one statement: concurrent failures serialise on the counter rows, so the
+   * n-th failure sees exactly n (buckets are locked in sorted order: no deadlock).
+   */
+  async increment(buckets: readonly string[], window: Date): Promise<Map<string, number>> {
+    const sorted = [...new Set(buckets)].sort();
+    const rows: Array<{ bucket: string; failures: number }> = await this.dataSource.query(
+      `INSERT INTO auth_failures (bucket, window_start, failures)
+         SELECT b, $2, 1 FROM unnest($1::text[]) AS b ORDER BY b
+         ON CONFLICT (bucket, window_start) DO UPDATE SET failures = auth_failures.failures + 1
+       RETURNING bucket, failures`,
+      [sorted, window],
     );
-  }
-
-  async increment(bucket: string, window: Date): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO auth_failures (bucket, window_start, failures) VALUES ($1, $2, 1)
-         ON CONFLICT (bucket, window_start) DO UPDATE SET failures = auth_failures.failures + 1`,
-      [bucket, window],
-    );
+    return new Map(rows.map((r) => [r.bucket, Number(r.failures)]));
   }
 
   async deleteWindowsBefore(cutoff: Date): Promise<void> {

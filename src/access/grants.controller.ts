@@ -1,17 +1,7 @@
+import { IsInstant } from '../platform/validation/instant';
 import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsDate,
-  IsIn,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { DomainError, ErrorCodes } from '../platform/errors/domain-error';
 import {
   Actor,
@@ -44,8 +34,7 @@ class CreateGrantBody {
   orderIds?: string[];
 
   @ApiProperty({ type: String, format: 'date-time', description: 'at most 30 days ahead' })
-  @Type(() => Date)
-  @IsDate()
+  @IsInstant()
   expiresAt: Date;
 
   @ApiPropertyOptional({ description: 'support ticket the help request came in (records consent)' })

@@ -1,23 +1,21 @@
-import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
-import { IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { Controller, createParamDecorator, HttpCode, Post, Res, type ExecutionContext } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import type { RevealedOrderView } from '../orders';
 import { Actor, Permissions, RequirePermission, TenantScope, type ActorContext } from '../auth';
+import type { RevealAttempt } from './reveal-input';
 import { RevealService } from './reveal.service';
 
-class OrderIdParam {
-  @IsUUID()
-  orderId: string;
-}
-
-class RevealBody {
-  @ApiPropertyOptional({ description: 'support ticket this access serves' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 100)
-  ticketRef?: string;
-}
+/**
+ * The attempt exactly as it arrived (order id, reason header, body), handed to
+ * the service unvalidated on purpose: a custom parameter passes no global pipe,
+ * so a malformed reveal is refused by the service, which logs it, rather than
+ * by a pipe that would refuse it unseen.
+ */
+export const Attempt = createParamDecorator((_: unknown, ctx: ExecutionContext): RevealAttempt => {
+  const req = ctx.switchToHttp().getRequest<Request>();
+  return { orderId: req.params.orderId, reason: req.header('x-access-reason'), body: req.body as unknown };
+});
 
 /**
  * Revealing an order's buyer data is an explicit, audited action (POST, never
@@ -29,7 +27,7 @@ class RevealBody {
 @ApiHeader({
   name: 'X-Access-Reason',
   required: true,
-  description: 'why this buyer data is needed (break-glass: at least 20 characters)',
+  description: 'why this buyer data is needed, 1-500 characters without control characters (break-glass: at least 20)',
 })
 @Controller('v1/orders')
 export class RevealController {
@@ -38,16 +36,25 @@ export class RevealController {
   @Post(':orderId/reveal')
   @HttpCode(200)
   @RequirePermission(Permissions.ORDERS_READ_PII)
+  @ApiParam({ name: 'orderId', format: 'uuid' })
+  @ApiBody({
+    required: false,
+    schema: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        ticketRef: { type: 'string', description: 'support ticket this access serves (printable ASCII, 1-100)' },
+      },
+    },
+  })
   @ApiOkResponse({ description: 'the order with its buyer data; an access-log entry was committed with it' })
   reveal(
     @Actor() by: ActorContext,
     @TenantScope() tenantId: string,
-    @Param() p: OrderIdParam,
-    @Headers('x-access-reason') reason: string | undefined,
-    @Body() body: RevealBody,
+    @Attempt() attempt: RevealAttempt,
     @Res({ passthrough: true }) res: Response,
   ): Promise<RevealedOrderView> {
     res.setHeader('Cache-Control', 'no-store');
-    return this.reveals.reveal(by, { tenantId, orderId: p.orderId, reason, ticketRef: body?.ticketRef });
+    return this.reveals.reveal(by, { tenantId, ...attempt });
   }
 }

@@ -4,21 +4,23 @@ import { AuditLog, auditedBy } from '../audit';
 import type { ActorContext } from '../auth';
 import { OrdersService, type RevealedOrderView } from '../orders';
 import { TransactionManager, type Tx } from '../platform/database/transaction-manager';
-import { DomainError, ErrorCodes, validationFailed } from '../platform/errors/domain-error';
+import { DomainError, ErrorCodes } from '../platform/errors/domain-error';
 import { AppLogger } from '../platform/logging/app-logger';
 import { MetricsRegistry } from '../platform/metrics/metrics-registry';
 import { GrantsService } from './grants.service';
+import {
+  MAX_REASON,
+  parseRevealAttempt,
+  type RevealAttempt,
+  type RevealInput,
+  type SanitisedAttempt,
+} from './reveal-input';
 
 /** An admin may open buyer data without a grant only with a reason at least this long. */
 export const BREAK_GLASS_MIN_REASON = 20;
-export const MAX_REASON = 500;
 
-export interface RevealRequest {
+export interface RevealRequest extends RevealAttempt {
   readonly tenantId: string;
-  readonly orderId: string;
-  /** X-Access-Reason: why this person needs this buyer's data now. */
-  readonly reason: string | undefined;
-  readonly ticketRef?: string | null;
 }
 
 interface Decision {
@@ -40,7 +42,9 @@ class RevealDenied extends DomainError {
  * break-glass (reason of at least 20 characters; flagged, counted, alerted).
  * Auditors never. The decision (grant locked against revocation), the opening
  * and the access-log entry happen in one transaction: if the entry cannot be
- * written, nothing is revealed. Refusals are logged too.
+ * written, nothing is revealed. Every refused attempt is logged too, whatever
+ * its input: a malformed reason or ticket is refused (400) with an entry of its
+ * sanitised form, and so is an unknown order or a missing grant.
  */
 @Injectable()
 export class RevealService implements OnModuleInit {
@@ -64,25 +68,21 @@ export class RevealService implements OnModuleInit {
   }
 
   async reveal(by: ActorContext, r: RevealRequest): Promise<RevealedOrderView> {
-    const reason = r.reason?.trim() ?? '';
-    if (!reason) {
-      throw validationFailed('X-Access-Reason header is required to reveal buyer data', [
-        { field: 'X-Access-Reason', issue: 'required' },
-      ]);
+    const parsed = parseRevealAttempt(r);
+    if (!parsed.ok) {
+      await this.recordDenial(by, r.tenantId, parsed.seen, parsed.error.message);
+      throw parsed.error;
     }
-    if (reason.length > MAX_REASON) {
-      throw validationFailed(`X-Access-Reason is limited to ${MAX_REASON} characters`, [
-        { field: 'X-Access-Reason', issue: 'length' },
-      ]);
-    }
+    const input = parsed.input;
     let decision: Decision | undefined;
+    let logged = false;
     try {
       return await this.tx.run(async (tx) => {
-        decision = await this.decide(tx, by, r, reason);
-        const sealed = await this.orders.sealedInTx(tx, r.tenantId, r.orderId);
+        decision = await this.decide(tx, by, r.tenantId, input);
+        const sealed = await this.orders.sealedInTx(tx, r.tenantId, input.orderId);
         // The entry goes out first; the buyer data is decrypted while it is written. Both
         // commit together or not at all.
-        const logging = this.appendOrRefuse(tx, by, r, reason, decision);
+        const logging = this.appendOrRefuse(tx, by, r.tenantId, input, decision).then(() => (logged = true));
         let view: RevealedOrderView;
         try {
           view = sealed.open();
@@ -94,7 +94,12 @@ export class RevealService implements OnModuleInit {
         return view;
       });
     } catch (err) {
-      if (err instanceof RevealDenied) await this.recordDenial(by, r, reason, err.message);
+      // Whatever refused it (no grant, unknown order, a failure opening it), the attempt is an entry.
+      // Only a failing access log itself cannot be recorded in that log; it is alerted instead.
+      const why = err instanceof DomainError && err.code !== ErrorCodes.INTERNAL ? err.message : 'internal error';
+      if (!(err instanceof DomainError && err.code === ErrorCodes.UNAVAILABLE) || logged) {
+        await this.recordDenial(by, r.tenantId, input, why);
+      }
       throw err;
     } finally {
       if (decision?.breakGlass) {
@@ -102,24 +107,24 @@ export class RevealService implements OnModuleInit {
         this.logger.warn('ALERT break-glass reveal of buyer data', {
           staffId: by.actor.id,
           tenantId: r.tenantId,
-          orderId: r.orderId,
+          orderId: input.orderId,
           requestId: by.requestId,
         });
       }
     }
   }
 
-  private async decide(tx: Tx, by: ActorContext, r: RevealRequest, reason: string): Promise<Decision> {
+  private async decide(tx: Tx, by: ActorContext, tenantId: string, r: RevealInput): Promise<Decision> {
     const p = by.actor;
     if (p.kind === 'seller') {
-      if (p.tenantId !== r.tenantId || !p.scopes.includes('orders:read_pii'))
+      if (p.tenantId !== tenantId || !p.scopes.includes('orders:read_pii'))
         throw new RevealDenied('this key may not reveal buyer data');
       return { breakGlass: false };
     }
     if (p.kind !== 'staff' || p.role === 'auditor') throw new RevealDenied('auditors never see buyer data');
-    const grant = await this.grants.grantCovering(tx, r.tenantId, { staffId: p.id, role: p.role }, r.orderId);
+    const grant = await this.grants.grantCovering(tx, tenantId, { staffId: p.id, role: p.role }, r.orderId);
     if (grant) return { grantId: grant.grantId, breakGlass: false };
-    if (p.role === 'admin' && reason.length >= BREAK_GLASS_MIN_REASON) return { breakGlass: true };
+    if (p.role === 'admin' && r.reason.length >= BREAK_GLASS_MIN_REASON) return { breakGlass: true };
     throw new RevealDenied(
       p.role === 'admin'
         ? `no grant covers this order; break-glass needs a reason of at least ${BREAK_GLASS_MIN_REASON} characters`
@@ -128,41 +133,50 @@ export class RevealService implements OnModuleInit {
   }
 
   /** Fail closed: an entry that cannot be written aborts the reveal. */
-  private async appendOrRefuse(tx: Tx, by: ActorContext, r: RevealRequest, reason: string, d: Decision): Promise<void> {
+  private async appendOrRefuse(tx: Tx, by: ActorContext, tenantId: string, r: RevealInput, d: Decision): Promise<void> {
     try {
       await this.audit.append(tx, {
-        tenantId: r.tenantId,
+        tenantId,
         ...auditedBy(by),
         action: 'pii.revealed',
         targets: { orderIds: [r.orderId], ...(d.grantId ? { grantId: d.grantId } : {}) },
-        reason,
-        ticketRef: r.ticketRef ?? null,
+        reason: r.reason,
+        ticketRef: r.ticketRef,
         outcome: 'allowed',
         breakGlass: d.breakGlass,
       });
     } catch (err) {
-      this.logger.error('access log write failed; reveal refused', {
-        tenantId: r.tenantId,
-        requestId: by.requestId,
-        err,
-      });
+      this.logger.error('access log write failed; reveal refused', { tenantId, requestId: by.requestId, err });
       throw new DomainError(ErrorCodes.UNAVAILABLE, 'the access log cannot be written; buyer data stays sealed', [], {
         cause: err,
       });
     }
   }
 
-  private async recordDenial(by: ActorContext, r: RevealRequest, reason: string, why: string): Promise<void> {
-    await this.audit
-      .record({
-        tenantId: r.tenantId,
+  /** A refused attempt, in its own transaction (the attempt's rolled back). The reason keeps why it was refused. */
+  private async recordDenial(by: ActorContext, tenantId: string, seen: SanitisedAttempt, why: string): Promise<void> {
+    const suffix = ` [denied: ${why.slice(0, 200)}]`;
+    const reason = seen.reason
+      ? Array.from(seen.reason)
+          .slice(0, MAX_REASON - suffix.length)
+          .join('') + suffix
+      : suffix.trim();
+    try {
+      await this.audit.record({
+        tenantId,
         ...auditedBy(by),
         action: 'pii.revealed',
-        targets: { orderIds: [r.orderId] },
-        reason: `${reason} [denied: ${why}]`.slice(0, MAX_REASON),
-        ticketRef: r.ticketRef ?? null,
+        targets: seen.orderId ? { orderIds: [seen.orderId] } : {},
+        reason,
+        ticketRef: seen.ticketRef,
         outcome: 'denied',
-      })
-      .catch((err: unknown) => this.logger.error('could not record a refused reveal', { err }));
+      });
+    } catch (err) {
+      // Only reachable when the log itself cannot be written (its input is sanitised above).
+      this.logger.error('could not record a refused reveal', { tenantId, requestId: by.requestId, err });
+      throw new DomainError(ErrorCodes.UNAVAILABLE, 'the access log cannot be written; buyer data stays sealed', [], {
+        cause: err,
+      });
+    }
   }
 }

@@ -33,7 +33,7 @@ class StaffKeyBody {
   label: string;
 }
 
-/** Staff members and their keys (admin only). */
+/** Staff members and their keys (admin only; an admin revokes anyone's key but mints only their own). */
 @ApiTags('access')
 @ApiBearerAuth()
 @Controller('v1/staff')
@@ -56,6 +56,7 @@ export class StaffController {
     return this.staff.list();
   }
 
+  /** Only for the calling member themselves (a person's keys are theirs); anyone else gets 403. */
   @Post(':staffId/keys')
   @RequirePermission(Permissions.STAFF_MANAGE)
   addKey(@Actor() by: ActorContext, @Param() p: StaffIdParam, @Body() body: StaffKeyBody): Promise<IssuedKeyView> {
@@ -71,13 +72,14 @@ export class StaffController {
   @Delete(':staffId/keys/:keyId')
   @RequirePermission(Permissions.STAFF_MANAGE)
   revokeKey(@Actor() by: ActorContext, @Param() p: StaffKeyParam): Promise<ApiKeyView> {
-    return this.keys.revoke(by, { tenantId: null }, p.keyId);
+    return this.keys.revoke(by, { staffId: p.staffId }, p.keyId);
   }
 
+  /** Only for the calling member's own keys, like creation. */
   @Post(':staffId/keys/:keyId/rotate')
   @HttpCode(201)
   @RequirePermission(Permissions.STAFF_MANAGE)
   rotateKey(@Actor() by: ActorContext, @Param() p: StaffKeyParam): Promise<IssuedKeyView> {
-    return this.keys.rotate(by, { tenantId: null }, p.keyId);
+    return this.keys.rotate(by, { staffId: p.staffId }, p.keyId);
   }
 }

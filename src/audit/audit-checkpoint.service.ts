@@ -15,16 +15,23 @@ import { toCheckpointView, type AuditCheckpointView } from './audit.mapper';
 /** Consecutive checkpoints are at most this far apart, even when nothing happened ("no access" is attested too). */
 export const CHECKPOINT_MAX_INTERVAL_MS = 5 * 60_000;
 /** How often each replica's tick looks; a checkpoint is due once the newest is older than max interval − tick. */
-export const CHECKPOINT_TICK_MS = 60_000;
+export const CHECKPOINT_TICK_MS = 5_000;
+/**
+ * A new entry is signed once the newest checkpoint is this old: the unsigned tail, which the database owner could
+ * cut without `audit verify` noticing, is at most about two ticks long instead of five minutes.
+ */
+export const CHECKPOINT_FRESH_AFTER_MS = 5_000;
 const DUE_AFTER_MS = CHECKPOINT_MAX_INTERVAL_MS - CHECKPOINT_TICK_MS;
 const INTERVAL_NAME = 'audit-checkpoint';
 
 /**
  * Signed checkpoints: Ed25519 over (seq, time, chain count, RFC 6962 root of
  * every chain head, leaves sorted by chain id); see audit-hash.ts for the
- * bytes. Written on demand (`write`) and by a tick every minute that writes
- * only when the newest checkpoint is at least four minutes old, so a quiet
- * log is still attested every five minutes. The tick runs on every replica
+ * bytes. Written on demand (`write`) and by a tick every five seconds that
+ * writes when the log moved since the newest checkpoint (and that one is at
+ * least five seconds old), or when the newest is nearly five minutes old, so
+ * new entries are signed within seconds and a quiet log is still attested
+ * every five minutes. The tick runs on every replica
  * but under `pg_try_advisory_xact_lock` and re-checks the newest checkpoint's
  * age inside the lock, so the cluster writes one checkpoint per period
  * (idempotent: running it twice writes nothing the second time).
@@ -92,8 +99,12 @@ export class AuditCheckpointService implements OnApplicationBootstrap, OnApplica
     return this.transactions.run(async (tx) => {
       if (!(await this.checkpoints.tryLockWriters(tx))) return null;
       const newest = await this.checkpoints.newest(tx);
-      if (newest && this.clock.nowMs() - newest.createdAt.getTime() < DUE_AFTER_MS) return null;
-      return this.writeLocked(tx);
+      const age = newest ? this.clock.nowMs() - newest.createdAt.getTime() : Infinity;
+      if (age >= DUE_AFTER_MS) return this.writeLocked(tx);
+      if (age < CHECKPOINT_FRESH_AFTER_MS) return null;
+      // Sooner when the log moved: any append changes a head, so the root of the heads differs from the newest's.
+      const { root } = rootOf(await this.checkpoints.heads(tx));
+      return root.equals(newest!.root) ? null : this.writeLocked(tx);
     });
   }
 
@@ -118,11 +129,7 @@ export class AuditCheckpointService implements OnApplicationBootstrap, OnApplica
   /** Under the lock: reads every committed head, computes the root, signs and stores. */
   private async writeLocked(tx: Tx): Promise<AuditCheckpointView> {
     const newest = await this.checkpoints.newest(tx);
-    const rows = await this.checkpoints.heads(tx);
-    const heads: ChainHead[] = rows
-      .map((r) => ({ chainId: r.chain_id, seq: r.last_seq, hash: r.last_hash.toString('hex') }))
-      .sort((a, b) => compareChainIds(a.chainId, b.chainId));
-    const root = merkleRoot(heads.map(headLeafHash));
+    const { heads, root } = rootOf(await this.checkpoints.heads(tx));
     const checkpointSeq = String((newest?.seq ?? 0n) + 1n);
     // Never earlier than the previous checkpoint, even if this replica's clock is behind.
     const nowMs = Math.max(this.clock.nowMs(), newest?.createdAt.getTime() ?? 0);
@@ -138,4 +145,15 @@ export class AuditCheckpointService implements OnApplicationBootstrap, OnApplica
       await this.checkpoints.insert(tx, { checkpointSeq, createdAt, heads, root, keyId, signature }),
     );
   }
+}
+
+/** The chain heads in checkpoint order and their Merkle root. */
+function rootOf(rows: Array<{ chain_id: string; last_seq: string; last_hash: Buffer }>): {
+  heads: ChainHead[];
+  root: Buffer;
+} {
+  const heads: ChainHead[] = rows
+    .map((r) => ({ chainId: r.chain_id, seq: r.last_seq, hash: r.last_hash.toString('hex') }))
+    .sort((a, b) => compareChainIds(a.chainId, b.chainId));
+  return { heads, root: merkleRoot(heads.map(headLeafHash)) };
 }

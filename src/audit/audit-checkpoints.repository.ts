@@ -38,12 +38,12 @@ export class AuditCheckpointsRepository {
     return rows.length ? rows[0] : null;
   }
 
-  /** The newest checkpoint's seq and time, if any. */
-  async newest(tx: Tx): Promise<{ seq: bigint; createdAt: Date } | null> {
-    const rows: { seq: string; created_at: Date }[] = await tx.query(
-      `SELECT c.checkpoint_seq::text AS seq, c.created_at FROM audit_checkpoints c ORDER BY c.checkpoint_seq DESC LIMIT 1`,
+  /** The newest checkpoint's seq, time and root, if any. */
+  async newest(tx: Tx): Promise<{ seq: bigint; createdAt: Date; root: Buffer } | null> {
+    const rows: { seq: string; created_at: Date; root: Buffer }[] = await tx.query(
+      `SELECT c.checkpoint_seq::text AS seq, c.created_at, c.root FROM audit_checkpoints c ORDER BY c.checkpoint_seq DESC LIMIT 1`,
     );
-    return rows.length ? { seq: BigInt(rows[0].seq), createdAt: rows[0].created_at } : null;
+    return rows.length ? { seq: BigInt(rows[0].seq), createdAt: rows[0].created_at, root: rows[0].root } : null;
   }
 
   /** Every committed chain head. */

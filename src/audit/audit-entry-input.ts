@@ -45,6 +45,7 @@ export const AUDIT_TARGET_KEYS = [
   'staffId',
   'endpointId',
   'tenantId',
+  'actorKeyId',
 ] as const;
 
 /** Ids of what an access touched. Ids only: never names, e-mail addresses or any other buyer datum. */
@@ -56,12 +57,15 @@ export interface AuditTargets {
   staffId?: string;
   endpointId?: string;
   tenantId?: string;
+  /** The API key the actor authenticated with (sellers and staff): which of a person's keys acted. */
+  actorKeyId?: string;
 }
 
 export interface AuditEntryInput {
   /** The tenant whose data was touched; null for platform events (staff created, authentication failures). */
   tenantId: string | null;
-  actor: { kind: AuditActorKind; id: string; role?: string | null };
+  /** `keyId`: the API key the request authenticated with; stored as `targets.actorKeyId` (hashed with the entry). */
+  actor: { kind: AuditActorKind; id: string; role?: string | null; keyId?: string | null };
   action: AuditAction;
   targets?: AuditTargets;
   /** Why (the caller's stated reason), at most 500 characters. Free text: callers must not put buyer data here. */
@@ -135,7 +139,9 @@ export function normaliseAuditInput(input: AuditEntryInput, now: () => Date): Au
   if (role !== null && (typeof role !== 'string' || !ROLE.test(role))) bad('actor.role', 'must be a short role name');
   if (!ACTIONS.has(input.action)) bad('action', 'not a known access-log action');
   if (input.outcome !== 'allowed' && input.outcome !== 'denied') bad('outcome', 'allowed or denied');
-  const targets = normaliseTargets(input.targets ?? {}, bad);
+  const keyId = actor.keyId ?? null;
+  if (keyId !== null && (typeof keyId !== 'string' || !SHORT_ID.test(keyId))) bad('actor.keyId', 'must be a key id');
+  const targets = normaliseTargets({ ...(input.targets ?? {}), ...(keyId ? { actorKeyId: keyId } : {}) }, bad);
   const reason = optionalText(input.reason, 'reason', MAX_REASON_LENGTH, bad);
   const ticketRef = optionalPattern(input.ticketRef, 'ticketRef', TICKET, bad);
   const requestId = optionalPattern(input.requestId, 'requestId', TOKEN, bad);

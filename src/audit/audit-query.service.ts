@@ -6,6 +6,7 @@ import { toAuditEntryView, type AuditEntryPage } from './audit.mapper';
 import type { EntryRow } from './audit-rows';
 import { tenantInScope, type AuditScope } from './audit-scope';
 import { isUuid } from '../platform/validation/uuid';
+import { parseInstant } from '../platform/validation/instant';
 
 export interface AuditEntryFilter {
   tenantId?: string | null;
@@ -23,6 +24,8 @@ export interface AuditEntryFilter {
 
 export const MAX_PAGE = 500;
 const DEFAULT_PAGE = 100;
+/** PostgreSQL's bigint ceiling: a larger seq cannot have been issued. */
+const MAX_BIGINT = 9223372036854775807n;
 const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 /**
@@ -74,10 +77,12 @@ function decodeCursor(cursor: string): { occurredAt: string; chainId: string; se
     if (
       typeof occurredAt === 'string' &&
       CURSOR_TIME.test(occurredAt) &&
+      parseInstant(occurredAt) !== null &&
       typeof chainId === 'string' &&
       chainId.length <= 64 &&
       typeof seq === 'string' &&
-      /^\d{1,19}$/.test(seq)
+      /^\d{1,19}$/.test(seq) &&
+      BigInt(seq) <= MAX_BIGINT
     ) {
       return { occurredAt, chainId, seq };
     }

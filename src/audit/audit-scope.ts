@@ -38,9 +38,9 @@ export function tenantInScope(scope: AuditScope, requested?: string | null): str
 export function auditActorOf(principal: Principal): AuditEntryInput['actor'] {
   switch (principal.kind) {
     case 'staff':
-      return { kind: 'staff', id: principal.id, role: principal.role };
+      return { kind: 'staff', id: principal.id, role: principal.role, keyId: principal.keyId };
     case 'seller':
-      return { kind: 'seller', id: principal.id, role: null };
+      return { kind: 'seller', id: principal.id, role: null, keyId: principal.keyId };
     case 'system':
       return { kind: 'system', id: principal.id, role: null };
   }

@@ -64,6 +64,8 @@ interface ChainState {
   lastSeq: bigint;
   lastHash: Buffer;
   entries: number;
+  /** The newest entry a checkpoint attested with the hash found: nothing up to it can have been changed. */
+  lastConfirmed: bigint;
 }
 
 interface Attested {
@@ -257,14 +259,18 @@ export class AuditLogVerifier {
     }
     const attested = this.attests.get(e.chainId)?.get(seq);
     if (attested && attested.hash !== e.hash) {
+      // Links and hashes check out, so later hashes were recomputed after an edit: the edited entry can be any one
+      // after the last entry a checkpoint confirmed. Report the earliest that could have been changed.
+      const earliest = state.lastConfirmed + 1n;
       return this.chainProblem(
         e.chainId,
-        e.seq,
+        String(earliest),
         'head_mismatch',
         attested.checkpointSeq,
-        `checkpoint ${attested.checkpointSeq} attests another hash for this entry (rewritten at or before it)`,
+        `checkpoint ${attested.checkpointSeq} attests another hash for seq ${e.seq}: an entry from seq ${earliest} to ${e.seq} was rewritten and the hashes after it recomputed`,
       );
     }
+    if (attested) state.lastConfirmed = seq;
     state.lastSeq = seq;
     state.lastHash = recomputed;
   }
@@ -394,7 +400,7 @@ export class AuditLogVerifier {
 
   private state(chainId: string): ChainState {
     let s = this.chains.get(chainId);
-    if (!s) this.chains.set(chainId, (s = { lastSeq: 0n, lastHash: GENESIS_HASH, entries: 0 }));
+    if (!s) this.chains.set(chainId, (s = { lastSeq: 0n, lastHash: GENESIS_HASH, entries: 0, lastConfirmed: 0n }));
     return s;
   }
 

@@ -6,6 +6,9 @@ import { chainIdFor } from './audit-entry-input';
 import { AuditExportService } from './audit-export.service';
 import { AuditLogVerifier, type AuditVerificationReport } from './audit-verification';
 import { tenantInScope, type AuditScope } from './audit-scope';
+import { AuditCheckpointsRepository } from './audit-checkpoints.repository';
+import { compareWitness, type WitnessReport } from './audit-witness';
+import { toCheckpointView } from './audit.mapper';
 
 /**
  * Online verification: reads the log exactly as an export would (same records,
@@ -21,7 +24,24 @@ export class AuditVerifier {
     private readonly exports: AuditExportService,
     private readonly signingKeys: SigningKeyService,
     private readonly entries: AuditEntriesRepository,
+    private readonly checkpoints: AuditCheckpointsRepository,
   ) {}
+
+  /** Compares checkpoints kept by an external witness (JSON lines) with the database's. */
+  async compareWitness(lines: readonly string[]): Promise<WitnessReport> {
+    return this.transactions.run(async (tx) => {
+      await this.entries.readOnly(tx);
+      const keys = await this.signingKeys.published('audit.checkpoint', tx);
+      return compareWitness(
+        lines,
+        keys.map((k) => k.publicKey),
+        async (seq) => {
+          const [row] = await this.checkpoints.after(tx, String(BigInt(seq) - 1n), 1);
+          return row && String(row.checkpoint_seq) === seq ? toCheckpointView(row) : null;
+        },
+      );
+    }, 'REPEATABLE READ');
+  }
 
   async verify(scope: AuditScope, requestedTenantId?: string | null): Promise<AuditVerificationReport> {
     const tenantId = tenantInScope(scope, requestedTenantId);

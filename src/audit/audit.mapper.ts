@@ -8,7 +8,8 @@ export interface AuditEntryView {
   seq: string;
   tenantId: string | null;
   occurredAt: string;
-  actor: { kind: string; id: string; role: string | null };
+  /** `keyId`: the API key the actor authenticated with (null for system actors and older entries). */
+  actor: { kind: string; id: string; role: string | null; keyId: string | null };
   action: string;
   targets: unknown;
   reason: string | null;
@@ -62,7 +63,12 @@ export function toAuditEntryView(r: EntryRow): AuditEntryView {
     seq: e.seq,
     tenantId: e.tenantId,
     occurredAt: e.occurredAt,
-    actor: { kind: e.actorKind, id: e.actorId, role: e.actorRole },
+    actor: {
+      kind: e.actorKind,
+      id: e.actorId,
+      role: e.actorRole,
+      keyId: (e.targets as { actorKeyId?: string } | null)?.actorKeyId ?? null,
+    },
     action: e.action,
     targets: e.targets,
     reason: e.reason,

@@ -11,10 +11,16 @@ export {
   type AuditOutcome,
   type AuditTargets,
 } from './audit-entry-input';
-export { AuditCheckpointService, CHECKPOINT_MAX_INTERVAL_MS, CHECKPOINT_TICK_MS } from './audit-checkpoint.service';
+export {
+  AuditCheckpointService,
+  CHECKPOINT_FRESH_AFTER_MS,
+  CHECKPOINT_MAX_INTERVAL_MS,
+  CHECKPOINT_TICK_MS,
+} from './audit-checkpoint.service';
 export { AuditExportService } from './audit-export.service';
 export { AuditQueryService, MAX_PAGE, type AuditEntryFilter } from './audit-query.service';
 export { AuditVerifier } from './audit-verifier.service';
+export { compareWitness, type WitnessReport } from './audit-witness';
 export { AuditPublicKeys } from './audit-public-keys.service';
 export { ALL_TENANTS, auditActorOf, auditedBy, auditScopeOf, tenantInScope, type AuditScope } from './audit-scope';
 export {

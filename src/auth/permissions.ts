@@ -9,6 +9,8 @@ export const Permissions = {
   TENANTS_MANAGE: 'tenants:manage',
   /** Platform: staff members and their keys (staff admin). */
   STAFF_MANAGE: 'staff:manage',
+  /** A staff member's own keys (every staff role). */
+  OWN_KEYS: 'keys:own',
   /** A tenant's API keys (seller with keys:manage for its own tenant, staff admin for any). */
   KEYS_MANAGE: 'keys:manage',
   /** A tenant's marketplace connections. */

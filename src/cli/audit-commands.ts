@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { Option, type Command } from 'commander';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { appendFile, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import {
   ALL_TENANTS,
@@ -11,6 +12,7 @@ import {
   AuditVerifier,
   ExportVerifier,
   type AuditVerificationReport,
+  type WitnessReport,
 } from '../audit';
 import { cliActor } from '../auth';
 import type { AppConfig } from '../config';
@@ -37,8 +39,12 @@ export function registerAuditCommands(program: Command, loadConfig: () => AppCon
     .option('--file <path>', 'an export (NDJSON) to verify offline, without any database')
     .option('--public-key <key...>', 'published Ed25519 public key(s), base64 or hex (with --file)')
     .option('--tenant <id>', "only this tenant's chain (online)")
+    .option(
+      '--witness <path>',
+      'checkpoints kept outside the database (audit checkpoint --out): each must still be there',
+    )
     .addOption(json())
-    .action(async (o: { file?: string; publicKey?: string[]; tenant?: string; json?: boolean }) => {
+    .action(async (o: { file?: string; publicKey?: string[]; tenant?: string; witness?: string; json?: boolean }) => {
       let report: AuditVerificationReport;
       if (o.file) {
         if (!o.publicKey?.length) throw new UsageError('--file needs --public-key (from GET /v1/audit/public-key)');
@@ -47,9 +53,22 @@ export function registerAuditCommands(program: Command, loadConfig: () => AppCon
         report = await verifyExportFile(o.file, keys);
       } else {
         if (o.publicKey?.length) throw new UsageError('--public-key goes with --file (online uses the published keys)');
-        report = await withAppContext(loadConfig(), (app) =>
-          app.get(AuditVerifier).verify(ALL_TENANTS, o.tenant ?? null),
-        );
+        const witnessLines = o.witness ? (await readFile(o.witness, 'utf8')).split('\n') : null;
+        const [online, witness] = await withAppContext(loadConfig(), async (app) => {
+          const verifier = app.get(AuditVerifier);
+          return [
+            await verifier.verify(ALL_TENANTS, o.tenant ?? null),
+            witnessLines ? await verifier.compareWitness(witnessLines) : null,
+          ] as const;
+        });
+        if (witness) {
+          emit(!!o.json, { ...online, ok: online.ok && witness.ok, witness }, () =>
+            [verificationText(online), witnessText(witness)].join('\n'),
+          );
+          if (!online.ok || !witness.ok) process.exitCode = 1;
+          return;
+        }
+        report = online;
       }
       emit(!!o.json, report, () => verificationText(report));
       if (!report.ok) process.exitCode = 1;
@@ -78,11 +97,16 @@ export function registerAuditCommands(program: Command, loadConfig: () => AppCon
   audit
     .command('checkpoint')
     .description('write a signed checkpoint of every chain head now')
+    .option(
+      '--out <path>',
+      'also append it as one JSON line to this file (keep it where the database owner cannot rewrite it)',
+    )
     .addOption(json())
-    .action(async (o: { json?: boolean }) => {
+    .action(async (o: { json?: boolean; out?: string }) => {
       const c = await withAppContext(loadConfig(), (app) =>
         app.get(AuditCheckpointService).write(cliActor('audit checkpoint')),
       );
+      if (o.out) await appendFile(o.out, `${JSON.stringify(c)}\n`, { mode: 0o600 });
       emit(
         !!o.json,
         c,
@@ -132,4 +156,10 @@ export function verificationText(r: AuditVerificationReport): string {
   ];
   if (r.problems.length > 1) lines.push(`${r.problems.length - 1} more problem(s); --json lists them`);
   return lines.join('\n');
+}
+
+function witnessText(w: WitnessReport): string {
+  if (w.ok) return `witness: ${w.checked} checkpoints, all present and unchanged in the database`;
+  const bad = w.firstBad!;
+  return `witness: line ${bad.line}${bad.checkpointSeq ? ` (checkpoint ${bad.checkpointSeq})` : ''}: ${bad.detail}`;
 }

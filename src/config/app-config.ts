@@ -70,6 +70,18 @@ export interface DeliveryConfig {
 export interface AppConfig {
   readonly env: RuntimeEnv;
   readonly port: number;
+  /** Address the API listens on (HOST; default 127.0.0.1, or 0.0.0.0 in production). */
+  readonly host: string;
+  /**
+   * Proxies whose X-Forwarded-For is believed (TRUST_PROXY: addresses or CIDR ranges). Empty: the client address is
+   * the socket's peer, and X-Forwarded-For from anyone is ignored.
+   */
+  readonly trustProxy: readonly string[];
+  /**
+   * Where `/metrics` is served: on its own port (METRICS_PORT), and/or on the API port behind a bearer token
+   * (METRICS_TOKEN). In production with neither, the API port does not serve it at all.
+   */
+  readonly metrics: { readonly port: number | null; readonly token: string | null };
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly database: {
     /** Unset means embedded PGlite in `dataDir`. */

@@ -82,6 +82,24 @@ export function isBase64Key(value: string): boolean {
 const schema = z.object({
   NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'test', 'production']).default('development')),
   PORT: intIn(0, 65535, 3000),
+  HOST: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[0-9a-zA-Z.:-]{1,253}$/, 'must be an address or host name to listen on (0.0.0.0 for every interface)')
+      .optional(),
+  ),
+  TRUST_PROXY: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[0-9a-fA-F.:/,\s]+$/, 'must be a comma-separated list of proxy addresses or CIDR ranges')
+      .optional(),
+  ),
+  METRICS_PORT: intIn(0, 65535, 0),
+  METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.trim().length >= 16, {
+    message: 'must be at least 16 characters',
+  }),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -221,6 +239,13 @@ export function loadConfig(env: Env): AppConfig {
   return {
     env: e.NODE_ENV,
     port: e.PORT,
+    // Development listens on loopback only; production (and its container image) on every interface unless told.
+    host: e.HOST ?? (e.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
+    trustProxy: (e.TRUST_PROXY ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    metrics: { port: e.METRICS_PORT || null, token: e.METRICS_TOKEN?.trim() ?? null },
     logLevel: e.LOG_LEVEL,
     database: { url: e.DATABASE_URL, dataDir, poolSize: e.DATABASE_POOL_SIZE, appRole: e.DATABASE_APP_ROLE },
     masterKey,

@@ -10,6 +10,7 @@ import type { OrderEventType } from './outbox-event.entity';
 import { OrdersRepository } from './orders.repository';
 import { OutboxRepository, type NewOutboxEvent } from './outbox.repository';
 import { isEmptyPii, mergePii } from './pii-merge';
+import { firstSeen, nextRetentionAnchor } from './retention-anchor';
 import {
   isCryptoFailure,
   MAX_UNREADABLE_PER_PAGE,
@@ -78,6 +79,7 @@ export class OrderIngestService {
     if (!latest.length)
       return { created: 0, updated: 0, cancelled: 0, unchanged: 0, stale: 0, events: 0, orderIds: [], unreadable: [] };
     const marketplace = latest[0].marketplace;
+    const now = this.clock.now();
     // Keys derived once per page; every digest below is synchronous.
     const indexer = await this.blindIndex.indexerFor(tenantId, tx);
     // The lock query goes out first; the digests are computed while it runs.
@@ -148,10 +150,10 @@ export class OrderIngestService {
       needKeys.map((p) => ({ subjectId: p.orderId, purpose: ORDER_PII_PURPOSE })),
       (fresh) => {
         for (const [id, h] of fresh) handles.set(id, h);
-        rows = changed.map((p) => this.toRow(p, scope.connectionId, handles, indexer));
+        rows = changed.map((p) => this.toRow(p, scope.connectionId, handles, indexer, now));
       },
     );
-    if (!needKeys.length) rows = changed.map((p) => this.toRow(p, scope.connectionId, handles, indexer));
+    if (!needKeys.length) rows = changed.map((p) => this.toRow(p, scope.connectionId, handles, indexer, now));
 
     const inserts: OrderRowWrite[] = [];
     const updates: OrderRowWrite[] = [];
@@ -172,7 +174,6 @@ export class OrderIngestService {
         created++;
       }
     }
-    const now = this.clock.now();
     await this.orders.insertMany(tx, tenantId, inserts, now);
     await this.orders.updateMany(tx, tenantId, updates, now);
     await this.outbox.append(tx, tenantId, events, now);
@@ -245,8 +246,12 @@ export class OrderIngestService {
     connectionId: string,
     handles: Map<string, DataKeyHandle>,
     indexer: TenantIndexer,
+    seenAt: Date,
   ): OrderRowWrite {
     const o = p.order;
+    // The first sighting of a delivery or cancellation is when it happened; later updates do not move it.
+    const deliveredAt = firstSeen(p.stored?.deliveredAt, o.deliveredAt);
+    const cancelledAt = firstSeen(p.stored?.cancelledAt, o.cancelledAt);
     let piiState = p.stored?.piiState ?? 'absent';
     let piiCiphertext = p.stored?.piiCiphertext ?? null;
     let emailIndex = p.stored?.emailIndex ?? null;
@@ -270,10 +275,15 @@ export class OrderIngestService {
       purchasedAt: o.purchasedAt,
       marketplaceUpdatedAt: o.lastUpdatedAt,
       shippedAt: o.shippedAt,
-      deliveredAt: o.deliveredAt,
-      cancelledAt: o.cancelledAt,
+      deliveredAt,
+      cancelledAt,
       latestDeliveryAt: o.latestDeliveryAt,
       fulfilmentChannel: o.fulfilmentChannel,
+      retentionAnchorAt: nextRetentionAnchor(
+        p.stored?.retentionAnchorAt ?? null,
+        { ...o, deliveredAt, cancelledAt },
+        seenAt,
+      ),
       currency: o.currency,
       totalAmount: o.totalAmount,
       lineItems: o.lineItems,

@@ -13,6 +13,9 @@ export interface StoredOrderState {
   readonly emailIndex: Buffer | null;
   readonly buyerIndex: Buffer | null;
   readonly marketplaceUpdatedAt: Date;
+  readonly deliveredAt: Date | null;
+  readonly cancelledAt: Date | null;
+  readonly retentionAnchorAt: Date;
 }
 
 /** One row to insert or overwrite (all clear columns plus the sealed blob). */
@@ -31,6 +34,7 @@ export interface OrderRowWrite {
   readonly cancelledAt: Date | null;
   readonly latestDeliveryAt: Date | null;
   readonly fulfilmentChannel: FulfilmentChannel;
+  readonly retentionAnchorAt: Date;
   readonly currency: string | null;
   readonly totalAmount: string | null;
   readonly lineItems: readonly CanonicalLineItem[];

@@ -21,6 +21,8 @@ export type PiiState = 'present' | 'absent' | 'destroyed';
 @Index('orders_tenant_updated_idx', ['tenantId', 'updatedAt'])
 @Index('orders_email_index_idx', ['tenantId', 'emailIndex'])
 @Index('orders_buyer_index_idx', ['tenantId', 'buyerIndex'])
+// The retention sweep's range scan: orders still holding buyer data, oldest anchor first.
+@Index('orders_pii_anchor_idx', ['tenantId', 'marketplace', 'retentionAnchorAt'], { where: "pii_state = 'present'" })
 export class Order {
   @PrimaryColumn('uuid')
   tenantId: string;
@@ -56,9 +58,11 @@ export class Order {
   @Column('timestamptz', { nullable: true })
   shippedAt: Date | null;
 
+  /** When the order was first seen delivered (a later update does not move it). */
   @Column('timestamptz', { nullable: true })
   deliveredAt: Date | null;
 
+  /** When the order was first seen cancelled (a later update does not move it). */
   @Column('timestamptz', { nullable: true })
   cancelledAt: Date | null;
 
@@ -67,6 +71,14 @@ export class Order {
 
   @Column('text')
   fulfilmentChannel: FulfilmentChannel;
+
+  /**
+   * What the buyer-data retention window is counted from (see retention-anchor.ts). Set at
+   * ingestion and never moved later by a repeat sighting; the due date is this plus the
+   * seller's window for the marketplace, computed when a sweep runs.
+   */
+  @Column('timestamptz')
+  retentionAnchorAt: Date;
 
   @Column('char', { length: 3, nullable: true })
   currency: string | null;

@@ -15,6 +15,8 @@ export interface MaskedOrderView {
   cancelledAt: string | null;
   latestDeliveryAt: string | null;
   fulfilmentChannel: string;
+  /** What the buyer-data retention window is counted from (the seller's window per marketplace applies). */
+  retentionAnchorAt: string;
   currency: string | null;
   totalAmount: string | null;
   lineItems: CanonicalLineItem[];
@@ -51,6 +53,7 @@ export function toMaskedOrderView(o: Order): MaskedOrderView {
     cancelledAt: iso(o.cancelledAt),
     latestDeliveryAt: iso(o.latestDeliveryAt),
     fulfilmentChannel: o.fulfilmentChannel,
+    retentionAnchorAt: o.retentionAnchorAt.toISOString(),
     currency: o.currency?.trim() ?? null,
     totalAmount: amount(o.totalAmount),
     lineItems: o.lineItems,

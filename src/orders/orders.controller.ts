@@ -1,7 +1,8 @@
+import { IsInstant } from '../platform/validation/instant';
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { Permissions, RequirePermission, StaffAccess, TenantScope, type StaffTenantAccess } from '../auth';
 import type { MaskedOrderView } from './order.mapper';
 import { OrdersService, type OrderPage } from './orders.service';
@@ -18,8 +19,7 @@ class ListOrdersQuery {
   marketplace?: string;
 
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsInstant()
   updatedSince?: Date;
 
   @IsOptional()

@@ -21,6 +21,7 @@ const WRITE_COLUMNS: ReadonlyArray<[column: string, type: string, get: (r: Order
   ['cancelled_at', 'timestamptz', (r) => r.cancelledAt],
   ['latest_delivery_at', 'timestamptz', (r) => r.latestDeliveryAt],
   ['fulfilment_channel', 'text', (r) => r.fulfilmentChannel],
+  ['retention_anchor_at', 'timestamptz', (r) => r.retentionAnchorAt],
   ['currency', 'char(3)', (r) => r.currency],
   ['total_amount', 'numeric', (r) => r.totalAmount],
   ['line_items', 'jsonb', (r) => JSON.stringify(r.lineItems)],
@@ -64,7 +65,7 @@ export class OrdersRepository {
     const { rows } = await driverQuery(
       tx,
       `SELECT order_id, marketplace_order_id, status, version, pii_state, pii_ciphertext, content_hash,
-              email_index, buyer_index, marketplace_updated_at
+              email_index, buyer_index, marketplace_updated_at, delivered_at, cancelled_at, retention_anchor_at
          FROM orders
         WHERE tenant_id = $1 AND marketplace = $2 AND marketplace_order_id = ANY($3::text[])
         ORDER BY marketplace_order_id
@@ -85,6 +86,9 @@ export class OrdersRepository {
           emailIndex: (r.email_index as Buffer | null) ?? null,
           buyerIndex: (r.buyer_index as Buffer | null) ?? null,
           marketplaceUpdatedAt: r.marketplace_updated_at as Date,
+          deliveredAt: (r.delivered_at as Date | null) ?? null,
+          cancelledAt: (r.cancelled_at as Date | null) ?? null,
+          retentionAnchorAt: r.retention_anchor_at as Date,
         },
       ]),
     );

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { notFound, validationFailed } from '../platform/errors/domain-error';
+import { parseInstant } from '../platform/validation/instant';
 import { DataKeyService } from '../crypto';
 import type { BuyerPii } from '../marketplaces/canonical-order';
 import { DomainError, ErrorCodes } from '../platform/errors/domain-error';
@@ -98,8 +99,8 @@ function encodeCursor(updatedAt: Date, orderId: string): string {
 
 function decodeCursor(cursor: string): { updatedAt: Date; orderId: string } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const updatedAt = new Date(at ?? '');
-  if (!id || !isUuid(id) || Number.isNaN(updatedAt.getTime())) {
+  const updatedAt = parseInstant(at ?? '');
+  if (!id || !isUuid(id) || !updatedAt) {
     throw validationFailed('cursor is not one this API issued', [{ field: 'cursor', issue: 'invalid' }]);
   }
   return { updatedAt, orderId: id };

@@ -67,12 +67,13 @@ describe('every audited route records its caller and request id', () => {
     await as(seller, 'delete', `/v1/api-keys/${rotated.keyId}`).expect(200);
 
     const staff = (await as(admin, 'post', '/v1/staff').send({ name: 'Stan Staff', role: 'support' }).expect(201)).body;
-    const staffKey = (
-      await as(admin, 'post', `/v1/staff/${staff.staff.staffId}/keys`).send({ label: 'laptop' }).expect(201)
-    ).body;
-    const staffRotated = (
-      await as(admin, 'post', `/v1/staff/${staff.staff.staffId}/keys/${staffKey.keyId}/rotate`).expect(201)
-    ).body;
+    // A person's keys are theirs: the member adds and rotates their own; an admin may only revoke them.
+    const stan: Caller = {
+      auth: { Authorization: `Bearer ${staff.key.key}` },
+      actor: { actor_kind: 'staff', actor_id: staff.staff.staffId, actor_role: 'support' },
+    };
+    const staffKey = (await as(stan, 'post', '/v1/me/keys').send({ label: 'laptop' }).expect(201)).body;
+    const staffRotated = (await as(stan, 'post', `/v1/me/keys/${staffKey.keyId}/rotate`).expect(201)).body;
     await as(admin, 'delete', `/v1/staff/${staff.staff.staffId}/keys/${staffRotated.keyId}`).expect(200);
 
     const grant = (

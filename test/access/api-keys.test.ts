@@ -1,5 +1,4 @@
 import { DataSource } from 'typeorm';
-import { KEY_FAILURE_LIMIT } from '../../src/access/auth-throttle.service';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 describe('API keys', () => {
@@ -12,11 +11,11 @@ describe('API keys', () => {
   afterAll(() => t.close());
 
   it('are shown once, prefixed, stored as a hash, and revocable and rotatable', async () => {
+    const manager = await t.seller(tenantId, ['orders:read', 'keys:manage']);
     const created = await t
       .http()
       .post('/v1/api-keys')
-      .set(t.admin)
-      .set('X-Tenant-Id', tenantId)
+      .set(manager.auth)
       .send({ label: 'erp', scopes: ['orders:read', 'keys:manage'] })
       .expect(201);
     const key: string = created.body.key;
@@ -66,22 +65,6 @@ describe('API keys', () => {
       .get(DataSource)
       .query(`SELECT count(*)::int AS n FROM audit_entries WHERE action = 'auth.failed'`);
     expect(failures[0].n).toBeGreaterThanOrEqual(3);
-  });
-
-  it(`locks a key id after ${KEY_FAILURE_LIMIT} failures in a window, even for the right secret, then recovers`, async () => {
-    const victim = await t.seller(tenantId, ['orders:read']);
-    const [, , id] = victim.auth.Authorization.split(' ')[1].split('_');
-    for (let i = 0; i < KEY_FAILURE_LIMIT; i++) {
-      await t
-        .http()
-        .get('/v1/orders')
-        .set('Authorization', `Bearer ov_live_${id}_${'x'.repeat(43)}`)
-        .expect(401);
-    }
-    const locked = await t.http().get('/v1/orders').set(victim.auth).expect(429);
-    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
-    t.clock.advance(16 * 60_000);
-    await t.http().get('/v1/orders').set(victim.auth).expect(200);
   });
 
   it('lets staff be created only by an admin, with a first key shown once', async () => {

@@ -11,6 +11,7 @@ describe('revealing buyer data: who may, with what reason, and what the access l
   let tenantId: string;
   let orderIds: string[];
   let owner: AuthHeader;
+  let ownerKeyId: string;
   let support: { staffId: string; auth: AuthHeader };
   let admin: { staffId: string; auth: AuthHeader };
   let auditor: { staffId: string; auth: AuthHeader };
@@ -28,7 +29,9 @@ describe('revealing buyer data: who may, with what reason, and what the access l
     ds = t.app.get(DataSource);
     tenantId = await t.tenant('Acme');
     orderIds = await seedOrders(t.app, tenantId, 3, 500);
-    owner = (await t.seller(tenantId, [...SELLER_SCOPES])).auth;
+    const ownerKey = await t.seller(tenantId, [...SELLER_SCOPES]);
+    owner = ownerKey.auth;
+    ownerKeyId = ownerKey.keyId;
     support = await t.staff('support', 'Sam Support');
     admin = await t.staff('admin', 'Ada Admin');
     auditor = await t.staff('auditor', 'Audrey Auditor');
@@ -46,7 +49,9 @@ describe('revealing buyer data: who may, with what reason, and what the access l
     const res = await reveal(owner, orderIds[0], 'customer asked to change the address').expect(200);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.body.buyer.data.buyerName).toBe(simulatedBuyer('factory', 500).fullName);
-    const [entry] = await auditRows('pii.revealed');
+    const [refused, entry] = await auditRows('pii.revealed');
+    // The attempt without a reason was refused and still logged.
+    expect(refused).toMatchObject({ outcome: 'denied', reason: expect.stringContaining('[denied:') });
     expect(entry).toMatchObject({
       tenant_id: tenantId,
       actor_kind: 'seller',
@@ -54,9 +59,13 @@ describe('revealing buyer data: who may, with what reason, and what the access l
       reason: 'customer asked to change the address',
       break_glass: false,
     });
-    expect(entry.targets).toEqual({ orderIds: [orderIds[0]] });
-    const readOnly = (await t.seller(tenantId, ['orders:read'])).auth;
-    await reveal(readOnly, orderIds[0], 'no scope for this').expect(403);
+    expect(entry.targets).toEqual({ orderIds: [orderIds[0]], actorKeyId: ownerKeyId });
+    const readOnly = await t.seller(tenantId, ['orders:read']);
+    await reveal(readOnly.auth, orderIds[0], 'no scope for this').expect(403);
+    // Refused at the permission check, before the reveal itself: an entry all the same, naming the key.
+    const [scopeRefusal] = (await auditRows('pii.revealed')).slice(-1);
+    expect(scopeRefusal).toMatchObject({ outcome: 'denied', actor_id: `key:${readOnly.keyId}` });
+    expect(scopeRefusal.targets).toEqual({ orderIds: [orderIds[0]], actorKeyId: readOnly.keyId });
   });
 
   it('grant lifecycle: none → denied; active → allowed and logged with the grant id; revoked/expired → denied', async () => {
@@ -81,7 +90,11 @@ describe('revealing buyer data: who may, with what reason, and what the access l
       (e: any) => e.actor_id === support.staffId && e.outcome === 'allowed',
     );
     expect(used).toHaveLength(1);
-    expect(used[0].targets).toEqual({ orderIds: [orderIds[1]], grantId: grant.body.grantId });
+    expect(used[0].targets).toEqual({
+      orderIds: [orderIds[1]],
+      grantId: grant.body.grantId,
+      actorKeyId: expect.stringMatching(/^[a-z2-9]{16}$/),
+    });
 
     await t.http().delete(`/v1/grants/${grant.body.grantId}`).set(owner).expect(200);
     await reveal(support.auth, orderIds[1], 'ticket 4711 shipping question').expect(403);

@@ -4,6 +4,7 @@ import {
   ALL_TENANTS,
   AuditCheckpointService,
   chainIdFor,
+  CHECKPOINT_FRESH_AFTER_MS,
   CHECKPOINT_MAX_INTERVAL_MS,
   verifyExport,
   type CheckpointRecord,
@@ -313,5 +314,24 @@ describe('access log: signed checkpoints', () => {
       await service.onApplicationShutdown();
       expect(registry.doesExist('interval', 'audit-checkpoint')).toBe(false);
     }
+  });
+
+  it('signs a new entry within seconds, not minutes: the unsigned tail stays short', async () => {
+    h.clock.advance(CHECKPOINT_MAX_INTERVAL_MS);
+    expect(await h.checkpoints.tick()).not.toBeNull();
+    h.clock.advance(CHECKPOINT_FRESH_AFTER_MS);
+    // Nothing new: no checkpoint until the five-minute attestation.
+    expect(await h.checkpoints.tick()).toBeNull();
+    // A tenant of its own, so the chains the later tests count are untouched.
+    const C = newId();
+    await h.audit.record(reveal(C, 1));
+    const signed = await h.checkpoints.tick();
+    expect(signed).not.toBeNull();
+    expect(await h.verifier.verify(ALL_TENANTS)).toMatchObject({ ok: true, unattestedEntries: 0 });
+    // Right after a checkpoint, a new entry waits for the next tick past the fresh interval.
+    await h.audit.record(reveal(C, 2));
+    expect(await h.checkpoints.tick()).toBeNull();
+    h.clock.advance(CHECKPOINT_FRESH_AFTER_MS);
+    expect(await h.checkpoints.tick()).not.toBeNull();
   });
 });

@@ -98,6 +98,21 @@ describe('ordervault audit (CLI)', () => {
     expect(JSON.parse(keys.out).current.algorithm).toBe('Ed25519');
   });
 
+  it('checkpoint --out appends each checkpoint to a witness file; verify --witness checks the database still holds them', async () => {
+    const witness = path.join(dir, 'witness.ndjson');
+    expect((await cli('audit', 'checkpoint', '--out', witness)).code).toBe(0);
+    expect((await cli('audit', 'checkpoint', '--out', witness)).code).toBe(0);
+    const lines = readFileSync(witness, 'utf8').trimEnd().split('\n');
+    expect(lines.map((l) => JSON.parse(l).checkpointSeq)).toHaveLength(2);
+    const ok = await cli('audit', 'verify', '--witness', witness);
+    expect(ok).toMatchObject({ code: 0 });
+    expect(ok.out).toMatch(/witness: 2 checkpoints, all present and unchanged/);
+    writeFileSync(witness, `${lines[0]}\n${JSON.stringify({ ...JSON.parse(lines[1]), checkpointSeq: '999' })}\n`);
+    const bad = await cli('audit', 'verify', '--witness', witness);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toMatch(/witness: line 2 \(checkpoint 999\)/);
+  });
+
   it('export writes NDJSON; verify --file checks it offline with the public key, in a process without a database', async () => {
     const file = path.join(dir, 'tenant.ndjson');
     expect((await cli('audit', 'export', '--tenant', tenant, '--out', file)).code).toBe(0);
@@ -111,7 +126,8 @@ describe('ordervault audit (CLI)', () => {
 
     const ok = await runChild(['audit', 'verify', '--file', file, '--public-key', key.current.publicKey]);
     expect(ok).toMatchObject({ code: 0, stderr: '' });
-    expect(ok.stdout).toMatch(/access log verified: 1 chains, 5 entries, 2 checkpoints/);
+    // Two checkpoints from the first test, two from the witness test.
+    expect(ok.stdout).toMatch(/access log verified: 1 chains, 5 entries, 4 checkpoints/);
 
     const edited = path.join(dir, 'edited.ndjson');
     writeFileSync(

@@ -72,7 +72,7 @@ export async function auditServices(
     checkpoints,
     exports,
     checkpointRows,
-    verifier: new AuditVerifier(transactions, exports, signingKeys, entries),
+    verifier: new AuditVerifier(transactions, exports, signingKeys, entries, checkpointRows),
     query: new AuditQueryService(entries),
     publicKeys: new AuditPublicKeys(signingKeys),
   };

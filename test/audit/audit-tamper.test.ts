@@ -14,6 +14,8 @@ import { TransactionManager } from '../../src/platform';
 import { usingServer } from '../support/test-database';
 import { auditHarness, exportLines, newId, publishedKeys, reveal, tamper, type AuditHarness } from './audit-fixture';
 import { AuditEntriesRepository } from '../../src/audit/audit-entries.repository';
+import { CHECKPOINT_COLUMNS, type CheckpointRow } from '../../src/audit/audit-rows';
+import { toCheckpointView } from '../../src/audit/audit.mapper';
 
 const TABLES = ['audit_entries', 'audit_chain_heads', 'audit_checkpoints'];
 
@@ -143,16 +145,17 @@ describe('access log: tampering by the database owner is detected at the exact e
     expect(before.entries).toBe(7);
   });
 
-  it('history rewritten consistently (hashes and head recomputed): head_mismatch at the first attested entry', async () => {
+  /** Edits one entry's reason and recomputes every later hash and the head: links intact, only checkpoints disagree. */
+  async function rewriteConsistently(index: number): Promise<void> {
     const rows: Array<Record<string, any>> = await h.dataSource.query(
       `SELECT chain_id, seq::text AS seq, tenant_id, occurred_at, actor_kind, actor_id, actor_role, action, targets, reason,
               ticket_ref, request_id, outcome, break_glass, prev_hash, hash
        FROM audit_entries WHERE chain_id = $1 ORDER BY seq`,
       [chainA],
     );
-    rows[2].reason = 'routine check';
-    let prev = rows[1].hash as Buffer;
-    for (const r of rows.slice(2)) {
+    rows[index].reason = 'routine check';
+    let prev = rows[index - 1].hash as Buffer;
+    for (const r of rows.slice(index)) {
       const canonical = canonicalEntryBytes({
         chainId: r.chain_id,
         tenantId: r.tenant_id,
@@ -178,9 +181,44 @@ describe('access log: tampering by the database owner is detected at the exact e
       );
     }
     await h.dataSource.query(`UPDATE audit_chain_heads SET last_hash = $2 WHERE chain_id = $1`, [chainA, prev]);
-    // Every link is intact now; checkpoint 1 signed A's head at seq 5 and disagrees: the rewrite is at or before 5.
-    const online = await expectFirstBad({ chainId: chainA, seq: '5', problem: 'head_mismatch', checkpointSeq: '1' });
-    expect(online.firstBad!.detail).toMatch(/at or before/);
+  }
+
+  it('history rewritten consistently (hashes and head recomputed): head_mismatch at the earliest entry that could have changed', async () => {
+    await rewriteConsistently(2);
+    // Every link is intact now; checkpoint 1 signed A's head at seq 5 and disagrees. No checkpoint confirmed anything
+    // of A before seq 5, so any entry from seq 1 on may be the edited one: the report names the earliest.
+    const online = await expectFirstBad({ chainId: chainA, seq: '1', problem: 'head_mismatch', checkpointSeq: '1' });
+    expect(online.firstBad!.detail).toMatch(/from seq 1 to 5/);
+  });
+
+  it('history rewritten after a confirmed checkpoint: the report starts right after what was confirmed', async () => {
+    await rewriteConsistently(5);
+    // Checkpoint 1 confirms seq 5 as found; checkpoint 2 attests seq 7 and disagrees: seq 6 or 7 was edited.
+    const online = await expectFirstBad({ chainId: chainA, seq: '6', problem: 'head_mismatch', checkpointSeq: '2' });
+    expect(online.firstBad!.detail).toMatch(/from seq 6 to 7/);
+  });
+
+  it('the newest entries cut together with the checkpoint that signed them: only an external witness can tell', async () => {
+    const witness = (
+      await h.dataSource.query(`SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints c ORDER BY c.checkpoint_seq`)
+    ).map((row: CheckpointRow) => JSON.stringify(toCheckpointView(row)));
+    expect(await h.verifier.compareWitness(witness)).toEqual({ ok: true, checked: 2 });
+    const [five] = await h.dataSource.query(`SELECT hash FROM audit_entries WHERE chain_id = $1 AND seq = 5`, [chainA]);
+    await tamper(h.dataSource, `DELETE FROM audit_entries WHERE chain_id = $1 AND seq > 5`, [chainA]);
+    await tamper(h.dataSource, `DELETE FROM audit_checkpoints WHERE checkpoint_seq = 2`);
+    await tamper(h.dataSource, `UPDATE audit_chain_heads SET last_seq = 5, last_hash = $2 WHERE chain_id = $1`, [
+      chainA,
+      five.hash,
+    ]);
+    // The database alone is consistent again...
+    expect(await h.verifier.verify(ALL_TENANTS)).toMatchObject({ ok: true });
+    // ...but the witness holds checkpoint 2, signed, which the database no longer has.
+    const report = await h.verifier.compareWitness(witness);
+    expect(report).toMatchObject({ ok: false, firstBad: { line: 2, checkpointSeq: '2' } });
+    expect(report.firstBad!.detail).toMatch(/missing from the database/);
+    // A forged witness line proves nothing.
+    const forged = JSON.stringify({ ...JSON.parse(witness[1]), root: '00'.repeat(32) });
+    expect((await h.verifier.compareWitness([witness[0], forged])).firstBad!.detail).toMatch(/not signed/);
   });
 
   it("a checkpoint's root edited: bad_signature at that checkpoint", async () => {

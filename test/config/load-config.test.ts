@@ -24,6 +24,22 @@ describe('configuration is validated once, with one clear message per problem', 
     expect(c.masterKey).toEqual({ kind: 'generated', path: path.resolve('./.ordervault/master.key') });
     expect(c.port).toBe(3000);
     expect(c.env).toBe('development');
+    // Development listens on loopback only; nobody's X-Forwarded-For is believed; metrics stay on the API port.
+    expect(c.host).toBe('127.0.0.1');
+    expect(c.trustProxy).toEqual([]);
+    expect(c.metrics).toEqual({ port: null, token: null });
+  });
+
+  it('binds where told, believes only the named proxies, and checks the metrics token', () => {
+    const prod = { NODE_ENV: 'production', ORDERVAULT_MASTER_KEY: key, DATABASE_URL: 'postgres://x@h/db' };
+    expect(loadConfig(prod).host).toBe('0.0.0.0');
+    const c = loadConfig({ ...prod, HOST: '10.0.0.5', TRUST_PROXY: '10.0.0.1, 10.1.0.0/16', METRICS_PORT: '9464' });
+    expect(c).toMatchObject({ host: '10.0.0.5', trustProxy: ['10.0.0.1', '10.1.0.0/16'], metrics: { port: 9464 } });
+    expect(problems({ TRUST_PROXY: 'everyone' })).toEqual([expect.stringMatching(/^TRUST_PROXY: /)]);
+    expect(problems({ METRICS_TOKEN: 'short' })).toEqual([
+      expect.stringMatching(/^METRICS_TOKEN: must be at least 16/),
+    ]);
+    expect(problems({ HOST: 'a b' })).toEqual([expect.stringMatching(/^HOST: /)]);
   });
 
   it('reports every problem at once', () => {

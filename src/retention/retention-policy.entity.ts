@@ -1,0 +1,22 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * A seller's own retention choice for one marketplace. No row means the
+ * defaults (the caps in retention-caps.ts). Windows are applied when a sweep
+ * runs, so a change reaches every stored order without rewriting them.
+ */
+@Entity({ name: 'retention_policies' })
+export class RetentionPolicy {
+  @PrimaryColumn('uuid')
+  tenantId: string;
+
+  @PrimaryColumn('text')
+  marketplace: string;
+
+  /** Days after the retention anchor that buyer data is destroyed. */
+  @Column('int')
+  piiWindowDays: number;
+
+  @Column('timestamptz')
+  updatedAt: Date;
+}

@@ -1,0 +1,63 @@
+import { Body, Controller, Get, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { Actor, Permissions, RequirePermission, TenantScope, type ActorContext } from '../auth';
+import { validationFailed } from '../platform/errors/domain-error';
+import { RETENTION_MARKETPLACES } from './retention-caps';
+import type { RetentionPolicyView } from './retention-policy.mapper';
+import { RetentionPolicyService, type PiiWindowChange } from './retention-policy.service';
+
+class MarketplaceRetentionBody {
+  @ApiProperty({ description: 'days after the retention anchor; at most the marketplace cap (Amazon 30, eBay 90)' })
+  @IsInt()
+  @Min(0)
+  // Bounded at the edge; the cap itself is a domain rule with its own message.
+  @Max(36500)
+  piiWindowDays: number;
+}
+
+class RetentionBody {
+  @ApiPropertyOptional({ type: MarketplaceRetentionBody })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => MarketplaceRetentionBody)
+  amazon?: MarketplaceRetentionBody;
+
+  @ApiPropertyOptional({ type: MarketplaceRetentionBody })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => MarketplaceRetentionBody)
+  ebay?: MarketplaceRetentionBody;
+}
+
+@ApiTags('retention')
+@ApiBearerAuth()
+@ApiHeader({ name: 'X-Tenant-Id', required: false, description: 'tenant to act on (staff keys only)' })
+@Controller('v1/retention')
+export class RetentionController {
+  constructor(private readonly policies: RetentionPolicyService) {}
+
+  /** The seller's buyer-data windows per marketplace, with their caps. */
+  @Get()
+  @RequirePermission(Permissions.RETENTION_MANAGE)
+  get(@TenantScope() tenantId: string): Promise<RetentionPolicyView> {
+    return this.policies.view(tenantId);
+  }
+
+  /** Sets the windows of the marketplaces named (others keep theirs). Above a cap is refused. */
+  @Put()
+  @RequirePermission(Permissions.RETENTION_MANAGE)
+  put(
+    @Actor() by: ActorContext,
+    @TenantScope() tenantId: string,
+    @Body() body: RetentionBody,
+  ): Promise<RetentionPolicyView> {
+    const changes: PiiWindowChange[] = RETENTION_MARKETPLACES.flatMap((marketplace) => {
+      const given = body[marketplace];
+      return given ? [{ marketplace, piiWindowDays: given.piiWindowDays }] : [];
+    });
+    if (!changes.length) throw validationFailed('name at least one marketplace', [{ issue: 'amazon or ebay' }]);
+    return this.policies.change(by, tenantId, changes);
+  }
+}
