@@ -13,6 +13,7 @@ import { AuditEntry } from './audit/audit-entry.entity';
 import { MarketplaceConnection } from './connections/connection.entity';
 import { OAuthStateUse } from './connections/oauth/oauth-state-use.entity';
 import { DataKey } from './crypto/data-key.entity';
+import { WebhookEndpoint } from './delivery/endpoints/endpoint.entity';
 import { SigningKey } from './crypto/signing-key.entity';
 import { TenantIndexKey } from './crypto/tenant-index-key.entity';
 import { TenantKey } from './crypto/tenant-key.entity';
@@ -51,4 +52,5 @@ export const ALL_ENTITIES: Function[] = [
   RetentionPolicy,
   PersonAccount,
   PersonSession,
+  WebhookEndpoint,
 ];

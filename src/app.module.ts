@@ -17,6 +17,7 @@ import { OrdersModule } from './orders/orders.module';
 import { SyncModule } from './sync/sync.module';
 import { RetentionModule } from './retention/retention.module';
 import { ConsoleModule } from './console/console.module';
+import { DeliveryModule } from './delivery/delivery.module';
 
 export interface AppOptions {
   readonly config: AppConfig;
@@ -53,6 +54,7 @@ export class AppModule {
         SyncModule,
         RetentionModule,
         ConsoleModule,
+        DeliveryModule,
       ],
     };
   }

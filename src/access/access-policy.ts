@@ -11,8 +11,15 @@ const STAFF_PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
     Permissions.ORDERS_READ,
     Permissions.ORDERS_READ_PII,
     Permissions.CONNECTIONS_MANAGE,
+    Permissions.ENDPOINTS_READ,
   ],
-  support: [Permissions.OWN_KEYS, Permissions.GRANTS_READ_OWN, Permissions.ORDERS_READ, Permissions.ORDERS_READ_PII],
+  support: [
+    Permissions.OWN_KEYS,
+    Permissions.GRANTS_READ_OWN,
+    Permissions.ORDERS_READ,
+    Permissions.ORDERS_READ_PII,
+    Permissions.ENDPOINTS_READ,
+  ],
   // Auditors read the access log and nothing else: never orders, never buyer data.
   auditor: [Permissions.OWN_KEYS, Permissions.AUDIT_READ, Permissions.AUDIT_CHECKPOINT],
 };
@@ -25,6 +32,7 @@ export const TENANT_SCOPED: ReadonlySet<Permission> = new Set([
   Permissions.ORDERS_READ_PII,
   Permissions.GRANTS_MANAGE,
   Permissions.ENDPOINTS_MANAGE,
+  Permissions.ENDPOINTS_READ,
   Permissions.RETENTION_MANAGE,
 ]);
 
@@ -33,13 +41,24 @@ export const TENANT_SCOPED: ReadonlySet<Permission> = new Set([
  * seller. (Revealing PII is decided per order by the reveal policy, which also
  * knows the admin break-glass path; key management by an admin is onboarding.)
  */
-export const GRANT_GATED: ReadonlySet<Permission> = new Set([Permissions.ORDERS_READ, Permissions.CONNECTIONS_MANAGE]);
+export const GRANT_GATED: ReadonlySet<Permission> = new Set([
+  Permissions.ORDERS_READ,
+  Permissions.CONNECTIONS_MANAGE,
+  Permissions.ENDPOINTS_READ,
+]);
+
+/** Scopes that include another: whoever may manage a tenant's endpoints may read them. */
+const IMPLIED_BY: Partial<Record<Permission, Permission>> = {
+  [Permissions.ENDPOINTS_READ]: Permissions.ENDPOINTS_MANAGE,
+};
 
 /** Whether the principal's kind, role or scopes include the permission at all. */
 export function holds(principal: Principal, permission: Permission): boolean {
   switch (principal.kind) {
-    case 'seller':
-      return principal.scopes.includes(permission);
+    case 'seller': {
+      const implying = IMPLIED_BY[permission];
+      return principal.scopes.includes(permission) || (implying !== undefined && principal.scopes.includes(implying));
+    }
     case 'staff':
       return STAFF_PERMISSIONS[principal.role].includes(permission);
     case 'system':

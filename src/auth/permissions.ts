@@ -25,6 +25,8 @@ export const Permissions = {
   GRANTS_READ_OWN: 'grants:read_own',
   /** Webhook endpoints of a tenant (delivery). */
   ENDPOINTS_MANAGE: 'endpoints:manage',
+  /** Reading a tenant's webhook endpoints and deliveries, never their secrets or headers (implied by endpoints:manage). */
+  ENDPOINTS_READ: 'endpoints:read',
   /** Retention settings of a tenant. */
   RETENTION_MANAGE: 'retention:manage',
   /** The access log: auditors for every tenant, sellers for their own. */
@@ -41,6 +43,7 @@ export const SELLER_SCOPES = [
   Permissions.ORDERS_READ_PII,
   Permissions.CONNECTIONS_MANAGE,
   Permissions.ENDPOINTS_MANAGE,
+  Permissions.ENDPOINTS_READ,
   Permissions.RETENTION_MANAGE,
   Permissions.GRANTS_MANAGE,
   Permissions.KEYS_MANAGE,

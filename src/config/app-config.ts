@@ -66,6 +66,12 @@ export interface RetentionConfig {
   readonly batchSize: number;
   /** Dead letters with no marketplace order id keep their sealed payload this long. */
   readonly unidentifiedLetterDays: number;
+export interface DeliveryConfig {
+  /**
+   * Lets webhook endpoints point at private, loopback and link-local addresses and use plain
+   * HTTP. For development, the demo and tests only: refused when NODE_ENV=production.
+   */
+  readonly allowPrivateNetworks: boolean;
 }
 
 export interface AppConfig {
@@ -107,4 +113,5 @@ export interface AppConfig {
   readonly retention: RetentionConfig;
   /** Outbound HTTP timeout for marketplace calls. */
   readonly httpTimeoutMs: number;
+  readonly delivery: DeliveryConfig;
 }

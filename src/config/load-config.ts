@@ -157,6 +157,7 @@ const schema = z.object({
   RETENTION_BATCH_SIZE: intIn(1, 1000, 1000),
   RETENTION_UNIDENTIFIED_LETTER_DAYS: intIn(1, 90, 30),
   HTTP_TIMEOUT_MS: intIn(100, 300000, 30000),
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: bool(false),
 });
 
 const present = (v: string | undefined) => v !== undefined && v.trim() !== '';
@@ -176,6 +177,11 @@ function crossFieldProblems(env: Env): string[] {
   if (production && !present(env.DATABASE_URL)) {
     problems.push(
       'DATABASE_URL: production needs a PostgreSQL server; the embedded database is for development and demos',
+    );
+  }
+  if (production && ['true', '1', 'yes'].includes((env.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? '').trim())) {
+    problems.push(
+      'WEBHOOK_ALLOW_PRIVATE_NETWORKS: production refuses webhooks to private networks or over plain HTTP (development, demo and tests only)',
     );
   }
   const previous = (env.ORDERVAULT_MASTER_KEY_PREVIOUS ?? '').split(',').filter((k) => k.trim());
@@ -281,6 +287,7 @@ export function loadConfig(env: Env): AppConfig {
       unidentifiedLetterDays: e.RETENTION_UNIDENTIFIED_LETTER_DAYS,
     },
     httpTimeoutMs: e.HTTP_TIMEOUT_MS,
+    delivery: { allowPrivateNetworks: e.WEBHOOK_ALLOW_PRIVATE_NETWORKS },
   };
 }
 

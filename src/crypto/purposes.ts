@@ -4,7 +4,13 @@ import { validationFailed } from '../platform';
  * What a data key protects, and the label bound into each ciphertext's AAD.
  * These strings are part of the stored format: never rename one, only add.
  */
-export const DATA_PURPOSES = ['order.pii', 'connection.credentials', 'dead_letter.payload'] as const;
+export const DATA_PURPOSES = [
+  'order.pii',
+  'connection.credentials',
+  'dead_letter.payload',
+  'endpoint.secret',
+  'endpoint.headers',
+] as const;
 
 export type DataPurpose = (typeof DATA_PURPOSES)[number];
 

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit';
+import { CryptoModule } from '../crypto';
+import { TenantsModule } from '../tenants/tenants.module';
+import { EndpointsController } from './endpoints/endpoints.controller';
+import { EndpointsRepository } from './endpoints/endpoints.repository';
+import { EndpointsService } from './endpoints/endpoints.service';
+import { HostResolver, SystemHostResolver } from './outbound/host-resolver';
+import { WebhookTargetGuard } from './outbound/target-guard';
+
+/** Forwarding orders to sellers' systems: webhook endpoints (and, as they land, fan-out, dispatch, pull feed). */
+@Module({
+  imports: [CryptoModule, TenantsModule, AuditModule],
+  controllers: [EndpointsController],
+  providers: [
+    EndpointsRepository,
+    EndpointsService,
+    WebhookTargetGuard,
+    { provide: HostResolver, useClass: SystemHostResolver },
+  ],
+  exports: [EndpointsService],
+})
+export class DeliveryModule {}

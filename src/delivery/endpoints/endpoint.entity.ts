@@ -1,0 +1,66 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { PayloadMode } from '../payload-modes';
+
+/**
+ * A seller's webhook receiver. Its signing secrets and static headers are
+ * sealed under the endpoint's own data key (subject = endpoint id), so deleting
+ * the endpoint shreds them. A deleted endpoint keeps its row (marked) for the
+ * deliveries that name it until those are purged.
+ */
+@Entity({ name: 'webhook_endpoints' })
+export class WebhookEndpoint {
+  @PrimaryColumn('uuid')
+  tenantId: string;
+
+  @PrimaryColumn('uuid')
+  endpointId: string;
+
+  @Column('text')
+  url: string;
+
+  @Column('text', { default: '' })
+  description: string;
+
+  /** Event types to send; empty means every order event. */
+  @Column('text', { array: true, default: () => "'{}'" })
+  eventTypes: string[];
+
+  @Column('text', { default: 'thin' })
+  payloadMode: PayloadMode;
+
+  @Column('boolean', { default: true })
+  enabled: boolean;
+
+  /** Why the endpoint stopped (`manual`, `gone`, `failing`), or null while enabled. */
+  @Column('text', { nullable: true })
+  disabledReason: string | null;
+
+  /** Requests per second this receiver accepts; null for no limit beyond the concurrency cap. */
+  @Column('int', { nullable: true })
+  rateLimitPerSecond: number | null;
+
+  /** `EndpointSecrets` JSON, sealed (purpose endpoint.secret). */
+  @Column('bytea', { nullable: true })
+  secretsCiphertext: Buffer | null;
+
+  /** Static headers JSON, sealed (purpose endpoint.headers); null when none. */
+  @Column('bytea', { nullable: true })
+  headersCiphertext: Buffer | null;
+
+  /** Lower-case names of the static headers (never their values), so the seller sees what is set. */
+  @Column('text', { array: true, default: () => "'{}'" })
+  headerNames: string[];
+
+  /** When the last secret left valid by a rotation stops signing. */
+  @Column('timestamptz', { nullable: true })
+  previousSecretsExpireAt: Date | null;
+
+  @Column('timestamptz', { nullable: true })
+  deletedAt: Date | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,52 @@
+import type { WebhookEndpoint } from './endpoint.entity';
+
+/**
+ * Who is looking: the seller that owns the endpoint, or staff reading under a
+ * grant. Neither ever sees a secret or a header value; staff do not see which
+ * headers are set either.
+ */
+export type EndpointAudience = 'owner' | 'staff';
+
+export interface EndpointView {
+  endpointId: string;
+  tenantId: string;
+  url: string;
+  description: string;
+  /** Empty: every order event. */
+  eventTypes: string[];
+  payloadMode: string;
+  enabled: boolean;
+  disabledReason: string | null;
+  rateLimitPerSecond: number | null;
+  /** Names of the static headers sent with every request (owner only; values are never shown). */
+  staticHeaderNames?: string[];
+  /** Until when a secret replaced by a rotation still signs (null: only the current secret). */
+  previousSecretsExpireAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The answer to creation and rotation: the only time the signing secret is shown. */
+export interface EndpointWithSecretView extends EndpointView {
+  secret: string;
+}
+
+export function toEndpointView(e: WebhookEndpoint, audience: EndpointAudience): EndpointView {
+  return {
+    endpointId: e.endpointId,
+    tenantId: e.tenantId,
+    url: e.url,
+    description: e.description,
+    eventTypes: e.eventTypes,
+    payloadMode: e.payloadMode,
+    enabled: e.enabled,
+    disabledReason: e.disabledReason,
+    rateLimitPerSecond: e.rateLimitPerSecond,
+    ...(audience === 'owner' ? { staticHeaderNames: e.headerNames } : {}),
+    previousSecretsExpireAt: e.previousSecretsExpireAt?.toISOString() ?? null,
+    createdAt: e.createdAt.toISOString(),
+    updatedAt: e.updatedAt.toISOString(),
+  };
+}
+
+export const withSecret = (view: EndpointView, secret: string): EndpointWithSecretView => ({ ...view, secret });

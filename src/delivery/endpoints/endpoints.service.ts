@@ -1,0 +1,240 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { ActorContext } from '../../auth';
+import { AuditLog, auditedBy } from '../../audit';
+import { DataKeyService, type DataKeyHandle } from '../../crypto';
+import { Clock } from '../../platform/clock/clock';
+import { TransactionManager, type Tx } from '../../platform/database/transaction-manager';
+import { conflict, notFound, validationFailed } from '../../platform/errors/domain-error';
+import { isUuid } from '../../platform/validation/uuid';
+import { TenantsService } from '../../tenants/tenants.service';
+import { WebhookTargetGuard } from '../outbound/target-guard';
+import type { WebhookEndpoint } from './endpoint.entity';
+import {
+  canonicalEventTypes,
+  checkEndpointFields,
+  MAX_ENDPOINTS_PER_TENANT,
+  type EndpointFields,
+} from './endpoint-input';
+import {
+  newSigningSecret,
+  overlapEndsAt,
+  overlapSeconds,
+  rotateSecrets,
+  type EndpointSecrets,
+} from './endpoint-secrets';
+import {
+  toEndpointView,
+  withSecret,
+  type EndpointAudience,
+  type EndpointView,
+  type EndpointWithSecretView,
+} from './endpoint.mapper';
+import { EndpointsRepository } from './endpoints.repository';
+import { normaliseStaticHeaders } from './static-headers';
+
+/** Purposes bound into an endpoint's sealed values and its data key (subject = endpoint id). */
+export const ENDPOINT_SECRET_PURPOSE = 'endpoint.secret';
+export const ENDPOINT_HEADERS_PURPOSE = 'endpoint.headers';
+
+/**
+ * Sellers' webhook endpoints. The signing secret is generated here and shown
+ * once (at creation and at each rotation); it and the static headers are
+ * sealed under the endpoint's data key. Every change is an access-log entry
+ * committed with it.
+ */
+@Injectable()
+export class EndpointsService {
+  constructor(
+    private readonly endpoints: EndpointsRepository,
+    private readonly dataKeys: DataKeyService,
+    private readonly tx: TransactionManager,
+    private readonly tenants: TenantsService,
+    private readonly audit: AuditLog,
+    private readonly guard: WebhookTargetGuard,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(
+    by: ActorContext,
+    tenantId: string,
+    input: EndpointFields & { url: string },
+  ): Promise<EndpointWithSecretView> {
+    checkEndpointFields(input);
+    await this.tenants.requireTenant(tenantId);
+    // Resolution happens before the transaction: no row lock waits on DNS.
+    const url = await this.checkedUrl(input.url);
+    const headers = input.staticHeaders ? normaliseStaticHeaders(input.staticHeaders) : null;
+    const secret = newSigningSecret();
+    const saved = await this.tx.run(async (tx) => {
+      if ((await this.endpoints.countLive(tx, tenantId)) >= MAX_ENDPOINTS_PER_TENANT) {
+        throw conflict(`a tenant has at most ${MAX_ENDPOINTS_PER_TENANT} endpoints`);
+      }
+      const endpoint = this.endpoints.create({
+        tenantId,
+        endpointId: randomUUID(),
+        url,
+        description: input.description?.trim() ?? '',
+        eventTypes: canonicalEventTypes(input.eventTypes ?? []),
+        payloadMode: input.payloadMode ?? 'thin',
+        enabled: input.enabled ?? true,
+        disabledReason: input.enabled === false ? 'manual' : null,
+        rateLimitPerSecond: input.rateLimitPerSecond ?? null,
+        previousSecretsExpireAt: null,
+        deletedAt: null,
+      });
+      const keys = await this.dataKeys.createDataKeys(tx, tenantId, [
+        { subjectId: endpoint.endpointId, purpose: ENDPOINT_SECRET_PURPOSE },
+      ]);
+      const key = keys.get(endpoint.endpointId)!;
+      endpoint.secretsCiphertext = key.sealJson(ENDPOINT_SECRET_PURPOSE, { current: secret, previous: [] });
+      this.setHeaders(endpoint, key, headers);
+      const stored = await this.endpoints.save(tx, endpoint);
+      await this.audit.append(tx, {
+        tenantId,
+        ...auditedBy(by),
+        action: 'endpoint.created',
+        targets: { endpointId: stored.endpointId },
+        outcome: 'allowed',
+      });
+      return stored;
+    });
+    return withSecret(toEndpointView(saved, 'owner'), secret);
+  }
+
+  async list(tenantId: string, audience: EndpointAudience): Promise<EndpointView[]> {
+    return (await this.endpoints.listLive(tenantId)).map((e) => toEndpointView(e, audience));
+  }
+
+  async get(tenantId: string, endpointId: string, audience: EndpointAudience): Promise<EndpointView> {
+    return toEndpointView(await this.require(tenantId, endpointId), audience);
+  }
+
+  async update(by: ActorContext, tenantId: string, endpointId: string, patch: EndpointFields): Promise<EndpointView> {
+    checkEndpointFields(patch);
+    await this.require(tenantId, endpointId);
+    const url = patch.url !== undefined ? await this.checkedUrl(patch.url) : undefined;
+    const headers =
+      patch.staticHeaders === undefined || patch.staticHeaders === null
+        ? patch.staticHeaders
+        : normaliseStaticHeaders(patch.staticHeaders);
+    const saved = await this.tx.run(async (tx) => {
+      const endpoint = await this.lockLive(tx, tenantId, endpointId);
+      const changed: string[] = [];
+      const set = <K extends keyof WebhookEndpoint>(field: K, value: WebhookEndpoint[K] | undefined) => {
+        if (value === undefined || JSON.stringify(endpoint[field]) === JSON.stringify(value)) return;
+        endpoint[field] = value;
+        changed.push(field);
+      };
+      set('url', url);
+      set('description', patch.description?.trim());
+      set('eventTypes', patch.eventTypes && canonicalEventTypes(patch.eventTypes));
+      set('payloadMode', patch.payloadMode);
+      set('rateLimitPerSecond', patch.rateLimitPerSecond);
+      if (patch.enabled !== undefined && patch.enabled !== endpoint.enabled) {
+        endpoint.enabled = patch.enabled;
+        endpoint.disabledReason = patch.enabled ? null : 'manual';
+        changed.push('enabled');
+      }
+      if (headers !== undefined) {
+        const key = await this.dataKeys.openDataKey(tx, tenantId, endpointId);
+        this.setHeaders(endpoint, key, headers);
+        changed.push('staticHeaders');
+      }
+      if (!changed.length) return endpoint;
+      const stored = await this.endpoints.save(tx, endpoint);
+      await this.audit.append(tx, {
+        tenantId,
+        ...auditedBy(by),
+        action: 'endpoint.updated',
+        targets: { endpointId },
+        reason: `changed: ${changed.join(', ')}`,
+        outcome: 'allowed',
+      });
+      return stored;
+    });
+    return toEndpointView(saved, 'owner');
+  }
+
+  /** A new signing secret, shown once; the previous one keeps signing for the overlap (both signatures sent). */
+  async rotateSecret(
+    by: ActorContext,
+    tenantId: string,
+    endpointId: string,
+    requestedOverlapSeconds?: number,
+  ): Promise<EndpointWithSecretView> {
+    const overlap = overlapSeconds(requestedOverlapSeconds);
+    await this.require(tenantId, endpointId);
+    const { saved, fresh } = await this.tx.run(async (tx) => {
+      const endpoint = await this.lockLive(tx, tenantId, endpointId);
+      const key = await this.dataKeys.openDataKey(tx, tenantId, endpointId);
+      const now = this.clock.now();
+      const held = key.openJson<EndpointSecrets>(ENDPOINT_SECRET_PURPOSE, endpoint.secretsCiphertext!);
+      const rotated = rotateSecrets(held, now, overlap);
+      endpoint.secretsCiphertext = key.sealJson(ENDPOINT_SECRET_PURPOSE, rotated.secrets);
+      endpoint.previousSecretsExpireAt = overlapEndsAt(rotated.secrets, now);
+      const stored = await this.endpoints.save(tx, endpoint);
+      await this.audit.append(tx, {
+        tenantId,
+        ...auditedBy(by),
+        action: 'endpoint.updated',
+        targets: { endpointId },
+        reason: `signing secret rotated; previous secret signs for ${overlap} s`,
+        outcome: 'allowed',
+      });
+      return { saved: stored, fresh: rotated.fresh };
+    });
+    return withSecret(toEndpointView(saved, 'owner'), fresh);
+  }
+
+  /** Deletes: nothing more is sent, and the secrets and headers are shredded with the endpoint's data key. */
+  async remove(by: ActorContext, tenantId: string, endpointId: string): Promise<{ endpointId: string; deleted: true }> {
+    await this.require(tenantId, endpointId);
+    await this.tx.run(async (tx) => {
+      const endpoint = await this.lockLive(tx, tenantId, endpointId);
+      await this.dataKeys.destroyDataKeys(tx, tenantId, [endpointId]);
+      endpoint.deletedAt = this.clock.now();
+      endpoint.enabled = false;
+      endpoint.disabledReason = 'deleted';
+      endpoint.secretsCiphertext = null;
+      endpoint.headersCiphertext = null;
+      endpoint.headerNames = [];
+      endpoint.previousSecretsExpireAt = null;
+      await this.endpoints.save(tx, endpoint);
+      await this.audit.append(tx, {
+        tenantId,
+        ...auditedBy(by),
+        action: 'endpoint.deleted',
+        targets: { endpointId },
+        reason: 'signing secrets and static headers destroyed',
+        outcome: 'allowed',
+      });
+    });
+    return { endpointId, deleted: true };
+  }
+
+  private async checkedUrl(raw: string): Promise<string> {
+    if (typeof raw !== 'string') throw validationFailed('invalid endpoint URL', [{ field: 'url', issue: 'required' }]);
+    const url = this.guard.parse(raw.trim());
+    await this.guard.check(url);
+    return url.toString();
+  }
+
+  private setHeaders(endpoint: WebhookEndpoint, key: DataKeyHandle, headers: Record<string, string> | null): void {
+    const names = headers ? Object.keys(headers).sort() : [];
+    endpoint.headersCiphertext = names.length ? key.sealJson(ENDPOINT_HEADERS_PURPOSE, headers) : null;
+    endpoint.headerNames = names;
+  }
+
+  private async require(tenantId: string, endpointId: string): Promise<WebhookEndpoint> {
+    const endpoint = isUuid(endpointId) ? await this.endpoints.findLive(tenantId, endpointId) : null;
+    if (!endpoint) throw notFound('endpoint');
+    return endpoint;
+  }
+
+  private async lockLive(tx: Tx, tenantId: string, endpointId: string): Promise<WebhookEndpoint> {
+    const endpoint = await this.endpoints.findLive(tenantId, endpointId, tx);
+    if (!endpoint) throw notFound('endpoint');
+    return endpoint;
+  }
+}
