@@ -66,6 +66,8 @@ export interface RetentionConfig {
   readonly batchSize: number;
   /** Dead letters with no marketplace order id keep their sealed payload this long. */
   readonly unidentifiedLetterDays: number;
+}
+
 export interface DeliveryConfig {
   /**
    * Lets webhook endpoints point at private, loopback and link-local addresses and use plain
