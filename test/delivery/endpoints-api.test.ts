@@ -179,7 +179,8 @@ describe('webhook endpoints API', () => {
     ['an unknown event type', { url: RECEIVER, eventTypes: ['order.deleted'] }, /eventTypes/],
     ['a header name that is not a token', { url: RECEIVER, staticHeaders: { 'bad name': 'v' } }, /tokens/],
     ['a header we set ourselves', { url: RECEIVER, staticHeaders: { 'Webhook-Id': 'v' } }, /cannot be replaced/],
-    ['a header value with CR/LF', { url: RECEIVER, staticHeaders: { 'x-a': 'v\r\nx-b: w' } }, /printable/],
+    // Refused at the edge, before the endpoint rules: no request text may carry control characters.
+    ['a header value with CR/LF', { url: RECEIVER, staticHeaders: { 'x-a': 'v\r\nx-b: w' } }, /control characters/],
     ['a non-string header value', { url: RECEIVER, staticHeaders: { 'x-a': { deep: 1 } } }, /printable/],
     ['a payload mode not available yet', { url: RECEIVER, payloadMode: 'full' }, /not available yet/],
     ['an unknown payload mode', { url: RECEIVER, payloadMode: 'fat' }, /payloadMode/],
