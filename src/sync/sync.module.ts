@@ -12,6 +12,7 @@ import { SyncMetrics } from './sync-metrics';
 import { SyncRunner } from './sync-runner';
 import { SyncRunnerServices } from './sync-runner-services';
 import { SyncScheduler } from './sync-scheduler';
+import { SyncSkipReasons } from './sync-skip-reasons';
 import { SyncStateRepository } from './sync-state.repository';
 import { SyncWorker } from './sync-worker';
 
@@ -29,7 +30,8 @@ import { SyncWorker } from './sync-worker';
     SyncRunner,
     SyncWorker,
     SyncScheduler,
+    SyncSkipReasons,
   ],
-  exports: [SyncWorker],
+  exports: [SyncWorker, SyncSkipReasons],
 })
 export class SyncModule {}
