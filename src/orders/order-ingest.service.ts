@@ -4,6 +4,7 @@ import { BlindIndexService, DataKeyService, type DataKeyHandle, type TenantIndex
 import type { BuyerPii, CanonicalOrder } from '../marketplaces/canonical-order';
 import { Clock } from '../platform/clock/clock';
 import type { Tx } from '../platform/database/transaction-manager';
+import { NO_BUYER_DATA } from './content-digest';
 import { orderFactsJson, piiJson } from './order-content';
 import type { OrderRowWrite, StoredOrderState } from './order-rows';
 import type { OrderEventType } from './outbox-event.entity';
@@ -21,8 +22,6 @@ import {
 
 /** Purpose bound into every order PII ciphertext and its data key. */
 export const ORDER_PII_PURPOSE = 'order.pii';
-
-const NO_PII = Buffer.alloc(32);
 
 export interface IngestScope {
   readonly tenantId: string;
@@ -96,7 +95,7 @@ export class OrderIngestService {
         nonPiiHash: indexer.content(Buffer.from(orderFactsJson(order))),
         pii,
         piiText,
-        piiHash: piiText ? indexer.content(Buffer.from(piiText)) : NO_PII,
+        piiHash: piiText ? indexer.content(Buffer.from(piiText)) : NO_BUYER_DATA,
       };
     });
     const stored = await locking;
@@ -120,8 +119,8 @@ export class OrderIngestService {
         nonPiiHash: d.nonPiiHash,
         pii: incoming,
         piiText: incoming ? d.piiText : null,
-        piiHash: prior && !incoming ? prior.contentHash.subarray(32) : incoming ? d.piiHash : NO_PII,
-        piiChanged: prior ? incoming !== null && !d.piiHash.equals(prior.contentHash.subarray(32)) : incoming !== null,
+        piiHash: prior && !incoming ? prior.contentDigest.buyer : incoming ? d.piiHash : NO_BUYER_DATA,
+        piiChanged: prior ? incoming !== null && !d.piiHash.equals(prior.contentDigest.buyer) : incoming !== null,
       });
     });
 
@@ -130,9 +129,7 @@ export class OrderIngestService {
     // move the row's version and digest past a change we never stored.
     const kept = unreadable.length ? plans.filter((p) => !unreadable.includes(p)) : plans;
 
-    const changed = kept.filter(
-      (p) => !p.stored || p.piiChanged || !p.nonPiiHash.equals(p.stored.contentHash.subarray(0, 32)),
-    );
+    const changed = kept.filter((p) => !p.stored || p.piiChanged || !p.nonPiiHash.equals(p.stored.contentDigest.facts));
     unchanged += kept.length - changed.length;
 
     const needKeys = changed.filter((p) => p.piiChanged && p.pii && (!p.stored || p.stored.piiState !== 'present'));
@@ -231,11 +228,11 @@ export class OrderIngestService {
       }
       const merged = mergePii(held, p.pii);
       const mergedText = merged ? piiJson(merged) : null;
-      const mergedHash = mergedText ? indexer.content(Buffer.from(mergedText)) : NO_PII;
+      const mergedHash = mergedText ? indexer.content(Buffer.from(mergedText)) : NO_BUYER_DATA;
       p.pii = merged;
       p.piiText = mergedText;
       p.piiHash = mergedHash;
-      p.piiChanged = !mergedHash.equals(p.stored!.contentHash.subarray(32));
+      p.piiChanged = !mergedHash.equals(p.stored!.contentDigest.buyer);
     }
     if (unreadable.length > MAX_UNREADABLE_PER_PAGE) throw tooManyUnreadable(unreadable.length);
     return unreadable;
@@ -290,7 +287,7 @@ export class OrderIngestService {
       shipToCountry: o.shipToCountry,
       piiState,
       piiCiphertext,
-      contentHash: Buffer.concat([p.nonPiiHash, p.piiHash]),
+      contentDigest: { facts: p.nonPiiHash, buyer: p.piiHash },
       emailIndex,
       buyerIndex,
       version: (p.stored?.version ?? 0) + 1,

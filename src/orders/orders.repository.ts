@@ -4,37 +4,8 @@ import { bulkValues } from '../platform/database/bulk-values';
 import { driverQuery } from '../platform/database/driver-query';
 import type { Tx } from '../platform/database/transaction-manager';
 import { Order } from './order.entity';
-import type { OrderRowWrite, StoredOrderState } from './order-rows';
-
-const WRITE_COLUMNS: ReadonlyArray<[column: string, type: string, get: (r: OrderRowWrite) => unknown]> = [
-  ['order_id', 'uuid', (r) => r.orderId],
-  ['connection_id', 'uuid', (r) => r.connectionId],
-  ['marketplace', 'text', (r) => r.marketplace],
-  ['marketplace_order_id', 'text', (r) => r.marketplaceOrderId],
-  ['sales_channel', 'text', (r) => r.salesChannel],
-  ['status', 'text', (r) => r.status],
-  ['raw_status', 'text', (r) => r.rawStatus],
-  ['purchased_at', 'timestamptz', (r) => r.purchasedAt],
-  ['marketplace_updated_at', 'timestamptz', (r) => r.marketplaceUpdatedAt],
-  ['shipped_at', 'timestamptz', (r) => r.shippedAt],
-  ['delivered_at', 'timestamptz', (r) => r.deliveredAt],
-  ['cancelled_at', 'timestamptz', (r) => r.cancelledAt],
-  ['latest_delivery_at', 'timestamptz', (r) => r.latestDeliveryAt],
-  ['fulfilment_channel', 'text', (r) => r.fulfilmentChannel],
-  ['retention_anchor_at', 'timestamptz', (r) => r.retentionAnchorAt],
-  ['currency', 'char(3)', (r) => r.currency],
-  ['total_amount', 'numeric', (r) => r.totalAmount],
-  ['line_items', 'jsonb', (r) => JSON.stringify(r.lineItems)],
-  ['ship_to_country', 'char(2)', (r) => r.shipToCountry],
-  ['pii_state', 'text', (r) => r.piiState],
-  ['pii_ciphertext', 'bytea', (r) => r.piiCiphertext],
-  ['content_hash', 'bytea', (r) => r.contentHash],
-  ['email_index', 'bytea', (r) => r.emailIndex],
-  ['buyer_index', 'bytea', (r) => r.buyerIndex],
-  ['version', 'int', (r) => r.version],
-];
-
-const wireValue = (v: unknown) => (v instanceof Date ? v.toISOString() : v);
+import { readContentDigest } from './content-digest';
+import { ORDER_WRITE_LIST, type OrderRowWrite, type StoredOrderState } from './order-rows';
 
 /** Element type for an unnest array parameter (jsonb travels as text and is cast per row). */
 const arrayType = (t: string) => (t === 'jsonb' ? 'text' : t === 'char(3)' || t === 'char(2)' ? 'text' : t);
@@ -82,7 +53,7 @@ export class OrdersRepository {
           version: r.version as number,
           piiState: r.pii_state as StoredOrderState['piiState'],
           piiCiphertext: (r.pii_ciphertext as Buffer | null) ?? null,
-          contentHash: r.content_hash as Buffer,
+          contentDigest: readContentDigest(r.content_hash as Buffer),
           emailIndex: (r.email_index as Buffer | null) ?? null,
           buyerIndex: (r.buyer_index as Buffer | null) ?? null,
           marketplaceUpdatedAt: r.marketplace_updated_at as Date,
@@ -101,11 +72,13 @@ export class OrdersRepository {
    */
   async insertMany(tx: Tx, tenantId: string, rows: readonly OrderRowWrite[], now: Date): Promise<void> {
     if (!rows.length) return;
-    const names = WRITE_COLUMNS.map((c) => c[0]);
+    const names = ORDER_WRITE_LIST.map((c) => c.column);
     // Instants travel as ISO strings: cheaper for the driver than formatting Date objects.
-    const arrays = WRITE_COLUMNS.map((c) => rows.map((r) => wireValue(c[2](r))));
-    const unnestArgs = WRITE_COLUMNS.map((c, i) => `$${i + 3}::${arrayType(c[1])}[]`).join(', ');
-    const selectList = WRITE_COLUMNS.map((c) => (c[1] === 'jsonb' ? `u.${c[0]}::jsonb` : `u.${c[0]}`)).join(', ');
+    const arrays = ORDER_WRITE_LIST.map((c) => rows.map((r) => c.valueOf(r)));
+    const unnestArgs = ORDER_WRITE_LIST.map((c, i) => `$${i + 3}::${arrayType(c.sqlType)}[]`).join(', ');
+    const selectList = ORDER_WRITE_LIST.map((c) =>
+      c.sqlType === 'jsonb' ? `u.${c.column}::jsonb` : `u.${c.column}`,
+    ).join(', ');
     await driverQuery(
       tx,
       `INSERT INTO orders (tenant_id, ${names.join(', ')}, created_at, updated_at)
@@ -116,10 +89,10 @@ export class OrdersRepository {
 
   async updateMany(tx: Tx, tenantId: string, rows: readonly OrderRowWrite[], now: Date): Promise<void> {
     if (!rows.length) return;
-    const names = WRITE_COLUMNS.map((c) => c[0]);
+    const names = ORDER_WRITE_LIST.map((c) => c.column);
     const { sql, params } = bulkValues(
-      rows.map((r) => WRITE_COLUMNS.map((c) => c[2](r))),
-      WRITE_COLUMNS.map((c) => c[1]),
+      rows.map((r) => ORDER_WRITE_LIST.map((c) => c.valueOf(r))),
+      ORDER_WRITE_LIST.map((c) => c.sqlType),
       3,
     );
     const assignments = names

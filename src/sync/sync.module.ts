@@ -10,11 +10,12 @@ import { RateBudgetRepository } from './rate-budget.repository';
 import { RateBudgetService } from './rate-budget.service';
 import { SyncMetrics } from './sync-metrics';
 import { SyncRunner } from './sync-runner';
-import { SyncRunnerServices } from './sync-runner-services';
+import { SyncFailureHandler } from './sync-failure-handler';
 import { SyncScheduler } from './sync-scheduler';
 import { SyncSkipReasons } from './sync-skip-reasons';
 import { SyncStateRepository } from './sync-state.repository';
 import { SyncWorker } from './sync-worker';
+import { WindowReader } from './window-reader';
 
 @Module({
   imports: [ConnectionsModule, MarketplacesModule, OrdersModule, CryptoModule],
@@ -26,7 +27,8 @@ import { SyncWorker } from './sync-worker';
     PageCommitter,
     DeadLetterReplayer,
     SyncMetrics,
-    SyncRunnerServices,
+    SyncFailureHandler,
+    WindowReader,
     SyncRunner,
     SyncWorker,
     SyncScheduler,

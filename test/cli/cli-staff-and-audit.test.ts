@@ -29,5 +29,5 @@ describe('CLI: first-run staff admin, tenants and the access log', () => {
     expect(verify.code).toBe(0);
     // staff.created, key.created, audit.checkpoint.requested (platform chain) and tenant.created (the tenant's chain).
     expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true, chains: 2, entries: 4, checkpoints: 1 });
-  }, 120_000);
+  }, 300_000); // seven processes, each booting the service on its embedded database: minutes on a busy machine
 });

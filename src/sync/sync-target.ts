@@ -1,0 +1,5 @@
+/** The connection a sync run is for. */
+export interface SyncTarget {
+  readonly tenantId: string;
+  readonly connectionId: string;
+}
