@@ -7,6 +7,7 @@ import * as cmd from './cli/commands';
 import { emit, table, UsageError } from './cli/output';
 import { registerAuditCommands } from './cli/audit-commands';
 import { registerConsoleCommands } from './cli/console-commands';
+import { registerKeyCommands } from './cli/key-commands';
 import { runDemo } from './demo/run-demo';
 import { DomainError } from './platform/errors/domain-error';
 import { databaseTargetFor, migrateAs } from './platform/platform.module';
@@ -118,12 +119,14 @@ connection
 
 program
   .command('sync')
-  .description('sync every connection that is due, then print a summary')
+  .description('sync every connection that is due, then print a summary and why the others were not synced')
   .requiredOption('--once', 'run one pass and exit (the server runs sync continuously)')
+  .option('--now', 'sync the connections regardless of their schedule (rate budgets still apply)')
   .option('--tenant <id>', 'only this tenant')
+  .option('--connection <id>', 'only this connection')
   .addOption(json())
-  .action(async (o: { tenant?: string; json?: boolean }) => {
-    const summary = await withAppContext(cfg(), (app) => cmd.syncOnce(app, o.tenant));
+  .action(async (o: cmd.SyncOnceOptions & { json?: boolean }) => {
+    const summary = await withAppContext(cfg(), (app) => cmd.syncOnce(app, o));
     emit(!!o.json, summary, () => cmd.syncSummaryText(summary));
     if (summary.runs.some((r) => r.result === 'failed')) process.exitCode = 1;
   });
@@ -148,6 +151,7 @@ keys
     emit(!!o.json, r, () => `tenant rotation: ${JSON.stringify(r)}`);
   });
 
+registerKeyCommands(program, cfg, json);
 registerAuditCommands(program, cfg);
 registerConsoleCommands(program, cfg, readStdin);
 

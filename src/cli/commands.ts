@@ -6,7 +6,10 @@ import { ConnectionsService } from '../connections/connections.service';
 import { MasterKeyring, TenantKeyService } from '../crypto';
 import type { MarketplaceName } from '../marketplaces/canonical-order';
 import { OrdersService } from '../orders';
+import { SyncSkipReasons } from '../sync/sync-skip-reasons';
 import { SyncWorker } from '../sync/sync-worker';
+import { notFound } from '../platform/errors/domain-error';
+import { isUuid } from '../platform/validation/uuid';
 import { TenantsService } from '../tenants/tenants.service';
 import { table, UsageError } from './output';
 
@@ -75,8 +78,22 @@ export function connectionsTable(list: Awaited<ReturnType<typeof listConnections
   );
 }
 
-export async function syncOnce(app: INestApplicationContext, tenant?: string) {
-  const outcomes = await app.get(SyncWorker).runOnce(tenant);
+export interface SyncOnceOptions {
+  tenant?: string;
+  /** Sync regardless of the schedule (the marketplaces' rate budgets still apply). */
+  now?: boolean;
+  connection?: string;
+}
+
+export async function syncOnce(app: INestApplicationContext, o: SyncOnceOptions = {}) {
+  if (o.connection !== undefined) {
+    const known = isUuid(o.connection) ? await app.get(ConnectionsService).listForSync(o.tenant) : [];
+    if (!known.some((c) => c.connectionId === o.connection)) throw notFound('connection');
+  }
+  const outcomes = await app.get(SyncWorker).runOnce(o.tenant, { now: o.now, connectionId: o.connection });
+  const skipped = await app
+    .get(SyncSkipReasons)
+    .explain({ tenantId: o.tenant, connectionId: o.connection }, new Set(outcomes.map((r) => r.connectionId)));
   const orders = app.get(OrdersService);
   return {
     runs: outcomes.map((o) => ({
@@ -92,14 +109,22 @@ export async function syncOnce(app: INestApplicationContext, tenant?: string) {
       errorCode: o.errorCode ?? null,
       nextRunAt: o.nextRunAt.toISOString(),
     })),
-    ordersByMarketplace: await orders.countByMarketplace(tenant),
-    eventsQueued: await orders.pendingEvents(tenant),
+    skipped,
+    ordersByMarketplace: await orders.countByMarketplace(o.tenant),
+    eventsQueued: await orders.pendingEvents(o.tenant),
   };
 }
 
 export function syncSummaryText(s: Awaited<ReturnType<typeof syncOnce>>): string {
   return [
-    s.runs.length ? table(s.runs) : 'nothing was due',
+    s.runs.length ? table(s.runs) : 'no connection was synced',
+    ...(s.skipped.length
+      ? [
+          '',
+          'not synced:',
+          table(s.skipped.map((k) => ({ connectionId: k.connectionId, marketplace: k.marketplace, why: k.detail }))),
+        ]
+      : []),
     '',
     `orders stored: ${s.ordersByMarketplace.map((m) => `${m.marketplace} ${m.count}`).join(', ') || 'none'}`,
     `events queued for delivery: ${s.eventsQueued}`,

@@ -44,6 +44,14 @@ export class ConnectionsRepository {
     return this.repo().find({ where: { tenantId }, order: { createdAt: 'ASC', connectionId: 'ASC' } });
   }
 
+  /** Every connection, of one tenant or all, whatever its status. */
+  listAll(tenantId?: string): Promise<MarketplaceConnection[]> {
+    return this.repo().find({
+      where: tenantId ? { tenantId } : {},
+      order: { tenantId: 'ASC', createdAt: 'ASC', connectionId: 'ASC' },
+    });
+  }
+
   listByStatus(status: ConnectionStatus): Promise<MarketplaceConnection[]> {
     return this.repo().find({ where: { status }, order: { tenantId: 'ASC', connectionId: 'ASC' } });
   }

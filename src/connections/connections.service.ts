@@ -163,6 +163,11 @@ export class ConnectionsService {
     };
   }
 
+  /** Every connection of one tenant or of all (for explaining a sync pass): views, never credentials. */
+  async listForSync(tenantId?: string): Promise<ConnectionView[]> {
+    return (await this.connections.listAll(tenantId)).map((c) => this.view(c));
+  }
+
   /** Active connections across tenants (for the scheduler): ids only; none of an unconfigured marketplace. */
   async listActive(): Promise<Array<{ tenantId: string; connectionId: string; marketplace: MarketplaceName }>> {
     return (await this.connections.listByStatus('active'))

@@ -44,7 +44,7 @@ export class RateBudgetRepository {
   async availability(
     key: BudgetKey,
     now: Date,
-  ): Promise<{ available: string | number; rate: string | number; blocked_until: Date | string | null }> {
+  ): Promise<{ available: string | number; rate: string | number; blocked_until: Date | string | null } | undefined> {
     const [row] = await this.dataSource.query(
       `SELECT ${REFILL} AS available, rate, blocked_until FROM rate_budgets
         WHERE tenant_id = $1 AND connection_id = $2 AND operation = $3`,

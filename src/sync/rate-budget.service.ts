@@ -26,10 +26,25 @@ export class RateBudgetService {
     const now = this.clock.now();
     await this.budgets.seed(key, plan.rate, plan.burst, now);
     if (await this.budgets.takeOne(key, now)) return { granted: true };
-    const row = await this.budgets.availability(key, now);
+    const row = (await this.budgets.availability(key, now))!; // seeded above
     const blockedMs = row.blocked_until ? new Date(row.blocked_until).getTime() - now.getTime() : 0;
     const refillMs = Number(row.rate) > 0 ? Math.ceil(((1 - Number(row.available)) / Number(row.rate)) * 1000) : 60_000;
     return { granted: false, waitMs: Math.max(blockedMs, refillMs, 1) };
+  }
+
+  /**
+   * How long until the bucket has a token, without taking one: 0 when one is there (or the bucket does not
+   * exist yet: it is created full).
+   */
+  async waitMs(key: BudgetKey): Promise<number> {
+    const now = this.clock.now();
+    const row = await this.budgets.availability(key, now);
+    if (!row) return 0;
+    const blockedMs = row.blocked_until ? new Date(row.blocked_until).getTime() - now.getTime() : 0;
+    const available = Number(row.available);
+    const refillMs =
+      available >= 1 ? 0 : Number(row.rate) > 0 ? Math.ceil(((1 - available) / Number(row.rate)) * 1000) : 60_000;
+    return Math.max(blockedMs, refillMs, 0);
   }
 
   /** The marketplace throttled us: empty the bucket and block until `retryAfterMs` has passed. */

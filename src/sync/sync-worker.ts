@@ -32,22 +32,26 @@ export class SyncWorker {
     private readonly logger: AppLogger,
   ) {}
 
-  /** Makes sure every active connection has a sync state, then enqueues those that are due. */
-  async enqueueDue(tenantId?: string): Promise<number> {
+  /**
+   * Makes sure every active connection has a sync state, then enqueues those that are due, or with `now`
+   * every active one whatever its schedule (the rate budgets still decide whether it may call the marketplace).
+   */
+  async enqueueDue(tenantId?: string, options: SyncPassFilter = {}): Promise<number> {
     const now = this.clock.now();
-    const connections = await this.connections.listActive();
-    for (const c of connections) {
-      if (!tenantId || c.tenantId === tenantId) await this.states.ensure(c.tenantId, c.connectionId, now);
-    }
-    const active = new Set(connections.map((c) => c.connectionId));
+    const connections = (await this.connections.listActive()).filter(
+      (c) =>
+        (!tenantId || c.tenantId === tenantId) && (!options.connectionId || c.connectionId === options.connectionId),
+    );
+    for (const c of connections) await this.states.ensure(c.tenantId, c.connectionId, now);
+    const wanted = new Set(connections.map((c) => c.connectionId));
+    const due = options.now ? connections : await this.states.listDue(now);
     let added = 0;
-    for (const due of await this.states.listDue(now)) {
-      if (tenantId && due.tenantId !== tenantId) continue;
-      if (!active.has(due.connectionId)) continue;
+    for (const target of due) {
+      if (!wanted.has(target.connectionId)) continue;
       if (
-        await this.jobs.enqueue(SYNC_QUEUE, due.connectionId, {
-          tenantId: due.tenantId,
-          payload: { tenantId: due.tenantId, connectionId: due.connectionId },
+        await this.jobs.enqueue(SYNC_QUEUE, target.connectionId, {
+          tenantId: target.tenantId,
+          payload: { tenantId: target.tenantId, connectionId: target.connectionId },
         })
       ) {
         added++;
@@ -76,17 +80,25 @@ export class SyncWorker {
   }
 
   /**
-   * Syncs everything due now, to completion: runs that stop early to stay fair
-   * ('more') are enqueued again at once. Used by the CLI and the demo.
+   * Syncs everything due now (with `now`: every active connection), to completion: runs that stop early to
+   * stay fair ('more') are enqueued again at once. Used by the CLI and the demo.
    */
-  async runOnce(tenantId?: string): Promise<SyncOutcome[]> {
+  async runOnce(tenantId?: string, options: SyncPassFilter = {}): Promise<SyncOutcome[]> {
     const all: SyncOutcome[] = [];
     for (let round = 0; round < 1000; round++) {
-      await this.enqueueDue(tenantId);
+      // Only the first round overrides the schedule; later rounds pick up what stopped early ('more').
+      await this.enqueueDue(tenantId, { ...options, now: round === 0 && options.now });
       const outcomes = await this.drain({ tenantId });
       all.push(...outcomes);
       if (!outcomes.some((o) => o.result === 'more')) break;
     }
     return all;
   }
+}
+
+export interface SyncPassFilter {
+  /** Sync regardless of the schedule (not of the rate budgets). */
+  readonly now?: boolean;
+  /** Only this connection. */
+  readonly connectionId?: string;
 }

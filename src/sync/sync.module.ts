@@ -13,6 +13,7 @@ import { SyncMetrics } from './sync-metrics';
 import { SyncRunner } from './sync-runner';
 import { SyncFailureHandler } from './sync-failure-handler';
 import { SyncScheduler } from './sync-scheduler';
+import { SyncSkipReasons } from './sync-skip-reasons';
 import { SyncStateRepository } from './sync-state.repository';
 import { SyncWorker } from './sync-worker';
 import { WindowReader } from './window-reader';
@@ -33,7 +34,8 @@ import { WindowReader } from './window-reader';
     SyncRunner,
     SyncWorker,
     SyncScheduler,
+    SyncSkipReasons,
   ],
-  exports: [SyncWorker, DeadLetterCopies],
+  exports: [SyncWorker, DeadLetterCopies, SyncSkipReasons],
 })
 export class SyncModule {}
