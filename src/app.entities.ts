@@ -19,6 +19,7 @@ import { TenantIndexKey } from './crypto/tenant-index-key.entity';
 import { TenantKey } from './crypto/tenant-key.entity';
 import { Order } from './orders/order.entity';
 import { OutboxEvent } from './orders/outbox-event.entity';
+import { EventFeedEntry, EventFeedHead } from './orders/event-feed.entity';
 import { Job } from './platform/jobs/job.entity';
 import { DeadLetter } from './sync/dead-letter.entity';
 import { RateBudget } from './sync/rate-budget.entity';
@@ -41,6 +42,8 @@ export const ALL_ENTITIES: Function[] = [
   DeadLetter,
   Order,
   OutboxEvent,
+  EventFeedEntry,
+  EventFeedHead,
   SigningKey,
   StaffMember,
   ApiKey,

@@ -10,3 +10,5 @@ export {
   type DestructionResult,
   type DueCutoff,
 } from './pii-destruction.service';
+export { OutboxFeedService, type FeedPage, type FeedQuery, type FeedRow } from './outbox-feed.service';
+export { OUTBOX_EVENT_TYPES, type OrderEventType } from './outbox-event.entity';

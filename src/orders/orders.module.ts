@@ -5,6 +5,8 @@ import { OrdersController } from './orders.controller';
 import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
 import { OutboxRepository } from './outbox.repository';
+import { OutboxFeedRepository } from './outbox-feed.repository';
+import { OutboxFeedService } from './outbox-feed.service';
 import { BuyerDataCopies } from './buyer-data-copies';
 import { PiiDestructionRepository } from './pii-destruction.repository';
 import { PiiDestructionService } from './pii-destruction.service';
@@ -15,12 +17,14 @@ import { PiiDestructionService } from './pii-destruction.service';
   providers: [
     OrdersRepository,
     OutboxRepository,
+    OutboxFeedRepository,
+    OutboxFeedService,
     OrdersService,
     OrderIngestService,
     BuyerDataCopies,
     PiiDestructionRepository,
     PiiDestructionService,
   ],
-  exports: [OrdersService, OrderIngestService, BuyerDataCopies, PiiDestructionService],
+  exports: [OrdersService, OutboxFeedService, OrderIngestService, BuyerDataCopies, PiiDestructionService],
 })
 export class OrdersModule {}
