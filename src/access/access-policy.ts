@@ -29,6 +29,7 @@ export const TENANT_SCOPED: ReadonlySet<Permission> = new Set([
   Permissions.KEYS_MANAGE,
   Permissions.CONNECTIONS_MANAGE,
   Permissions.ORDERS_READ,
+  Permissions.ORDERS_ACKNOWLEDGE,
   Permissions.ORDERS_READ_PII,
   Permissions.GRANTS_MANAGE,
   Permissions.ENDPOINTS_MANAGE,

@@ -17,6 +17,8 @@ export const Permissions = {
   CONNECTIONS_MANAGE: 'connections:manage',
   /** Masked orders. */
   ORDERS_READ: 'orders:read',
+  /** Recording that the seller's system took an order (a seller's key only; staff never acknowledge). */
+  ORDERS_ACKNOWLEDGE: 'orders:acknowledge',
   /** Revealing buyer data (checked again per order, with reason and grant rules). */
   ORDERS_READ_PII: 'orders:read_pii',
   /** Support grants of a tenant. */
@@ -40,6 +42,7 @@ export type Permission = (typeof Permissions)[keyof typeof Permissions];
 /** Scopes a seller key can carry. */
 export const SELLER_SCOPES = [
   Permissions.ORDERS_READ,
+  Permissions.ORDERS_ACKNOWLEDGE,
   Permissions.ORDERS_READ_PII,
   Permissions.CONNECTIONS_MANAGE,
   Permissions.ENDPOINTS_MANAGE,

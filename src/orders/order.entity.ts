@@ -117,6 +117,18 @@ export class Order {
   @Column('int', { default: 1 })
   version: number;
 
+  /** When the seller's system acknowledged taking the order (first acknowledgement wins); null until then. */
+  @Column('timestamptz', { nullable: true })
+  acknowledgedAt: Date | null;
+
+  /** The id of the API key that acknowledged it. */
+  @Column('text', { nullable: true })
+  acknowledgedByKeyId: string | null;
+
+  /** The order version the seller's system had when it acknowledged (a later change shows as a higher version). */
+  @Column('int', { nullable: true })
+  acknowledgedVersion: number | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

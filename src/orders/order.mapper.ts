@@ -25,6 +25,8 @@ export interface MaskedOrderView {
   buyer: { pii: 'sealed' | 'none' | 'destroyed' };
   piiDestroyedAt: string | null;
   version: number;
+  /** Whether and when the seller's system took the order (`POST /v1/orders/:id/acknowledge`). */
+  acknowledgement: { at: string; keyId: string; version: number } | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -62,6 +64,10 @@ export function toMaskedOrderView(o: Order): MaskedOrderView {
     buyer: { pii: o.piiState === 'present' ? 'sealed' : o.piiState === 'destroyed' ? 'destroyed' : 'none' },
     piiDestroyedAt: iso(o.piiDestroyedAt),
     version: o.version,
+    acknowledgement:
+      o.acknowledgedAt && o.acknowledgedByKeyId && o.acknowledgedVersion !== null
+        ? { at: o.acknowledgedAt.toISOString(), keyId: o.acknowledgedByKeyId, version: o.acknowledgedVersion }
+        : null,
     createdAt: o.createdAt.toISOString(),
     updatedAt: o.updatedAt.toISOString(),
   };

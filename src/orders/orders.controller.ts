@@ -1,9 +1,17 @@
 import { IsInstant } from '../platform/validation/instant';
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
-import { Permissions, RequirePermission, StaffAccess, TenantScope, type StaffTenantAccess } from '../auth';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import {
+  CurrentPrincipal,
+  Permissions,
+  RequirePermission,
+  StaffAccess,
+  TenantScope,
+  type Principal,
+  type StaffTenantAccess,
+} from '../auth';
 import type { MaskedOrderView } from './order.mapper';
 import { OrdersService, type OrderPage } from './orders.service';
 
@@ -21,6 +29,12 @@ class ListOrdersQuery {
   @IsOptional()
   @IsInstant()
   updatedSince?: Date;
+
+  /** `true`: only orders the seller's system acknowledged; `false`: only those not yet acknowledged. */
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'acknowledged must be true or false' })
+  acknowledged?: boolean;
 
   @IsOptional()
   @IsString()
@@ -67,5 +81,19 @@ export class OrdersController {
     @Param() params: OrderIdParam,
   ): Promise<MaskedOrderView> {
     return this.orders.get(tenantId, params.orderId, access?.orderIds);
+  }
+
+  @Post(':orderId/acknowledge')
+  @HttpCode(200)
+  @RequirePermission(Permissions.ORDERS_ACKNOWLEDGE)
+  @ApiOkResponse({
+    description: 'the masked order with its acknowledgement (the first one stands; repeats change nothing)',
+  })
+  acknowledge(
+    @CurrentPrincipal() caller: Principal,
+    @TenantScope() tenantId: string,
+    @Param() params: OrderIdParam,
+  ): Promise<MaskedOrderView> {
+    return this.orders.acknowledge(caller, tenantId, params.orderId);
   }
 }

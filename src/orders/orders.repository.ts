@@ -17,6 +17,8 @@ export interface OrderListFilter {
   /** Keyset cursor: rows strictly after (updatedAt, orderId). */
   readonly after?: { updatedAt: Date; orderId: string };
   readonly onlyOrderIds?: readonly string[];
+  /** Only orders the seller's system has (true) or has not yet (false) acknowledged. */
+  readonly acknowledged?: boolean;
   readonly limit: number;
 }
 
@@ -126,6 +128,8 @@ export class OrdersRepository {
     if (filter.status) qb.andWhere('o.status = :status', { status: filter.status });
     if (filter.marketplace) qb.andWhere('o.marketplace = :marketplace', { marketplace: filter.marketplace });
     if (filter.onlyOrderIds) qb.andWhere('o.order_id = ANY(:only::uuid[])', { only: filter.onlyOrderIds });
+    if (filter.acknowledged !== undefined)
+      qb.andWhere(filter.acknowledged ? 'o.acknowledged_at IS NOT NULL' : 'o.acknowledged_at IS NULL');
     if (filter.updatedSince) qb.andWhere('o.updated_at >= :since', { since: filter.updatedSince });
     if (filter.after) {
       qb.andWhere('(o.updated_at, o.order_id) > (:afterAt, :afterId)', {
@@ -134,6 +138,20 @@ export class OrdersRepository {
       });
     }
     return qb.getMany();
+  }
+
+  /**
+   * Records the acknowledgement unless one is already held (the first wins, so a retried
+   * call changes nothing). The order's version and `updated_at` are left alone: this is
+   * not a change of the order, and list cursors must not move.
+   */
+  async acknowledge(tenantId: string, orderId: string, keyId: string, now: Date): Promise<Order | null> {
+    await this.dataSource.query(
+      `UPDATE orders SET acknowledged_at = $3, acknowledged_by_key_id = $4, acknowledged_version = version
+        WHERE tenant_id = $1 AND order_id = $2 AND acknowledged_at IS NULL`,
+      [tenantId, orderId, now, keyId],
+    );
+    return this.findOne(tenantId, orderId);
   }
 
   async countByMarketplace(tenantId?: string): Promise<Array<{ marketplace: string; count: number }>> {

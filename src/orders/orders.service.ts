@@ -10,6 +10,8 @@ import { toMaskedOrderView, toRevealedOrderView, type MaskedOrderView, type Reve
 import { OrdersRepository } from './orders.repository';
 import { OutboxRepository } from './outbox.repository';
 import { isUuid } from '../platform/validation/uuid';
+import { Clock } from '../platform/clock/clock';
+import type { Principal } from '../auth';
 
 export interface OrderPage {
   items: MaskedOrderView[];
@@ -28,6 +30,8 @@ export interface OrderQuery {
   status?: string;
   marketplace?: string;
   updatedSince?: Date;
+  /** Only acknowledged (true) or not yet acknowledged (false) orders. */
+  acknowledged?: boolean;
   cursor?: string;
   limit?: number;
 }
@@ -39,6 +43,7 @@ export class OrdersService {
     private readonly orders: OrdersRepository,
     private readonly outbox: OutboxRepository,
     private readonly dataKeys: DataKeyService,
+    private readonly clock: Clock,
   ) {}
 
   async list(tenantId: string, query: OrderQuery): Promise<OrderPage> {
@@ -47,6 +52,7 @@ export class OrdersService {
       status: query.status,
       marketplace: query.marketplace,
       updatedSince: query.updatedSince,
+      acknowledged: query.acknowledged,
       after: query.cursor ? decodeCursor(query.cursor) : undefined,
       onlyOrderIds: query.onlyOrderIds ?? undefined,
       limit: limit + 1,
@@ -59,6 +65,23 @@ export class OrdersService {
   async get(tenantId: string, orderId: string, onlyOrderIds?: readonly string[] | null): Promise<MaskedOrderView> {
     const visible = isUuid(orderId) && (!onlyOrderIds || onlyOrderIds.includes(orderId));
     const order = visible ? await this.orders.findOne(tenantId, orderId) : null;
+    if (!order) throw notFound('order');
+    return toMaskedOrderView(order);
+  }
+
+  /**
+   * Records that the seller's system took the order: when, with which key, at which
+   * version. Idempotent: the first acknowledgement stands and every call answers with it.
+   * Only a seller's key acknowledges (it is the seller's system speaking); not audited,
+   * since it neither reaches buyer data nor changes who may (the row keeps the key id).
+   */
+  async acknowledge(caller: Principal, tenantId: string, orderId: string): Promise<MaskedOrderView> {
+    if (caller.kind !== 'seller' || caller.tenantId !== tenantId) {
+      throw new DomainError(ErrorCodes.FORBIDDEN, "only the seller's own keys acknowledge orders");
+    }
+    const order = isUuid(orderId)
+      ? await this.orders.acknowledge(tenantId, orderId, caller.keyId, this.clock.now())
+      : null;
     if (!order) throw notFound('order');
     return toMaskedOrderView(order);
   }
