@@ -9,4 +9,5 @@ export {
   type ClaimedOrder,
   type DestructionResult,
   type DueCutoff,
+  type RetentionCounts,
 } from './pii-destruction.service';
