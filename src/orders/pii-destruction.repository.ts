@@ -193,6 +193,25 @@ export class PiiDestructionRepository {
     }));
   }
 
+  /**
+   * The oldest anchor of buyer data still held in one marketplace of a tenant, leaving out
+   * orders under a legal hold: a walk of the partial anchor index from its start.
+   */
+  async earliestAnchor(
+    tx: Tx,
+    tenantId: string,
+    marketplace: string,
+    heldOrderIds: readonly string[],
+  ): Promise<Date | null> {
+    const rows: Array<{ anchor: Date }> = await tx.query(
+      `SELECT retention_anchor_at AS anchor FROM orders
+        WHERE tenant_id = $1 AND marketplace = $2 AND pii_state = 'present' AND NOT (order_id = ANY($3::uuid[]))
+        ORDER BY retention_anchor_at LIMIT 1`,
+      [tenantId, marketplace, heldOrderIds],
+    );
+    return rows[0]?.anchor ?? null;
+  }
+
   /** Which of these marketplace orders have had their buyer data destroyed. */
   async destroyedAmong(
     tx: Tx,

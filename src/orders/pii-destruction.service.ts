@@ -107,6 +107,11 @@ export class PiiDestructionService {
     return this.repository.retentionCounts(tx, tenantId, cutoffs, heldOrderIds, destroyedSince);
   }
 
+  /** The oldest anchor of buyer data not held in one marketplace of a tenant (null when none is held). */
+  earliestAnchor(tx: Tx, tenantId: string, marketplace: string, heldOrderIds: readonly string[]): Promise<Date | null> {
+    return this.repository.earliestAnchor(tx, tenantId, marketplace, heldOrderIds);
+  }
+
   /** Tenants with at least one order still holding buyer data. */
   tenantsHoldingPii(tx: Tx): Promise<string[]> {
     return this.repository.tenantsHoldingPii(tx);

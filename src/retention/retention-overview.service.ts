@@ -132,6 +132,27 @@ export class RetentionOverview {
     };
   }
 
+  /**
+   * Per marketplace, how long the oldest buyer data past its due date has been overdue, in
+   * seconds (0 when nothing is overdue), over every tenant. The goal is never more than one
+   * sweep interval. Each tenant costs one index probe per marketplace.
+   */
+  async oldestOverdueSeconds(asOf: Date = this.clock.now()): Promise<Record<RetentionMarketplace, number>> {
+    const out = Object.fromEntries(RETENTION_MARKETPLACES.map((m) => [m, 0])) as Record<RetentionMarketplace, number>;
+    await this.transactions.run(async (tx) => {
+      for (const tenantId of await this.destruction.tenantsHoldingPii(tx)) {
+        const windows = await this.policies.windowsFor(tenantId, tx);
+        for (const marketplace of RETENTION_MARKETPLACES) {
+          const anchor = await this.destruction.earliestAnchor(tx, tenantId, marketplace, []);
+          if (!anchor) continue;
+          const overdueMs = asOf.getTime() - (anchor.getTime() + windows[marketplace] * DAY_MS);
+          if (overdueMs > 0) out[marketplace] = Math.max(out[marketplace], overdueMs / 1000);
+        }
+      }
+    });
+    return out;
+  }
+
   private async countsFor(
     tx: Tx,
     tenantId: string,

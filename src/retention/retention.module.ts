@@ -8,6 +8,7 @@ import { RetentionPolicyService } from './retention-policy.service';
 import { RetentionScheduler } from './retention-scheduler';
 import { RetentionSweeper } from './retention-sweep.service';
 import { RetentionOverview } from './retention-overview.service';
+import { RetentionMetrics } from './retention-metrics';
 
 /**
  * Buyer-data retention: sellers' windows, the scheduled sweep and its receipts.
@@ -24,6 +25,7 @@ import { RetentionOverview } from './retention-overview.service';
     RetentionSweeper,
     RetentionScheduler,
     RetentionOverview,
+    RetentionMetrics,
   ],
   exports: [RetentionPolicyService, RetentionSweeper, RetentionScheduler, RetentionOverview],
 })
