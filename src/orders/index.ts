@@ -9,6 +9,7 @@ export {
   type ClaimedOrder,
   type DestructionResult,
   type DueCutoff,
+  type RetentionCounts,
 } from './pii-destruction.service';
 export { OutboxFeedService, type FeedPage, type FeedQuery, type FeedRow } from './outbox-feed.service';
 export { OUTBOX_EVENT_TYPES, type OrderEventType } from './outbox-event.entity';

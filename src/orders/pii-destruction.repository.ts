@@ -17,6 +17,25 @@ export interface DestroyedRow extends ClaimedOrder {
   readonly version: number;
 }
 
+/** Per-marketplace figures of a tenant's retention (counts and an instant; no ids, no data). */
+export interface RetentionCounts {
+  readonly marketplace: string;
+  /** Orders still holding buyer data. */
+  readonly withBuyerData: number;
+  /** Due (anchor at or before the cutoff) and not held: what a sweep would destroy. */
+  readonly due: number;
+  /** Not yet due, due before the `soonBefore` line. */
+  readonly dueSoon: number;
+  /** Due but kept by a legal hold. */
+  readonly heldDue: number;
+  /** Holding buyer data under a legal hold, due or not. */
+  readonly held: number;
+  /** The oldest anchor of buyer data not held (its due date is this plus the window). */
+  readonly earliestAnchor: Date | null;
+  /** Buyer data destroyed at or after `destroyedSince`. */
+  readonly destroyedSince: number;
+}
+
 /** The buyer half of `content_hash` once nothing is held: the same zeros ingestion uses for "no buyer data". */
 const NO_PII_DIGEST = Buffer.alloc(32);
 
@@ -109,6 +128,88 @@ export class PiiDestructionRepository {
        SELECT tenant_id FROM t WHERE tenant_id IS NOT NULL`,
     );
     return rows.map((r) => r.tenant_id);
+  }
+
+  /**
+   * What a tenant holds and what is due, per marketplace, for previews, status and metrics:
+   * orders still holding buyer data, those due (anchored at or before the marketplace's cutoff)
+   * and due soon (before `soonBefore`), the due ones kept by a hold (`heldOrderIds`), the
+   * earliest anchor not held, and buyer data destroyed since `destroyedSince`. Counts only.
+   */
+  async retentionCounts(
+    tx: Tx,
+    tenantId: string,
+    cutoffs: ReadonlyArray<{ marketplace: string; anchorBefore: Date; soonBefore: Date }>,
+    heldOrderIds: readonly string[],
+    destroyedSince: Date,
+  ): Promise<RetentionCounts[]> {
+    const rows: Array<{
+      marketplace: string;
+      with_pii: number;
+      due: number;
+      due_soon: number;
+      held_due: number;
+      held: number;
+      earliest_anchor: Date | null;
+      destroyed_since: number;
+    }> = await tx.query(
+      `WITH c AS (SELECT * FROM unnest($2::text[], $3::timestamptz[], $4::timestamptz[])
+                    AS c(marketplace, anchor_before, soon_before))
+       SELECT c.marketplace,
+              count(o.order_id) FILTER (WHERE o.pii_state = 'present')::int AS with_pii,
+              count(o.order_id) FILTER (WHERE o.pii_state = 'present' AND o.retention_anchor_at <= c.anchor_before
+                                          AND NOT o.order_id = ANY($5::uuid[]))::int AS due,
+              count(o.order_id) FILTER (WHERE o.pii_state = 'present' AND o.retention_anchor_at > c.anchor_before
+                                          AND o.retention_anchor_at <= c.soon_before
+                                          AND NOT o.order_id = ANY($5::uuid[]))::int AS due_soon,
+              count(o.order_id) FILTER (WHERE o.pii_state = 'present' AND o.retention_anchor_at <= c.anchor_before
+                                          AND o.order_id = ANY($5::uuid[]))::int AS held_due,
+              count(o.order_id) FILTER (WHERE o.pii_state = 'present' AND o.order_id = ANY($5::uuid[]))::int AS held,
+              min(o.retention_anchor_at) FILTER (WHERE o.pii_state = 'present'
+                                                   AND NOT o.order_id = ANY($5::uuid[])) AS earliest_anchor,
+              count(o.order_id) FILTER (WHERE o.pii_state = 'destroyed' AND o.pii_destroyed_at >= $6)::int
+                AS destroyed_since
+         FROM c LEFT JOIN orders o ON o.tenant_id = $1 AND o.marketplace = c.marketplace
+                  AND (o.pii_state = 'present' OR o.pii_destroyed_at >= $6)
+        GROUP BY c.marketplace ORDER BY c.marketplace`,
+      [
+        tenantId,
+        cutoffs.map((c) => c.marketplace),
+        cutoffs.map((c) => c.anchorBefore),
+        cutoffs.map((c) => c.soonBefore),
+        heldOrderIds,
+        destroyedSince,
+      ],
+    );
+    return rows.map((r) => ({
+      marketplace: r.marketplace,
+      withBuyerData: r.with_pii,
+      due: r.due,
+      dueSoon: r.due_soon,
+      heldDue: r.held_due,
+      held: r.held,
+      earliestAnchor: r.earliest_anchor,
+      destroyedSince: r.destroyed_since,
+    }));
+  }
+
+  /**
+   * The oldest anchor of buyer data still held in one marketplace of a tenant, leaving out
+   * orders under a legal hold: a walk of the partial anchor index from its start.
+   */
+  async earliestAnchor(
+    tx: Tx,
+    tenantId: string,
+    marketplace: string,
+    heldOrderIds: readonly string[],
+  ): Promise<Date | null> {
+    const rows: Array<{ anchor: Date }> = await tx.query(
+      `SELECT retention_anchor_at AS anchor FROM orders
+        WHERE tenant_id = $1 AND marketplace = $2 AND pii_state = 'present' AND NOT (order_id = ANY($3::uuid[]))
+        ORDER BY retention_anchor_at LIMIT 1`,
+      [tenantId, marketplace, heldOrderIds],
+    );
+    return rows[0]?.anchor ?? null;
   }
 
   /** Which of these marketplace orders have had their buyer data destroyed. */

@@ -4,9 +4,9 @@ import type { Tx } from '../platform/database/transaction-manager';
 import { BuyerDataCopies } from './buyer-data-copies';
 import type { NewOutboxEvent } from './outbox.repository';
 import { OutboxRepository } from './outbox.repository';
-import { PiiDestructionRepository, type ClaimedOrder } from './pii-destruction.repository';
+import { PiiDestructionRepository, type ClaimedOrder, type RetentionCounts } from './pii-destruction.repository';
 
-export type { ClaimedOrder } from './pii-destruction.repository';
+export type { ClaimedOrder, RetentionCounts } from './pii-destruction.repository';
 
 /** What one destruction did, for the receipt and the metrics (ids and counts, never data). */
 export interface DestructionResult {
@@ -94,6 +94,22 @@ export class PiiDestructionService {
   /** Which of these marketplace orders have had their buyer data destroyed (so a copy must not be kept). */
   destroyedAmong(tx: Tx, tenantId: string, marketplace: string, marketplaceOrderIds: readonly string[]) {
     return this.repository.destroyedAmong(tx, tenantId, marketplace, marketplaceOrderIds);
+  }
+
+  /** A tenant's per-marketplace retention figures (see the repository); `heldOrderIds` are kept by legal holds. */
+  retentionCounts(
+    tx: Tx,
+    tenantId: string,
+    cutoffs: ReadonlyArray<{ marketplace: string; anchorBefore: Date; soonBefore: Date }>,
+    heldOrderIds: readonly string[],
+    destroyedSince: Date,
+  ): Promise<RetentionCounts[]> {
+    return this.repository.retentionCounts(tx, tenantId, cutoffs, heldOrderIds, destroyedSince);
+  }
+
+  /** The oldest anchor of buyer data not held in one marketplace of a tenant (null when none is held). */
+  earliestAnchor(tx: Tx, tenantId: string, marketplace: string, heldOrderIds: readonly string[]): Promise<Date | null> {
+    return this.repository.earliestAnchor(tx, tenantId, marketplace, heldOrderIds);
   }
 
   /** Tenants with at least one order still holding buyer data. */

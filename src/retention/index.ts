@@ -12,3 +12,12 @@ export {
   type TenantSweep,
 } from './retention-sweep.service';
 export { RetentionScheduler, RETENTION_QUEUE } from './retention-scheduler';
+export {
+  RetentionOverview,
+  DUE_SOON_DAYS,
+  RECENTLY_DESTROYED_DAYS,
+  type RetentionPreview,
+  type RetentionPreviewRow,
+  type RetentionStatus,
+  type MarketplaceRetentionStatus,
+} from './retention-overview.service';

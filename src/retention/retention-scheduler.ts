@@ -4,11 +4,11 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { jobActor } from '../auth';
 import { APP_CONFIG, type AppConfig } from '../config';
-import { PiiDestructionService } from '../orders';
 import { Clock } from '../platform/clock/clock';
 import { TransactionManager } from '../platform/database/transaction-manager';
 import { JobQueue } from '../platform/jobs/job-queue';
 import { AppLogger } from '../platform/logging/app-logger';
+import { RetentionMetrics } from './retention-metrics';
 import { RetentionSweeper } from './retention-sweep.service';
 
 export const RETENTION_QUEUE = 'retention';
@@ -36,8 +36,8 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnApplication
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly registry: SchedulerRegistry,
     private readonly transactions: TransactionManager,
-    private readonly destruction: PiiDestructionService,
     private readonly sweeper: RetentionSweeper,
+    private readonly metrics: RetentionMetrics,
     private readonly jobs: JobQueue,
     private readonly clock: Clock,
     private readonly logger: AppLogger,
@@ -68,7 +68,7 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnApplication
       const [{ locked }] = await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [TICK_LOCK_KEY]);
       if (!locked) return 0;
       let added = 0;
-      for (const tenantId of await this.destruction.tenantsHoldingPii(tx)) {
+      for (const tenantId of await this.sweeper.tenantsHoldingPii(tx)) {
         if (await this.jobs.enqueue(RETENTION_QUEUE, tenantId, { tenantId, payload: { tenantId } }, tx)) added++;
       }
       return added;
@@ -86,6 +86,7 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnApplication
       try {
         await this.sweeper.sweepTenant(by, tenantId, this.clock.now(), {
           beforeBatch: () => this.jobs.renew(job, LEASE_MS),
+          onBatch: (b) => this.metrics.destroyedOrders(b.marketplace, b.destroyed),
         });
         swept++;
       } catch (err) {
@@ -99,11 +100,16 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnApplication
 
   private async runTick(): Promise<void> {
     if (this.stopping || this.running) return;
+    // Wall time of the work, not the injected clock (which a test or rehearsal may hold still).
+    const started = performance.now();
     const run = this.tick()
       // Every replica may run it: letters are claimed with SKIP LOCKED.
       .then(() => this.sweeper.expireUnidentifiedLetters(jobActor('retention-sweep'), this.clock.now()))
       .catch((err) => this.logger.error('retention tick failed', { err }))
-      .finally(() => (this.running = null));
+      .finally(() => {
+        this.metrics.sweepTook((performance.now() - started) / 1000);
+        this.running = null;
+      });
     this.running = run;
     await run;
   }

@@ -4,7 +4,7 @@ import type { ActorContext } from '../auth';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { PiiDestructionService, type ClaimedOrder, type DestructionResult } from '../orders';
 import { Clock } from '../platform/clock/clock';
-import { TransactionManager } from '../platform/database/transaction-manager';
+import { TransactionManager, type Tx } from '../platform/database/transaction-manager';
 import { DeadLetterCopies } from '../sync/dead-letter-copies';
 import { RETENTION_MARKETPLACES, type RetentionMarketplace } from './retention-caps';
 import { RetentionPolicyService, type PiiWindows } from './retention-policy.service';
@@ -82,6 +82,11 @@ export class RetentionSweeper {
       unidentifiedLetters,
       durationMs: this.clock.nowMs() - started,
     };
+  }
+
+  /** Tenants with buyer data still held (each a candidate for a sweep), in the caller's transaction. */
+  tenantsHoldingPii(tx: Tx): Promise<string[]> {
+    return this.destruction.tenantsHoldingPii(tx);
   }
 
   /** One tenant, every marketplace, batch after batch until nothing due is left unlocked. */

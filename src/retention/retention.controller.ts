@@ -7,6 +7,7 @@ import { validationFailed } from '../platform/errors/domain-error';
 import { RETENTION_MARKETPLACES } from './retention-caps';
 import type { RetentionPolicyView } from './retention-policy.mapper';
 import { RetentionPolicyService, type PiiWindowChange } from './retention-policy.service';
+import { RetentionOverview, type RetentionStatus } from './retention-overview.service';
 
 class MarketplaceRetentionBody {
   @ApiProperty({ description: 'days after the retention anchor; at most the marketplace cap (Amazon 30, eBay 90)' })
@@ -36,13 +37,26 @@ class RetentionBody {
 @ApiHeader({ name: 'X-Tenant-Id', required: false, description: 'tenant to act on (staff keys only)' })
 @Controller('v1/retention')
 export class RetentionController {
-  constructor(private readonly policies: RetentionPolicyService) {}
+  constructor(
+    private readonly policies: RetentionPolicyService,
+    private readonly overview: RetentionOverview,
+  ) {}
 
   /** The seller's buyer-data windows per marketplace, with their caps. */
   @Get()
   @RequirePermission(Permissions.RETENTION_MANAGE)
   get(@TenantScope() tenantId: string): Promise<RetentionPolicyView> {
     return this.policies.view(tenantId);
+  }
+
+  /**
+   * Where the seller's buyer data stands now, per marketplace: orders holding it, due within 7 days, overdue
+   * (the next sweep destroys them), destroyed in the last 30 days. Counts and dates only.
+   */
+  @Get('status')
+  @RequirePermission(Permissions.RETENTION_MANAGE)
+  status(@TenantScope() tenantId: string): Promise<RetentionStatus> {
+    return this.overview.status(tenantId);
   }
 
   /** Sets the windows of the marketplaces named (others keep theirs). Above a cap is refused. */

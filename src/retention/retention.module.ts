@@ -7,6 +7,8 @@ import { RetentionPolicyRepository } from './retention-policy.repository';
 import { RetentionPolicyService } from './retention-policy.service';
 import { RetentionScheduler } from './retention-scheduler';
 import { RetentionSweeper } from './retention-sweep.service';
+import { RetentionOverview } from './retention-overview.service';
+import { RetentionMetrics } from './retention-metrics';
 
 /**
  * Buyer-data retention: sellers' windows, the scheduled sweep and its receipts.
@@ -17,7 +19,14 @@ import { RetentionSweeper } from './retention-sweep.service';
 @Module({
   imports: [AuditModule, OrdersModule, SyncModule],
   controllers: [RetentionController],
-  providers: [RetentionPolicyRepository, RetentionPolicyService, RetentionSweeper, RetentionScheduler],
-  exports: [RetentionPolicyService, RetentionSweeper, RetentionScheduler],
+  providers: [
+    RetentionPolicyRepository,
+    RetentionPolicyService,
+    RetentionSweeper,
+    RetentionScheduler,
+    RetentionOverview,
+    RetentionMetrics,
+  ],
+  exports: [RetentionPolicyService, RetentionSweeper, RetentionScheduler, RetentionOverview],
 })
 export class RetentionModule {}

@@ -1,0 +1,173 @@
+import { Injectable } from '@nestjs/common';
+import { PiiDestructionService, type RetentionCounts } from '../orders';
+import { Clock } from '../platform/clock/clock';
+import { TransactionManager, type Tx } from '../platform/database/transaction-manager';
+import { RETENTION_MARKETPLACES, type RetentionMarketplace } from './retention-caps';
+import { RetentionPolicyService, type PiiWindows } from './retention-policy.service';
+
+const DAY_MS = 86_400_000;
+/** "Due soon" in the seller's status: within this many days. */
+export const DUE_SOON_DAYS = 7;
+/** "Destroyed recently" in the seller's status: within this many days. */
+export const RECENTLY_DESTROYED_DAYS = 30;
+
+/** One tenant and marketplace as a sweep at `asOf` would find it. */
+export interface RetentionPreviewRow {
+  readonly tenantId: string;
+  readonly marketplace: RetentionMarketplace;
+  readonly windowDays: number;
+  /** Orders still holding buyer data. */
+  readonly withBuyerData: number;
+  /** Due at `asOf`: what a sweep would destroy now. */
+  readonly due: number;
+  /** When the earliest buyer data still held is (or was) due; null when none is held. */
+  readonly earliestDueAt: string | null;
+}
+
+export interface RetentionPreview {
+  readonly asOf: string;
+  readonly rows: RetentionPreviewRow[];
+  readonly totals: { readonly withBuyerData: number; readonly due: number };
+}
+
+/** The seller's view of its retention at this instant. */
+export interface MarketplaceRetentionStatus {
+  readonly marketplace: RetentionMarketplace;
+  readonly windowDays: number;
+  readonly withBuyerData: number;
+  /** Not yet due, due within the next 7 days. */
+  readonly dueIn7Days: number;
+  /** Due and still held: the next sweep destroys them. */
+  readonly overdue: number;
+  readonly earliestDueAt: string | null;
+  /** Buyer data destroyed in the last 30 days. */
+  readonly destroyedLast30Days: number;
+}
+
+export interface RetentionStatus {
+  readonly tenantId: string;
+  readonly asOf: string;
+  readonly marketplaces: MarketplaceRetentionStatus[];
+  readonly totals: {
+    readonly withBuyerData: number;
+    readonly dueIn7Days: number;
+    readonly overdue: number;
+    readonly destroyedLast30Days: number;
+  };
+}
+
+/**
+ * Read-only figures of what retention holds and what is due: the CLI's preview
+ * (every tenant, any instant) and the seller's status (now). The same windows
+ * and cutoffs as the sweep, so a preview says what a sweep at that instant does.
+ */
+@Injectable()
+export class RetentionOverview {
+  constructor(
+    private readonly transactions: TransactionManager,
+    private readonly destruction: PiiDestructionService,
+    private readonly policies: RetentionPolicyService,
+    private readonly clock: Clock,
+  ) {}
+
+  async preview(options: { asOf?: Date; tenantId?: string } = {}): Promise<RetentionPreview> {
+    const asOf = options.asOf ?? this.clock.now();
+    const rows = await this.transactions.run(async (tx) => {
+      const tenantIds = options.tenantId ? [options.tenantId] : await this.destruction.tenantsHoldingPii(tx);
+      const out: RetentionPreviewRow[] = [];
+      for (const tenantId of tenantIds) {
+        const { windows, counts } = await this.countsFor(tx, tenantId, asOf);
+        for (const c of counts) {
+          const marketplace = c.marketplace as RetentionMarketplace;
+          out.push({
+            tenantId,
+            marketplace,
+            windowDays: windows[marketplace],
+            withBuyerData: c.withBuyerData,
+            due: c.due,
+            earliestDueAt: dueAt(c.earliestAnchor, windows[marketplace]),
+          });
+        }
+      }
+      return out;
+    });
+    return {
+      asOf: asOf.toISOString(),
+      rows,
+      totals: {
+        withBuyerData: rows.reduce((n, r) => n + r.withBuyerData, 0),
+        due: rows.reduce((n, r) => n + r.due, 0),
+      },
+    };
+  }
+
+  async status(tenantId: string): Promise<RetentionStatus> {
+    const asOf = this.clock.now();
+    const marketplaces = await this.transactions.run(async (tx) => {
+      const { windows, counts } = await this.countsFor(tx, tenantId, asOf);
+      return counts.map((c): MarketplaceRetentionStatus => {
+        const marketplace = c.marketplace as RetentionMarketplace;
+        return {
+          marketplace,
+          windowDays: windows[marketplace],
+          withBuyerData: c.withBuyerData,
+          dueIn7Days: c.dueSoon,
+          overdue: c.due,
+          earliestDueAt: dueAt(c.earliestAnchor, windows[marketplace]),
+          destroyedLast30Days: c.destroyedSince,
+        };
+      });
+    });
+    const sum = (f: (m: MarketplaceRetentionStatus) => number) => marketplaces.reduce((n, m) => n + f(m), 0);
+    return {
+      tenantId,
+      asOf: asOf.toISOString(),
+      marketplaces,
+      totals: {
+        withBuyerData: sum((m) => m.withBuyerData),
+        dueIn7Days: sum((m) => m.dueIn7Days),
+        overdue: sum((m) => m.overdue),
+        destroyedLast30Days: sum((m) => m.destroyedLast30Days),
+      },
+    };
+  }
+
+  /**
+   * Per marketplace, how long the oldest buyer data past its due date has been overdue, in
+   * seconds (0 when nothing is overdue), over every tenant. The goal is never more than one
+   * sweep interval. Each tenant costs one index probe per marketplace.
+   */
+  async oldestOverdueSeconds(asOf: Date = this.clock.now()): Promise<Record<RetentionMarketplace, number>> {
+    const out = Object.fromEntries(RETENTION_MARKETPLACES.map((m) => [m, 0])) as Record<RetentionMarketplace, number>;
+    await this.transactions.run(async (tx) => {
+      for (const tenantId of await this.destruction.tenantsHoldingPii(tx)) {
+        const windows = await this.policies.windowsFor(tenantId, tx);
+        for (const marketplace of RETENTION_MARKETPLACES) {
+          const anchor = await this.destruction.earliestAnchor(tx, tenantId, marketplace, []);
+          if (!anchor) continue;
+          const overdueMs = asOf.getTime() - (anchor.getTime() + windows[marketplace] * DAY_MS);
+          if (overdueMs > 0) out[marketplace] = Math.max(out[marketplace], overdueMs / 1000);
+        }
+      }
+    });
+    return out;
+  }
+
+  private async countsFor(
+    tx: Tx,
+    tenantId: string,
+    asOf: Date,
+  ): Promise<{ windows: PiiWindows; counts: RetentionCounts[] }> {
+    const windows = await this.policies.windowsFor(tenantId, tx);
+    const cutoffs = RETENTION_MARKETPLACES.map((marketplace) => {
+      const anchorBefore = new Date(asOf.getTime() - windows[marketplace] * DAY_MS);
+      return { marketplace, anchorBefore, soonBefore: new Date(anchorBefore.getTime() + DUE_SOON_DAYS * DAY_MS) };
+    });
+    const destroyedSince = new Date(asOf.getTime() - RECENTLY_DESTROYED_DAYS * DAY_MS);
+    const counts = await this.destruction.retentionCounts(tx, tenantId, cutoffs, [], destroyedSince);
+    return { windows, counts };
+  }
+}
+
+const dueAt = (anchor: Date | null, windowDays: number): string | null =>
+  anchor ? new Date(anchor.getTime() + windowDays * DAY_MS).toISOString() : null;
