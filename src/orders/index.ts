@@ -8,5 +8,6 @@ export {
   PiiDestructionService,
   type ClaimedOrder,
   type DestructionResult,
+  type DestructionSelector,
   type DueCutoff,
 } from './pii-destruction.service';
