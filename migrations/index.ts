@@ -9,6 +9,7 @@ import { PiiDestruction1796400647000 } from './1796400647000-PiiDestruction';
 import { ConsolePeople1796403171726 } from './1796403171726-ConsolePeople';
 import { EventFeed1796414235922 } from './1796414235922-EventFeed';
 import { OrderAcknowledgement1796414901025 } from './1796414901025-OrderAcknowledgement';
+import { EbayAccountDeletion1796414300046 } from './1796414300046-EbayAccountDeletion';
 
 /** Migrations in the order they apply. New files are appended here. */
 export const MIGRATIONS: Function[] = [
@@ -23,4 +24,5 @@ export const MIGRATIONS: Function[] = [
   ConsolePeople1796403171726,
   EventFeed1796414235922,
   OrderAcknowledgement1796414901025,
+  EbayAccountDeletion1796414300046,
 ];

@@ -28,6 +28,8 @@ import { Tenant } from './tenants/tenant.entity';
 import { RetentionPolicy } from './retention/retention-policy.entity';
 import { PersonAccount } from './access/people/person-account.entity';
 import { PersonSession } from './access/people/person-session.entity';
+import { EbayDeletionNotification } from './rights/ebay-deletion/ebay-deletion-notification.entity';
+import { EbayDeletionTarget } from './rights/ebay-deletion/ebay-deletion-target.entity';
 
 export const ALL_ENTITIES: Function[] = [
   Tenant,
@@ -56,4 +58,6 @@ export const ALL_ENTITIES: Function[] = [
   PersonAccount,
   PersonSession,
   WebhookEndpoint,
+  EbayDeletionNotification,
+  EbayDeletionTarget,
 ];

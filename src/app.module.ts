@@ -18,6 +18,7 @@ import { SyncModule } from './sync/sync.module';
 import { RetentionModule } from './retention/retention.module';
 import { ConsoleModule } from './console/console.module';
 import { DeliveryModule } from './delivery/delivery.module';
+import { EbayDeletionModule } from './rights/ebay-deletion';
 
 export interface AppOptions {
   readonly config: AppConfig;
@@ -55,6 +56,7 @@ export class AppModule {
         RetentionModule,
         ConsoleModule,
         DeliveryModule,
+        EbayDeletionModule,
       ],
     };
   }

@@ -55,6 +55,7 @@ export const AUDIT_TARGET_KEYS = [
   'actorKeyId',
   'accountId',
   'sessionId',
+  'notificationId',
 ] as const;
 
 /** Ids of what an access touched. Ids only: never names, e-mail addresses or any other buyer datum. */
@@ -72,6 +73,8 @@ export interface AuditTargets {
   accountId?: string;
   /** A console session (started, ended). */
   sessionId?: string;
+  /** A marketplace's notification that caused the access (eBay account deletion: its notificationId). */
+  notificationId?: string;
 }
 
 export interface AuditEntryInput {

@@ -40,6 +40,12 @@ export interface EbayConfig {
   readonly identityEndpoint?: URL;
   readonly authUrl: URL;
   readonly scopes: readonly string[];
+  /**
+   * Marketplace Account Deletion notifications (EBAY_VERIFICATION_TOKEN and EBAY_DELETION_ENDPOINT_URL, set
+   * together): the token and the exact endpoint URL registered in eBay's developer portal. Unset: the endpoint
+   * answers 404 and nothing is erased on eBay's behalf.
+   */
+  readonly accountDeletion?: { readonly verificationToken: string; readonly endpointUrl: string };
 }
 
 export interface SyncConfig {

@@ -146,6 +146,21 @@ const schema = z.object({
     emptyToUndefined,
     z.string().default('https://api.ebay.com/oauth/api_scope/sell.fulfillment.readonly'),
   ),
+  EBAY_VERIFICATION_TOKEN: optionalString.refine((v) => v === undefined || /^[A-Za-z0-9_-]{32,80}$/.test(v), {
+    message: 'must be 32 to 80 characters of A-Z, a-z, 0-9, _ and - (eBay developer portal rule)',
+  }),
+  EBAY_DELETION_ENDPOINT_URL: optionalString.refine(
+    (v) => {
+      if (v === undefined) return true;
+      try {
+        const url = new URL(v);
+        return (url.protocol === 'https:' || url.protocol === 'http:') && !url.hash && !/\s/.test(v);
+      } catch {
+        return false;
+      }
+    },
+    { message: 'must be the exact http(s) URL registered with eBay (no fragment, no spaces)' },
+  ),
   SYNC_TICK_SECONDS: intIn(1, 3600, 15),
   SYNC_INTERVAL_SECONDS: intIn(10, 86400, 300),
   SYNC_OVERLAP_SECONDS: intIn(0, 86400, 600),
@@ -183,6 +198,18 @@ function crossFieldProblems(env: Env): string[] {
     problems.push(
       'WEBHOOK_ALLOW_PRIVATE_NETWORKS: production refuses webhooks to private networks or over plain HTTP (development, demo and tests only)',
     );
+  }
+  if (present(env.EBAY_VERIFICATION_TOKEN) !== present(env.EBAY_DELETION_ENDPOINT_URL)) {
+    problems.push(
+      'EBAY_VERIFICATION_TOKEN: set together with EBAY_DELETION_ENDPOINT_URL (both are registered with eBay for account deletion notifications)',
+    );
+  }
+  if (
+    production &&
+    present(env.EBAY_DELETION_ENDPOINT_URL) &&
+    !env.EBAY_DELETION_ENDPOINT_URL!.trim().startsWith('https://')
+  ) {
+    problems.push('EBAY_DELETION_ENDPOINT_URL: eBay calls only https:// endpoints in production');
   }
   const previous = (env.ORDERVAULT_MASTER_KEY_PREVIOUS ?? '').split(',').filter((k) => k.trim());
   if (previous.some((k) => !isBase64Key(k.trim()))) {
@@ -271,6 +298,14 @@ export function loadConfig(env: Env): AppConfig {
       identityEndpoint: e.EBAY_IDENTITY_ENDPOINT,
       authUrl: e.EBAY_AUTH_URL,
       scopes: e.EBAY_SCOPES.split(/[\s,]+/).filter(Boolean),
+      ...(e.EBAY_VERIFICATION_TOKEN && e.EBAY_DELETION_ENDPOINT_URL
+        ? {
+            accountDeletion: {
+              verificationToken: e.EBAY_VERIFICATION_TOKEN.trim(),
+              endpointUrl: e.EBAY_DELETION_ENDPOINT_URL.trim(),
+            },
+          }
+        : {}),
     },
     sync: {
       tickSeconds: e.SYNC_TICK_SECONDS,

@@ -5,3 +5,4 @@ export { MarketplacesModule } from './marketplaces.module';
 export { ConnectorRegistry } from './connector-registry';
 export { AmazonClientFactory } from './amazon/amazon-client.factory';
 export { EbayClientFactory } from './ebay/ebay-client.factory';
+export { EbayNotificationKeyClient, type EbayNotificationKey } from './ebay/ebay-notification-keys';

@@ -8,6 +8,7 @@ export {
   PiiDestructionService,
   type ClaimedOrder,
   type DestructionResult,
+  type DestructionSelector,
   type DueCutoff,
   type RetentionCounts,
 } from './pii-destruction.service';

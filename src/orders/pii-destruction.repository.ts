@@ -35,6 +35,13 @@ export interface RetentionCounts {
   /** Buyer data destroyed at or after `destroyedSince`. */
   readonly destroyedSince: number;
 }
+/**
+ * Orders whose buyer data is to be destroyed now, whatever their retention anchor: one buyer's orders
+ * (found by the per-tenant blind index of their marketplace buyer id), or every order of one connection.
+ */
+export type DestructionSelector =
+  | { readonly kind: 'buyer'; readonly marketplace: string; readonly buyerIndex: Buffer }
+  | { readonly kind: 'connection'; readonly connectionId: string };
 
 /** The buyer half of `content_hash` once nothing is held: the same zeros ingestion uses for "no buyer data". */
 const NO_PII_DIGEST = Buffer.alloc(32);
@@ -82,6 +89,46 @@ export class PiiDestructionRepository {
     }));
   }
 
+  /**
+   * Up to `limit` orders matching the selector that still hold buyer data, locked like `claimDue`
+   * (rows another transaction holds are skipped; `holding` tells whether any are left).
+   */
+  async claimMatching(tx: Tx, tenantId: string, selector: DestructionSelector, limit: number): Promise<ClaimedOrder[]> {
+    const { where, params } = matching(selector);
+    const { rows } = await driverQuery<{
+      order_id: string;
+      connection_id: string;
+      marketplace: string;
+      marketplace_order_id: string;
+      retention_anchor_at: Date;
+    }>(
+      tx,
+      `SELECT order_id, connection_id, marketplace, marketplace_order_id, retention_anchor_at FROM orders
+        WHERE tenant_id = $1 AND pii_state = 'present' AND ${where}
+        ORDER BY order_id
+        LIMIT $2
+        FOR UPDATE SKIP LOCKED`,
+      [tenantId, limit, ...params],
+    );
+    return rows.map((r) => ({
+      orderId: r.order_id,
+      connectionId: r.connection_id,
+      marketplace: r.marketplace,
+      marketplaceOrderId: r.marketplace_order_id,
+      retentionAnchorAt: r.retention_anchor_at,
+    }));
+  }
+
+  /** Whether any order matching the selector still holds buyer data (locked ones included). */
+  async holding(tx: Tx, tenantId: string, selector: DestructionSelector): Promise<boolean> {
+    const { where, params } = matching(selector);
+    const rows: unknown[] = await tx.query(
+      `SELECT 1 FROM orders WHERE tenant_id = $1 AND pii_state = 'present' AND ${where} LIMIT $2`,
+      [tenantId, 1, ...params],
+    );
+    return rows.length > 0;
+  }
+
   /** Clears the sealed data, both blind indexes and the buyer digest of claimed orders; bumps their version. */
   async clear(tx: Tx, tenantId: string, orderIds: readonly string[], now: Date): Promise<DestroyedRow[]> {
     if (!orderIds.length) return [];
@@ -117,15 +164,18 @@ export class PiiDestructionRepository {
    * Tenants with at least one order still holding buyer data: a loose index scan over the
    * partial anchor index (one probe per tenant, however many orders each holds).
    */
-  async tenantsHoldingPii(tx: Tx): Promise<string[]> {
+  async tenantsHoldingPii(tx: Tx, marketplace: string | null = null): Promise<string[]> {
     const rows: Array<{ tenant_id: string }> = await tx.query(
       `WITH RECURSIVE t(tenant_id) AS (
-         (SELECT tenant_id FROM orders WHERE pii_state = 'present' ORDER BY tenant_id LIMIT 1)
+         (SELECT tenant_id FROM orders WHERE pii_state = 'present' AND ($1::text IS NULL OR marketplace = $1)
+           ORDER BY tenant_id LIMIT 1)
          UNION ALL
-         SELECT (SELECT o.tenant_id FROM orders o WHERE o.pii_state = 'present' AND o.tenant_id > t.tenant_id
+         SELECT (SELECT o.tenant_id FROM orders o
+                  WHERE o.pii_state = 'present' AND ($1::text IS NULL OR o.marketplace = $1) AND o.tenant_id > t.tenant_id
                   ORDER BY o.tenant_id LIMIT 1)
            FROM t WHERE t.tenant_id IS NOT NULL)
        SELECT tenant_id FROM t WHERE tenant_id IS NOT NULL`,
+      [marketplace],
     );
     return rows.map((r) => r.tenant_id);
   }
@@ -227,4 +277,11 @@ export class PiiDestructionRepository {
     );
     return new Set(rows.map((r) => r.marketplace_order_id));
   }
+}
+
+/** The WHERE clause of a selector; its parameters are numbered from $3 ($1 tenant, $2 limit). */
+function matching(selector: DestructionSelector): { where: string; params: unknown[] } {
+  return selector.kind === 'buyer'
+    ? { where: 'marketplace = $3 AND buyer_index = $4', params: [selector.marketplace, selector.buyerIndex] }
+    : { where: 'connection_id = $3', params: [selector.connectionId] };
 }

@@ -4,9 +4,14 @@ import type { Tx } from '../platform/database/transaction-manager';
 import { BuyerDataCopies } from './buyer-data-copies';
 import type { NewOutboxEvent } from './outbox.repository';
 import { OutboxRepository } from './outbox.repository';
-import { PiiDestructionRepository, type ClaimedOrder, type RetentionCounts } from './pii-destruction.repository';
+import {
+  PiiDestructionRepository,
+  type ClaimedOrder,
+  type DestructionSelector,
+  type RetentionCounts,
+} from './pii-destruction.repository';
 
-export type { ClaimedOrder, RetentionCounts } from './pii-destruction.repository';
+export type { ClaimedOrder, DestructionSelector, RetentionCounts } from './pii-destruction.repository';
 
 /** What one destruction did, for the receipt and the metrics (ids and counts, never data). */
 export interface DestructionResult {
@@ -62,6 +67,19 @@ export class PiiDestructionService {
     );
   }
 
+  /**
+   * Locks up to `limit` orders of one buyer or one connection that still hold buyer data, due or not
+   * (an erasure, a disconnection), skipping rows other transactions hold like `claimDue`.
+   */
+  claimMatching(tx: Tx, tenantId: string, selector: DestructionSelector, limit: number): Promise<ClaimedOrder[]> {
+    return this.repository.claimMatching(tx, tenantId, selector, limit);
+  }
+
+  /** Whether orders matching the selector still hold buyer data (rows skipped as locked included). */
+  holdingMatching(tx: Tx, tenantId: string, selector: DestructionSelector): Promise<boolean> {
+    return this.repository.holding(tx, tenantId, selector);
+  }
+
   async destroy(tx: Tx, tenantId: string, claimed: readonly ClaimedOrder[], now: Date): Promise<DestructionResult> {
     if (!claimed.length) return { destroyed: [], keysShredded: 0, copies: {} };
     const rows = await this.repository.clear(
@@ -112,9 +130,9 @@ export class PiiDestructionService {
     return this.repository.earliestAnchor(tx, tenantId, marketplace, heldOrderIds);
   }
 
-  /** Tenants with at least one order still holding buyer data. */
-  tenantsHoldingPii(tx: Tx): Promise<string[]> {
-    return this.repository.tenantsHoldingPii(tx);
+  /** Tenants with at least one order (of this marketplace, when given) still holding buyer data. */
+  tenantsHoldingPii(tx: Tx, marketplace?: string): Promise<string[]> {
+    return this.repository.tenantsHoldingPii(tx, marketplace ?? null);
   }
 
   /** Names of the registered copy holders (for status output and tests). */

@@ -39,8 +39,11 @@ describe('every route declares who may call it', () => {
       'GET /v1/audit/public-key',
       'GET /v1/connect/amazon/callback',
       'GET /v1/connect/ebay/callback',
+      // eBay's Marketplace Account Deletion endpoint: the challenge, and notifications that carry eBay's signature.
+      'GET /v1/marketplace-notifications/ebay',
       'POST /console/sign-in',
       'POST /console/sign-out',
+      'POST /v1/marketplace-notifications/ebay',
     ]);
   });
 

@@ -30,6 +30,28 @@ describe('configuration is validated once, with one clear message per problem', 
     expect(c.metrics).toEqual({ port: null, token: null });
   });
 
+  it('takes eBay account deletion settings together, the token as eBay’s portal allows it', () => {
+    const token = 'ovTest_verification-token_0123456789abcdef';
+    const url = 'https://orders.example.com/ebay/account-deletion';
+    expect(loadConfig({}).ebay.accountDeletion).toBeUndefined();
+    expect(
+      loadConfig({ EBAY_VERIFICATION_TOKEN: token, EBAY_DELETION_ENDPOINT_URL: url }).ebay.accountDeletion,
+    ).toEqual({ verificationToken: token, endpointUrl: url });
+    expect(problems({ EBAY_VERIFICATION_TOKEN: token })).toEqual([
+      expect.stringMatching(/^EBAY_VERIFICATION_TOKEN: set together with EBAY_DELETION_ENDPOINT_URL/),
+    ]);
+    expect(problems({ EBAY_VERIFICATION_TOKEN: 'short', EBAY_DELETION_ENDPOINT_URL: url })).toEqual([
+      expect.stringMatching(/^EBAY_VERIFICATION_TOKEN: must be 32 to 80 characters/),
+    ]);
+    expect(problems({ EBAY_VERIFICATION_TOKEN: token, EBAY_DELETION_ENDPOINT_URL: 'not a url' })).toEqual([
+      expect.stringMatching(/^EBAY_DELETION_ENDPOINT_URL: /),
+    ]);
+    const prod = { NODE_ENV: 'production', ORDERVAULT_MASTER_KEY: key, DATABASE_URL: 'postgres://x@h/db' };
+    expect(
+      problems({ ...prod, EBAY_VERIFICATION_TOKEN: token, EBAY_DELETION_ENDPOINT_URL: 'http://orders.example.com/e' }),
+    ).toEqual([expect.stringMatching(/^EBAY_DELETION_ENDPOINT_URL: eBay calls only https/)]);
+  });
+
   it('binds where told, believes only the named proxies, and checks the metrics token', () => {
     const prod = { NODE_ENV: 'production', ORDERVAULT_MASTER_KEY: key, DATABASE_URL: 'postgres://x@h/db' };
     expect(loadConfig(prod).host).toBe('0.0.0.0');

@@ -13,7 +13,18 @@ export class RejectedBody {
   constructor(readonly problem: string) {}
 }
 
-const parseJson = json({ strict: false, limit: BODY_LIMIT });
+/** A request whose JSON body's bytes are kept as received (signatures over the body verify these). */
+export interface RawBodyRequest {
+  rawBody?: Buffer;
+}
+
+const parseJson = json({
+  strict: false,
+  limit: BODY_LIMIT,
+  verify: (req, _res, buf) => {
+    (req as RawBodyRequest).rawBody = buf;
+  },
+});
 const parseForm = urlencoded({ extended: true, limit: BODY_LIMIT });
 
 export function jsonBodyMiddleware(req: Request, res: Response, next: NextFunction): void {

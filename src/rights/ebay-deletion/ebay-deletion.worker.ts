@@ -1,0 +1,167 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { AuditLog, auditedBy } from '../../audit';
+import { jobActor } from '../../auth';
+import { APP_CONFIG, type AppConfig } from '../../config';
+import { PiiDestructionService, type DestructionResult, type DestructionSelector } from '../../orders';
+import { Clock } from '../../platform/clock/clock';
+import { TransactionManager } from '../../platform/database/transaction-manager';
+import { JobQueue, type ClaimedJob } from '../../platform/jobs/job-queue';
+import { AppLogger } from '../../platform/logging/app-logger';
+import { EbayDeletionMetrics } from './ebay-deletion.metrics';
+import { EbayDeletionRepository, type DeletionTarget } from './ebay-deletion.repository';
+
+export const EBAY_DELETION_QUEUE = 'ebay-account-deletion';
+const LEASE_MS = 120_000;
+/** Orders another transaction held (a sync page, a reveal) are taken on the next try, this much later. */
+const RETRY_LOCKED_MS = 15_000;
+const RETRY_FAILED_MS = 60_000;
+const INTERVAL_NAME = 'ebay-account-deletion';
+const TICK_MS = 30_000;
+
+/**
+ * Erases, in the background, the buyer data of an eBay user whose account deletion eBay announced: for each
+ * tenant that held eBay buyer data when the notification arrived, that user's orders (by the tenant's blind
+ * index) are destroyed through the one destruction step, in batches, each batch committed with its
+ * `pii.erased` receipt naming the notification. A tenant's target row (its blind index of the user) goes
+ * with its last batch. Jobs are durable (platform/jobs): one left by a crash is taken again by the tick.
+ */
+@Injectable()
+export class EbayDeletionWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopping = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly registry: SchedulerRegistry,
+    private readonly transactions: TransactionManager,
+    private readonly repository: EbayDeletionRepository,
+    private readonly destruction: PiiDestructionService,
+    private readonly audit: AuditLog,
+    private readonly jobs: JobQueue,
+    private readonly metrics: EbayDeletionMetrics,
+    private readonly clock: Clock,
+    private readonly logger: AppLogger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.sync.schedulerEnabled) return;
+    this.registry.addInterval(
+      INTERVAL_NAME,
+      setInterval(() => this.kick(), TICK_MS),
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    if (this.registry.doesExist('interval', INTERVAL_NAME)) this.registry.deleteInterval(INTERVAL_NAME);
+    await this.running?.catch(() => undefined);
+  }
+
+  /** Starts draining now (in the background); a kick while draining makes the drain look again. */
+  kick(): void {
+    if (this.stopping) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        await this.drain().catch((err) => this.logger.error('eBay account deletion drain failed', { err }));
+      } while (this.again && !this.stopping);
+    })().finally(() => (this.running = null));
+  }
+
+  /** Resolves when no drain is running (tests wait on it, then on the database). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** Takes due jobs until none is left. Returns how many finished. */
+  async drain(): Promise<number> {
+    let finished = 0;
+    while (!this.stopping) {
+      const job = await this.jobs.claim(EBAY_DELETION_QUEUE, this.owner, LEASE_MS);
+      if (!job) break;
+      const notificationId = String(job.payload.notificationId);
+      try {
+        const left = await this.process(job, notificationId);
+        if (left) {
+          await this.jobs.retryLater(job, new Date(this.clock.nowMs() + RETRY_LOCKED_MS), 'orders_locked');
+        } else {
+          await this.repository.complete(notificationId, this.clock.now());
+          await this.jobs.complete(job);
+          finished++;
+        }
+      } catch (err) {
+        this.logger.error('eBay account deletion failed; will retry', { notificationId, err });
+        await this.jobs.retryLater(job, new Date(this.clock.nowMs() + RETRY_FAILED_MS), 'erasure_failed');
+      }
+    }
+    return finished;
+  }
+
+  /** Every tenant of the notification; returns how many tenants still have orders to take. */
+  private async process(job: ClaimedJob, notificationId: string): Promise<number> {
+    let left = 0;
+    for (const target of await this.repository.targets(notificationId)) {
+      await this.jobs.renew(job, LEASE_MS);
+      if (!(await this.eraseTenant(job, notificationId, target))) left++;
+    }
+    return left;
+  }
+
+  /** Batches until the tenant holds nothing of the user; false when rows held elsewhere remain. */
+  private async eraseTenant(job: ClaimedJob, notificationId: string, target: DeletionTarget): Promise<boolean> {
+    const by = jobActor(EBAY_DELETION_QUEUE);
+    const selector: DestructionSelector = { kind: 'buyer', marketplace: 'ebay', buyerIndex: target.buyerIndex };
+    const batchSize = this.config.retention.batchSize;
+    for (;;) {
+      const state = await this.transactions.run(async (tx) => {
+        await this.jobs.assertLease(tx, job);
+        const claimed = await this.destruction.claimMatching(tx, target.tenantId, selector, batchSize);
+        let erased = 0;
+        if (claimed.length) {
+          const result = await this.destruction.destroy(tx, target.tenantId, claimed, this.clock.now());
+          erased = result.destroyed.length;
+          await this.repository.countErased(tx, notificationId, target.tenantId, erased);
+          if (erased) {
+            // The receipt commits with the erasure; appended last (it holds the tenant's chain head).
+            await this.audit.append(tx, {
+              tenantId: target.tenantId,
+              ...auditedBy(by),
+              action: 'pii.erased',
+              targets: { orderIds: result.destroyed.map((d) => d.orderId), notificationId },
+              reason: receiptReason(notificationId, result),
+              outcome: 'allowed',
+            });
+          }
+        }
+        if (claimed.length === batchSize) return { state: 'more' as const, erased };
+        if (await this.destruction.holdingMatching(tx, target.tenantId, selector)) {
+          return { state: 'locked' as const, erased };
+        }
+        await this.repository.finishTarget(tx, notificationId, target.tenantId);
+        return { state: 'done' as const, erased };
+      });
+      this.metrics.ordersErased.inc(state.erased);
+      if (state.state !== 'more') return state.state === 'done';
+    }
+  }
+}
+
+function receiptReason(notificationId: string, result: DestructionResult): string {
+  const copies = Object.entries(result.copies)
+    .filter(([, n]) => n > 0)
+    .map(([holder, n]) => `${n} ${holder}`);
+  return (
+    `eBay marketplace account deletion: notification ${notificationId} names the buyer of these orders; ` +
+    `data keys shredded: ${result.keysShredded}` +
+    (copies.length ? `; copies destroyed: ${copies.join(', ')}` : '')
+  ).slice(0, 500);
+}
