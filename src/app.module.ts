@@ -18,6 +18,7 @@ import { SyncModule } from './sync/sync.module';
 import { RetentionModule } from './retention/retention.module';
 import { ConsoleModule } from './console/console.module';
 import { DeliveryModule } from './delivery/delivery.module';
+import { DataSubjectRequestsModule } from './rights/data-subject-requests.module';
 
 export interface AppOptions {
   readonly config: AppConfig;
@@ -55,6 +56,7 @@ export class AppModule {
         RetentionModule,
         ConsoleModule,
         DeliveryModule,
+        DataSubjectRequestsModule,
       ],
     };
   }

@@ -12,6 +12,9 @@ export const AUDIT_ACTIONS = [
   'pii.exported',
   'pii.erased',
   'pii.destroyed',
+  'pii.rectified',
+  // A buyer's data-subject request (access, portability, rectify, erase): received and looked up, or refused.
+  'dsr.requested',
   'grant.created',
   'grant.revoked',
   'grant.used',
@@ -55,6 +58,7 @@ export const AUDIT_TARGET_KEYS = [
   'actorKeyId',
   'accountId',
   'sessionId',
+  'dsrId',
 ] as const;
 
 /** Ids of what an access touched. Ids only: never names, e-mail addresses or any other buyer datum. */
@@ -72,6 +76,8 @@ export interface AuditTargets {
   accountId?: string;
   /** A console session (started, ended). */
   sessionId?: string;
+  /** A data-subject request. */
+  dsrId?: string;
 }
 
 export interface AuditEntryInput {

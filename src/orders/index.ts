@@ -7,6 +7,13 @@ export { BuyerDataCopies, type BuyerDataCopyHolder, type DestroyedOrderRef } fro
 export {
   PiiDestructionService,
   type ClaimedOrder,
+  type DestructionCause,
   type DestructionResult,
   type DueCutoff,
 } from './pii-destruction.service';
+export {
+  SubjectOrdersService,
+  type SubjectOrderRef,
+  type SubjectSelector,
+  type SubjectSelectorKind,
+} from './subject-orders.service';

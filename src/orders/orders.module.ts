@@ -8,6 +8,8 @@ import { OutboxRepository } from './outbox.repository';
 import { BuyerDataCopies } from './buyer-data-copies';
 import { PiiDestructionRepository } from './pii-destruction.repository';
 import { PiiDestructionService } from './pii-destruction.service';
+import { SubjectOrdersRepository } from './subject-orders.repository';
+import { SubjectOrdersService } from './subject-orders.service';
 
 @Module({
   imports: [CryptoModule],
@@ -20,7 +22,9 @@ import { PiiDestructionService } from './pii-destruction.service';
     BuyerDataCopies,
     PiiDestructionRepository,
     PiiDestructionService,
+    SubjectOrdersRepository,
+    SubjectOrdersService,
   ],
-  exports: [OrdersService, OrderIngestService, BuyerDataCopies, PiiDestructionService],
+  exports: [OrdersService, OrderIngestService, BuyerDataCopies, PiiDestructionService, SubjectOrdersService],
 })
 export class OrdersModule {}
