@@ -1,11 +1,11 @@
-import { Body, Controller, Get, Param, Post, Query, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Header, Param, Post, Query, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { Actor, Permissions, RequirePermission, TenantScope, type ActorContext } from '../auth';
 import { DSR_TYPES, type DsrType } from './dsr-types';
 import type { DataSubjectRequestPage, DataSubjectRequestView } from './data-subject-request.mapper';
-import { DataSubjectRequestsService } from './data-subject-requests.service';
+import { DataSubjectRequestsService, type DataSubjectExport } from './data-subject-requests.service';
 import { DsrRefusalsInterceptor } from './dsr-refusals.interceptor';
 import {
   MAX_BUYER_ID,
@@ -106,6 +106,19 @@ export class DataSubjectRequestsController {
   @RequirePermission(Permissions.DSR_MANAGE)
   list(@TenantScope() tenantId: string, @Query() query: ListDsrQuery): Promise<DataSubjectRequestPage> {
     return this.requests.list(tenantId, query);
+  }
+
+  /** The export of an access or portability request, once (then 410); logged as `pii.exported`. */
+  @Get(':id/export')
+  @RequirePermission(Permissions.DSR_MANAGE)
+  @Header('Cache-Control', 'no-store')
+  @Header('Content-Disposition', 'attachment; filename="data-subject-export.json"')
+  export(
+    @Actor() by: ActorContext,
+    @TenantScope() tenantId: string,
+    @Param('id') id: string,
+  ): Promise<DataSubjectExport> {
+    return this.requests.downloadExport(by, tenantId, id);
   }
 
   @Get(':id')

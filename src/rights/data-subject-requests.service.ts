@@ -1,8 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { AuditLog, auditedBy } from '../audit';
+import { AuditLog, AuditQueryService, auditedBy } from '../audit';
 import type { ActorContext } from '../auth';
-import { PiiDestructionService, SubjectOrdersService, type SubjectOrderRef, type SubjectSelector } from '../orders';
+import {
+  OrdersService,
+  PiiDestructionService,
+  SubjectOrdersService,
+  type SubjectOrderExport,
+  type SubjectOrderRef,
+  type SubjectSelector,
+} from '../orders';
 import { Clock } from '../platform/clock/clock';
 import { TransactionManager, type Tx } from '../platform/database/transaction-manager';
 import { DomainError, ErrorCodes, notFound, validationFailed } from '../platform/errors/domain-error';
@@ -24,6 +31,34 @@ import { DataSubjectRequestsRepository } from './data-subject-requests.repositor
  */
 export const MAX_ORDERS_PER_REQUEST = 500;
 
+/** How long an access or portability export stays downloadable (once). */
+export const EXPORT_AVAILABLE_DAYS = 7;
+const DAY_MS = 86_400_000;
+/** Access-log actions of an order an export lists: who saw, forwarded, exported, corrected or erased its buyer data. */
+const DISCLOSURES = new Set(['pii.revealed', 'pii.forwarded', 'pii.exported', 'pii.rectified', 'pii.erased']);
+/** The newest entries per order an export lists. */
+const MAX_ENTRIES_PER_ORDER = 500;
+
+/** The one download of an access or portability request. Buyer data: never logged. */
+export interface DataSubjectExport {
+  format: 'ordervault.data-subject-export/1';
+  generatedAt: string;
+  request: { id: string; type: string; receivedAt: string; subject: { kind: string; marketplace: string | null } };
+  orders: Array<
+    SubjectOrderExport & {
+      /** Allowed accesses to this order's buyer data from the access log, newest first. */
+      accessLog: Array<{
+        at: string;
+        action: string;
+        actor: { kind: string; role: string | null };
+        reason: string | null;
+        breakGlass: boolean;
+      }>;
+    }
+  >;
+  /** Webhook deliveries are not recorded per endpoint yet: `events` lists what was queued and when it was handed on. */
+  forwarding: string;
+}
 /** A request as the controller parsed it: every field already a domain value. */
 export interface DataSubjectRequestInput {
   readonly type: DsrType;
@@ -34,6 +69,7 @@ export interface DataSubjectRequestInput {
 /** What answering a request of one type did, for the row and its receipts. */
 interface Answer {
   readonly counts: Record<string, number>;
+  readonly exportExpiresAt?: Date;
   readonly entries: ReadonlyArray<{ action: 'pii.erased' | 'pii.rectified'; orderIds: string[]; reason: string }>;
 }
 
@@ -53,7 +89,9 @@ export class DataSubjectRequestsService {
     private readonly requests: DataSubjectRequestsRepository,
     private readonly subjects: SubjectOrdersService,
     private readonly destruction: PiiDestructionService,
+    private readonly orders: OrdersService,
     private readonly audit: AuditLog,
+    private readonly auditQuery: AuditQueryService,
     private readonly clock: Clock,
   ) {}
 
@@ -92,7 +130,7 @@ export class DataSubjectRequestsService {
         correctedFields: [],
         receivedAt,
         completedAt: now,
-        exportExpiresAt: null,
+        exportExpiresAt: answer.exportExpiresAt ?? null,
         exportedAt: null,
         failure: null,
       });
@@ -138,6 +176,90 @@ export class DataSubjectRequestsService {
   }
 
   /**
+   * The export of an access or portability request, generated now from what is held (nothing of it is
+   * stored, sealed or otherwise) and handed out once: the request is marked downloaded and a
+   * `pii.exported` entry names its orders, in the same transaction. A second download, or one after
+   * the export's availability, is 410 gone: make a new request.
+   */
+  async downloadExport(by: ActorContext, tenantId: string, requestId: string): Promise<DataSubjectExport> {
+    const seen = await this.load(tenantId, requestId);
+    if (seen.type !== 'access' && seen.type !== 'portability') {
+      throw new DomainError(ErrorCodes.PRECONDITION_FAILED, `a ${seen.type} request has no export`);
+    }
+    this.assertDownloadable(seen);
+    // Read before the transaction: the access log's own reads do not run in it.
+    const history = await this.accessHistory(tenantId, seen.orderIds);
+    return this.transactions.run(async (tx) => {
+      const row = await this.requests.findForUpdate(tx, tenantId, seen.requestId);
+      if (!row) throw notFound('data-subject request');
+      this.assertDownloadable(row);
+      const orders = await this.orders.subjectExportInTx(tx, tenantId, row.orderIds);
+      const now = this.clock.now();
+      await this.requests.markExported(tx, tenantId, row.requestId, now);
+      const opened = orders.filter((o) => o.order.buyer.pii === 'revealed').length;
+      await this.audit.append(tx, {
+        tenantId,
+        ...auditedBy(by),
+        action: 'pii.exported',
+        targets: { dsrId: row.requestId, orderIds: orders.map((o) => o.order.orderId) },
+        reason: `${row.type} export downloaded: ${orders.length} order(s), ${opened} with buyer data`,
+        ticketRef: row.reference,
+        outcome: 'allowed',
+      });
+      return {
+        format: 'ordervault.data-subject-export/1',
+        generatedAt: now.toISOString(),
+        request: {
+          id: row.requestId,
+          type: row.type,
+          receivedAt: row.receivedAt.toISOString(),
+          subject: { kind: row.subjectKind, marketplace: row.subjectMarketplace },
+        },
+        orders: orders.map((o) => ({ ...o, accessLog: history.get(o.order.orderId) ?? [] })),
+        forwarding:
+          'events lists every event queued for the order (occurredAt) and when it was handed to delivery (dispatchedAt); ' +
+          'per-endpoint deliveries are not recorded',
+      };
+    });
+  }
+
+  private assertDownloadable(row: DataSubjectRequest): void {
+    if (row.exportedAt) {
+      throw new DomainError(
+        ErrorCodes.GONE,
+        `this export was downloaded on ${row.exportedAt.toISOString()} and is not kept: make a new request`,
+      );
+    }
+    if (!row.exportExpiresAt || row.exportExpiresAt.getTime() <= this.clock.nowMs()) {
+      throw new DomainError(ErrorCodes.GONE, 'this export is no longer available: make a new request');
+    }
+  }
+
+  /** Allowed disclosures of each order's buyer data, from the tenant's access log, newest first. */
+  private async accessHistory(tenantId: string, orderIds: readonly string[]) {
+    const out = new Map<string, DataSubjectExport['orders'][number]['accessLog']>();
+    for (const orderId of orderIds) {
+      const page = await this.auditQuery.list(
+        { kind: 'tenant', tenantId },
+        { tenantId, orderId, outcome: 'allowed', limit: MAX_ENTRIES_PER_ORDER },
+      );
+      out.set(
+        orderId,
+        page.items
+          .filter((e) => DISCLOSURES.has(e.action))
+          .map((e) => ({
+            at: e.occurredAt,
+            action: e.action,
+            actor: { kind: e.actor.kind, role: e.actor.role },
+            reason: e.reason,
+            breakGlass: e.breakGlass,
+          })),
+      );
+    }
+    return out;
+  }
+
+  /**
    * A refused call on a data-subject-request route (bad input, too many orders, an unknown or spent
    * request): a denied entry naming the route and why, never what was sent.
    */
@@ -173,6 +295,17 @@ export class DataSubjectRequestsService {
     switch (input.type) {
       case 'erase':
         return this.erase(tx, tenantId, found);
+      case 'access':
+      case 'portability':
+        return {
+          counts: {
+            withBuyerData: found.filter((o) => o.piiState === 'present').length,
+            buyerDataDestroyed: found.filter((o) => o.piiState === 'destroyed').length,
+            withoutBuyerData: found.filter((o) => o.piiState === 'absent').length,
+          },
+          exportExpiresAt: new Date(this.clock.nowMs() + EXPORT_AVAILABLE_DAYS * DAY_MS),
+          entries: [],
+        };
       default:
         throw new DomainError(ErrorCodes.PRECONDITION_FAILED, `${input.type} requests are not answered yet`);
     }

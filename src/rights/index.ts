@@ -3,6 +3,8 @@ export { DataSubjectRequestsModule } from './data-subject-requests.module';
 export {
   DataSubjectRequestsService,
   MAX_ORDERS_PER_REQUEST,
+  EXPORT_AVAILABLE_DAYS,
+  type DataSubjectExport,
   type DataSubjectRequestInput,
 } from './data-subject-requests.service';
 export type { DataSubjectRequestView, DataSubjectRequestPage } from './data-subject-request.mapper';
