@@ -10,6 +10,7 @@ import { ConsolePeople1796403171726 } from './1796403171726-ConsolePeople';
 import { EventFeed1796414235922 } from './1796414235922-EventFeed';
 import { OrderAcknowledgement1796414901025 } from './1796414901025-OrderAcknowledgement';
 import { EbayAccountDeletion1796414300046 } from './1796414300046-EbayAccountDeletion';
+import { DataSubjectRequests1796414786438 } from './1796414786438-DataSubjectRequests';
 
 /** Migrations in the order they apply. New files are appended here. */
 export const MIGRATIONS: Function[] = [
@@ -25,4 +26,5 @@ export const MIGRATIONS: Function[] = [
   EventFeed1796414235922,
   OrderAcknowledgement1796414901025,
   EbayAccountDeletion1796414300046,
+  DataSubjectRequests1796414786438,
 ];

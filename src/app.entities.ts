@@ -26,6 +26,7 @@ import { RateBudget } from './sync/rate-budget.entity';
 import { SyncState } from './sync/sync-state.entity';
 import { Tenant } from './tenants/tenant.entity';
 import { RetentionPolicy } from './retention/retention-policy.entity';
+import { DataSubjectRequest } from './rights/data-subject-request.entity';
 import { PersonAccount } from './access/people/person-account.entity';
 import { PersonSession } from './access/people/person-session.entity';
 import { EbayDeletionNotification } from './rights/ebay-deletion/ebay-deletion-notification.entity';
@@ -60,4 +61,5 @@ export const ALL_ENTITIES: Function[] = [
   WebhookEndpoint,
   EbayDeletionNotification,
   EbayDeletionTarget,
+  DataSubjectRequest,
 ];

@@ -19,6 +19,7 @@ import { RetentionModule } from './retention/retention.module';
 import { ConsoleModule } from './console/console.module';
 import { DeliveryModule } from './delivery/delivery.module';
 import { EbayDeletionModule } from './rights/ebay-deletion';
+import { DataSubjectRequestsModule } from './rights/data-subject-requests.module';
 
 export interface AppOptions {
   readonly config: AppConfig;
@@ -57,6 +58,7 @@ export class AppModule {
         ConsoleModule,
         DeliveryModule,
         EbayDeletionModule,
+        DataSubjectRequestsModule,
       ],
     };
   }

@@ -35,7 +35,18 @@ export const TENANT_SCOPED: ReadonlySet<Permission> = new Set([
   Permissions.ENDPOINTS_MANAGE,
   Permissions.ENDPOINTS_READ,
   Permissions.RETENTION_MANAGE,
+  Permissions.DSR_MANAGE,
 ]);
+
+/**
+ * Permissions usable only together with others: a route declaring the key also needs every listed one.
+ * Data-subject requests open, export, correct and destroy buyer data, so they need `orders:read_pii` too.
+ * No staff role holds `dsr:manage`, with or without a grant: the seller is the controller and answers its
+ * buyers itself; staff help through grants and reveals, never by acting on a buyer's rights for the seller.
+ */
+export const REQUIRED_WITH: Partial<Record<Permission, readonly Permission[]>> = {
+  [Permissions.DSR_MANAGE]: [Permissions.ORDERS_READ_PII],
+};
 
 /**
  * A seller's data that staff reach only through an active grant from that
@@ -52,6 +63,11 @@ export const GRANT_GATED: ReadonlySet<Permission> = new Set([
 const IMPLIED_BY: Partial<Record<Permission, Permission>> = {
   [Permissions.ENDPOINTS_READ]: Permissions.ENDPOINTS_MANAGE,
 };
+
+/** Whether the principal holds the permission and every permission it is usable only with. */
+export function holdsForRoute(principal: Principal, permission: Permission): boolean {
+  return holds(principal, permission) && (REQUIRED_WITH[permission] ?? []).every((p) => holds(principal, p));
+}
 
 /** Whether the principal's kind, role or scopes include the permission at all. */
 export function holds(principal: Principal, permission: Permission): boolean {

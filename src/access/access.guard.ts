@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AuditLog, auditedBy } from '../audit';
 import { DomainError, ErrorCodes, notFound } from '../platform/errors/domain-error';
 import { AppLogger } from '../platform/logging/app-logger';
-import { GRANT_GATED, holds, TENANT_SCOPED } from './access-policy';
+import { GRANT_GATED, holdsForRoute, REQUIRED_WITH, TENANT_SCOPED } from './access-policy';
 import { parseKey } from './api-key-format';
 import { ApiKeysService } from './api-keys.service';
 import { AuthThrottle } from './auth-throttle.service';
@@ -54,15 +54,18 @@ export class AccessGuard implements CanActivate {
     const principal = (consoleRoute && (await this.personOf(req))) || (await this.authenticate(req));
     req.principal = principal;
     try {
-      if (!holds(principal, permission)) {
-        throw new DomainError(ErrorCodes.FORBIDDEN, `this key may not ${permission}`);
+      if (!holdsForRoute(principal, permission)) {
+        const needs = [permission, ...(REQUIRED_WITH[permission] ?? [])].join(' and ');
+        throw new DomainError(ErrorCodes.FORBIDDEN, `this key may not ${permission} (needs ${needs})`);
       }
       if (TENANT_SCOPED.has(permission) || (permission === 'audit:read' && principal.kind === 'seller')) {
         await this.scopeTenant(req, principal, permission);
       }
     } catch (err) {
       // Every attempt to reach buyer data leaves an entry, refusals before the reveal itself included.
-      if (permission === Permissions.ORDERS_READ_PII) await this.recordRefusedPiiAttempt(req, principal, err);
+      if (permission === Permissions.ORDERS_READ_PII || permission === Permissions.DSR_MANAGE) {
+        await this.recordRefusedPiiAttempt(req, principal, err, permission);
+      }
       throw err;
     }
     return true;
@@ -114,10 +117,16 @@ export class AccessGuard implements CanActivate {
 
   /**
    * A refused request on a buyer-data route (a key without the scope, an
-   * auditor, a tenant it may not name): logged as a denied reveal in the
-   * tenant's chain when the tenant is real, else in the platform chain.
+   * auditor, a tenant it may not name): logged as a denied reveal (or, on the
+   * data-subject-request routes, a denied `dsr.requested` naming the route) in
+   * the tenant's chain when the tenant is real, else in the platform chain.
    */
-  private async recordRefusedPiiAttempt(req: AuthenticatedRequest, principal: Principal, why: unknown): Promise<void> {
+  private async recordRefusedPiiAttempt(
+    req: AuthenticatedRequest,
+    principal: Principal,
+    why: unknown,
+    permission: Permission,
+  ): Promise<void> {
     const header = req.header('x-tenant-id');
     const named = header && isUuid(header) ? header.toLowerCase() : null;
     const tenantId =
@@ -127,13 +136,14 @@ export class AccessGuard implements CanActivate {
     const orderId = typeof req.params?.orderId === 'string' && isUuid(req.params.orderId) ? req.params.orderId : null;
     const rawReason = req.header('x-access-reason')?.trim();
     const message = why instanceof DomainError ? why.message : 'refused';
-    const suffix = `[denied: ${message.slice(0, 200)}]`;
+    const route = permission === Permissions.DSR_MANAGE ? `${req.method} ${routeTemplate(req)} ` : '';
+    const suffix = `${route}[denied: ${message.slice(0, 200)}]`;
     const reason = rawReason ? `${sanitiseText(rawReason, MAX_REASON - suffix.length - 1)} ${suffix}` : suffix;
     await this.audit
       .record({
         tenantId,
         ...auditedBy({ actor: principal, requestId: req.requestId ?? null }),
-        action: 'pii.revealed',
+        action: permission === Permissions.DSR_MANAGE ? 'dsr.requested' : 'pii.revealed',
         targets: {
           ...(orderId ? { orderIds: [orderId.toLowerCase()] } : {}),
           ...(tenantId === null && named ? { tenantId: named } : {}),
@@ -164,6 +174,12 @@ export class AccessGuard implements CanActivate {
       req.staffAccess = access;
     }
   }
+}
+
+/** The route's declared path (`/v1/data-subject-requests/:id`), never the raw URL (which may carry anything). */
+function routeTemplate(req: AuthenticatedRequest): string {
+  const path = (req.route as { path?: unknown } | undefined)?.path;
+  return typeof path === 'string' ? path : 'route';
 }
 
 export function presentedKey(req: AuthenticatedRequest): string | undefined {

@@ -12,6 +12,9 @@ export const AUDIT_ACTIONS = [
   'pii.exported',
   'pii.erased',
   'pii.destroyed',
+  'pii.rectified',
+  // A buyer's data-subject request (access, portability, rectify, erase): received and looked up, or refused.
+  'dsr.requested',
   'grant.created',
   'grant.revoked',
   'grant.used',
@@ -56,6 +59,7 @@ export const AUDIT_TARGET_KEYS = [
   'accountId',
   'sessionId',
   'notificationId',
+  'dsrId',
 ] as const;
 
 /** Ids of what an access touched. Ids only: never names, e-mail addresses or any other buyer datum. */
@@ -75,6 +79,8 @@ export interface AuditTargets {
   sessionId?: string;
   /** A marketplace's notification that caused the access (eBay account deletion: its notificationId). */
   notificationId?: string;
+  /** A data-subject request. */
+  dsrId?: string;
 }
 
 export interface AuditEntryInput {

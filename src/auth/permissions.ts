@@ -31,6 +31,11 @@ export const Permissions = {
   ENDPOINTS_READ: 'endpoints:read',
   /** Retention settings of a tenant. */
   RETENTION_MANAGE: 'retention:manage',
+  /**
+   * Answering the tenant's buyers' data-subject requests (access, portability, rectify, erase). Useful only with
+   * orders:read_pii as well: the guard asks for both on those routes. Sellers' keys only (the seller is the controller).
+   */
+  DSR_MANAGE: 'dsr:manage',
   /** The access log: auditors for every tenant, sellers for their own. */
   AUDIT_READ: 'audit:read',
   /** Writing an on-demand checkpoint (auditor). */
@@ -48,6 +53,7 @@ export const SELLER_SCOPES = [
   Permissions.ENDPOINTS_MANAGE,
   Permissions.ENDPOINTS_READ,
   Permissions.RETENTION_MANAGE,
+  Permissions.DSR_MANAGE,
   Permissions.GRANTS_MANAGE,
   Permissions.KEYS_MANAGE,
   Permissions.AUDIT_READ,

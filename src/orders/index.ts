@@ -1,5 +1,5 @@
 export { OrdersModule } from './orders.module';
-export { OrdersService, type SealedOrder } from './orders.service';
+export { OrdersService, type SealedOrder, type SubjectOrderExport } from './orders.service';
 export { OrderIngestService, ORDER_PII_PURPOSE, type IngestSummary, type IngestScope } from './order-ingest.service';
 export type { MaskedOrderView, RevealedOrderView } from './order.mapper';
 export type { UnreadableOrder } from './unreadable-pii';
@@ -7,6 +7,7 @@ export { BuyerDataCopies, type BuyerDataCopyHolder, type DestroyedOrderRef } fro
 export {
   PiiDestructionService,
   type ClaimedOrder,
+  type DestructionCause,
   type DestructionResult,
   type DestructionSelector,
   type DueCutoff,
@@ -14,3 +15,9 @@ export {
 } from './pii-destruction.service';
 export { OutboxFeedService, type FeedPage, type FeedQuery, type FeedRow } from './outbox-feed.service';
 export { OUTBOX_EVENT_TYPES, type OrderEventType } from './outbox-event.entity';
+export {
+  SubjectOrdersService,
+  type SubjectOrderRef,
+  type SubjectSelector,
+  type SubjectSelectorKind,
+} from './subject-orders.service';

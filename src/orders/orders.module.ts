@@ -10,6 +10,8 @@ import { OutboxFeedService } from './outbox-feed.service';
 import { BuyerDataCopies } from './buyer-data-copies';
 import { PiiDestructionRepository } from './pii-destruction.repository';
 import { PiiDestructionService } from './pii-destruction.service';
+import { SubjectOrdersRepository } from './subject-orders.repository';
+import { SubjectOrdersService } from './subject-orders.service';
 
 @Module({
   imports: [CryptoModule],
@@ -24,7 +26,16 @@ import { PiiDestructionService } from './pii-destruction.service';
     BuyerDataCopies,
     PiiDestructionRepository,
     PiiDestructionService,
+    SubjectOrdersRepository,
+    SubjectOrdersService,
   ],
-  exports: [OrdersService, OutboxFeedService, OrderIngestService, BuyerDataCopies, PiiDestructionService],
+  exports: [
+    OrdersService,
+    OutboxFeedService,
+    OrderIngestService,
+    BuyerDataCopies,
+    PiiDestructionService,
+    SubjectOrdersService,
+  ],
 })
 export class OrdersModule {}

@@ -24,6 +24,19 @@ export interface SealedOrder {
   open(): RevealedOrderView;
 }
 
+/** One order of a buyer as an access or portability export holds it. */
+export interface SubjectOrderExport {
+  /** The order with its buyer data opened, or masked (`destroyed` / `none`) when none is held. */
+  readonly order: MaskedOrderView | RevealedOrderView;
+  /** The events announcing it (what delivery reads and hands on to the seller's endpoints). */
+  readonly events: ReadonlyArray<{
+    type: string;
+    orderVersion: number;
+    occurredAt: string;
+    dispatchedAt: string | null;
+  }>;
+}
+
 export interface OrderQuery {
   /** Only these orders (a staff member's grant may cover a subset of the tenant). */
   onlyOrderIds?: readonly string[] | null;
@@ -109,6 +122,43 @@ export class OrdersService {
     }
     const key = await this.dataKeys.openDataKey(tx, tenantId, orderId);
     return { open: () => toRevealedOrderView(order, key.openJson<BuyerPii>(ORDER_PII_PURPOSE, ciphertext)) };
+  }
+
+  /**
+   * A buyer's orders for a data-subject export, in the caller's transaction (which writes the
+   * `pii.exported` entry): locked FOR SHARE, buyer data opened where held, with their events.
+   */
+  async subjectExportInTx(tx: Tx, tenantId: string, orderIds: readonly string[]): Promise<SubjectOrderExport[]> {
+    const orders = await this.orders.findManyShared(tx, tenantId, orderIds);
+    const held = orders.filter((o) => o.piiState === 'present' && o.piiCiphertext);
+    const keys = await this.dataKeys.openDataKeys(
+      tx,
+      tenantId,
+      held.map((o) => o.orderId),
+    );
+    const events = await this.outbox.listForOrders(
+      tx,
+      tenantId,
+      orders.map((o) => o.orderId),
+    );
+    return orders.map((o) => {
+      const key = keys.get(o.orderId);
+      const view =
+        key && o.piiCiphertext
+          ? toRevealedOrderView(o, key.openJson<BuyerPii>(ORDER_PII_PURPOSE, o.piiCiphertext))
+          : toMaskedOrderView(o);
+      return {
+        order: view,
+        events: events
+          .filter((e) => e.orderId === o.orderId)
+          .map((e) => ({
+            type: e.type,
+            orderVersion: e.orderVersion,
+            occurredAt: e.occurredAt.toISOString(),
+            dispatchedAt: e.dispatchedAt ? e.dispatchedAt.toISOString() : null,
+          })),
+      };
+    });
   }
 
   countByMarketplace(tenantId?: string) {

@@ -12,6 +12,15 @@ export interface NewOutboxEvent {
   readonly payload: Record<string, unknown>;
 }
 
+/** An event as an export lists it: what it announced and when it was queued and handed on. */
+export interface OrderEventRecord {
+  readonly orderId: string;
+  readonly type: OrderEventType;
+  readonly orderVersion: number;
+  readonly occurredAt: Date;
+  readonly dispatchedAt: Date | null;
+}
+
 @Injectable()
 export class OutboxRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -38,6 +47,29 @@ export class OutboxRepository {
       ],
     );
     return ids;
+  }
+
+  /** Every event of these orders, oldest first, in the caller's transaction. */
+  async listForOrders(tx: Tx, tenantId: string, orderIds: readonly string[]): Promise<OrderEventRecord[]> {
+    if (!orderIds.length) return [];
+    const rows: Array<{
+      order_id: string;
+      type: OrderEventType;
+      order_version: number;
+      occurred_at: Date;
+      dispatched_at: Date | null;
+    }> = await tx.query(
+      `SELECT order_id, type, order_version, occurred_at, dispatched_at FROM outbox_events
+        WHERE tenant_id = $1 AND order_id = ANY($2::uuid[]) ORDER BY seq`,
+      [tenantId, orderIds],
+    );
+    return rows.map((r) => ({
+      orderId: r.order_id,
+      type: r.type,
+      orderVersion: r.order_version,
+      occurredAt: r.occurred_at,
+      dispatchedAt: r.dispatched_at,
+    }));
   }
 
   async countPending(tenantId?: string): Promise<number> {

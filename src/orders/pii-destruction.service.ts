@@ -22,6 +22,13 @@ export interface DestructionResult {
   readonly copies: Readonly<Record<string, number>>;
 }
 
+/**
+ * Why buyer data is destroyed: its retention window passed, or the buyer asked (a data-subject
+ * erasure, an account deletion). The one destruction step serves both; the cause travels in the
+ * `order.pii_destroyed` event, and the caller's receipt names it (`pii.destroyed` / `pii.erased`).
+ */
+export type DestructionCause = 'retention' | 'erasure';
+
 /** One marketplace's due line: orders anchored at or before `anchorBefore` are due. */
 export interface DueCutoff {
   readonly marketplace: string;
@@ -80,7 +87,13 @@ export class PiiDestructionService {
     return this.repository.holding(tx, tenantId, selector);
   }
 
-  async destroy(tx: Tx, tenantId: string, claimed: readonly ClaimedOrder[], now: Date): Promise<DestructionResult> {
+  async destroy(
+    tx: Tx,
+    tenantId: string,
+    claimed: readonly ClaimedOrder[],
+    now: Date,
+    cause: DestructionCause,
+  ): Promise<DestructionResult> {
     if (!claimed.length) return { destroyed: [], keysShredded: 0, copies: {} };
     const rows = await this.repository.clear(
       tx,
@@ -101,6 +114,7 @@ export class PiiDestructionService {
         status: r.status,
         version: r.version,
         piiDestroyedAt: now.toISOString(),
+        cause,
       },
     }));
     await this.outbox.append(tx, tenantId, events, now);

@@ -133,7 +133,7 @@ export class RetentionSweeper {
         { fromAnchor, limit: this.config.retention.batchSize },
       );
       if (!claimed.length) return null;
-      const result = await this.destruction.destroy(tx, tenantId, claimed, this.clock.now());
+      const result = await this.destruction.destroy(tx, tenantId, claimed, this.clock.now(), 'retention');
       if (result.destroyed.length) {
         // The receipt commits with the destruction or neither happens; appended last (it holds the chain head).
         await this.audit.append(tx, {

@@ -127,7 +127,7 @@ export class EbayDeletionWorker implements OnApplicationBootstrap, OnApplication
         const claimed = await this.destruction.claimMatching(tx, target.tenantId, selector, batchSize);
         let erased = 0;
         if (claimed.length) {
-          const result = await this.destruction.destroy(tx, target.tenantId, claimed, this.clock.now());
+          const result = await this.destruction.destroy(tx, target.tenantId, claimed, this.clock.now(), 'erasure');
           erased = result.destroyed.length;
           await this.repository.countErased(tx, notificationId, target.tenantId, erased);
           if (erased) {

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit';
+import { OrdersModule } from '../orders';
+import { SyncModule } from '../sync/sync.module';
+import { DataSubjectRequestsController } from './data-subject-requests.controller';
+import { DataSubjectRequestsRepository } from './data-subject-requests.repository';
+import { DataSubjectRequestsService } from './data-subject-requests.service';
+import { DsrRefusalsInterceptor } from './dsr-refusals.interceptor';
+
+/**
+ * Buyers' data-subject requests: lookup, erasure (through orders/' destruction
+ * step), exports and rectification. Sync is imported so its copy holder (dead
+ * letters) is registered wherever an erasure can run.
+ */
+@Module({
+  imports: [AuditModule, OrdersModule, SyncModule],
+  controllers: [DataSubjectRequestsController],
+  providers: [DataSubjectRequestsRepository, DataSubjectRequestsService, DsrRefusalsInterceptor],
+  exports: [DataSubjectRequestsService],
+})
+export class DataSubjectRequestsModule {}

@@ -1,0 +1,12 @@
+// Public surface of the rights module.
+export { DataSubjectRequestsModule } from './data-subject-requests.module';
+export {
+  DataSubjectRequestsService,
+  MAX_ORDERS_PER_REQUEST,
+  EXPORT_AVAILABLE_DAYS,
+  type DataSubjectExport,
+  type DataSubjectRequestInput,
+} from './data-subject-requests.service';
+export type { DataSubjectRequestView, DataSubjectRequestPage } from './data-subject-request.mapper';
+export { DataSubjectRequest } from './data-subject-request.entity';
+export { DSR_TYPES, type DsrType } from './dsr-types';
