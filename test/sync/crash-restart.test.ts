@@ -109,11 +109,13 @@ describe('sync killed in the middle of a window, then restarted', () => {
         /** Starts the CLI and SIGKILLs it as soon as the Amazon simulator has seen `atSearch` page requests. */
         async function runAndKill(atSearch: number): Promise<CliResult> {
           const child = startCli(args, env);
-          const deadline = Date.now() + 30_000;
+          // A generous deadline: on a loaded machine the child's start-up alone can take tens of seconds.
+          // Polled with a short timer, not setImmediate, so the wait does not compete with the child for CPU.
+          const deadline = Date.now() + 150_000;
           let ended = false;
           void child.result.then(() => (ended = true));
           while (!ended && searches() < atSearch && Date.now() < deadline) {
-            await new Promise((r) => setImmediate(r));
+            await new Promise((r) => setTimeout(r, 2));
           }
           child.kill('SIGKILL');
           return child.result;
@@ -157,7 +159,7 @@ describe('sync killed in the middle of a window, then restarted', () => {
         await db.close();
         rmSync(dataDir, { recursive: true, force: true });
       }
-    }, 90_000);
+    }, 420_000);
   }
 
   it('in-process: the page transaction dies after writing its orders; a restarted app completes exactly once', async () => {
