@@ -176,5 +176,5 @@ describe('route × principal × tenant matrix', () => {
       }
     }
     expect(mismatches).toEqual([]);
-  });
+  }, 300_000); // every route × principal × tenant: about 10 s alone, several times that on a loaded machine
 });
