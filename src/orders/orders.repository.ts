@@ -117,6 +117,17 @@ export class OrdersRepository {
     return tx.getRepository(Order).findOne({ where: { tenantId, orderId }, lock: { mode: 'pessimistic_read' } });
   }
 
+  /** Several orders locked FOR SHARE until the caller commits (in id order, as every locker of many orders should). */
+  findManyShared(tx: Tx, tenantId: string, orderIds: readonly string[]): Promise<Order[]> {
+    return tx
+      .getRepository(Order)
+      .createQueryBuilder('o')
+      .where('o.tenant_id = :tenantId AND o.order_id = ANY(:ids::uuid[])', { tenantId, ids: orderIds })
+      .orderBy('o.order_id')
+      .setLock('pessimistic_read')
+      .getMany();
+  }
+
   list(tenantId: string, filter: OrderListFilter): Promise<Order[]> {
     const qb = this.dataSource
       .getRepository(Order)

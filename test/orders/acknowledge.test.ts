@@ -35,7 +35,7 @@ describe('POST /v1/orders/:id/acknowledge', () => {
     tenantId = await t.tenant('Acknowledging');
     consumer = await t.seller(tenantId, ['orders:read', 'orders:acknowledge']);
     reader = (await t.seller(tenantId, ['orders:read'])).auth;
-    orderIds = (await ingest([1, 2, 3])).orderIds;
+    orderIds = [...(await ingest([1, 2, 3])).orderIds];
   });
   afterAll(() => t.close());
 
