@@ -20,7 +20,7 @@ import {
 import { isUuid } from '../platform/validation/uuid';
 import { sanitiseText } from '../platform/validation/text';
 import { TenantsService } from '../tenants';
-import { MAX_REASON } from './reveal-input';
+import { MAX_BATCH_ORDERS, MAX_REASON } from './reveal-input';
 import { PersonSessionsService } from './people/person-sessions.service';
 
 /**
@@ -133,7 +133,7 @@ export class AccessGuard implements CanActivate {
       principal.kind === 'seller'
         ? principal.tenantId
         : (req.tenantId ?? (named && (await this.tenants.exists(named)) ? named : null));
-    const orderId = typeof req.params?.orderId === 'string' && isUuid(req.params.orderId) ? req.params.orderId : null;
+    const orderIds = namedOrderIds(req);
     const rawReason = req.header('x-access-reason')?.trim();
     const message = why instanceof DomainError ? why.message : 'refused';
     const route = permission === Permissions.DSR_MANAGE ? `${req.method} ${routeTemplate(req)} ` : '';
@@ -145,7 +145,7 @@ export class AccessGuard implements CanActivate {
         ...auditedBy({ actor: principal, requestId: req.requestId ?? null }),
         action: permission === Permissions.DSR_MANAGE ? 'dsr.requested' : 'pii.revealed',
         targets: {
-          ...(orderId ? { orderIds: [orderId.toLowerCase()] } : {}),
+          ...(orderIds.length ? { orderIds } : {}),
           ...(tenantId === null && named ? { tenantId: named } : {}),
         },
         reason,
@@ -187,4 +187,16 @@ export function presentedKey(req: AuthenticatedRequest): string | undefined {
   const bearer = /^bearer[ \t]+(.*)$/i.exec(req.header('authorization') ?? '');
   if (bearer) return bearer[1].trim() || undefined;
   return req.header('x-api-key')?.trim() || undefined;
+}
+
+/** The well-formed order ids a buyer-data request names: the path's, or a batch body's (at most 100). */
+function namedOrderIds(req: AuthenticatedRequest): string[] {
+  const param = req.params?.orderId;
+  if (typeof param === 'string') return isUuid(param) ? [param.toLowerCase()] : [];
+  const body: unknown = req.body;
+  const listed =
+    body && typeof body === 'object' && !Array.isArray(body) ? (body as { orderIds?: unknown }).orderIds : null;
+  if (!Array.isArray(listed)) return [];
+  const ids = listed.filter((id): id is string => typeof id === 'string' && isUuid(id)).map((id) => id.toLowerCase());
+  return [...new Set(ids)].slice(0, MAX_BATCH_ORDERS);
 }

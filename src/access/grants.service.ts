@@ -139,6 +139,17 @@ export class GrantsService {
     return grants.find((g) => g.orderIds === null || g.orderIds.includes(orderId)) ?? null;
   }
 
+  /** One grant covering every one of the orders (a batch reveal is recorded under a single grant), or null. */
+  async grantCoveringAll(
+    tx: Parameters<GrantsRepository['active']>[3],
+    tenantId: string,
+    staff: { staffId: string; role: StaffRole },
+    orderIds: readonly string[],
+  ): Promise<SupportGrant | null> {
+    const grants = await this.grants.active(tenantId, staff, this.clock.now(), tx);
+    return grants.find((g) => g.orderIds === null || orderIds.every((id) => g.orderIds!.includes(id))) ?? null;
+  }
+
   private view(g: SupportGrant): GrantView {
     return {
       grantId: g.grantId,

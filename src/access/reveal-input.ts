@@ -87,3 +87,72 @@ function sanitise(a: RevealAttempt): SanitisedAttempt {
   const ticket = typeof rawTicket === 'string' ? sanitiseAscii(rawTicket, MAX_TICKET_REF) : '';
   return { orderId, reason, ticketRef: ticket ? ticket : null };
 }
+
+/** Orders one batch reveal may name. */
+export const MAX_BATCH_ORDERS = 100;
+
+/** A batch reveal as it arrived: the reason header and the body `{ "orderIds": [...], "ticketRef"?: "..." }`. */
+export interface BatchRevealAttempt {
+  readonly reason: unknown;
+  readonly body?: unknown;
+}
+
+export interface BatchRevealInput {
+  /** Distinct, lower-cased, in the order first named. */
+  readonly orderIds: string[];
+  readonly reason: string;
+  readonly ticketRef: string | null;
+}
+
+/** What the access log records of a batch that could not be parsed: the well-formed ids it named, at most 100. */
+export interface SanitisedBatch {
+  readonly orderIds: string[];
+  readonly reason: string | null;
+  readonly ticketRef: string | null;
+}
+
+export type ParsedBatchReveal =
+  { ok: true; input: BatchRevealInput } | { ok: false; error: DomainError; seen: SanitisedBatch };
+
+/**
+ * Validates a batch reveal as a single one is validated (same reason and ticket rules),
+ * plus `orderIds`: an array of 1 to 100 uuids (repeats are read once). Nothing else may
+ * be in the body. A bad batch comes back with its sanitised form, to be refused and logged.
+ */
+export function parseBatchRevealAttempt(a: BatchRevealAttempt): ParsedBatchReveal {
+  const body = a.body;
+  const single = parseRevealAttempt({ orderId: NIL_ORDER, reason: a.reason, body: withoutOrderIds(body) });
+  const issues: Array<{ field: string; issue: string }> = single.ok
+    ? []
+    : [...single.error.details].map((d) => ({ field: d.field ?? 'body', issue: d.issue }));
+  const raw = body && typeof body === 'object' && !Array.isArray(body) ? (body as { orderIds?: unknown }).orderIds : [];
+  const named = Array.isArray(raw) ? raw : [];
+  const wellFormed = named.filter((id): id is string => typeof id === 'string' && isUuid(id));
+  const orderIds = [...new Set(wellFormed.map((id) => id.toLowerCase()))];
+  if (!(body instanceof RejectedBody)) {
+    if (!Array.isArray(raw) || named.length === 0)
+      issues.push({ field: 'orderIds', issue: `required: an array of 1-${MAX_BATCH_ORDERS} order ids` });
+    else if (named.length > MAX_BATCH_ORDERS)
+      issues.push({ field: 'orderIds', issue: `at most ${MAX_BATCH_ORDERS} order ids` });
+    else if (wellFormed.length !== named.length) issues.push({ field: 'orderIds', issue: 'every id must be a uuid' });
+  }
+  const seen: SanitisedBatch = {
+    orderIds: orderIds.slice(0, MAX_BATCH_ORDERS),
+    reason: single.ok ? single.input.reason : single.seen.reason,
+    ticketRef: single.ok ? single.input.ticketRef : single.seen.ticketRef,
+  };
+  if (issues.length) {
+    const fields = [...new Set(issues.map((i) => i.field))];
+    return { ok: false, error: validationFailed(`invalid reveal: ${fields.join(', ')}`, issues), seen };
+  }
+  return { ok: true, input: { orderIds, reason: seen.reason!, ticketRef: seen.ticketRef } };
+}
+
+/** A placeholder id for reusing the single reveal's checks on the reason and ticket. */
+const NIL_ORDER = '00000000-0000-4000-8000-000000000000';
+
+function withoutOrderIds(body: unknown): unknown {
+  if (!body || typeof body !== 'object' || Array.isArray(body) || body instanceof RejectedBody) return body;
+  const { orderIds: _ids, ...rest } = body as Record<string, unknown>;
+  return rest;
+}

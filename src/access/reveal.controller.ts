@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiParam, ApiTags } f
 import type { Request, Response } from 'express';
 import type { RevealedOrderView } from '../orders';
 import { Actor, Permissions, RequirePermission, TenantScope, type ActorContext } from '../auth';
-import type { RevealAttempt } from './reveal-input';
-import { RevealService } from './reveal.service';
+import { MAX_BATCH_ORDERS, type BatchRevealAttempt, type RevealAttempt } from './reveal-input';
+import { RevealService, type BatchRevealResponse } from './reveal.service';
 
 /**
  * The attempt exactly as it arrived (order id, reason header, body), handed to
@@ -15,6 +15,12 @@ import { RevealService } from './reveal.service';
 export const Attempt = createParamDecorator((_: unknown, ctx: ExecutionContext): RevealAttempt => {
   const req = ctx.switchToHttp().getRequest<Request>();
   return { orderId: req.params.orderId, reason: req.header('x-access-reason'), body: req.body as unknown };
+});
+
+/** A batch reveal exactly as it arrived (reason header, body), unvalidated for the same reason as `Attempt`. */
+export const BatchAttempt = createParamDecorator((_: unknown, ctx: ExecutionContext): BatchRevealAttempt => {
+  const req = ctx.switchToHttp().getRequest<Request>();
+  return { reason: req.header('x-access-reason'), body: req.body as unknown };
 });
 
 /**
@@ -32,6 +38,42 @@ export const Attempt = createParamDecorator((_: unknown, ctx: ExecutionContext):
 @Controller('v1/orders')
 export class RevealController {
   constructor(private readonly reveals: RevealService) {}
+
+  @Post('reveal')
+  @HttpCode(200)
+  @RequirePermission(Permissions.ORDERS_READ_PII)
+  @ApiBody({
+    required: true,
+    schema: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['orderIds'],
+      properties: {
+        orderIds: {
+          type: 'array',
+          minItems: 1,
+          maxItems: MAX_BATCH_ORDERS,
+          items: { type: 'string', format: 'uuid' },
+          description: `1-${MAX_BATCH_ORDERS} order ids (repeats are read once)`,
+        },
+        ticketRef: { type: 'string', description: 'support ticket this access serves (printable ASCII, 1-100)' },
+      },
+    },
+  })
+  @ApiOkResponse({
+    description:
+      'one result per order, in the order named: `revealed` with the order and its buyer data, or `destroyed`, ' +
+      '`no_buyer_data`, `not_found`; one access-log entry for the batch was committed with it',
+  })
+  revealBatch(
+    @Actor() by: ActorContext,
+    @TenantScope() tenantId: string,
+    @BatchAttempt() attempt: BatchRevealAttempt,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<BatchRevealResponse> {
+    res.setHeader('Cache-Control', 'no-store');
+    return this.reveals.revealBatch(by, { tenantId, ...attempt });
+  }
 
   @Post(':orderId/reveal')
   @HttpCode(200)

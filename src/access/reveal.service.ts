@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { Counter } from 'prom-client';
 import { AuditLog, auditedBy } from '../audit';
 import type { ActorContext } from '../auth';
-import { OrdersService, type RevealedOrderView } from '../orders';
+import { OrdersService, type RevealedOrderView, type SealedBatchItem } from '../orders';
 import { TransactionManager, type Tx } from '../platform/database/transaction-manager';
 import { DomainError, ErrorCodes } from '../platform/errors/domain-error';
 import { AppLogger } from '../platform/logging/app-logger';
@@ -10,10 +10,10 @@ import { MetricsRegistry } from '../platform/metrics/metrics-registry';
 import { GrantsService } from './grants.service';
 import {
   MAX_REASON,
+  parseBatchRevealAttempt,
   parseRevealAttempt,
+  type BatchRevealAttempt,
   type RevealAttempt,
-  type RevealInput,
-  type SanitisedAttempt,
 } from './reveal-input';
 
 /** An admin may open buyer data without a grant only with a reason at least this long. */
@@ -21,6 +21,29 @@ export const BREAK_GLASS_MIN_REASON = 20;
 
 export interface RevealRequest extends RevealAttempt {
   readonly tenantId: string;
+}
+
+export interface BatchRevealRequest extends BatchRevealAttempt {
+  readonly tenantId: string;
+}
+
+/** One order of a batch: its buyer data, or why there is none (never an error for the whole batch). */
+export type BatchRevealResult =
+  | { readonly orderId: string; readonly outcome: 'revealed'; readonly order: RevealedOrderView }
+  | { readonly orderId: string; readonly outcome: 'destroyed'; readonly piiDestroyedAt: string | null }
+  | { readonly orderId: string; readonly outcome: 'no_buyer_data' }
+  | { readonly orderId: string; readonly outcome: 'not_found' };
+
+export interface BatchRevealResponse {
+  /** One result per distinct order id, in the order they were named. */
+  readonly results: BatchRevealResult[];
+}
+
+/** What an entry records of an attempt: the orders, the reason as it will be logged, the ticket. */
+interface Attempted {
+  readonly orderIds: readonly string[];
+  readonly reason: string | null;
+  readonly ticketRef: string | null;
 }
 
 interface Decision {
@@ -70,7 +93,7 @@ export class RevealService implements OnModuleInit {
   async reveal(by: ActorContext, r: RevealRequest): Promise<RevealedOrderView> {
     const parsed = parseRevealAttempt(r);
     if (!parsed.ok) {
-      await this.recordDenial(by, r.tenantId, parsed.seen, parsed.error.message);
+      await this.recordDenial(by, r.tenantId, singleAttempt(parsed.seen), parsed.error.message);
       throw parsed.error;
     }
     const input = parsed.input;
@@ -82,7 +105,9 @@ export class RevealService implements OnModuleInit {
         const sealed = await this.orders.sealedInTx(tx, r.tenantId, input.orderId);
         // The entry goes out first; the buyer data is decrypted while it is written. Both
         // commit together or not at all.
-        const logging = this.appendOrRefuse(tx, by, r.tenantId, input, decision).then(() => (logged = true));
+        const logging = this.appendOrRefuse(tx, by, r.tenantId, singleAttempt(input), decision).then(
+          () => (logged = true),
+        );
         let view: RevealedOrderView;
         try {
           view = sealed.open();
@@ -98,23 +123,90 @@ export class RevealService implements OnModuleInit {
       // Only a failing access log itself cannot be recorded in that log; it is alerted instead.
       const why = err instanceof DomainError && err.code !== ErrorCodes.INTERNAL ? err.message : 'internal error';
       if (!(err instanceof DomainError && err.code === ErrorCodes.UNAVAILABLE) || logged) {
+        await this.recordDenial(by, r.tenantId, singleAttempt(input), why);
+      }
+      throw err;
+    } finally {
+      if (decision?.breakGlass) this.alertBreakGlass(by, r.tenantId, [input.orderId]);
+    }
+  }
+
+  /**
+   * A batch of up to 100 orders under one reason, for pull consumers: decided as a whole
+   * (a seller key with orders:read_pii; staff only under one grant covering every order,
+   * or an admin by break-glass), the orders locked FOR SHARE, and one access-log entry
+   * naming the orders whose buyer data was opened, committed with the answer. Orders
+   * whose buyer data was destroyed, never received or that do not exist are answered as
+   * such, each in its place; they do not fail the batch. Every refusal is an entry too.
+   */
+  async revealBatch(by: ActorContext, r: BatchRevealRequest): Promise<BatchRevealResponse> {
+    const parsed = parseBatchRevealAttempt(r);
+    if (!parsed.ok) {
+      await this.recordDenial(by, r.tenantId, parsed.seen, parsed.error.message);
+      throw parsed.error;
+    }
+    const input = parsed.input;
+    let decision: Decision | undefined;
+    let logged = false;
+    try {
+      return await this.tx.run(async (tx) => {
+        decision = await this.decide(tx, by, r.tenantId, input);
+        const items = await this.orders.sealedManyInTx(tx, r.tenantId, input.orderIds);
+        const revealed = input.orderIds.filter((id) => items.get(id)?.state === 'present');
+        const entry: Attempted = {
+          orderIds: revealed,
+          reason: withSuffix(input.reason, batchSummary(input.orderIds, items)),
+          ticketRef: input.ticketRef,
+        };
+        const logging = this.appendOrRefuse(tx, by, r.tenantId, entry, decision).then(() => (logged = true));
+        let results: BatchRevealResult[];
+        try {
+          results = input.orderIds.map((orderId): BatchRevealResult => {
+            const item = items.get(orderId);
+            if (!item) return { orderId, outcome: 'not_found' };
+            if (item.state === 'destroyed')
+              return { orderId, outcome: 'destroyed', piiDestroyedAt: item.destroyedAt?.toISOString() ?? null };
+            if (item.state === 'absent') return { orderId, outcome: 'no_buyer_data' };
+            return { orderId, outcome: 'revealed', order: item.open() };
+          });
+        } catch (err) {
+          await logging.catch(() => undefined);
+          throw err;
+        }
+        await logging;
+        return { results };
+      });
+    } catch (err) {
+      const why = err instanceof DomainError && err.code !== ErrorCodes.INTERNAL ? err.message : 'internal error';
+      if (!(err instanceof DomainError && err.code === ErrorCodes.UNAVAILABLE) || logged) {
         await this.recordDenial(by, r.tenantId, input, why);
       }
       throw err;
     } finally {
-      if (decision?.breakGlass) {
-        this.breakGlassCounter.inc({ tenant_id: r.tenantId });
-        this.logger.warn('ALERT break-glass reveal of buyer data', {
-          staffId: by.actor.id,
-          tenantId: r.tenantId,
-          orderId: input.orderId,
-          requestId: by.requestId,
-        });
-      }
+      if (decision?.breakGlass) this.alertBreakGlass(by, r.tenantId, input.orderIds);
     }
   }
 
-  private async decide(tx: Tx, by: ActorContext, tenantId: string, r: RevealInput): Promise<Decision> {
+  private alertBreakGlass(by: ActorContext, tenantId: string, orderIds: readonly string[]): void {
+    this.breakGlassCounter.inc({ tenant_id: tenantId });
+    this.logger.warn('ALERT break-glass reveal of buyer data', {
+      staffId: by.actor.id,
+      tenantId,
+      ...(orderIds.length === 1 ? { orderId: orderIds[0] } : { orderIds }),
+      requestId: by.requestId,
+    });
+  }
+
+  /** Who may open these orders: all of them or none (a batch is recorded under one decision). */
+  private async decide(
+    tx: Tx,
+    by: ActorContext,
+    tenantId: string,
+    r:
+      | { readonly orderIds: readonly string[]; readonly reason: string }
+      | { readonly orderId: string; readonly reason: string },
+  ): Promise<Decision> {
+    const orderIds = 'orderIds' in r ? r.orderIds : [r.orderId];
     const p = by.actor;
     if (p.kind === 'seller') {
       if (p.tenantId !== tenantId || !p.scopes.includes('orders:read_pii'))
@@ -122,24 +214,24 @@ export class RevealService implements OnModuleInit {
       return { breakGlass: false };
     }
     if (p.kind !== 'staff' || p.role === 'auditor') throw new RevealDenied('auditors never see buyer data');
-    const grant = await this.grants.grantCovering(tx, tenantId, { staffId: p.id, role: p.role }, r.orderId);
+    const grant = await this.grants.grantCoveringAll(tx, tenantId, { staffId: p.id, role: p.role }, orderIds);
     if (grant) return { grantId: grant.grantId, breakGlass: false };
     if (p.role === 'admin' && r.reason.length >= BREAK_GLASS_MIN_REASON) return { breakGlass: true };
     throw new RevealDenied(
       p.role === 'admin'
-        ? `no grant covers this order; break-glass needs a reason of at least ${BREAK_GLASS_MIN_REASON} characters`
-        : 'no active grant from this seller covers this order',
+        ? `no grant covers ${orderIds.length === 1 ? 'this order' : 'every order of this batch'}; break-glass needs a reason of at least ${BREAK_GLASS_MIN_REASON} characters`
+        : `no active grant from this seller covers ${orderIds.length === 1 ? 'this order' : 'every order of this batch'}`,
     );
   }
 
   /** Fail closed: an entry that cannot be written aborts the reveal. */
-  private async appendOrRefuse(tx: Tx, by: ActorContext, tenantId: string, r: RevealInput, d: Decision): Promise<void> {
+  private async appendOrRefuse(tx: Tx, by: ActorContext, tenantId: string, r: Attempted, d: Decision): Promise<void> {
     try {
       await this.audit.append(tx, {
         tenantId,
         ...auditedBy(by),
         action: 'pii.revealed',
-        targets: { orderIds: [r.orderId], ...(d.grantId ? { grantId: d.grantId } : {}) },
+        targets: { orderIds: [...r.orderIds], ...(d.grantId ? { grantId: d.grantId } : {}) },
         reason: r.reason,
         ticketRef: r.ticketRef,
         outcome: 'allowed',
@@ -154,19 +246,14 @@ export class RevealService implements OnModuleInit {
   }
 
   /** A refused attempt, in its own transaction (the attempt's rolled back). The reason keeps why it was refused. */
-  private async recordDenial(by: ActorContext, tenantId: string, seen: SanitisedAttempt, why: string): Promise<void> {
-    const suffix = ` [denied: ${why.slice(0, 200)}]`;
-    const reason = seen.reason
-      ? Array.from(seen.reason)
-          .slice(0, MAX_REASON - suffix.length)
-          .join('') + suffix
-      : suffix.trim();
+  private async recordDenial(by: ActorContext, tenantId: string, seen: Attempted, why: string): Promise<void> {
+    const reason = withSuffix(seen.reason, `[denied: ${why.slice(0, 200)}]`);
     try {
       await this.audit.record({
         tenantId,
         ...auditedBy(by),
         action: 'pii.revealed',
-        targets: seen.orderId ? { orderIds: [seen.orderId] } : {},
+        targets: seen.orderIds.length ? { orderIds: [...seen.orderIds] } : {},
         reason,
         ticketRef: seen.ticketRef,
         outcome: 'denied',
@@ -179,4 +266,32 @@ export class RevealService implements OnModuleInit {
       });
     }
   }
+}
+
+/** A single reveal's attempt in the shape entries take. */
+function singleAttempt(a: { orderId: string | null; reason: string | null; ticketRef: string | null }): Attempted {
+  return { orderIds: a.orderId ? [a.orderId] : [], reason: a.reason, ticketRef: a.ticketRef };
+}
+
+/** The caller's reason, cut (by code points) so that a bracketed note we add still fits in 500 characters. */
+function withSuffix(reason: string | null, note: string): string {
+  if (!reason) return note;
+  return (
+    Array.from(reason)
+      .slice(0, MAX_REASON - note.length - 1)
+      .join('') + ` ${note}`
+  );
+}
+
+/** What a batch entry says beside its reason: how many orders of each outcome, so an auditor sees the whole request. */
+function batchSummary(orderIds: readonly string[], items: Map<string, SealedBatchItem>): string {
+  const count = (pred: (i: SealedBatchItem | undefined) => boolean) =>
+    orderIds.filter((id) => pred(items.get(id))).length;
+  const parts = [
+    `${count((i) => i?.state === 'present')} revealed`,
+    `${count((i) => i?.state === 'destroyed')} destroyed`,
+    `${count((i) => i?.state === 'absent')} without buyer data`,
+    `${count((i) => i === undefined)} not found`,
+  ];
+  return `[batch of ${orderIds.length}: ${parts.join(', ')}]`;
 }

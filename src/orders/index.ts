@@ -1,5 +1,5 @@
 export { OrdersModule } from './orders.module';
-export { OrdersService, type SealedOrder, type SubjectOrderExport } from './orders.service';
+export { OrdersService, type SealedBatchItem, type SealedOrder, type SubjectOrderExport } from './orders.service';
 export { OrderIngestService, ORDER_PII_PURPOSE, type IngestSummary, type IngestScope } from './order-ingest.service';
 export type { MaskedOrderView, RevealedOrderView } from './order.mapper';
 export type { UnreadableOrder } from './unreadable-pii';

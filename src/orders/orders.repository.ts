@@ -117,15 +117,14 @@ export class OrdersRepository {
     return tx.getRepository(Order).findOne({ where: { tenantId, orderId }, lock: { mode: 'pessimistic_read' } });
   }
 
-  /** These orders locked FOR SHARE until the caller commits (an export: nothing destroys them meanwhile). */
+  /** Several orders locked FOR SHARE until the caller commits (in id order, as every locker of many orders should). */
   findManyShared(tx: Tx, tenantId: string, orderIds: readonly string[]): Promise<Order[]> {
     if (!orderIds.length) return Promise.resolve([]);
     return tx
       .getRepository(Order)
       .createQueryBuilder('o')
       .where('o.tenant_id = :tenantId AND o.order_id = ANY(:ids::uuid[])', { tenantId, ids: orderIds })
-      .orderBy('o.purchased_at', 'ASC')
-      .addOrderBy('o.order_id', 'ASC')
+      .orderBy('o.order_id')
       .setLock('pessimistic_read')
       .getMany();
   }

@@ -19,6 +19,15 @@ export interface OrderPage {
   nextCursor?: string;
 }
 
+/**
+ * One order of a batch reveal as the store holds it: buyer data one `open()` away, or the
+ * reason there is none (destroyed at the end of its window, or never received).
+ */
+export type SealedBatchItem =
+  | { readonly state: 'present'; open(): RevealedOrderView }
+  | { readonly state: 'destroyed'; readonly destroyedAt: Date | null }
+  | { readonly state: 'absent' };
+
 /** An order whose buyer data is one `open()` away (decryption fails closed). */
 export interface SealedOrder {
   open(): RevealedOrderView;
@@ -129,7 +138,10 @@ export class OrdersService {
    * `pii.exported` entry): locked FOR SHARE, buyer data opened where held, with their events.
    */
   async subjectExportInTx(tx: Tx, tenantId: string, orderIds: readonly string[]): Promise<SubjectOrderExport[]> {
-    const orders = await this.orders.findManyShared(tx, tenantId, orderIds);
+    // Locked in id order (as every locker of many orders does), listed in purchase order.
+    const orders = (await this.orders.findManyShared(tx, tenantId, orderIds)).sort(
+      (a, b) => a.purchasedAt.getTime() - b.purchasedAt.getTime() || a.orderId.localeCompare(b.orderId),
+    );
     const held = orders.filter((o) => o.piiState === 'present' && o.piiCiphertext);
     const keys = await this.dataKeys.openDataKeys(
       tx,
@@ -159,6 +171,43 @@ export class OrdersService {
           })),
       };
     });
+  }
+
+  /**
+   * The batch form of `sealedInTx`: every named order of the tenant locked FOR SHARE, with
+   * its data key, in one statement each. An order missing from the map does not exist.
+   */
+  async sealedManyInTx(tx: Tx, tenantId: string, orderIds: readonly string[]): Promise<Map<string, SealedBatchItem>> {
+    const ids = orderIds.filter(isUuid);
+    const orders = ids.length ? await this.orders.findManyShared(tx, tenantId, ids) : [];
+    const held = orders.filter((o) => o.piiState === 'present' && o.piiCiphertext);
+    const keys: Awaited<ReturnType<DataKeyService['openDataKeys']>> = held.length
+      ? await this.dataKeys.openDataKeys(
+          tx,
+          tenantId,
+          held.map((o) => o.orderId),
+        )
+      : new Map();
+    const items = new Map<string, SealedBatchItem>();
+    for (const order of orders) {
+      const ciphertext = order.piiCiphertext;
+      if (order.piiState === 'destroyed') {
+        items.set(order.orderId, { state: 'destroyed', destroyedAt: order.piiDestroyedAt });
+      } else if (order.piiState !== 'present' || !ciphertext) {
+        items.set(order.orderId, { state: 'absent' });
+      } else {
+        const key = keys.get(order.orderId);
+        items.set(order.orderId, {
+          state: 'present',
+          open: () => {
+            // Fail closed, as the single reveal does: a held order without its key is a crypto failure.
+            if (!key) throw new DomainError(ErrorCodes.CRYPTO_FAILURE, 'the data key of an order is missing');
+            return toRevealedOrderView(order, key.openJson<BuyerPii>(ORDER_PII_PURPOSE, ciphertext));
+          },
+        });
+      }
+    }
+    return items;
   }
 
   countByMarketplace(tenantId?: string) {
