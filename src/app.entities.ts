@@ -25,6 +25,7 @@ import { RateBudget } from './sync/rate-budget.entity';
 import { SyncState } from './sync/sync-state.entity';
 import { Tenant } from './tenants/tenant.entity';
 import { RetentionPolicy } from './retention/retention-policy.entity';
+import { LegalHold } from './retention/legal-hold.entity';
 import { PersonAccount } from './access/people/person-account.entity';
 import { PersonSession } from './access/people/person-session.entity';
 
@@ -50,6 +51,7 @@ export const ALL_ENTITIES: Function[] = [
   AuditChainHead,
   AuditCheckpoint,
   RetentionPolicy,
+  LegalHold,
   PersonAccount,
   PersonSession,
   WebhookEndpoint,

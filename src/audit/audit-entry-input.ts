@@ -26,6 +26,8 @@ export const AUDIT_ACTIONS = [
   'endpoint.updated',
   'endpoint.deleted',
   'retention.changed',
+  'legal_hold.placed',
+  'legal_hold.released',
   'tenant.created',
   'staff.created',
   'audit.checkpoint.requested',
@@ -55,6 +57,7 @@ export const AUDIT_TARGET_KEYS = [
   'actorKeyId',
   'accountId',
   'sessionId',
+  'holdId',
 ] as const;
 
 /** Ids of what an access touched. Ids only: never names, e-mail addresses or any other buyer datum. */
@@ -72,6 +75,8 @@ export interface AuditTargets {
   accountId?: string;
   /** A console session (started, ended). */
   sessionId?: string;
+  /** A legal hold (placed, renewed, released). */
+  holdId?: string;
 }
 
 export interface AuditEntryInput {

@@ -29,6 +29,8 @@ export const Permissions = {
   ENDPOINTS_READ: 'endpoints:read',
   /** Retention settings of a tenant. */
   RETENTION_MANAGE: 'retention:manage',
+  /** Legal holds of a tenant (implied by retention:manage; admin staff with the seller's grant). */
+  LEGAL_HOLDS_MANAGE: 'legal_holds:manage',
   /** The access log: auditors for every tenant, sellers for their own. */
   AUDIT_READ: 'audit:read',
   /** Writing an on-demand checkpoint (auditor). */
@@ -45,6 +47,7 @@ export const SELLER_SCOPES = [
   Permissions.ENDPOINTS_MANAGE,
   Permissions.ENDPOINTS_READ,
   Permissions.RETENTION_MANAGE,
+  Permissions.LEGAL_HOLDS_MANAGE,
   Permissions.GRANTS_MANAGE,
   Permissions.KEYS_MANAGE,
   Permissions.AUDIT_READ,

@@ -21,3 +21,6 @@ export {
   type RetentionStatus,
   type MarketplaceRetentionStatus,
 } from './retention-overview.service';
+export { LegalHoldsService, MAX_HOLD_DAYS, type NewLegalHold, type TenantHolds } from './legal-holds.service';
+export type { LegalHoldView } from './legal-hold.mapper';
+export { LegalHold } from './legal-hold.entity';

@@ -41,6 +41,15 @@ export class RetentionMetrics implements OnModuleInit {
         }
       },
     });
+    this.registry.gauge({
+      name: 'ordervault_retention_orders_held',
+      help: 'Orders holding buyer data under an active legal hold',
+      labelNames: ['marketplace'],
+      async collect() {
+        this.reset();
+        for (const [marketplace, n] of Object.entries(await overview.heldOrders())) this.set({ marketplace }, n);
+      },
+    });
   }
 
   destroyedOrders(marketplace: string, n: number): void {

@@ -7,6 +7,7 @@ import { Clock } from '../platform/clock/clock';
 import { TransactionManager, type Tx } from '../platform/database/transaction-manager';
 import { DeadLetterCopies } from '../sync/dead-letter-copies';
 import { RETENTION_MARKETPLACES, type RetentionMarketplace } from './retention-caps';
+import { LegalHoldsService } from './legal-holds.service';
 import { RetentionPolicyService, type PiiWindows } from './retention-policy.service';
 
 const DAY_MS = 86_400_000;
@@ -32,6 +33,8 @@ export interface TenantSweep {
   readonly tenantId: string;
   readonly destroyed: Record<RetentionMarketplace, number>;
   batches: number;
+  /** A tenant-wide legal hold is active: nothing of the tenant was destroyed. */
+  heldWholeTenant: boolean;
   /** Copies destroyed with the orders, per holder. */
   readonly copies: Record<string, number>;
 }
@@ -63,6 +66,7 @@ export class RetentionSweeper {
     private readonly policies: RetentionPolicyService,
     private readonly deadLetters: DeadLetterCopies,
     private readonly audit: AuditLog,
+    private readonly holds: LegalHoldsService,
     private readonly clock: Clock,
   ) {}
 
@@ -97,13 +101,23 @@ export class RetentionSweeper {
     options: Pick<SweepOptions, 'onBatch' | 'beforeBatch'> = {},
   ): Promise<TenantSweep> {
     const windows = await this.policies.windowsFor(tenantId);
-    const result: TenantSweep = { tenantId, destroyed: { amazon: 0, ebay: 0 }, batches: 0, copies: {} };
+    const result: TenantSweep = {
+      tenantId,
+      destroyed: { amazon: 0, ebay: 0 },
+      batches: 0,
+      heldWholeTenant: false,
+      copies: {},
+    };
     for (const marketplace of RETENTION_MARKETPLACES) {
       const anchorBefore = new Date(asOf.getTime() - windows[marketplace] * DAY_MS);
       let fromAnchor: Date | null = null;
       for (;;) {
         await options.beforeBatch?.();
         const batch = await this.destroyBatch(by, tenantId, marketplace, windows, anchorBefore, fromAnchor);
+        if (batch === 'tenant held') {
+          result.heldWholeTenant = true;
+          return result;
+        }
         if (!batch) break;
         fromAnchor = batch.lastAnchor;
         result.batches++;
@@ -124,13 +138,17 @@ export class RetentionSweeper {
     windows: PiiWindows,
     anchorBefore: Date,
     fromAnchor: Date | null,
-  ): Promise<{ result: DestructionResult; lastAnchor: Date } | null> {
+  ): Promise<{ result: DestructionResult; lastAnchor: Date } | 'tenant held' | null> {
     return this.transactions.run(async (tx) => {
+      // Read in the batch's transaction under the holds' shared lock: a hold placed meanwhile is seen or waits.
+      // Holds are a present fact: evaluated now, whatever instant due dates are computed from.
+      const held = await this.holds.heldForSweep(tx, tenantId, this.clock.now());
+      if (held.wholeTenant) return 'tenant held';
       const claimed: ClaimedOrder[] = await this.destruction.claimDue(
         tx,
         tenantId,
         { marketplace, anchorBefore },
-        { fromAnchor, limit: this.config.retention.batchSize },
+        { fromAnchor, skip: held.orderIds, limit: this.config.retention.batchSize },
       );
       if (!claimed.length) return null;
       const result = await this.destruction.destroy(tx, tenantId, claimed, this.clock.now());

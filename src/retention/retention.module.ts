@@ -3,6 +3,9 @@ import { AuditModule } from '../audit';
 import { OrdersModule } from '../orders';
 import { SyncModule } from '../sync/sync.module';
 import { RetentionController } from './retention.controller';
+import { LegalHoldsController } from './legal-holds.controller';
+import { LegalHoldsRepository } from './legal-holds.repository';
+import { LegalHoldsService } from './legal-holds.service';
 import { RetentionPolicyRepository } from './retention-policy.repository';
 import { RetentionPolicyService } from './retention-policy.service';
 import { RetentionScheduler } from './retention-scheduler';
@@ -18,8 +21,10 @@ import { RetentionMetrics } from './retention-metrics';
  */
 @Module({
   imports: [AuditModule, OrdersModule, SyncModule],
-  controllers: [RetentionController],
+  controllers: [RetentionController, LegalHoldsController],
   providers: [
+    LegalHoldsRepository,
+    LegalHoldsService,
     RetentionPolicyRepository,
     RetentionPolicyService,
     RetentionSweeper,
@@ -27,6 +32,6 @@ import { RetentionMetrics } from './retention-metrics';
     RetentionOverview,
     RetentionMetrics,
   ],
-  exports: [RetentionPolicyService, RetentionSweeper, RetentionScheduler, RetentionOverview],
+  exports: [LegalHoldsService, RetentionPolicyService, RetentionSweeper, RetentionScheduler, RetentionOverview],
 })
 export class RetentionModule {}
