@@ -8,6 +8,7 @@ import { WebhookEndpoints1796400567326 } from './1796400567326-WebhookEndpoints'
 import { PiiDestruction1796400647000 } from './1796400647000-PiiDestruction';
 import { ConsolePeople1796403171726 } from './1796403171726-ConsolePeople';
 import { LegalHolds1796415162898 } from './1796415162898-LegalHolds';
+import { OrderRecordExpiry1796416507009 } from './1796416507009-OrderRecordExpiry';
 
 /** Migrations in the order they apply. New files are appended here. */
 export const MIGRATIONS: Function[] = [
@@ -21,4 +22,5 @@ export const MIGRATIONS: Function[] = [
   PiiDestruction1796400647000,
   ConsolePeople1796403171726,
   LegalHolds1796415162898,
+  OrderRecordExpiry1796416507009,
 ];

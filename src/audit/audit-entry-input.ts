@@ -12,6 +12,7 @@ export const AUDIT_ACTIONS = [
   'pii.exported',
   'pii.erased',
   'pii.destroyed',
+  'order_record.deleted',
   'grant.created',
   'grant.revoked',
   'grant.used',

@@ -100,10 +100,18 @@ export function previewText(p: RetentionPreview): string {
 
 export function sweepText(s: SweepSummary): string {
   const rows = s.tenants
-    .filter((t) => t.destroyed.amazon + t.destroyed.ebay > 0)
-    .map((t) => ({ tenant: t.tenantId, amazon: t.destroyed.amazon, ebay: t.destroyed.ebay, batches: t.batches }));
+    .filter((t) => t.batches > 0 || t.heldWholeTenant)
+    .map((t) => ({
+      tenant: t.tenantId,
+      amazon: t.destroyed.amazon,
+      ebay: t.destroyed.ebay,
+      recordsAmazon: t.recordsExpired.amazon,
+      recordsEbay: t.recordsExpired.ebay,
+      batches: t.batches,
+      held: t.heldWholeTenant ? 'whole tenant' : '',
+    }));
   return [
-    `sweep as of ${s.asOf}: buyer data of ${s.destroyed} orders destroyed in ${s.durationMs} ms` +
+    `sweep as of ${s.asOf}: buyer data of ${s.destroyed} orders destroyed, ${s.recordsExpired} expired order records deleted, in ${s.durationMs} ms` +
       (s.unidentifiedLetters ? `; ${s.unidentifiedLetters} dead-letter payloads without an order id expired` : ''),
     ...(rows.length ? [table(rows)] : []),
   ].join('\n');

@@ -11,3 +11,10 @@ export {
   type DueCutoff,
   type RetentionCounts,
 } from './pii-destruction.service';
+export {
+  OrderRecordExpiry,
+  OrderRecordHolders,
+  type OrderRecordHolder,
+  type RecordExpiryResult,
+  type ExpiredOrder,
+} from './order-records';

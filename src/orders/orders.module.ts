@@ -8,6 +8,8 @@ import { OutboxRepository } from './outbox.repository';
 import { BuyerDataCopies } from './buyer-data-copies';
 import { PiiDestructionRepository } from './pii-destruction.repository';
 import { PiiDestructionService } from './pii-destruction.service';
+import { OrderRecordExpiry, OrderRecordHolders } from './order-records';
+import { OrderRecordsRepository } from './order-records.repository';
 
 @Module({
   imports: [CryptoModule],
@@ -20,7 +22,17 @@ import { PiiDestructionService } from './pii-destruction.service';
     BuyerDataCopies,
     PiiDestructionRepository,
     PiiDestructionService,
+    OrderRecordsRepository,
+    OrderRecordHolders,
+    OrderRecordExpiry,
   ],
-  exports: [OrdersService, OrderIngestService, BuyerDataCopies, PiiDestructionService],
+  exports: [
+    OrdersService,
+    OrderIngestService,
+    BuyerDataCopies,
+    PiiDestructionService,
+    OrderRecordHolders,
+    OrderRecordExpiry,
+  ],
 })
 export class OrdersModule {}

@@ -10,6 +10,8 @@ import { RetentionPolicyRepository } from './retention-policy.repository';
 import { RetentionPolicyService } from './retention-policy.service';
 import { RetentionScheduler } from './retention-scheduler';
 import { RetentionSweeper } from './retention-sweep.service';
+import { BuyerDataSweeper } from './buyer-data-sweep';
+import { OrderRecordSweeper } from './order-record-sweep';
 import { RetentionOverview } from './retention-overview.service';
 import { RetentionMetrics } from './retention-metrics';
 
@@ -27,6 +29,8 @@ import { RetentionMetrics } from './retention-metrics';
     LegalHoldsService,
     RetentionPolicyRepository,
     RetentionPolicyService,
+    BuyerDataSweeper,
+    OrderRecordSweeper,
     RetentionSweeper,
     RetentionScheduler,
     RetentionOverview,
