@@ -11,6 +11,8 @@ import { EventFeed1796414235922 } from './1796414235922-EventFeed';
 import { OrderAcknowledgement1796414901025 } from './1796414901025-OrderAcknowledgement';
 import { EbayAccountDeletion1796414300046 } from './1796414300046-EbayAccountDeletion';
 import { DataSubjectRequests1796414786438 } from './1796414786438-DataSubjectRequests';
+import { LegalHolds1796415162898 } from './1796415162898-LegalHolds';
+import { OrderRecordExpiry1796416507009 } from './1796416507009-OrderRecordExpiry';
 
 /** Migrations in the order they apply. New files are appended here. */
 export const MIGRATIONS: Function[] = [
@@ -27,4 +29,6 @@ export const MIGRATIONS: Function[] = [
   OrderAcknowledgement1796414901025,
   EbayAccountDeletion1796414300046,
   DataSubjectRequests1796414786438,
+  LegalHolds1796415162898,
+  OrderRecordExpiry1796416507009,
 ];

@@ -27,6 +27,7 @@ import { SyncState } from './sync/sync-state.entity';
 import { Tenant } from './tenants/tenant.entity';
 import { RetentionPolicy } from './retention/retention-policy.entity';
 import { DataSubjectRequest } from './rights/data-subject-request.entity';
+import { LegalHold } from './retention/legal-hold.entity';
 import { PersonAccount } from './access/people/person-account.entity';
 import { PersonSession } from './access/people/person-session.entity';
 import { EbayDeletionNotification } from './rights/ebay-deletion/ebay-deletion-notification.entity';
@@ -56,6 +57,7 @@ export const ALL_ENTITIES: Function[] = [
   AuditChainHead,
   AuditCheckpoint,
   RetentionPolicy,
+  LegalHold,
   PersonAccount,
   PersonSession,
   WebhookEndpoint,

@@ -12,6 +12,7 @@ const STAFF_PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
     Permissions.ORDERS_READ_PII,
     Permissions.CONNECTIONS_MANAGE,
     Permissions.ENDPOINTS_READ,
+    Permissions.LEGAL_HOLDS_MANAGE,
   ],
   support: [
     Permissions.OWN_KEYS,
@@ -36,6 +37,7 @@ export const TENANT_SCOPED: ReadonlySet<Permission> = new Set([
   Permissions.ENDPOINTS_READ,
   Permissions.RETENTION_MANAGE,
   Permissions.DSR_MANAGE,
+  Permissions.LEGAL_HOLDS_MANAGE,
 ]);
 
 /**
@@ -57,11 +59,14 @@ export const GRANT_GATED: ReadonlySet<Permission> = new Set([
   Permissions.ORDERS_READ,
   Permissions.CONNECTIONS_MANAGE,
   Permissions.ENDPOINTS_READ,
+  Permissions.LEGAL_HOLDS_MANAGE,
 ]);
 
 /** Scopes that include another: whoever may manage a tenant's endpoints may read them. */
 const IMPLIED_BY: Partial<Record<Permission, Permission>> = {
   [Permissions.ENDPOINTS_READ]: Permissions.ENDPOINTS_MANAGE,
+  // A seller who sets its retention windows may also keep data past them for a legal reason.
+  [Permissions.LEGAL_HOLDS_MANAGE]: Permissions.RETENTION_MANAGE,
 };
 
 /** Whether the principal holds the permission and every permission it is usable only with. */

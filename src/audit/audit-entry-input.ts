@@ -15,6 +15,7 @@ export const AUDIT_ACTIONS = [
   'pii.rectified',
   // A buyer's data-subject request (access, portability, rectify, erase): received and looked up, or refused.
   'dsr.requested',
+  'order_record.deleted',
   'grant.created',
   'grant.revoked',
   'grant.used',
@@ -29,6 +30,8 @@ export const AUDIT_ACTIONS = [
   'endpoint.updated',
   'endpoint.deleted',
   'retention.changed',
+  'legal_hold.placed',
+  'legal_hold.released',
   'tenant.created',
   'staff.created',
   'audit.checkpoint.requested',
@@ -60,6 +63,7 @@ export const AUDIT_TARGET_KEYS = [
   'sessionId',
   'notificationId',
   'dsrId',
+  'holdId',
 ] as const;
 
 /** Ids of what an access touched. Ids only: never names, e-mail addresses or any other buyer datum. */
@@ -81,6 +85,8 @@ export interface AuditTargets {
   notificationId?: string;
   /** A data-subject request. */
   dsrId?: string;
+  /** A legal hold (placed, renewed, released). */
+  holdId?: string;
 }
 
 export interface AuditEntryInput {

@@ -36,6 +36,8 @@ export const Permissions = {
    * orders:read_pii as well: the guard asks for both on those routes. Sellers' keys only (the seller is the controller).
    */
   DSR_MANAGE: 'dsr:manage',
+  /** Legal holds of a tenant (implied by retention:manage; admin staff with the seller's grant). */
+  LEGAL_HOLDS_MANAGE: 'legal_holds:manage',
   /** The access log: auditors for every tenant, sellers for their own. */
   AUDIT_READ: 'audit:read',
   /** Writing an on-demand checkpoint (auditor). */
@@ -54,6 +56,7 @@ export const SELLER_SCOPES = [
   Permissions.ENDPOINTS_READ,
   Permissions.RETENTION_MANAGE,
   Permissions.DSR_MANAGE,
+  Permissions.LEGAL_HOLDS_MANAGE,
   Permissions.GRANTS_MANAGE,
   Permissions.KEYS_MANAGE,
   Permissions.AUDIT_READ,

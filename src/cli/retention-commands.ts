@@ -82,7 +82,8 @@ export async function retentionRun(
 
 export function previewText(p: RetentionPreview): string {
   return [
-    `as of ${p.asOf}: ${p.totals.withBuyerData} orders hold buyer data, ${p.totals.due} due for destruction`,
+    `as of ${p.asOf}: ${p.totals.withBuyerData} orders hold buyer data, ${p.totals.due} due for destruction` +
+      (p.totals.held ? `, ${p.totals.held} due but under a legal hold` : ''),
     table(
       p.rows.map((r) => ({
         tenant: r.tenantId,
@@ -90,6 +91,7 @@ export function previewText(p: RetentionPreview): string {
         window: `${r.windowDays}d`,
         buyerData: r.withBuyerData,
         due: r.due,
+        held: r.held,
         earliestDue: r.earliestDueAt,
       })),
     ),
@@ -98,10 +100,18 @@ export function previewText(p: RetentionPreview): string {
 
 export function sweepText(s: SweepSummary): string {
   const rows = s.tenants
-    .filter((t) => t.destroyed.amazon + t.destroyed.ebay > 0)
-    .map((t) => ({ tenant: t.tenantId, amazon: t.destroyed.amazon, ebay: t.destroyed.ebay, batches: t.batches }));
+    .filter((t) => t.batches > 0 || t.heldWholeTenant)
+    .map((t) => ({
+      tenant: t.tenantId,
+      amazon: t.destroyed.amazon,
+      ebay: t.destroyed.ebay,
+      recordsAmazon: t.recordsExpired.amazon,
+      recordsEbay: t.recordsExpired.ebay,
+      batches: t.batches,
+      held: t.heldWholeTenant ? 'whole tenant' : '',
+    }));
   return [
-    `sweep as of ${s.asOf}: buyer data of ${s.destroyed} orders destroyed in ${s.durationMs} ms` +
+    `sweep as of ${s.asOf}: buyer data of ${s.destroyed} orders destroyed, ${s.recordsExpired} expired order records deleted, in ${s.durationMs} ms` +
       (s.unidentifiedLetters ? `; ${s.unidentifiedLetters} dead-letter payloads without an order id expired` : ''),
     ...(rows.length ? [table(rows)] : []),
   ].join('\n');
@@ -122,7 +132,7 @@ function terminalBar(): SweepProgress {
 
 /**
  * `ordervault retention …`:
- *   preview [--as-of ISO] [--tenant T]   per tenant and marketplace: buyer data held, due, earliest due
+ *   preview [--as-of ISO] [--tenant T]   per tenant and marketplace: orders with buyer data, due, held, earliest due
  *   run [--as-of ISO [--force]] [--tenant T]   a sweep now (the scheduler runs one every interval)
  */
 export function registerRetentionCommands(program: Command, loadConfig: () => AppConfig): void {
@@ -130,7 +140,9 @@ export function registerRetentionCommands(program: Command, loadConfig: () => Ap
   const retention = program.command('retention').description('buyer-data retention: what is due, and sweeps');
   retention
     .command('preview')
-    .description('count buyer data held and due per tenant and marketplace, without destroying anything')
+    .description(
+      'count orders with buyer data, due and under a legal hold per tenant and marketplace; destroys nothing',
+    )
     .option('--as-of <instant>', 'compute due dates as of this ISO-8601 instant (default: now)')
     .option('--tenant <id>', 'only this tenant')
     .addOption(json())

@@ -21,3 +21,10 @@ export {
   type SubjectSelector,
   type SubjectSelectorKind,
 } from './subject-orders.service';
+export {
+  OrderRecordExpiry,
+  OrderRecordHolders,
+  type OrderRecordHolder,
+  type RecordExpiryResult,
+  type ExpiredOrder,
+} from './order-records';

@@ -12,6 +12,8 @@ import { PiiDestructionRepository } from './pii-destruction.repository';
 import { PiiDestructionService } from './pii-destruction.service';
 import { SubjectOrdersRepository } from './subject-orders.repository';
 import { SubjectOrdersService } from './subject-orders.service';
+import { OrderRecordExpiry, OrderRecordHolders } from './order-records';
+import { OrderRecordsRepository } from './order-records.repository';
 
 @Module({
   imports: [CryptoModule],
@@ -28,6 +30,9 @@ import { SubjectOrdersService } from './subject-orders.service';
     PiiDestructionService,
     SubjectOrdersRepository,
     SubjectOrdersService,
+    OrderRecordsRepository,
+    OrderRecordHolders,
+    OrderRecordExpiry,
   ],
   exports: [
     OrdersService,
@@ -36,6 +41,8 @@ import { SubjectOrdersService } from './subject-orders.service';
     BuyerDataCopies,
     PiiDestructionService,
     SubjectOrdersService,
+    OrderRecordHolders,
+    OrderRecordExpiry,
   ],
 })
 export class OrdersModule {}

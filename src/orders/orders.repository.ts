@@ -166,6 +166,16 @@ export class OrdersRepository {
     return this.findOne(tenantId, orderId);
   }
 
+  /** Which of these ids are orders of the tenant. */
+  async existingIds(tenantId: string, orderIds: readonly string[]): Promise<Set<string>> {
+    if (!orderIds.length) return new Set();
+    const rows: Array<{ order_id: string }> = await this.dataSource.query(
+      `SELECT order_id FROM orders WHERE tenant_id = $1 AND order_id = ANY($2::uuid[])`,
+      [tenantId, orderIds],
+    );
+    return new Set(rows.map((r) => r.order_id));
+  }
+
   async countByMarketplace(tenantId?: string): Promise<Array<{ marketplace: string; count: number }>> {
     const rows: Array<{ marketplace: string; count: string }> = await this.dataSource.query(
       `SELECT marketplace, count(*) AS count FROM orders ${tenantId ? 'WHERE tenant_id = $1' : ''} GROUP BY marketplace ORDER BY marketplace`,

@@ -210,6 +210,14 @@ export class OrdersService {
     return items;
   }
 
+  /** Which of these ids are orders of the tenant (ids that are not uuids are none). */
+  existingIds(tenantId: string, orderIds: readonly string[]): Promise<Set<string>> {
+    return this.orders.existingIds(
+      tenantId,
+      orderIds.filter((id) => isUuid(id)),
+    );
+  }
+
   countByMarketplace(tenantId?: string) {
     return this.orders.countByMarketplace(tenantId);
   }

@@ -262,6 +262,24 @@ export class PiiDestructionRepository {
     return rows[0]?.anchor ?? null;
   }
 
+  /** Orders still holding buyer data under legal holds (whole tenants, or listed orders), per marketplace. */
+  async countHeld(
+    tx: Tx,
+    wholeTenants: readonly string[],
+    orders: ReadonlyArray<{ tenantId: string; orderId: string }>,
+  ): Promise<Array<{ marketplace: string; count: number }>> {
+    if (!wholeTenants.length && !orders.length) return [];
+    const rows: Array<{ marketplace: string; n: number }> = await tx.query(
+      `SELECT marketplace, count(*)::int AS n FROM orders
+        WHERE pii_state = 'present'
+          AND (tenant_id = ANY($1::uuid[])
+               OR (tenant_id, order_id) IN (SELECT * FROM unnest($2::uuid[], $3::uuid[])))
+        GROUP BY marketplace`,
+      [wholeTenants, orders.map((o) => o.tenantId), orders.map((o) => o.orderId)],
+    );
+    return rows.map((r) => ({ marketplace: r.marketplace, count: r.n }));
+  }
+
   /** Which of these marketplace orders have had their buyer data destroyed. */
   async destroyedAmong(
     tx: Tx,

@@ -144,6 +144,15 @@ export class PiiDestructionService {
     return this.repository.earliestAnchor(tx, tenantId, marketplace, heldOrderIds);
   }
 
+  /** Orders still holding buyer data under legal holds, per marketplace (metrics). */
+  countHeld(
+    tx: Tx,
+    wholeTenants: readonly string[],
+    orders: ReadonlyArray<{ tenantId: string; orderId: string }>,
+  ): Promise<Array<{ marketplace: string; count: number }>> {
+    return this.repository.countHeld(tx, wholeTenants, orders);
+  }
+
   /** Tenants with at least one order (of this marketplace, when given) still holding buyer data. */
   tenantsHoldingPii(tx: Tx, marketplace?: string): Promise<string[]> {
     return this.repository.tenantsHoldingPii(tx, marketplace ?? null);

@@ -25,3 +25,12 @@ export const PII_WINDOW_CAPS: Readonly<Record<RetentionMarketplace, PiiWindowCap
 
 export const isRetentionMarketplace = (m: string): m is RetentionMarketplace =>
   (RETENTION_MARKETPLACES as readonly string[]).includes(m);
+
+/**
+ * Non-PII order records (ids, dates, amounts, SKUs, country) are deleted this long after purchase by default:
+ * Amazon allows non-PII order data for at most 18 months unless longer retention is legally required.
+ */
+export const DEFAULT_ORDER_RECORD_MONTHS = 18;
+/** The longest a seller may keep order records, and only with a stated legal basis (tax record keeping). */
+export const MAX_ORDER_RECORD_MONTHS = 120;
+export const MAX_RECORD_BASIS_LENGTH = 300;

@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Counter, Histogram } from 'prom-client';
 import { MetricsRegistry } from '../platform/metrics/metrics-registry';
+import type { SweptBatch } from './buyer-data-sweep';
 import { RetentionOverview } from './retention-overview.service';
 
 /**
@@ -11,6 +12,7 @@ import { RetentionOverview } from './retention-overview.service';
 @Injectable()
 export class RetentionMetrics implements OnModuleInit {
   private destroyed!: Counter<'marketplace'>;
+  private recordsDeleted!: Counter<'marketplace'>;
   private durations!: Histogram;
 
   constructor(
@@ -22,6 +24,11 @@ export class RetentionMetrics implements OnModuleInit {
     this.destroyed = this.registry.counter({
       name: 'ordervault_retention_orders_destroyed_total',
       help: 'Orders whose buyer data a sweep destroyed',
+      labelNames: ['marketplace'],
+    });
+    this.recordsDeleted = this.registry.counter({
+      name: 'ordervault_retention_order_records_deleted_total',
+      help: 'Order records a sweep deleted at the end of their bookkeeping period',
       labelNames: ['marketplace'],
     });
     this.durations = this.registry.histogram({
@@ -41,10 +48,21 @@ export class RetentionMetrics implements OnModuleInit {
         }
       },
     });
+    this.registry.gauge({
+      name: 'ordervault_retention_orders_held',
+      help: 'Orders holding buyer data under an active legal hold',
+      labelNames: ['marketplace'],
+      async collect() {
+        this.reset();
+        for (const [marketplace, n] of Object.entries(await overview.heldOrders())) this.set({ marketplace }, n);
+      },
+    });
   }
 
-  destroyedOrders(marketplace: string, n: number): void {
-    if (n) this.destroyed.inc({ marketplace }, n);
+  /** One committed batch of the scheduled sweep. */
+  swept(batch: SweptBatch): void {
+    if (batch.destroyed) this.destroyed.inc({ marketplace: batch.marketplace }, batch.destroyed);
+    if (batch.recordsExpired) this.recordsDeleted.inc({ marketplace: batch.marketplace }, batch.recordsExpired);
   }
 
   sweepTook(seconds: number): void {

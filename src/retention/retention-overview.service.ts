@@ -3,6 +3,7 @@ import { PiiDestructionService, type RetentionCounts } from '../orders';
 import { Clock } from '../platform/clock/clock';
 import { TransactionManager, type Tx } from '../platform/database/transaction-manager';
 import { RETENTION_MARKETPLACES, type RetentionMarketplace } from './retention-caps';
+import { LegalHoldsService } from './legal-holds.service';
 import { RetentionPolicyService, type PiiWindows } from './retention-policy.service';
 
 const DAY_MS = 86_400_000;
@@ -18,8 +19,10 @@ export interface RetentionPreviewRow {
   readonly windowDays: number;
   /** Orders still holding buyer data. */
   readonly withBuyerData: number;
-  /** Due at `asOf`: what a sweep would destroy now. */
+  /** Due at `asOf` and not held: what a sweep would destroy. */
   readonly due: number;
+  /** Due at `asOf` but kept by a legal hold (the sweep skips them). */
+  readonly held: number;
   /** When the earliest buyer data still held is (or was) due; null when none is held. */
   readonly earliestDueAt: string | null;
 }
@@ -27,7 +30,7 @@ export interface RetentionPreviewRow {
 export interface RetentionPreview {
   readonly asOf: string;
   readonly rows: RetentionPreviewRow[];
-  readonly totals: { readonly withBuyerData: number; readonly due: number };
+  readonly totals: { readonly withBuyerData: number; readonly due: number; readonly held: number };
 }
 
 /** The seller's view of its retention at this instant. */
@@ -37,8 +40,12 @@ export interface MarketplaceRetentionStatus {
   readonly withBuyerData: number;
   /** Not yet due, due within the next 7 days. */
   readonly dueIn7Days: number;
-  /** Due and still held: the next sweep destroys them. */
+  /** Past their due date and not under a legal hold: the next sweep destroys them. */
   readonly overdue: number;
+  /** Holding buyer data under a legal hold (due or not). */
+  readonly held: number;
+  /** Of those, past their due date: destroyed in the sweep after the hold ends. */
+  readonly heldOverdue: number;
   readonly earliestDueAt: string | null;
   /** Buyer data destroyed in the last 30 days. */
   readonly destroyedLast30Days: number;
@@ -52,6 +59,7 @@ export interface RetentionStatus {
     readonly withBuyerData: number;
     readonly dueIn7Days: number;
     readonly overdue: number;
+    readonly held: number;
     readonly destroyedLast30Days: number;
   };
 }
@@ -67,6 +75,7 @@ export class RetentionOverview {
     private readonly transactions: TransactionManager,
     private readonly destruction: PiiDestructionService,
     private readonly policies: RetentionPolicyService,
+    private readonly holds: LegalHoldsService,
     private readonly clock: Clock,
   ) {}
 
@@ -85,6 +94,7 @@ export class RetentionOverview {
             windowDays: windows[marketplace],
             withBuyerData: c.withBuyerData,
             due: c.due,
+            held: c.heldDue,
             earliestDueAt: dueAt(c.earliestAnchor, windows[marketplace]),
           });
         }
@@ -97,6 +107,7 @@ export class RetentionOverview {
       totals: {
         withBuyerData: rows.reduce((n, r) => n + r.withBuyerData, 0),
         due: rows.reduce((n, r) => n + r.due, 0),
+        held: rows.reduce((n, r) => n + r.held, 0),
       },
     };
   }
@@ -113,6 +124,8 @@ export class RetentionOverview {
           withBuyerData: c.withBuyerData,
           dueIn7Days: c.dueSoon,
           overdue: c.due,
+          held: c.held,
+          heldOverdue: c.heldDue,
           earliestDueAt: dueAt(c.earliestAnchor, windows[marketplace]),
           destroyedLast30Days: c.destroyedSince,
         };
@@ -127,9 +140,19 @@ export class RetentionOverview {
         withBuyerData: sum((m) => m.withBuyerData),
         dueIn7Days: sum((m) => m.dueIn7Days),
         overdue: sum((m) => m.overdue),
+        held: sum((m) => m.held),
         destroyedLast30Days: sum((m) => m.destroyedLast30Days),
       },
     };
+  }
+
+  /** Orders holding buyer data under an active legal hold, per marketplace, over every tenant. */
+  async heldOrders(): Promise<Record<RetentionMarketplace, number>> {
+    const out = Object.fromEntries(RETENTION_MARKETPLACES.map((m) => [m, 0])) as Record<RetentionMarketplace, number>;
+    const active = await this.holds.allActive(this.clock.now());
+    const counts = await this.transactions.run((tx) => this.destruction.countHeld(tx, active.tenants, active.orders));
+    for (const c of counts) if (c.marketplace in out) out[c.marketplace as RetentionMarketplace] = c.count;
+    return out;
   }
 
   /**
@@ -140,10 +163,13 @@ export class RetentionOverview {
   async oldestOverdueSeconds(asOf: Date = this.clock.now()): Promise<Record<RetentionMarketplace, number>> {
     const out = Object.fromEntries(RETENTION_MARKETPLACES.map((m) => [m, 0])) as Record<RetentionMarketplace, number>;
     await this.transactions.run(async (tx) => {
+      const now = this.clock.now();
       for (const tenantId of await this.destruction.tenantsHoldingPii(tx)) {
+        const held = await this.holds.heldAt(tenantId, now, tx);
+        if (held.wholeTenant) continue;
         const windows = await this.policies.windowsFor(tenantId, tx);
         for (const marketplace of RETENTION_MARKETPLACES) {
-          const anchor = await this.destruction.earliestAnchor(tx, tenantId, marketplace, []);
+          const anchor = await this.destruction.earliestAnchor(tx, tenantId, marketplace, held.orderIds);
           if (!anchor) continue;
           const overdueMs = asOf.getTime() - (anchor.getTime() + windows[marketplace] * DAY_MS);
           if (overdueMs > 0) out[marketplace] = Math.max(out[marketplace], overdueMs / 1000);
@@ -164,8 +190,22 @@ export class RetentionOverview {
       return { marketplace, anchorBefore, soonBefore: new Date(anchorBefore.getTime() + DUE_SOON_DAYS * DAY_MS) };
     });
     const destroyedSince = new Date(asOf.getTime() - RECENTLY_DESTROYED_DAYS * DAY_MS);
-    const counts = await this.destruction.retentionCounts(tx, tenantId, cutoffs, [], destroyedSince);
-    return { windows, counts };
+    // Holds are a present fact (as in the sweep): active now, whatever instant due dates are computed from.
+    const held = await this.holds.heldAt(tenantId, this.clock.now(), tx);
+    const counts = await this.destruction.retentionCounts(tx, tenantId, cutoffs, held.orderIds, destroyedSince);
+    if (!held.wholeTenant) return { windows, counts };
+    // A tenant-wide hold keeps everything: nothing is due, all of it held.
+    return {
+      windows,
+      counts: counts.map((c) => ({
+        ...c,
+        due: 0,
+        dueSoon: 0,
+        heldDue: c.due + c.heldDue,
+        held: c.withBuyerData,
+        earliestAnchor: null,
+      })),
+    };
   }
 }
 

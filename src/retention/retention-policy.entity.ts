@@ -13,9 +13,17 @@ export class RetentionPolicy {
   @PrimaryColumn('text')
   marketplace: string;
 
-  /** Days after the retention anchor that buyer data is destroyed. */
-  @Column('int')
-  piiWindowDays: number;
+  /** Days after the retention anchor that buyer data is destroyed; null: the cap. */
+  @Column('int', { nullable: true })
+  piiWindowDays: number | null;
+
+  /** Months after purchase that the order record is deleted; null: the default (18). */
+  @Column('int', { nullable: true })
+  orderRecordMonths: number | null;
+
+  /** The legal basis stated for keeping order records longer than the default. */
+  @Column('text', { nullable: true })
+  orderRecordBasis: string | null;
 
   @Column('timestamptz')
   updatedAt: Date;

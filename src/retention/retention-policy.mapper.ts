@@ -1,4 +1,10 @@
-import { PII_WINDOW_CAPS, RETENTION_MARKETPLACES, type RetentionMarketplace } from './retention-caps';
+import {
+  DEFAULT_ORDER_RECORD_MONTHS,
+  MAX_ORDER_RECORD_MONTHS,
+  PII_WINDOW_CAPS,
+  RETENTION_MARKETPLACES,
+  type RetentionMarketplace,
+} from './retention-caps';
 import type { RetentionPolicy } from './retention-policy.entity';
 
 export interface MarketplaceRetentionView {
@@ -8,8 +14,14 @@ export interface MarketplaceRetentionView {
   /** The longest window allowed for this marketplace, and why. */
   piiWindowCapDays: number;
   piiWindowCapBasis: string;
-  /** True when the seller never chose: the window is the cap. */
+  /** True when the seller never chose a buyer-data window: the window is the cap. */
   isDefault: boolean;
+  /** Months after purchase that the (non-PII) order record is deleted. */
+  orderRecordMonths: number;
+  /** Default 18; at most this, with a stated legal basis. */
+  orderRecordMaxMonths: number;
+  /** The legal basis stated for a period longer than 18 months; null at the default. */
+  orderRecordBasis: string | null;
   updatedAt: string | null;
 }
 
@@ -31,7 +43,10 @@ export function toRetentionPolicyView(tenantId: string, rows: readonly Retention
         piiWindowDays: row?.piiWindowDays ?? cap.days,
         piiWindowCapDays: cap.days,
         piiWindowCapBasis: cap.basis,
-        isDefault: !row,
+        isDefault: row?.piiWindowDays == null,
+        orderRecordMonths: row?.orderRecordMonths ?? DEFAULT_ORDER_RECORD_MONTHS,
+        orderRecordMaxMonths: MAX_ORDER_RECORD_MONTHS,
+        orderRecordBasis: row?.orderRecordBasis ?? null,
         updatedAt: row ? row.updatedAt.toISOString() : null,
       };
     }),

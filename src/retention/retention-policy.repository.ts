@@ -29,4 +29,22 @@ export class RetentionPolicyRepository {
       [tenantId, marketplace, piiWindowDays, now],
     );
   }
+
+  /** The order-record period of one marketplace (null months: back to the default). */
+  async upsertRecordPeriod(
+    tx: Tx,
+    tenantId: string,
+    marketplace: string,
+    months: number | null,
+    basis: string | null,
+    now: Date,
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO retention_policies (tenant_id, marketplace, order_record_months, order_record_basis, updated_at)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (tenant_id, marketplace) DO UPDATE SET order_record_months = EXCLUDED.order_record_months,
+              order_record_basis = EXCLUDED.order_record_basis, updated_at = EXCLUDED.updated_at`,
+      [tenantId, marketplace, months, basis, now],
+    );
+  }
 }

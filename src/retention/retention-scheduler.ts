@@ -19,7 +19,7 @@ const LEASE_MS = 120_000;
 
 /**
  * The scheduled sweep. Each tick, one replica (under an advisory lock) queues
- * one job per tenant still holding buyer data and expires dead-letter payloads
+ * one job per tenant with orders (buyer data due, order records expired) and expires dead-letter payloads
  * without an order id; then every replica drains the queue, so a large
  * backlog is shared (batches are claimed with SKIP LOCKED; the job's lease is
  * renewed before every batch, and a lost lease stops the worker between
@@ -62,13 +62,13 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnApplication
     return this.drain();
   }
 
-  /** Under the cluster lock: a job per tenant holding buyer data (deduplicated per tenant). */
+  /** Under the cluster lock: a job per tenant with orders (deduplicated per tenant). */
   async plan(): Promise<number> {
     return this.transactions.run(async (tx) => {
       const [{ locked }] = await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [TICK_LOCK_KEY]);
       if (!locked) return 0;
       let added = 0;
-      for (const tenantId of await this.sweeper.tenantsHoldingPii(tx)) {
+      for (const tenantId of await this.sweeper.tenantsToSweep(tx)) {
         if (await this.jobs.enqueue(RETENTION_QUEUE, tenantId, { tenantId, payload: { tenantId } }, tx)) added++;
       }
       return added;
@@ -86,7 +86,7 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnApplication
       try {
         await this.sweeper.sweepTenant(by, tenantId, this.clock.now(), {
           beforeBatch: () => this.jobs.renew(job, LEASE_MS),
-          onBatch: (b) => this.metrics.destroyedOrders(b.marketplace, b.destroyed),
+          onBatch: (b) => this.metrics.swept(b),
         });
         swept++;
       } catch (err) {

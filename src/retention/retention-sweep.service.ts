@@ -2,65 +2,63 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AuditLog, auditedBy } from '../audit';
 import type { ActorContext } from '../auth';
 import { APP_CONFIG, type AppConfig } from '../config';
-import { PiiDestructionService, type ClaimedOrder, type DestructionResult } from '../orders';
 import { Clock } from '../platform/clock/clock';
 import { TransactionManager, type Tx } from '../platform/database/transaction-manager';
 import { DeadLetterCopies } from '../sync/dead-letter-copies';
-import { RETENTION_MARKETPLACES, type RetentionMarketplace } from './retention-caps';
-import { RetentionPolicyService, type PiiWindows } from './retention-policy.service';
+import type { RetentionMarketplace } from './retention-caps';
+import { BuyerDataSweeper, type BatchHooks } from './buyer-data-sweep';
+import { OrderRecordSweeper } from './order-record-sweep';
+
+export type { SweptBatch } from './buyer-data-sweep';
 
 const DAY_MS = 86_400_000;
 
-export interface SweepOptions {
+export interface SweepOptions extends BatchHooks {
   /** Due dates are computed as of this instant (rehearsals and tests); default now. */
   readonly asOf?: Date;
   /** Only this tenant. */
   readonly tenantId?: string;
-  /** Called after every committed batch (progress bars). */
-  readonly onBatch?: (batch: SweptBatch) => void;
-  /** Called before every batch; a throw stops the sweep there (a job whose lease is lost). */
-  readonly beforeBatch?: () => Promise<void>;
-}
-
-export interface SweptBatch {
-  readonly tenantId: string;
-  readonly marketplace: RetentionMarketplace;
-  readonly destroyed: number;
 }
 
 export interface TenantSweep {
   readonly tenantId: string;
+  /** Orders whose buyer data was destroyed, per marketplace. */
   readonly destroyed: Record<RetentionMarketplace, number>;
+  /** Order records deleted at the end of their bookkeeping period, per marketplace. */
+  readonly recordsExpired: Record<RetentionMarketplace, number>;
   batches: number;
-  /** Copies destroyed with the orders, per holder. */
+  /** A tenant-wide legal hold is active: nothing of the tenant was destroyed or deleted. */
+  heldWholeTenant: boolean;
+  /** Copies destroyed with the orders' buyer data, per holder. */
   readonly copies: Record<string, number>;
+  /** Rows deleted with the expired order records: outbox events, and per registered holder. */
+  readonly recordRows: Record<string, number>;
 }
 
 export interface SweepSummary {
   readonly asOf: string;
   readonly tenants: TenantSweep[];
   readonly destroyed: number;
+  readonly recordsExpired: number;
   /** Dead-letter payloads with no order id destroyed by age. */
   readonly unidentifiedLetters: number;
   readonly durationMs: number;
 }
 
 /**
- * Destroys the buyer data that is due: for every tenant and marketplace, orders
- * whose retention anchor is at least the seller's window old. One transaction
- * per batch: claim (FOR UPDATE SKIP LOCKED, so replicas and concurrent runs
- * share a backlog and never take the same order), destroy (orders/), and one
- * `pii.destroyed` receipt listing the batch's orders and the window applied,
- * committed together. Killed at any point, a sweep leaves whole batches done
- * and the rest due for the next one.
+ * A retention sweep: for every tenant with orders, the buyer data that is due is destroyed
+ * (`BuyerDataSweeper`), then the order records past their bookkeeping period are deleted
+ * (`OrderRecordSweeper`); then dead-letter payloads without an order id expire by age. Every step works
+ * in batches, one transaction and one receipt each, so a sweep killed at any point leaves whole batches
+ * done and the rest due for the next one.
  */
 @Injectable()
 export class RetentionSweeper {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly transactions: TransactionManager,
-    private readonly destruction: PiiDestructionService,
-    private readonly policies: RetentionPolicyService,
+    private readonly buyerData: BuyerDataSweeper,
+    private readonly records: OrderRecordSweeper,
     private readonly deadLetters: DeadLetterCopies,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
@@ -71,82 +69,42 @@ export class RetentionSweeper {
     const asOf = options.asOf ?? this.clock.now();
     const tenantIds = options.tenantId
       ? [options.tenantId]
-      : await this.transactions.run((tx) => this.destruction.tenantsHoldingPii(tx));
+      : await this.transactions.run((tx) => this.tenantsToSweep(tx));
     const tenants: TenantSweep[] = [];
     for (const tenantId of tenantIds) tenants.push(await this.sweepTenant(by, tenantId, asOf, options));
     const unidentifiedLetters = options.tenantId ? 0 : await this.expireUnidentifiedLetters(by, asOf);
+    const total = (f: (t: TenantSweep) => Record<RetentionMarketplace, number>) =>
+      tenants.reduce((n, t) => n + f(t).amazon + f(t).ebay, 0);
     return {
       asOf: asOf.toISOString(),
       tenants,
-      destroyed: tenants.reduce((n, t) => n + t.destroyed.amazon + t.destroyed.ebay, 0),
+      destroyed: total((t) => t.destroyed),
+      recordsExpired: total((t) => t.recordsExpired),
       unidentifiedLetters,
       durationMs: this.clock.nowMs() - started,
     };
   }
 
-  /** Tenants with buyer data still held (each a candidate for a sweep), in the caller's transaction. */
-  tenantsHoldingPii(tx: Tx): Promise<string[]> {
-    return this.destruction.tenantsHoldingPii(tx);
+  /** Tenants with at least one order (each a candidate for a sweep), in the caller's transaction. */
+  tenantsToSweep(tx: Tx): Promise<string[]> {
+    return this.records.tenantsWithOrders(tx);
   }
 
-  /** One tenant, every marketplace, batch after batch until nothing due is left unlocked. */
-  async sweepTenant(
-    by: ActorContext,
-    tenantId: string,
-    asOf: Date,
-    options: Pick<SweepOptions, 'onBatch' | 'beforeBatch'> = {},
-  ): Promise<TenantSweep> {
-    const windows = await this.policies.windowsFor(tenantId);
-    const result: TenantSweep = { tenantId, destroyed: { amazon: 0, ebay: 0 }, batches: 0, copies: {} };
-    for (const marketplace of RETENTION_MARKETPLACES) {
-      const anchorBefore = new Date(asOf.getTime() - windows[marketplace] * DAY_MS);
-      let fromAnchor: Date | null = null;
-      for (;;) {
-        await options.beforeBatch?.();
-        const batch = await this.destroyBatch(by, tenantId, marketplace, windows, anchorBefore, fromAnchor);
-        if (!batch) break;
-        fromAnchor = batch.lastAnchor;
-        result.batches++;
-        result.destroyed[marketplace] += batch.result.destroyed.length;
-        for (const [holder, n] of Object.entries(batch.result.copies)) {
-          result.copies[holder] = (result.copies[holder] ?? 0) + n;
-        }
-        options.onBatch?.({ tenantId, marketplace, destroyed: batch.result.destroyed.length });
-      }
-    }
-    return result;
-  }
-
-  private destroyBatch(
-    by: ActorContext,
-    tenantId: string,
-    marketplace: RetentionMarketplace,
-    windows: PiiWindows,
-    anchorBefore: Date,
-    fromAnchor: Date | null,
-  ): Promise<{ result: DestructionResult; lastAnchor: Date } | null> {
-    return this.transactions.run(async (tx) => {
-      const claimed: ClaimedOrder[] = await this.destruction.claimDue(
-        tx,
-        tenantId,
-        { marketplace, anchorBefore },
-        { fromAnchor, limit: this.config.retention.batchSize },
-      );
-      if (!claimed.length) return null;
-      const result = await this.destruction.destroy(tx, tenantId, claimed, this.clock.now(), 'retention');
-      if (result.destroyed.length) {
-        // The receipt commits with the destruction or neither happens; appended last (it holds the chain head).
-        await this.audit.append(tx, {
-          tenantId,
-          ...auditedBy(by),
-          action: 'pii.destroyed',
-          targets: { orderIds: result.destroyed.map((d) => d.orderId) },
-          reason: receiptReason(marketplace, windows[marketplace], anchorBefore, result),
-          outcome: 'allowed',
-        });
-      }
-      return { result, lastAnchor: claimed[claimed.length - 1].retentionAnchorAt };
-    });
+  /** One tenant: its due buyer data, then its expired order records, batch after batch. */
+  async sweepTenant(by: ActorContext, tenantId: string, asOf: Date, hooks: BatchHooks = {}): Promise<TenantSweep> {
+    const pii = await this.buyerData.sweepTenant(by, tenantId, asOf, hooks);
+    const records = pii.heldWholeTenant
+      ? { expired: { amazon: 0, ebay: 0 }, batches: 0, heldWholeTenant: true, rows: {} }
+      : await this.records.sweepTenant(by, tenantId, asOf, hooks);
+    return {
+      tenantId,
+      destroyed: pii.destroyed,
+      recordsExpired: records.expired,
+      batches: pii.batches + records.batches,
+      heldWholeTenant: pii.heldWholeTenant || records.heldWholeTenant,
+      copies: pii.copies,
+      recordRows: records.rows,
+    };
   }
 
   /** Dead letters without an order id: payloads destroyed by age, one receipt per tenant. */
@@ -173,21 +131,4 @@ export class RetentionSweeper {
       if (n < this.config.retention.batchSize) return total;
     }
   }
-}
-
-/** The policy a receipt records: which window, counted from which anchor, and what else went with the orders. */
-function receiptReason(
-  marketplace: RetentionMarketplace,
-  windowDays: number,
-  anchorBefore: Date,
-  result: DestructionResult,
-): string {
-  const copies = Object.entries(result.copies)
-    .filter(([, n]) => n > 0)
-    .map(([holder, n]) => `${n} ${holder}`);
-  return (
-    `retention: ${marketplace} buyer-data window ${windowDays} days after the retention anchor ` +
-    `(anchored at or before ${anchorBefore.toISOString()}); data keys shredded: ${result.keysShredded}` +
-    (copies.length ? `; copies destroyed: ${copies.join(', ')}` : '')
-  );
 }

@@ -1,21 +1,39 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 import { Actor, Permissions, RequirePermission, TenantScope, type ActorContext } from '../auth';
 import { validationFailed } from '../platform/errors/domain-error';
 import { RETENTION_MARKETPLACES } from './retention-caps';
 import type { RetentionPolicyView } from './retention-policy.mapper';
-import { RetentionPolicyService, type PiiWindowChange } from './retention-policy.service';
+import { RetentionPolicyService, type RetentionChange } from './retention-policy.service';
 import { RetentionOverview, type RetentionStatus } from './retention-overview.service';
 
 class MarketplaceRetentionBody {
-  @ApiProperty({ description: 'days after the retention anchor; at most the marketplace cap (Amazon 30, eBay 90)' })
+  @ApiPropertyOptional({
+    description: 'days after the retention anchor; at most the marketplace cap (Amazon 30, eBay 90)',
+  })
+  @IsOptional()
   @IsInt()
   @Min(0)
   // Bounded at the edge; the cap itself is a domain rule with its own message.
   @Max(36500)
-  piiWindowDays: number;
+  piiWindowDays?: number;
+
+  @ApiPropertyOptional({
+    description: 'months after purchase that the order record is deleted: 18 (default) to 120, above 18 with a basis',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1200)
+  orderRecordMonths?: number;
+
+  @ApiPropertyOptional({ description: 'the legal basis for keeping order records longer than 18 months' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 300)
+  orderRecordBasis?: string;
 }
 
 class RetentionBody {
@@ -59,7 +77,10 @@ export class RetentionController {
     return this.overview.status(tenantId);
   }
 
-  /** Sets the windows of the marketplaces named (others keep theirs). Above a cap is refused. */
+  /**
+   * Sets the buyer-data windows and order-record periods of the marketplaces named (others keep theirs).
+   * Above a cap is refused; order records longer than 18 months need a stated legal basis.
+   */
   @Put()
   @RequirePermission(Permissions.RETENTION_MANAGE)
   put(
@@ -67,9 +88,24 @@ export class RetentionController {
     @TenantScope() tenantId: string,
     @Body() body: RetentionBody,
   ): Promise<RetentionPolicyView> {
-    const changes: PiiWindowChange[] = RETENTION_MARKETPLACES.flatMap((marketplace) => {
+    const changes: RetentionChange[] = RETENTION_MARKETPLACES.flatMap((marketplace) => {
       const given = body[marketplace];
-      return given ? [{ marketplace, piiWindowDays: given.piiWindowDays }] : [];
+      if (!given) return [];
+      if (given.orderRecordBasis !== undefined && given.orderRecordMonths === undefined) {
+        throw validationFailed('orderRecordBasis goes with orderRecordMonths', [
+          { field: `${marketplace}.orderRecordMonths`, issue: 'missing' },
+        ]);
+      }
+      return [
+        {
+          marketplace,
+          piiWindowDays: given.piiWindowDays,
+          orderRecord:
+            given.orderRecordMonths === undefined
+              ? undefined
+              : { months: given.orderRecordMonths, basis: given.orderRecordBasis ?? null },
+        },
+      ];
     });
     if (!changes.length) throw validationFailed('name at least one marketplace', [{ issue: 'amazon or ebay' }]);
     return this.policies.change(by, tenantId, changes);

@@ -3,10 +3,15 @@ import { AuditModule } from '../audit';
 import { OrdersModule } from '../orders';
 import { SyncModule } from '../sync/sync.module';
 import { RetentionController } from './retention.controller';
+import { LegalHoldsController } from './legal-holds.controller';
+import { LegalHoldsRepository } from './legal-holds.repository';
+import { LegalHoldsService } from './legal-holds.service';
 import { RetentionPolicyRepository } from './retention-policy.repository';
 import { RetentionPolicyService } from './retention-policy.service';
 import { RetentionScheduler } from './retention-scheduler';
 import { RetentionSweeper } from './retention-sweep.service';
+import { BuyerDataSweeper } from './buyer-data-sweep';
+import { OrderRecordSweeper } from './order-record-sweep';
 import { RetentionOverview } from './retention-overview.service';
 import { RetentionMetrics } from './retention-metrics';
 
@@ -18,15 +23,19 @@ import { RetentionMetrics } from './retention-metrics';
  */
 @Module({
   imports: [AuditModule, OrdersModule, SyncModule],
-  controllers: [RetentionController],
+  controllers: [RetentionController, LegalHoldsController],
   providers: [
+    LegalHoldsRepository,
+    LegalHoldsService,
     RetentionPolicyRepository,
     RetentionPolicyService,
+    BuyerDataSweeper,
+    OrderRecordSweeper,
     RetentionSweeper,
     RetentionScheduler,
     RetentionOverview,
     RetentionMetrics,
   ],
-  exports: [RetentionPolicyService, RetentionSweeper, RetentionScheduler, RetentionOverview],
+  exports: [LegalHoldsService, RetentionPolicyService, RetentionSweeper, RetentionScheduler, RetentionOverview],
 })
 export class RetentionModule {}

@@ -1,6 +1,12 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataKeyService } from '../crypto';
-import { BuyerDataCopies, type BuyerDataCopyHolder, type DestroyedOrderRef } from '../orders';
+import {
+  BuyerDataCopies,
+  OrderRecordHolders,
+  type BuyerDataCopyHolder,
+  type DestroyedOrderRef,
+  type OrderRecordHolder,
+} from '../orders';
 import type { Tx } from '../platform/database/transaction-manager';
 import { DeadLetterRepository } from './dead-letter.repository';
 
@@ -9,20 +15,30 @@ import { DeadLetterRepository } from './dead-letter.repository';
  * sealed under the letter's own data key. When the order's buyer data is
  * destroyed, so is every letter of that marketplace order, open or resolved,
  * whichever connection it came through: payload cleared, key shredded. The
- * letter's PII-free record (code, detail, counts) stays for diagnosis.
+ * letter's PII-free record (code, detail, counts) stays for diagnosis, until
+ * the order record itself expires: then the letters go too.
  */
 @Injectable()
-export class DeadLetterCopies implements BuyerDataCopyHolder, OnModuleInit {
+export class DeadLetterCopies implements BuyerDataCopyHolder, OrderRecordHolder, OnModuleInit {
   readonly name = 'dead_letters';
 
   constructor(
     private readonly copies: BuyerDataCopies,
+    private readonly records: OrderRecordHolders,
     private readonly deadLetters: DeadLetterRepository,
     private readonly dataKeys: DataKeyService,
   ) {}
 
   onModuleInit(): void {
     this.copies.register(this);
+    this.records.register(this);
+  }
+
+  async deleteRecords(tx: Tx, tenantId: string, orders: readonly DestroyedOrderRef[]): Promise<number> {
+    if (!orders.length) return 0;
+    const ids = await this.deadLetters.deleteLettersOfOrders(tx, tenantId, orders);
+    await this.dataKeys.destroyDataKeys(tx, tenantId, ids);
+    return ids.length;
   }
 
   async destroyCopies(tx: Tx, tenantId: string, orders: readonly DestroyedOrderRef[]): Promise<number> {

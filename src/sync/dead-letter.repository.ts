@@ -197,6 +197,22 @@ export class DeadLetterRepository {
     return rows.map((r) => r.dead_letter_id);
   }
 
+  /** Deletes every letter of these marketplace orders (their order records expired); returns the letters' ids. */
+  async deleteLettersOfOrders(
+    tx: Tx,
+    tenantId: string,
+    orders: ReadonlyArray<{ marketplace: string; marketplaceOrderId: string }>,
+  ): Promise<string[]> {
+    const [rows]: [Array<{ dead_letter_id: string }>, number] = await tx.query(
+      `DELETE FROM dead_letters d
+         USING unnest($2::text[], $3::text[]) AS o(marketplace, marketplace_order_id)
+        WHERE d.tenant_id = $1 AND d.marketplace = o.marketplace AND d.marketplace_order_id = o.marketplace_order_id
+        RETURNING d.dead_letter_id`,
+      [tenantId, orders.map((o) => o.marketplace), orders.map((o) => o.marketplaceOrderId)],
+    );
+    return rows.map((r) => r.dead_letter_id);
+  }
+
   /**
    * Letters without a marketplace order id ('?' + digest) cannot follow an order's retention:
    * their payloads expire by age. Clears up to `limit` payloads first seen before `before`

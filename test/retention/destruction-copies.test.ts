@@ -151,4 +151,16 @@ describe('destruction reaches every copy; a re-served order stays destroyed', ()
     // Control: the kept order's buyer data is still there to be read.
     expect(unique(c).some((needle) => readable.includes(needle))).toBe(true);
   });
+
+  it('when the order records expire (18 months after purchase) their dead letters are deleted with them', async () => {
+    const ids = [(await order(a)).order_id, (await order(b)).order_id];
+    expect((await letters()).filter((r) => [a, b].includes(r.marketplace_order_id)).length).toBeGreaterThanOrEqual(3);
+    m.clock.advance(550 * DAY);
+    const summary = await s.app.get(RetentionSweeper).sweep(jobActor('retention-sweep'));
+    // c's buyer data goes first (its window ended long ago), then all three records (18 months after purchase).
+    expect(summary.tenants[0].recordsExpired.amazon).toBe(3);
+    expect(summary.tenants[0].recordRows.dead_letters).toBeGreaterThanOrEqual(3);
+    expect((await letters()).filter((r) => [a, b, c].includes(r.marketplace_order_id))).toEqual([]);
+    expect(await keysOf(ids)).toBe(0);
+  });
 });

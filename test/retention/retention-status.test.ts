@@ -41,7 +41,7 @@ describe('GET /v1/retention/status and retention metrics', () => {
     expect(s).toMatchObject({
       tenantId,
       asOf: t.clock.now().toISOString(),
-      totals: { withBuyerData: 9, dueIn7Days: 0, overdue: 0, destroyedLast30Days: 0 },
+      totals: { withBuyerData: 9, dueIn7Days: 0, overdue: 0, held: 0, destroyedLast30Days: 0 },
     });
     expect(s.marketplaces[0]).toEqual({
       marketplace: 'amazon',
@@ -49,6 +49,8 @@ describe('GET /v1/retention/status and retention metrics', () => {
       withBuyerData: 5,
       dueIn7Days: 0,
       overdue: 0,
+      held: 0,
+      heldOverdue: 0,
       earliestDueAt: new Date(deliveredAt.getTime() + 30 * DAY).toISOString(),
       destroyedLast30Days: 0,
     });
