@@ -5,6 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../config';
 import { PiiDestructionService, type ClaimedOrder, type DestructionResult } from '../orders';
 import { Clock } from '../platform/clock/clock';
 import { TransactionManager } from '../platform/database/transaction-manager';
+import { ConnectionsService, type EndedConnection } from '../connections/connections.service';
 import { DeadLetterCopies } from '../sync/dead-letter-copies';
 import { RETENTION_MARKETPLACES, type RetentionMarketplace } from './retention-caps';
 import { RetentionPolicyService, type PiiWindows } from './retention-policy.service';
@@ -31,6 +32,8 @@ export interface SweptBatch {
 export interface TenantSweep {
   readonly tenantId: string;
   readonly destroyed: Record<RetentionMarketplace, number>;
+  /** Orders destroyed because their connection ended (disconnected, or revoked and not re-authorised). */
+  endedConnections: number;
   batches: number;
   /** Copies destroyed with the orders, per holder. */
   readonly copies: Record<string, number>;
@@ -63,6 +66,7 @@ export class RetentionSweeper {
     private readonly policies: RetentionPolicyService,
     private readonly deadLetters: DeadLetterCopies,
     private readonly audit: AuditLog,
+    private readonly connections: ConnectionsService,
     private readonly clock: Clock,
   ) {}
 
@@ -78,7 +82,7 @@ export class RetentionSweeper {
     return {
       asOf: asOf.toISOString(),
       tenants,
-      destroyed: tenants.reduce((n, t) => n + t.destroyed.amazon + t.destroyed.ebay, 0),
+      destroyed: tenants.reduce((n, t) => n + t.destroyed.amazon + t.destroyed.ebay + t.endedConnections, 0),
       unidentifiedLetters,
       durationMs: this.clock.nowMs() - started,
     };
@@ -92,7 +96,17 @@ export class RetentionSweeper {
     options: Pick<SweepOptions, 'onBatch' | 'beforeBatch'> = {},
   ): Promise<TenantSweep> {
     const windows = await this.policies.windowsFor(tenantId);
-    const result: TenantSweep = { tenantId, destroyed: { amazon: 0, ebay: 0 }, batches: 0, copies: {} };
+    const result: TenantSweep = {
+      tenantId,
+      destroyed: { amazon: 0, ebay: 0 },
+      endedConnections: 0,
+      batches: 0,
+      copies: {},
+    };
+    // Ended connections first: their orders go whatever their own windows say.
+    for (const connection of await this.connections.buyerDataDue(tenantId, asOf)) {
+      await this.destroyEndedConnection(by, tenantId, connection, asOf, options, result);
+    }
     for (const marketplace of RETENTION_MARKETPLACES) {
       const anchorBefore = new Date(asOf.getTime() - windows[marketplace] * DAY_MS);
       let fromAnchor: Date | null = null;
@@ -110,6 +124,76 @@ export class RetentionSweeper {
       }
     }
     return result;
+  }
+
+  /** Sweeps only the tenant's ended connections that are due (a disconnection without grace starts this at once). */
+  async sweepEndedConnections(by: ActorContext, tenantId: string, asOf: Date): Promise<number> {
+    const result: TenantSweep = {
+      tenantId,
+      destroyed: { amazon: 0, ebay: 0 },
+      endedConnections: 0,
+      batches: 0,
+      copies: {},
+    };
+    for (const connection of await this.connections.buyerDataDue(tenantId, asOf)) {
+      await this.destroyEndedConnection(by, tenantId, connection, asOf, {}, result);
+    }
+    return result.endedConnections;
+  }
+
+  /**
+   * Every order of an ended connection that still holds buyer data, batch after batch, claimed like the due
+   * orders (SKIP LOCKED) while the connection row is locked and still due (a re-authorisation that clears the
+   * due date first stops it). The last batch marks the connection's buyer data destroyed; rows held by
+   * another transaction leave it due for the next sweep.
+   */
+  private async destroyEndedConnection(
+    by: ActorContext,
+    tenantId: string,
+    connection: EndedConnection,
+    asOf: Date,
+    options: Pick<SweepOptions, 'onBatch' | 'beforeBatch'>,
+    result: TenantSweep,
+  ): Promise<void> {
+    const selector = { kind: 'connection' as const, connectionId: connection.connectionId };
+    for (;;) {
+      await options.beforeBatch?.();
+      const batch = await this.transactions.run(async (tx) => {
+        if (!(await this.connections.lockBuyerDataDue(tx, tenantId, connection.connectionId, asOf))) return null;
+        const claimed = await this.destruction.claimMatching(tx, tenantId, selector, this.config.retention.batchSize);
+        const now = this.clock.now();
+        const destroyed = await this.destruction.destroy(tx, tenantId, claimed, now);
+        const more = claimed.length === this.config.retention.batchSize;
+        const left = !more && (await this.destruction.holdingMatching(tx, tenantId, selector));
+        if (!more && !left) await this.connections.buyerDataDestroyed(tx, tenantId, connection.connectionId, now);
+        if (destroyed.destroyed.length) {
+          // The receipt commits with the destruction; appended last (it holds the chain head).
+          await this.audit.append(tx, {
+            tenantId,
+            ...auditedBy(by),
+            action: 'pii.destroyed',
+            targets: { orderIds: destroyed.destroyed.map((d) => d.orderId), connectionId: connection.connectionId },
+            reason: endedReceiptReason(connection, destroyed),
+            outcome: 'allowed',
+          });
+        }
+        return { destroyed, more };
+      });
+      if (!batch) return;
+      if (batch.destroyed.destroyed.length) {
+        result.batches++;
+        result.endedConnections += batch.destroyed.destroyed.length;
+        for (const [holder, n] of Object.entries(batch.destroyed.copies)) {
+          result.copies[holder] = (result.copies[holder] ?? 0) + n;
+        }
+        options.onBatch?.({
+          tenantId,
+          marketplace: connection.marketplace,
+          destroyed: batch.destroyed.destroyed.length,
+        });
+      }
+      if (!batch.more) return;
+    }
   }
 
   private destroyBatch(
@@ -168,6 +252,22 @@ export class RetentionSweeper {
       if (n < this.config.retention.batchSize) return total;
     }
   }
+}
+
+/** What a receipt for an ended connection records: which connection, why it ended, when its data was due. */
+function endedReceiptReason(connection: EndedConnection, result: DestructionResult): string {
+  const copies = Object.entries(result.copies)
+    .filter(([, n]) => n > 0)
+    .map(([holder, n]) => `${n} ${holder}`);
+  const why =
+    connection.reason === 'disconnected'
+      ? 'disconnected by the seller'
+      : `authorisation revoked (${connection.reason})`;
+  return (
+    `connection ended: ${connection.marketplace} connection ${why}, buyer data due ${connection.dueAt.toISOString()}; ` +
+    `data keys shredded: ${result.keysShredded}` +
+    (copies.length ? `; copies destroyed: ${copies.join(', ')}` : '')
+  );
 }
 
 /** The policy a receipt records: which window, counted from which anchor, and what else went with the orders. */

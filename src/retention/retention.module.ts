@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit';
+import { ConnectionsModule } from '../connections/connections.module';
 import { OrdersModule } from '../orders';
 import { SyncModule } from '../sync/sync.module';
 import { RetentionController } from './retention.controller';
@@ -15,7 +16,7 @@ import { RetentionSweeper } from './retention-sweep.service';
  * Sync is imported so its holder is registered wherever a sweep can run.
  */
 @Module({
-  imports: [AuditModule, OrdersModule, SyncModule],
+  imports: [AuditModule, ConnectionsModule, OrdersModule, SyncModule],
   controllers: [RetentionController],
   providers: [RetentionPolicyRepository, RetentionPolicyService, RetentionSweeper, RetentionScheduler],
   exports: [RetentionPolicyService, RetentionSweeper, RetentionScheduler],
