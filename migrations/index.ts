@@ -13,6 +13,7 @@ import { EbayAccountDeletion1796414300046 } from './1796414300046-EbayAccountDel
 import { DataSubjectRequests1796414786438 } from './1796414786438-DataSubjectRequests';
 import { LegalHolds1796415162898 } from './1796415162898-LegalHolds';
 import { OrderRecordExpiry1796416507009 } from './1796416507009-OrderRecordExpiry';
+import { ConnectionBuyerDataSchedule1796415355698 } from './1796415355698-ConnectionBuyerDataSchedule';
 
 /** Migrations in the order they apply. New files are appended here. */
 export const MIGRATIONS: Function[] = [
@@ -31,4 +32,5 @@ export const MIGRATIONS: Function[] = [
   DataSubjectRequests1796414786438,
   LegalHolds1796415162898,
   OrderRecordExpiry1796416507009,
+  ConnectionBuyerDataSchedule1796415355698,
 ];

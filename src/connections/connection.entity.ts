@@ -17,6 +17,9 @@ export type ConnectionStatus = 'active' | 'auth_failed' | 'disabled';
  */
 @Entity({ name: 'marketplace_connections' })
 @Index('marketplace_connections_account_uq', ['tenantId', 'marketplace', 'region', 'accountId'], { unique: true })
+@Index('marketplace_connections_buyer_data_due_idx', ['tenantId', 'buyerDataDueAt'], {
+  where: '"buyer_data_due_at" IS NOT NULL',
+})
 export class MarketplaceConnection {
   @PrimaryColumn('uuid')
   tenantId: string;
@@ -51,6 +54,18 @@ export class MarketplaceConnection {
   /** Why the connection stopped (error code only, never marketplace text). */
   @Column('text', { nullable: true })
   statusReason: string | null;
+
+  /**
+   * When the buyer data of this connection's orders is to be destroyed: set when the seller disconnects
+   * (now, or after the grace they chose) or the marketplace revokes the authorisation (after the grace for a
+   * revocation); cleared by a re-authorisation and once the destruction is done.
+   */
+  @Column('timestamptz', { nullable: true })
+  buyerDataDueAt: Date | null;
+
+  /** When the buyer data of this connection's orders was destroyed after the connection ended. */
+  @Column('timestamptz', { nullable: true })
+  buyerDataDestroyedAt: Date | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

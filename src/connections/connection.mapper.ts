@@ -18,6 +18,10 @@ export interface ConnectionView {
   displayName: string;
   status: ConnectionViewStatus;
   statusReason: string | null;
+  /** When this connection's buyer data is due for destruction (it ended and was not re-authorised), else null. */
+  buyerDataDueAt: string | null;
+  /** When this connection's buyer data was destroyed after it ended, else null. */
+  buyerDataDestroyedAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -35,6 +39,8 @@ export const toConnectionView = (
   displayName: c.displayName,
   status: c.status === 'active' && needsConfiguration ? 'needs_configuration' : c.status,
   statusReason: c.status === 'active' && needsConfiguration ? needsConfiguration : c.statusReason,
+  buyerDataDueAt: c.buyerDataDueAt?.toISOString() ?? null,
+  buyerDataDestroyedAt: c.buyerDataDestroyedAt?.toISOString() ?? null,
   createdAt: c.createdAt.toISOString(),
   updatedAt: c.updatedAt.toISOString(),
 });

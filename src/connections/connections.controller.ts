@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { Actor, Permissions, RequirePermission, TenantScope, type ActorContext } from '../auth';
@@ -37,6 +37,16 @@ class AddConnectionBody {
   @IsString()
   @Length(1, 200)
   displayName?: string;
+}
+
+class DisconnectQuery {
+  @ApiPropertyOptional({
+    description:
+      'days to keep the buyer data so a re-authorisation can continue the connection (0 to 30; default 0: destroyed now)',
+  })
+  @IsOptional()
+  @Matches(/^\d{1,2}$/, { message: 'graceDays must be a whole number of days from 0 to 30' })
+  graceDays?: string;
 }
 
 class ConnectionIdParam {
@@ -82,14 +92,20 @@ export class ConnectionsController {
     return this.connections.get(tenantId, p.connectionId);
   }
 
-  /** Disconnects: syncing stops and the stored credentials are destroyed. */
+  /**
+   * Disconnects: syncing stops, the stored credentials are destroyed and the connection's buyer data is
+   * scheduled for destruction (now, or after `graceDays`).
+   */
   @Delete(':connectionId')
   @RequirePermission(Permissions.CONNECTIONS_MANAGE)
   disconnect(
     @Actor() by: ActorContext,
     @TenantScope() tenantId: string,
     @Param() p: ConnectionIdParam,
+    @Query() q: DisconnectQuery,
   ): Promise<ConnectionView> {
-    return this.connections.disconnect(by, tenantId, p.connectionId);
+    return this.connections.disconnect(by, tenantId, p.connectionId, {
+      graceDays: q.graceDays === undefined ? undefined : Number(q.graceDays),
+    });
   }
 }

@@ -7,7 +7,8 @@ import { DataKeyService } from '../crypto';
 import type { MarketplaceName } from '../marketplaces/canonical-order';
 import type { ConnectionCredentials, ConnectorContext } from '../marketplaces/marketplace-connector';
 import { DomainError, ErrorCodes, notFound, validationFailed } from '../platform/errors/domain-error';
-import { TransactionManager } from '../platform/database/transaction-manager';
+import { TransactionManager, type Tx } from '../platform/database/transaction-manager';
+import { Clock } from '../platform/clock/clock';
 import { TenantsService } from '../tenants/tenants.service';
 import { missingAppCredentials, needsConfigurationReason } from './app-credentials';
 import type { MarketplaceConnection } from './connection.entity';
@@ -30,6 +31,23 @@ export interface NewConnection {
 }
 
 const AMAZON_REGIONS = ['na', 'eu', 'fe'];
+const DAY_MS = 86_400_000;
+/** The longest a seller may keep a disconnected connection's buyer data for a reconnection to continue. */
+export const MAX_DISCONNECT_GRACE_DAYS = 30;
+/**
+ * A connection whose authorisation the marketplace revoked keeps its buyer data this long for the seller to
+ * re-authorise (the longest grace a seller may choose), then it is destroyed as for a disconnection.
+ */
+export const REVOKED_GRACE_DAYS = 30;
+
+/** A connection that ended and whose buyer data is due for destruction. */
+export interface EndedConnection {
+  readonly connectionId: string;
+  readonly marketplace: MarketplaceName;
+  readonly dueAt: Date;
+  /** Why it ended: `disconnected`, or the marketplace's code (`invalid_grant`). */
+  readonly reason: string;
+}
 
 /**
  * Sellers' marketplace accounts and their sealed credentials. Credentials are
@@ -44,7 +62,18 @@ export class ConnectionsService {
     private readonly tx: TransactionManager,
     private readonly tenants: TenantsService,
     private readonly audit: AuditLog,
+    private readonly clock: Clock,
   ) {}
+
+  private readonly dueListeners: Array<(tenantId: string) => void> = [];
+
+  /**
+   * Called (after commit) when a connection's buyer data has become due at once (a disconnection without
+   * grace), so whoever destroys it can start now instead of at its next tick. Registered by retention/.
+   */
+  whenBuyerDataDue(listener: (tenantId: string) => void): void {
+    this.dueListeners.push(listener);
+  }
 
   /**
    * Adds a connection, or, when the seller re-authorises an account we already
@@ -77,6 +106,10 @@ export class ConnectionsService {
       connection.displayName = input.displayName?.trim() || `${input.marketplace} ${input.region} ${input.accountId}`;
       connection.status = 'active';
       connection.statusReason = null;
+      // A re-authorisation continues the connection: a scheduled destruction of its buyer data is cancelled.
+      const cancelled = existing?.buyerDataDueAt ?? null;
+      connection.buyerDataDueAt = null;
+      connection.buyerDataDestroyedAt = null;
       // A fresh data key per consent: the previous credentials are shredded with the old key.
       if (existing) await this.dataKeys.destroyDataKeys(tx, input.tenantId, [connection.connectionId]);
       const keys = await this.dataKeys.createDataKeys(tx, input.tenantId, [
@@ -91,7 +124,9 @@ export class ConnectionsService {
         ...auditedBy(by),
         action: existing ? 'connection.updated' : 'connection.created',
         targets: { connectionId: stored.connectionId },
-        reason: existing ? 're-authorised; previous credentials destroyed' : null,
+        reason: existing
+          ? `re-authorised; previous credentials destroyed${cancelled ? `; buyer-data destruction due ${cancelled.toISOString()} cancelled` : ''}`
+          : null,
         outcome: 'allowed',
       });
       return stored;
@@ -107,26 +142,106 @@ export class ConnectionsService {
     return this.view(await this.require(tenantId, connectionId));
   }
 
-  /** Disconnects: stops syncing and shreds the stored credentials. Orders stay. */
-  async disconnect(by: ActorContext, tenantId: string, connectionId: string): Promise<ConnectionView> {
+  /**
+   * Disconnects: stops syncing, shreds the stored credentials and schedules the destruction of the
+   * connection's buyer data: at once by default, or after `graceDays` (at most 30) so that a re-authorisation
+   * of the same account continues the connection with its data. A schedule already set earlier stays.
+   */
+  async disconnect(
+    by: ActorContext,
+    tenantId: string,
+    connectionId: string,
+    options: { graceDays?: number } = {},
+  ): Promise<ConnectionView> {
+    const graceDays = options.graceDays ?? 0;
+    if (!Number.isInteger(graceDays) || graceDays < 0 || graceDays > MAX_DISCONNECT_GRACE_DAYS) {
+      throw validationFailed('invalid grace period', [
+        { field: 'graceDays', issue: `whole days from 0 to ${MAX_DISCONNECT_GRACE_DAYS}` },
+      ]);
+    }
     await this.require(tenantId, connectionId);
-    await this.tx.run(async (tx) => {
+    const now = this.clock.now();
+    const dueAt = await this.tx.run(async (tx) => {
       await this.dataKeys.destroyDataKeys(tx, tenantId, [connectionId]);
       await this.connections.setStatus(tx, tenantId, connectionId, 'disabled', 'disconnected');
+      const due = await this.connections.scheduleBuyerData(
+        tx,
+        tenantId,
+        connectionId,
+        new Date(now.getTime() + graceDays * DAY_MS),
+      );
       await this.audit.append(tx, {
         tenantId,
         ...auditedBy(by),
         action: 'connection.disconnected',
         targets: { connectionId },
+        reason:
+          `credentials destroyed; buyer data due for destruction ${due.getTime() <= now.getTime() ? 'now' : `at ${due.toISOString()}`}` +
+          (graceDays ? ` (grace ${graceDays} days chosen by the seller)` : ''),
+        outcome: 'allowed',
+      });
+      return due;
+    });
+    // The answer shows the schedule as committed; the destruction itself starts after it is read.
+    const view = await this.get(tenantId, connectionId);
+    if (dueAt.getTime() <= now.getTime()) for (const listener of this.dueListeners) listener(tenantId);
+    return view;
+  }
+
+  /**
+   * The marketplace refused the seller's authorisation: stop until the seller reconnects. An explicit
+   * revocation (`revoked`: the token endpoint's invalid_grant, not a 401/403 or a scope error, which a
+   * reconnection or a fix may cure without the seller having withdrawn anything) also schedules the
+   * destruction of the connection's buyer data after REVOKED_GRACE_DAYS, logged once when first scheduled.
+   */
+  async markAuthFailed(
+    by: ActorContext,
+    tenantId: string,
+    connectionId: string,
+    reasonCode: string,
+    options: { revoked?: boolean } = {},
+  ): Promise<void> {
+    const reason = reasonCode.slice(0, 100);
+    await this.tx.run(async (tx) => {
+      const before = await this.connections.findOne(tenantId, connectionId, tx);
+      if (!before) return;
+      await this.connections.setStatus(tx, tenantId, connectionId, 'auth_failed', reason);
+      if (!options.revoked || before.buyerDataDueAt) return;
+      const due = await this.connections.scheduleBuyerData(
+        tx,
+        tenantId,
+        connectionId,
+        new Date(this.clock.nowMs() + REVOKED_GRACE_DAYS * DAY_MS),
+      );
+      await this.audit.append(tx, {
+        tenantId,
+        ...auditedBy(by),
+        action: 'connection.updated',
+        targets: { connectionId },
+        reason: `the marketplace revoked the authorisation (${reason}); buyer data due for destruction at ${due.toISOString()} unless the seller re-authorises`,
         outcome: 'allowed',
       });
     });
-    return this.get(tenantId, connectionId);
   }
 
-  /** The marketplace refused the seller's authorisation: stop until the seller reconnects. */
-  async markAuthFailed(tenantId: string, connectionId: string, reasonCode: string): Promise<void> {
-    await this.connections.setStatus(undefined, tenantId, connectionId, 'auth_failed', reasonCode.slice(0, 100));
+  /** Ended connections of the tenant whose buyer data is due by `asOf` (for the retention sweep). */
+  async buyerDataDue(tenantId: string, asOf: Date): Promise<EndedConnection[]> {
+    return (await this.connections.listBuyerDataDue(tenantId, asOf)).map((c) => ({
+      connectionId: c.connectionId,
+      marketplace: c.marketplace,
+      dueAt: c.buyerDataDueAt!,
+      reason: c.statusReason ?? c.status,
+    }));
+  }
+
+  /** In a destruction batch's transaction: locks the connection while its buyer data is still due (false: cancelled). */
+  lockBuyerDataDue(tx: Tx, tenantId: string, connectionId: string, asOf: Date): Promise<boolean> {
+    return this.connections.lockBuyerDataDue(tx, tenantId, connectionId, asOf);
+  }
+
+  /** In the last batch's transaction: nothing of the connection's buyer data is left. */
+  buyerDataDestroyed(tx: Tx, tenantId: string, connectionId: string, at: Date): Promise<void> {
+    return this.connections.buyerDataDestroyed(tx, tenantId, connectionId, at);
   }
 
   /** Everything a connector needs for one sync, credentials opened in memory. */

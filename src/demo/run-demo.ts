@@ -1,4 +1,3 @@
-import { NestFactory } from '@nestjs/core';
 import { SingleBar } from 'cli-progress';
 import { mkdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
@@ -6,7 +5,6 @@ import { DataSource } from 'typeorm';
 import { ApiKeysService } from '../access/api-keys.service';
 import { RevealService } from '../access/reveal.service';
 import { cliActor } from '../auth';
-import { AppModule } from '../app.module';
 import { ALL_TENANTS, AuditCheckpointService, AuditVerifier } from '../audit';
 import { loadConfigFromProcess, type AppConfig } from '../config';
 import { ConnectionsService } from '../connections/connections.service';
@@ -19,6 +17,8 @@ import { EbaySimulator } from '../sandbox/ebay';
 import { createLoopbackTls } from '../sandbox/tls/loopback-ca';
 import { SyncWorker } from '../sync/sync-worker';
 import { TenantsService } from '../tenants/tenants.service';
+import { createHttpApp } from '../http-app';
+import { EbayDeletionWorker } from '../rights/ebay-deletion';
 import { dumpAllRows } from './database-dump';
 import { scanBuffer, scanDirectory } from './leak-scan';
 
@@ -100,6 +100,11 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       clientSecret: EBAY_APP.clientSecret,
       ruName: EBAY_APP.ruName,
       apiEndpoint: ebay.url,
+      // eBay Marketplace Account Deletion: what would be registered in eBay's developer portal.
+      accountDeletion: {
+        verificationToken: 'ovDemo_verification_token_0123456789abcdef',
+        endpointUrl: 'https://ordervault.example/v1/marketplace-notifications/ebay',
+      },
     },
     sync: { ...base.sync, schedulerEnabled: false },
   };
@@ -114,12 +119,10 @@ export async function runDemo(options: DemoOptions): Promise<number> {
 
   // The demo talks to people on stdout; the service's own log lines go to stderr.
   const logger = new AppLogger({ level: 'error', destination: 'stderr' });
-  const app = await NestFactory.createApplicationContext(
-    AppModule.forRoot({ config, clock, logger, migrateOnStart: true }),
-    {
-      logger: false,
-    },
-  );
+  // The HTTP application on loopback: eBay's simulator posts its signed account deletion notification to it.
+  const app = await createHttpApp({ config, clock, logger, migrateOnStart: true });
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as { port: number };
   let code: number;
   try {
     // The demo is an operator command: everything it does is recorded as `cli:demo`.
@@ -198,6 +201,25 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       orderId: firstOrder.orderId,
       reason: 'demo: the seller looks up one buyer address',
     });
+
+    // eBay Marketplace Account Deletion: a buyer closes their eBay account; eBay's signed notification is
+    // verified with eBay's key (getPublicKey), acknowledged, and that buyer's data erased in the background.
+    // A forged copy (signature over other bytes) is refused.
+    const notificationsUrl = `http://127.0.0.1:${port}/v1/marketplace-notifications/ebay`;
+    const closing = ebay.buyerOf(ebayOrders[0].orderId);
+    const closingUser = { username: closing.marketplaceBuyerId, userId: 'demoUser01', eiasToken: 'ZGVtbw==' };
+    const forgedStatus = await ebay.sendAccountDeletion(notificationsUrl, closingUser, { signature: 'corrupt' });
+    const deletionStatus = await ebay.sendAccountDeletion(notificationsUrl, closingUser);
+    await app.get(EbayDeletionWorker).idle();
+    const [erasure] = (await ds.query(
+      `SELECT completed_at IS NOT NULL AS completed, orders_erased FROM ebay_deletion_notifications`,
+    )) as Array<{ completed: boolean; orders_erased: number }>;
+    const accountDeletion = {
+      acknowledged: deletionStatus,
+      forgedRefused: forgedStatus,
+      completed: erasure?.completed ?? false,
+      ordersErased: erasure?.orders_erased ?? 0,
+    };
     await app.get(AuditCheckpointService).writeNow();
     const audit = await app.get(AuditVerifier).verify(ALL_TENANTS);
 
@@ -234,6 +256,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       })),
       ordersByMarketplace: perMarketplace,
       eventsQueued: events,
+      ebayAccountDeletion: accountDeletion,
       accessLog: { ok: audit.ok, chains: audit.chains, entries: audit.entries, checkpoints: audit.checkpoints },
       privacyCheck: {
         buyerStrings: needles.length,
@@ -245,16 +268,25 @@ export async function runDemo(options: DemoOptions): Promise<number> {
         controlFound: controlHits.size,
       },
     };
-    code = leaks.length === 0 && stored === expected && audit.ok ? 0 : 1;
+    const erased =
+      accountDeletion.acknowledged === 204 &&
+      accountDeletion.forgedRefused === 412 &&
+      accountDeletion.completed &&
+      accountDeletion.ordersErased >= 1;
+    code = leaks.length === 0 && stored === expected && audit.ok && erased ? 0 : 1;
     if (options.json) {
       say(JSON.stringify(summary, null, 2));
     } else {
       say(`\nsynced in ${seconds.toFixed(2)} s`);
       for (const m of perMarketplace) say(`  ${m.marketplace.padEnd(8)} ${m.count} orders stored (buyer data sealed)`);
       say(`  events queued for delivery: ${events}`);
+      say('\neBay account deletion');
+      say(
+        `  a signed notification for one buyer: ${accountDeletion.acknowledged} acknowledged; ${accountDeletion.ordersErased} order(s) erased${accountDeletion.completed ? '' : ' (NOT completed)'}; a forged copy: ${accountDeletion.forgedRefused} refused`,
+      );
       say('\naccess log');
       say(
-        `  one audited reveal by the seller; log ${audit.ok ? 'verified' : 'FAILED verification'}: ${audit.chains} chains, ${audit.entries} entries, ${audit.checkpoints} signed checkpoint(s)`,
+        `  one audited reveal by the seller, erasure receipts; log ${audit.ok ? 'verified' : 'FAILED verification'}: ${audit.chains} chains, ${audit.entries} entries, ${audit.checkpoints} signed checkpoint(s)`,
       );
       say('\nprivacy check');
       say(

@@ -34,3 +34,13 @@ export class MarketplaceError extends DomainError {
     this.name = 'MarketplaceError';
   }
 }
+
+/**
+ * The seller (or the marketplace on their behalf) withdrew our authorisation: the token endpoint refused the
+ * refresh token with OAuth `invalid_grant` (revoked, expired or issued to another app). Other `auth_revoked`
+ * failures (a 401 after a renewal, a 403, `invalid_scope`) stop the connection too but are not taken as the
+ * seller's withdrawal: they may be a transient fault or a scope the app asks for, cured without re-consent.
+ */
+export function isExplicitRevocation(err: unknown): boolean {
+  return err instanceof MarketplaceError && err.kind === 'auth_revoked' && err.marketplaceCode === 'invalid_grant';
+}

@@ -22,6 +22,7 @@ export type PiiState = 'present' | 'absent' | 'destroyed';
 @Index('orders_email_index_idx', ['tenantId', 'emailIndex'])
 @Index('orders_buyer_index_idx', ['tenantId', 'buyerIndex'])
 // The retention sweep's range scan: orders still holding buyer data, oldest anchor first.
+@Index('orders_pii_connection_idx', ['tenantId', 'connectionId'], { where: "pii_state = 'present'" })
 @Index('orders_pii_anchor_idx', ['tenantId', 'marketplace', 'retentionAnchorAt'], { where: "pii_state = 'present'" })
 // Order-record expiry's range scan: orders by purchase time per marketplace.
 @Index('orders_purchased_idx', ['tenantId', 'marketplace', 'purchasedAt'])

@@ -93,8 +93,16 @@ export class PiiDestructionRepository {
    * Up to `limit` orders matching the selector that still hold buyer data, locked like `claimDue`
    * (rows another transaction holds are skipped; `holding` tells whether any are left).
    */
-  async claimMatching(tx: Tx, tenantId: string, selector: DestructionSelector, limit: number): Promise<ClaimedOrder[]> {
+  async claimMatching(
+    tx: Tx,
+    tenantId: string,
+    selector: DestructionSelector,
+    limit: number,
+    skip: readonly string[] = [],
+  ): Promise<ClaimedOrder[]> {
     const { where, params } = matching(selector);
+    // Orders kept by a legal hold are not claimed (the parameter after the selector's).
+    const skipAt = params.length + 3;
     const { rows } = await driverQuery<{
       order_id: string;
       connection_id: string;
@@ -105,10 +113,11 @@ export class PiiDestructionRepository {
       tx,
       `SELECT order_id, connection_id, marketplace, marketplace_order_id, retention_anchor_at FROM orders
         WHERE tenant_id = $1 AND pii_state = 'present' AND ${where}
+          AND NOT (order_id = ANY($${skipAt}::uuid[]))
         ORDER BY order_id
         LIMIT $2
         FOR UPDATE SKIP LOCKED`,
-      [tenantId, limit, ...params],
+      [tenantId, limit, ...params, skip],
     );
     return rows.map((r) => ({
       orderId: r.order_id,

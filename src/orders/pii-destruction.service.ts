@@ -78,8 +78,14 @@ export class PiiDestructionService {
    * Locks up to `limit` orders of one buyer or one connection that still hold buyer data, due or not
    * (an erasure, a disconnection), skipping rows other transactions hold like `claimDue`.
    */
-  claimMatching(tx: Tx, tenantId: string, selector: DestructionSelector, limit: number): Promise<ClaimedOrder[]> {
-    return this.repository.claimMatching(tx, tenantId, selector, limit);
+  claimMatching(
+    tx: Tx,
+    tenantId: string,
+    selector: DestructionSelector,
+    limit: number,
+    skip: readonly string[] = [],
+  ): Promise<ClaimedOrder[]> {
+    return this.repository.claimMatching(tx, tenantId, selector, limit, skip);
   }
 
   /** Whether orders matching the selector still hold buyer data (rows skipped as locked included). */

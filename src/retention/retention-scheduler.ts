@@ -1,9 +1,16 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { jobActor } from '../auth';
 import { APP_CONFIG, type AppConfig } from '../config';
+import { ConnectionsService } from '../connections/connections.service';
 import { Clock } from '../platform/clock/clock';
 import { TransactionManager } from '../platform/database/transaction-manager';
 import { JobQueue } from '../platform/jobs/job-queue';
@@ -26,11 +33,13 @@ const LEASE_MS = 120_000;
  * batches). Off where the sync scheduler is off (CLI one-shots, tests).
  */
 @Injectable()
-export class RetentionScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RetentionScheduler implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   /** Identifies this process in job leases (host and a random suffix; no secrets). */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private stopping = false;
   private running: Promise<unknown> | null = null;
+  /** Ended-connection sweeps started by a disconnection, per tenant (at most one each at a time). */
+  private readonly endedSweeps = new Map<string, Promise<void>>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -41,7 +50,29 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnApplication
     private readonly jobs: JobQueue,
     private readonly clock: Clock,
     private readonly logger: AppLogger,
+    private readonly connections: ConnectionsService,
   ) {}
+
+  /** A disconnection without grace: its buyer data goes now, not at the next tick (the tick is the safety net). */
+  onModuleInit(): void {
+    this.connections.whenBuyerDataDue((tenantId) => this.sweepEndedConnectionsSoon(tenantId));
+  }
+
+  /** Starts (in the background) destroying the tenant's ended connections that are due; errors are logged. */
+  sweepEndedConnectionsSoon(tenantId: string): void {
+    if (this.stopping || this.endedSweeps.has(tenantId)) return;
+    const run = this.sweeper
+      .sweepEndedConnections(jobActor('retention-sweep'), tenantId, this.clock.now())
+      .then(() => undefined)
+      .catch((err) => this.logger.error('destroying an ended connection’s buyer data failed', { tenantId, err }))
+      .finally(() => this.endedSweeps.delete(tenantId));
+    this.endedSweeps.set(tenantId, run);
+  }
+
+  /** Resolves when no ended-connection sweep started here is running. */
+  async endedConnectionsIdle(): Promise<void> {
+    while (this.endedSweeps.size) await Promise.all([...this.endedSweeps.values()]);
+  }
 
   onApplicationBootstrap(): void {
     if (!this.config.sync.schedulerEnabled) return;
@@ -54,6 +85,7 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnApplication
     this.stopping = true;
     if (this.registry.doesExist('interval', INTERVAL_NAME)) this.registry.deleteInterval(INTERVAL_NAME);
     await this.running?.catch(() => undefined);
+    await this.endedConnectionsIdle();
   }
 
   /** Plans (one replica per tick) and then drains this replica's share. Returns the tenants swept here. */

@@ -7,6 +7,7 @@ import { TransactionManager, type Tx } from '../platform/database/transaction-ma
 import { DeadLetterCopies } from '../sync/dead-letter-copies';
 import type { RetentionMarketplace } from './retention-caps';
 import { BuyerDataSweeper, type BatchHooks } from './buyer-data-sweep';
+import { EndedConnectionSweeper } from './ended-connection-sweep';
 import { OrderRecordSweeper } from './order-record-sweep';
 
 export type { SweptBatch } from './buyer-data-sweep';
@@ -24,6 +25,8 @@ export interface TenantSweep {
   readonly tenantId: string;
   /** Orders whose buyer data was destroyed, per marketplace. */
   readonly destroyed: Record<RetentionMarketplace, number>;
+  /** Orders destroyed because their connection ended (disconnected, or revoked and not re-authorised). */
+  readonly endedConnections: number;
   /** Order records deleted at the end of their bookkeeping period, per marketplace. */
   readonly recordsExpired: Record<RetentionMarketplace, number>;
   batches: number;
@@ -57,6 +60,7 @@ export class RetentionSweeper {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly transactions: TransactionManager,
+    private readonly endedConnections: EndedConnectionSweeper,
     private readonly buyerData: BuyerDataSweeper,
     private readonly records: OrderRecordSweeper,
     private readonly deadLetters: DeadLetterCopies,
@@ -78,7 +82,7 @@ export class RetentionSweeper {
     return {
       asOf: asOf.toISOString(),
       tenants,
-      destroyed: total((t) => t.destroyed),
+      destroyed: total((t) => t.destroyed) + tenants.reduce((n, t) => n + t.endedConnections, 0),
       recordsExpired: total((t) => t.recordsExpired),
       unidentifiedLetters,
       durationMs: this.clock.nowMs() - started,
@@ -90,21 +94,35 @@ export class RetentionSweeper {
     return this.records.tenantsWithOrders(tx);
   }
 
-  /** One tenant: its due buyer data, then its expired order records, batch after batch. */
+  /**
+   * One tenant: the buyer data of its ended connections (whatever the orders' own windows say), then its
+   * due buyer data, then its expired order records, batch after batch.
+   */
   async sweepTenant(by: ActorContext, tenantId: string, asOf: Date, hooks: BatchHooks = {}): Promise<TenantSweep> {
-    const pii = await this.buyerData.sweepTenant(by, tenantId, asOf, hooks);
+    const ended = await this.endedConnections.sweepTenant(by, tenantId, asOf, hooks);
+    const pii = ended.heldWholeTenant
+      ? { destroyed: { amazon: 0, ebay: 0 }, batches: 0, heldWholeTenant: true, copies: {} }
+      : await this.buyerData.sweepTenant(by, tenantId, asOf, hooks);
     const records = pii.heldWholeTenant
       ? { expired: { amazon: 0, ebay: 0 }, batches: 0, heldWholeTenant: true, rows: {} }
       : await this.records.sweepTenant(by, tenantId, asOf, hooks);
+    const copies: Record<string, number> = { ...ended.copies };
+    for (const [holder, n] of Object.entries(pii.copies)) copies[holder] = (copies[holder] ?? 0) + n;
     return {
       tenantId,
       destroyed: pii.destroyed,
+      endedConnections: ended.destroyed,
       recordsExpired: records.expired,
-      batches: pii.batches + records.batches,
+      batches: ended.batches + pii.batches + records.batches,
       heldWholeTenant: pii.heldWholeTenant || records.heldWholeTenant,
-      copies: pii.copies,
+      copies,
       recordRows: records.rows,
     };
+  }
+
+  /** Only the tenant's ended connections that are due (a disconnection without grace starts this at once). */
+  async sweepEndedConnections(by: ActorContext, tenantId: string, asOf: Date): Promise<number> {
+    return (await this.endedConnections.sweepTenant(by, tenantId, asOf)).destroyed;
   }
 
   /** Dead letters without an order id: payloads destroyed by age, one receipt per tenant. */

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit';
+import { ConnectionsModule } from '../connections/connections.module';
 import { OrdersModule } from '../orders';
 import { SyncModule } from '../sync/sync.module';
 import { RetentionController } from './retention.controller';
@@ -10,6 +11,7 @@ import { RetentionPolicyRepository } from './retention-policy.repository';
 import { RetentionPolicyService } from './retention-policy.service';
 import { RetentionScheduler } from './retention-scheduler';
 import { RetentionSweeper } from './retention-sweep.service';
+import { EndedConnectionSweeper } from './ended-connection-sweep';
 import { BuyerDataSweeper } from './buyer-data-sweep';
 import { OrderRecordSweeper } from './order-record-sweep';
 import { RetentionOverview } from './retention-overview.service';
@@ -22,7 +24,7 @@ import { RetentionMetrics } from './retention-metrics';
  * Sync is imported so its holder is registered wherever a sweep can run.
  */
 @Module({
-  imports: [AuditModule, OrdersModule, SyncModule],
+  imports: [AuditModule, ConnectionsModule, OrdersModule, SyncModule],
   controllers: [RetentionController, LegalHoldsController],
   providers: [
     LegalHoldsRepository,
@@ -30,6 +32,7 @@ import { RetentionMetrics } from './retention-metrics';
     RetentionPolicyRepository,
     RetentionPolicyService,
     BuyerDataSweeper,
+    EndedConnectionSweeper,
     OrderRecordSweeper,
     RetentionSweeper,
     RetentionScheduler,

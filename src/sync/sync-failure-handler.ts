@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ConnectionsService } from '../connections/connections.service';
 import type { MarketplaceConnector } from '../marketplaces/marketplace-connector';
-import { MarketplaceError } from '../marketplaces/marketplace-error';
+import { isExplicitRevocation, MarketplaceError } from '../marketplaces/marketplace-error';
+import { jobActor } from '../auth';
 import { Clock } from '../platform/clock/clock';
 import { DomainError } from '../platform/errors/domain-error';
 import { AppLogger } from '../platform/logging/app-logger';
@@ -54,7 +55,10 @@ export class SyncFailureHandler {
     if (action.action === 'restart_window') return 'restart';
     if (action.action === 'auth_failed') {
       log.warn('marketplace authorisation failed; connection needs the seller to reconnect', { code });
-      await this.connections.markAuthFailed(target.tenantId, target.connectionId, code);
+      // An explicit revocation also starts the grace after which the connection's buyer data is destroyed.
+      await this.connections.markAuthFailed(jobActor('sync'), target.tenantId, target.connectionId, code, {
+        revoked: isExplicitRevocation(err),
+      });
       connector.forget(target.connectionId);
       // The `auth_failed` status is what parks the connection (enqueueDue takes active ones only),
       // so the schedule must not park it too: with next_run_at a day ahead, a seller who re-consents

@@ -16,6 +16,12 @@ describe('ordervault demo (the README’s second command)', () => {
       { marketplace: 'ebay', count: 150 },
     ]);
     expect(summary.eventsQueued).toBe(350);
+    expect(summary.ebayAccountDeletion).toEqual({
+      acknowledged: 204,
+      forgedRefused: 412,
+      completed: true,
+      ordersErased: 1,
+    });
     expect(summary.accessLog).toMatchObject({ ok: true, checkpoints: 1 });
     expect(summary.privacyCheck.leaks).toEqual([]);
     expect(summary.privacyCheck.buyerStrings).toBeGreaterThan(1000);

@@ -1,3 +1,4 @@
+import { TEST_ACTOR } from '../support/test-actor';
 import { AmazonClientFactory } from '../../src/marketplaces/amazon/amazon-client.factory';
 import { ConnectionsService } from '../../src/connections/connections.service';
 import { AMAZON_APP, AMAZON_DE, AMAZON_FR } from '../support/marketplace-harness';
@@ -90,6 +91,8 @@ describe('Amazon seller connection (website authorisation workflow) through the 
       displayName: `amazon eu ${s.sellingPartnerId}`,
       status: 'active',
       statusReason: null,
+      buyerDataDueAt: null,
+      buyerDataDestroyedAt: null,
       // Row timestamps come from the database (CreateDateColumn), not the injected clock.
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
@@ -123,7 +126,7 @@ describe('Amazon seller connection (website authorisation workflow) through the 
       spapi_oauth_code: s.code(),
     }).expect(201);
     const firstToken = (await openCredentials(t, tenantId, first.body.connectionId)).refreshToken;
-    await t.app.get(ConnectionsService).markAuthFailed(tenantId, first.body.connectionId, 'auth_revoked');
+    await t.app.get(ConnectionsService).markAuthFailed(TEST_ACTOR, tenantId, first.body.connectionId, 'auth_revoked');
     expect((await listConnections(t, tenantId))[0]).toMatchObject({
       status: 'auth_failed',
       statusReason: 'auth_revoked',

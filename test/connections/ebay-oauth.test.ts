@@ -89,6 +89,8 @@ describe('eBay seller connection (authorization code grant) through the eBay sim
       displayName: 'eBay EBAY_DE ovsim_dieter',
       status: 'active',
       statusReason: null,
+      buyerDataDueAt: null,
+      buyerDataDestroyedAt: null,
       createdAt: expect.stringMatching(/^\d{4}-/),
       updatedAt: expect.stringMatching(/^\d{4}-/),
     });

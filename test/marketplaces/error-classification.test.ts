@@ -7,7 +7,7 @@ import { AmazonConnector } from '../../src/marketplaces/amazon/amazon-connector'
 import { EbayClientFactory } from '../../src/marketplaces/ebay/ebay-client.factory';
 import { EbayConnector } from '../../src/marketplaces/ebay/ebay-connector';
 import type { ConnectorContext } from '../../src/marketplaces/marketplace-connector';
-import { MarketplaceError } from '../../src/marketplaces/marketplace-error';
+import { isExplicitRevocation, MarketplaceError } from '../../src/marketplaces/marketplace-error';
 import { DomainError } from '../../src/platform/errors/domain-error';
 import type { CannedAnswer } from '../../src/sandbox/canned-answers';
 import { AMAZON_DE, EBAY_APP, startMarketplaces, type MarketplaceHarness } from '../support/marketplace-harness';
@@ -350,6 +350,9 @@ describe('marketplace error answers, through the real clients, classified by wha
     expect(err).toBeInstanceOf(MarketplaceError);
     const e = err as MarketplaceError;
     expect({ kind: e.kind, code: e.marketplaceCode }).toEqual(row.expected);
+    // Only the token endpoint's invalid_grant is the seller's withdrawal (it starts the buyer-data grace);
+    // a 401 after a renewal, a 403 or invalid_scope park the connection without it.
+    expect(isExplicitRevocation(e)).toBe(e.marketplaceCode === 'invalid_grant');
     // Whatever the marketplace said, nothing of the token or the body's free text is in the message.
     expect(e.message).not.toMatch(/refresh token is invalid|Atzr\||v\^1\.1/);
   });

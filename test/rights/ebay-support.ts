@@ -1,10 +1,11 @@
+import * as https from 'node:https';
 import { DataSource } from 'typeorm';
 import { ConnectionsService } from '../../src/connections/connections.service';
 import { MetricsRegistry } from '../../src/platform/metrics/metrics-registry';
 import { EbayDeletionWorker } from '../../src/rights/ebay-deletion';
 import type { Order } from '../../src/sandbox/ebay';
 import { SyncWorker } from '../../src/sync/sync-worker';
-import { startMarketplaces, type MarketplaceHarness } from '../support/marketplace-harness';
+import { EBAY_APP, startMarketplaces, type MarketplaceHarness } from '../support/marketplace-harness';
 import { TEST_ACTOR } from '../support/test-actor';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -100,4 +101,46 @@ export async function piiStates(t: TestApp, tenantId: string, orderIds: readonly
     [tenantId, orderIds],
   );
   return Object.fromEntries(rows.map((r) => [r.marketplace_order_id, `${r.pii_state}${r.sealed ? '+sealed' : ''}`]));
+}
+
+/** The seller consents again: a fresh eBay refresh token (authorization-code grant), stored with connect(). */
+export async function reauthorise(e: EbayRightsEnv, tenantId: string, seller: { sellerId: string; scopes: string[] }) {
+  const code = e.m.ebay.issueAuthorizationCode(seller.sellerId, {
+    clientId: EBAY_APP.clientId,
+    ruName: EBAY_APP.ruName,
+    scopes: seller.scopes,
+  });
+  const body = new URLSearchParams({
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: EBAY_APP.ruName,
+  }).toString();
+  const granted = await new Promise<{ refresh_token: string }>((resolve, reject) => {
+    const req = https.request(
+      `${e.m.ebay.origin}/identity/v1/oauth2/token`,
+      {
+        method: 'POST',
+        ca: e.m.tls.caPem,
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${EBAY_APP.clientId}:${EBAY_APP.clientSecret}`).toString('base64')}`,
+        },
+      },
+      (res) => {
+        let data = '';
+        res.on('data', (c) => (data += c));
+        res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(data)) : reject(new Error(data))));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+  return e.t.app.get(ConnectionsService).connect(TEST_ACTOR, {
+    tenantId,
+    marketplace: 'ebay',
+    region: 'EBAY_DE',
+    marketplaceIds: [],
+    accountId: seller.sellerId,
+    credentials: { refreshToken: granted.refresh_token, scopes: seller.scopes },
+  });
 }
