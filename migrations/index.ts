@@ -8,6 +8,7 @@ import { WebhookEndpoints1796400567326 } from './1796400567326-WebhookEndpoints'
 import { PiiDestruction1796400647000 } from './1796400647000-PiiDestruction';
 import { ConsolePeople1796403171726 } from './1796403171726-ConsolePeople';
 import { DataSubjectRequests1796414786438 } from './1796414786438-DataSubjectRequests';
+import { PiiOverrides1796416336653 } from './1796416336653-PiiOverrides';
 
 /** Migrations in the order they apply. New files are appended here. */
 export const MIGRATIONS: Function[] = [
@@ -21,4 +22,5 @@ export const MIGRATIONS: Function[] = [
   PiiDestruction1796400647000,
   ConsolePeople1796403171726,
   DataSubjectRequests1796414786438,
+  PiiOverrides1796416336653,
 ];

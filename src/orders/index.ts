@@ -17,3 +17,5 @@ export {
   type SubjectSelector,
   type SubjectSelectorKind,
 } from './subject-orders.service';
+export { PiiRectificationService, type RectificationResult } from './pii-rectification.service';
+export { RECTIFIABLE_FIELDS, type PiiCorrections, type RectifiableField } from './pii-merge';

@@ -8,6 +8,7 @@ import { OutboxRepository } from './outbox.repository';
 import { BuyerDataCopies } from './buyer-data-copies';
 import { PiiDestructionRepository } from './pii-destruction.repository';
 import { PiiDestructionService } from './pii-destruction.service';
+import { PiiRectificationService } from './pii-rectification.service';
 import { SubjectOrdersRepository } from './subject-orders.repository';
 import { SubjectOrdersService } from './subject-orders.service';
 
@@ -24,7 +25,15 @@ import { SubjectOrdersService } from './subject-orders.service';
     PiiDestructionService,
     SubjectOrdersRepository,
     SubjectOrdersService,
+    PiiRectificationService,
   ],
-  exports: [OrdersService, OrderIngestService, BuyerDataCopies, PiiDestructionService, SubjectOrdersService],
+  exports: [
+    OrdersService,
+    OrderIngestService,
+    BuyerDataCopies,
+    PiiDestructionService,
+    SubjectOrdersService,
+    PiiRectificationService,
+  ],
 })
 export class OrdersModule {}
