@@ -14,6 +14,7 @@ import { DataSubjectRequests1796414786438 } from './1796414786438-DataSubjectReq
 import { LegalHolds1796415162898 } from './1796415162898-LegalHolds';
 import { OrderRecordExpiry1796416507009 } from './1796416507009-OrderRecordExpiry';
 import { ConnectionBuyerDataSchedule1796415355698 } from './1796415355698-ConnectionBuyerDataSchedule';
+import { PiiOverrides1796416336653 } from './1796416336653-PiiOverrides';
 
 /** Migrations in the order they apply. New files are appended here. */
 export const MIGRATIONS: Function[] = [
@@ -33,4 +34,5 @@ export const MIGRATIONS: Function[] = [
   LegalHolds1796415162898,
   OrderRecordExpiry1796416507009,
   ConnectionBuyerDataSchedule1796415355698,
+  PiiOverrides1796416336653,
 ];

@@ -28,3 +28,5 @@ export {
   type RecordExpiryResult,
   type ExpiredOrder,
 } from './order-records';
+export { PiiRectificationService, type RectificationResult } from './pii-rectification.service';
+export { RECTIFIABLE_FIELDS, type PiiCorrections, type RectifiableField } from './pii-merge';

@@ -226,7 +226,7 @@ export class OrderIngestService {
         unreadable.push(p);
         continue;
       }
-      const merged = mergePii(held, p.pii);
+      const merged = mergePii(held, p.pii, new Set(p.stored!.piiOverrides));
       const mergedText = merged ? piiJson(merged) : null;
       const mergedHash = mergedText ? indexer.content(Buffer.from(mergedText)) : NO_BUYER_DATA;
       p.pii = merged;

@@ -17,6 +17,8 @@ export interface StoredOrderState {
   readonly deliveredAt: Date | null;
   readonly cancelledAt: Date | null;
   readonly retentionAnchorAt: Date;
+  /** Rectified buyer fields the marketplace's copy never replaces (see mergePii). */
+  readonly piiOverrides: readonly string[];
 }
 
 /** A column of the orders table as ingestion writes it: its name, SQL type and how a value is sent. */

@@ -106,6 +106,14 @@ export class Order {
   @Column('timestamptz', { nullable: true })
   piiDestroyedAt: Date | null;
 
+  /**
+   * Buyer fields the seller corrected at the buyer's request (paths such as `email`,
+   * `shippingAddress.city`; never values): ingestion keeps the stored value of these whatever the
+   * marketplace sends. Cleared when the buyer data is destroyed.
+   */
+  @Column('text', { array: true, default: () => "'{}'" })
+  piiOverrides: string[];
+
   /** Keyed hash of the whole canonical order: unchanged content means no event. */
   @Column('bytea')
   contentHash: Buffer;

@@ -10,6 +10,7 @@ import { OutboxFeedService } from './outbox-feed.service';
 import { BuyerDataCopies } from './buyer-data-copies';
 import { PiiDestructionRepository } from './pii-destruction.repository';
 import { PiiDestructionService } from './pii-destruction.service';
+import { PiiRectificationService } from './pii-rectification.service';
 import { SubjectOrdersRepository } from './subject-orders.repository';
 import { SubjectOrdersService } from './subject-orders.service';
 import { OrderRecordExpiry, OrderRecordHolders } from './order-records';
@@ -33,6 +34,7 @@ import { OrderRecordsRepository } from './order-records.repository';
     OrderRecordsRepository,
     OrderRecordHolders,
     OrderRecordExpiry,
+    PiiRectificationService,
   ],
   exports: [
     OrdersService,
@@ -43,6 +45,7 @@ import { OrderRecordsRepository } from './order-records.repository';
     SubjectOrdersService,
     OrderRecordHolders,
     OrderRecordExpiry,
+    PiiRectificationService,
   ],
 })
 export class OrdersModule {}

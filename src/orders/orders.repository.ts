@@ -38,7 +38,8 @@ export class OrdersRepository {
     const { rows } = await driverQuery(
       tx,
       `SELECT order_id, marketplace_order_id, status, version, pii_state, pii_ciphertext, content_hash,
-              email_index, buyer_index, marketplace_updated_at, delivered_at, cancelled_at, retention_anchor_at
+              email_index, buyer_index, marketplace_updated_at, delivered_at, cancelled_at, retention_anchor_at,
+              pii_overrides
          FROM orders
         WHERE tenant_id = $1 AND marketplace = $2 AND marketplace_order_id = ANY($3::text[])
         ORDER BY marketplace_order_id
@@ -62,6 +63,7 @@ export class OrdersRepository {
           deliveredAt: (r.delivered_at as Date | null) ?? null,
           cancelledAt: (r.cancelled_at as Date | null) ?? null,
           retentionAnchorAt: r.retention_anchor_at as Date,
+          piiOverrides: (r.pii_overrides as string[] | null) ?? [],
         },
       ]),
     );
@@ -106,6 +108,66 @@ export class OrdersRepository {
         WHERE o.tenant_id = $1 AND o.order_id = v.order_id`,
       [tenantId, now, ...params],
     );
+  }
+
+  /**
+   * Replaces the sealed buyer data of an order still holding it (rectification): ciphertext, both blind
+   * indexes, the buyer half of the digest and the overridden field paths; the version moves on.
+   * Returns null when the order no longer holds buyer data.
+   */
+  async rewriteBuyerData(
+    tx: Tx,
+    tenantId: string,
+    orderId: string,
+    write: {
+      piiCiphertext: Buffer;
+      emailIndex: Buffer | null;
+      buyerIndex: Buffer | null;
+      buyerDigest: Buffer;
+      piiOverrides: readonly string[];
+    },
+    now: Date,
+  ): Promise<{
+    version: number;
+    status: string;
+    marketplace: string;
+    marketplaceOrderId: string;
+    marketplaceUpdatedAt: Date;
+  } | null> {
+    const { rows } = await driverQuery<{
+      version: number;
+      status: string;
+      marketplace: string;
+      marketplace_order_id: string;
+      marketplace_updated_at: Date;
+    }>(
+      tx,
+      `UPDATE orders SET pii_ciphertext = $3, email_index = $4, buyer_index = $5,
+              content_hash = substring(content_hash from 1 for 32) || $6::bytea,
+              pii_overrides = $7::text[], version = version + 1, updated_at = $8
+        WHERE tenant_id = $1 AND order_id = $2 AND pii_state = 'present'
+        RETURNING version, status, marketplace, marketplace_order_id, marketplace_updated_at`,
+      [
+        tenantId,
+        orderId,
+        write.piiCiphertext,
+        write.emailIndex,
+        write.buyerIndex,
+        write.buyerDigest,
+        write.piiOverrides,
+        now,
+      ],
+    );
+    const r = rows[0];
+    return r
+      ? {
+          version: r.version,
+          status: r.status,
+          marketplace: r.marketplace,
+          marketplaceOrderId: r.marketplace_order_id,
+          marketplaceUpdatedAt: r.marketplace_updated_at,
+        }
+      : null;
   }
 
   findOne(tenantId: string, orderId: string, tx?: Tx): Promise<Order | null> {

@@ -151,7 +151,7 @@ export class PiiDestructionRepository {
       version: number;
     }>(
       tx,
-      `UPDATE orders SET pii_ciphertext = NULL, email_index = NULL, buyer_index = NULL,
+      `UPDATE orders SET pii_ciphertext = NULL, email_index = NULL, buyer_index = NULL, pii_overrides = '{}',
               content_hash = substring(content_hash from 1 for 32) || $4::bytea,
               pii_state = 'destroyed', pii_destroyed_at = $3, version = version + 1, updated_at = $3
         WHERE tenant_id = $1 AND order_id = ANY($2::uuid[]) AND pii_state = 'present'

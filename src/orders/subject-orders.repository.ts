@@ -35,11 +35,11 @@ export class SubjectOrdersRepository {
   ): Promise<SubjectOrderRef[]> {
     const where =
       match.kind === 'email_index'
-        ? { sql: 'email_index = $2', params: [match.index] }
+        ? { sql: 'email_index = $3', params: [match.index] }
         : match.kind === 'buyer_index'
-          ? { sql: 'buyer_index = $2', params: [match.index] }
+          ? { sql: 'buyer_index = $3', params: [match.index] }
           : {
-              sql: 'marketplace = $2 AND marketplace_order_id = $3',
+              sql: 'marketplace = $3 AND marketplace_order_id = $4',
               params: [match.marketplace, match.marketplaceOrderId],
             };
     const { rows } = await driverQuery<{
@@ -54,9 +54,9 @@ export class SubjectOrdersRepository {
       `SELECT order_id, connection_id, marketplace, marketplace_order_id, pii_state, retention_anchor_at
          FROM orders WHERE tenant_id = $1 AND ${where.sql}
         ORDER BY purchased_at, order_id
-        LIMIT ${Number(limit)}
+        LIMIT $2
         ${lock === 'update' ? 'FOR UPDATE' : 'FOR SHARE'}`,
-      [tenantId, ...where.params],
+      [tenantId, limit, ...where.params],
     );
     return rows.map((r) => ({
       orderId: r.order_id,

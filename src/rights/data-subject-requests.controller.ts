@@ -1,7 +1,19 @@
 import { Body, Controller, Get, Header, Param, Post, Query, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { Actor, Permissions, RequirePermission, TenantScope, type ActorContext } from '../auth';
 import { DSR_TYPES, type DsrType } from './dsr-types';
 import type { DataSubjectRequestPage, DataSubjectRequestView } from './data-subject-request.mapper';
@@ -11,7 +23,9 @@ import {
   MAX_BUYER_ID,
   MAX_EMAIL,
   MAX_MARKETPLACE_ORDER_ID,
+  MAX_NAME,
   MAX_REFERENCE,
+  parseCorrections,
   parseReference,
   parseSubject,
 } from './dsr-input';
@@ -42,6 +56,36 @@ class SubjectBody {
   marketplaceOrderId?: string;
 }
 
+/** Corrected fields: a string replaces, null removes; absent fields are left as they are. Never logged. */
+class AddressCorrectionsBody {
+  @IsOptional() @IsString() @MaxLength(MAX_NAME) name?: string | null;
+  @IsOptional() @IsString() @MaxLength(MAX_NAME) companyName?: string | null;
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(4)
+  @IsString({ each: true })
+  @MaxLength(MAX_NAME, { each: true })
+  lines?: string[];
+  @IsOptional() @IsString() @MaxLength(20) postalCode?: string | null;
+  @IsOptional() @IsString() @MaxLength(100) city?: string | null;
+  @IsOptional() @IsString() @MaxLength(100) region?: string | null;
+  @IsOptional() @IsString() @MaxLength(2) countryCode?: string | null;
+  @IsOptional() @IsString() @MaxLength(40) phone?: string | null;
+}
+
+class CorrectionsBody {
+  @IsOptional() @IsString() @MaxLength(MAX_NAME) buyerName?: string | null;
+  @IsOptional() @IsString() @MaxLength(MAX_EMAIL) email?: string | null;
+  @IsOptional() @IsString() @MaxLength(40) phone?: string | null;
+  @IsOptional() @IsString() @MaxLength(MAX_NAME) companyName?: string | null;
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AddressCorrectionsBody)
+  shippingAddress?: AddressCorrectionsBody;
+}
+
 class CreateDsrBody {
   @ApiProperty({ enum: DSR_TYPES })
   @IsIn(DSR_TYPES)
@@ -52,6 +96,13 @@ class CreateDsrBody {
   @ValidateNested()
   @Type(() => SubjectBody)
   subject: SubjectBody;
+
+  @ApiPropertyOptional({ type: CorrectionsBody, description: 'rectify only: the corrected buyer fields' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => CorrectionsBody)
+  corrections?: CorrectionsBody;
 
   @ApiPropertyOptional({ description: "the seller's own reference (ticket), printable ASCII; not for buyer data" })
   @IsOptional()
@@ -97,6 +148,7 @@ export class DataSubjectRequestsController {
     return this.requests.create(by, tenantId, {
       type: body.type,
       subject: parseSubject(body.subject),
+      corrections: parseCorrections(body.type, body.corrections),
       reference: parseReference(body.reference),
     });
   }

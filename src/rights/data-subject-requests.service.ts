@@ -5,6 +5,8 @@ import type { ActorContext } from '../auth';
 import {
   OrdersService,
   PiiDestructionService,
+  PiiRectificationService,
+  type PiiCorrections,
   SubjectOrdersService,
   type SubjectOrderExport,
   type SubjectOrderRef,
@@ -63,6 +65,8 @@ export interface DataSubjectExport {
 export interface DataSubjectRequestInput {
   readonly type: DsrType;
   readonly subject: SubjectSelector;
+  /** Rectify only: the corrected fields. */
+  readonly corrections: PiiCorrections | null;
   readonly reference: string | null;
 }
 
@@ -70,6 +74,7 @@ export interface DataSubjectRequestInput {
 interface Answer {
   readonly counts: Record<string, number>;
   readonly exportExpiresAt?: Date;
+  readonly correctedFields?: string[];
   readonly entries: ReadonlyArray<{ action: 'pii.erased' | 'pii.rectified'; orderIds: string[]; reason: string }>;
 }
 
@@ -90,6 +95,7 @@ export class DataSubjectRequestsService {
     private readonly subjects: SubjectOrdersService,
     private readonly destruction: PiiDestructionService,
     private readonly orders: OrdersService,
+    private readonly rectification: PiiRectificationService,
     private readonly audit: AuditLog,
     private readonly auditQuery: AuditQueryService,
     private readonly clock: Clock,
@@ -127,7 +133,7 @@ export class DataSubjectRequestsService {
         reference: input.reference,
         orderIds: found.map((o) => o.orderId),
         counts: { ordersFound: found.length, ...answer.counts },
-        correctedFields: [],
+        correctedFields: answer.correctedFields ?? [],
         receivedAt,
         completedAt: now,
         exportExpiresAt: answer.exportExpiresAt ?? null,
@@ -295,6 +301,8 @@ export class DataSubjectRequestsService {
     switch (input.type) {
       case 'erase':
         return this.erase(tx, tenantId, found);
+      case 'rectify':
+        return this.rectify(tx, tenantId, input, found);
       case 'access':
       case 'portability':
         return {
@@ -306,9 +314,40 @@ export class DataSubjectRequestsService {
           exportExpiresAt: new Date(this.clock.nowMs() + EXPORT_AVAILABLE_DAYS * DAY_MS),
           entries: [],
         };
-      default:
-        throw new DomainError(ErrorCodes.PRECONDITION_FAILED, `${input.type} requests are not answered yet`);
     }
+  }
+
+  /**
+   * Rectification: each order still holding buyer data is corrected and sealed again, its corrected
+   * fields become overrides the next marketplace sync respects, and an `order.updated` is queued.
+   */
+  private async rectify(
+    tx: Tx,
+    tenantId: string,
+    input: DataSubjectRequestInput,
+    found: readonly SubjectOrderRef[],
+  ): Promise<Answer> {
+    if (!input.corrections) throw validationFailed('a rectify request names the corrected fields');
+    const result = await this.rectification.rectify(
+      tx,
+      tenantId,
+      found.map((o) => o.orderId),
+      input.corrections,
+      this.clock.now(),
+    );
+    return {
+      counts: { rectified: result.rectified.length, withoutBuyerData: result.skipped.length },
+      correctedFields: result.fields,
+      entries: result.rectified.length
+        ? [
+            {
+              action: 'pii.rectified',
+              orderIds: result.rectified,
+              reason: `rectification at the buyer's request: ${result.rectified.length} order(s), fields ${result.fields.join(', ')}`,
+            },
+          ]
+        : [],
+    };
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { SubjectSelector } from '../orders';
+import type { PiiCorrections, SubjectSelector } from '../orders';
 import { validationFailed, type ErrorDetail } from '../platform/errors/domain-error';
 import { isCleanText } from '../platform/validation/text';
 import { RETENTION_MARKETPLACES } from '../retention';
@@ -90,3 +90,101 @@ export function parseReference(value: string | undefined): string | null {
   }
   return v;
 }
+
+/** A correction as the body carries it (each field: a new value, null to remove it, absent to leave it). */
+export interface CorrectionFields {
+  readonly buyerName?: string | null;
+  readonly email?: string | null;
+  readonly phone?: string | null;
+  readonly companyName?: string | null;
+  readonly shippingAddress?: {
+    readonly name?: string | null;
+    readonly companyName?: string | null;
+    readonly lines?: string[];
+    readonly postalCode?: string | null;
+    readonly city?: string | null;
+    readonly region?: string | null;
+    readonly countryCode?: string | null;
+    readonly phone?: string | null;
+  };
+}
+
+export const MAX_NAME = 200;
+const PHONE = /^[+0-9][0-9 ()./-]{2,39}$/;
+const COUNTRY = /^[A-Z]{2}$/;
+
+/**
+ * A rectification's corrections as domain values, or one validation error naming every bad field.
+ * Only `rectify` takes them, and it needs at least one.
+ */
+export function parseCorrections(type: string, fields: CorrectionFields | undefined): PiiCorrections | null {
+  if (type !== 'rectify') {
+    if (fields !== undefined) {
+      throw validationFailed('corrections are for rectify requests only', [
+        { field: 'corrections', issue: 'only with type rectify' },
+      ]);
+    }
+    return null;
+  }
+  if (!fields) {
+    throw validationFailed('a rectify request names the corrected fields', [
+      { field: 'corrections', issue: 'required for rectify' },
+    ]);
+  }
+  const issues: ErrorDetail[] = [];
+  const value = (field: string, v: string | null | undefined, max: number, pattern?: RegExp, hint?: string) => {
+    if (v === undefined || v === null) return v;
+    const t = typeof v === 'string' ? v.trim() : '';
+    if (!t || t.length > max || !isCleanText(t)) {
+      issues.push({ field, issue: `1-${max} characters, no control characters (null removes the field)` });
+    } else if (pattern && !pattern.test(t)) {
+      issues.push({ field, issue: hint ?? 'invalid' });
+    }
+    return t;
+  };
+  const a = fields.shippingAddress;
+  const out: PiiCorrections = {
+    ...defined('buyerName', value('corrections.buyerName', fields.buyerName, MAX_NAME)),
+    ...defined('email', value('corrections.email', fields.email, MAX_EMAIL, EMAIL, 'not an e-mail address')),
+    ...defined('phone', value('corrections.phone', fields.phone, 40, PHONE, 'digits, spaces and + ( ) . / -')),
+    ...defined('companyName', value('corrections.companyName', fields.companyName, MAX_NAME)),
+    ...(a
+      ? {
+          shippingAddress: {
+            ...defined('name', value('corrections.shippingAddress.name', a.name, MAX_NAME)),
+            ...defined('companyName', value('corrections.shippingAddress.companyName', a.companyName, MAX_NAME)),
+            ...(a.lines !== undefined
+              ? { lines: a.lines.map((l, i) => value(`corrections.shippingAddress.lines.${i}`, l, MAX_NAME) ?? '') }
+              : {}),
+            ...defined('postalCode', value('corrections.shippingAddress.postalCode', a.postalCode, 20)),
+            ...defined('city', value('corrections.shippingAddress.city', a.city, 100)),
+            ...defined('region', value('corrections.shippingAddress.region', a.region, 100)),
+            ...defined(
+              'countryCode',
+              value(
+                'corrections.shippingAddress.countryCode',
+                a.countryCode,
+                2,
+                COUNTRY,
+                'ISO 3166 alpha-2, upper case',
+              ),
+            ),
+            ...defined(
+              'phone',
+              value('corrections.shippingAddress.phone', a.phone, 40, PHONE, 'digits, spaces and + ( ) . / -'),
+            ),
+          },
+        }
+      : {}),
+  };
+  if (a?.lines && a.lines.length > 4)
+    issues.push({ field: 'corrections.shippingAddress.lines', issue: 'at most 4 lines' });
+  const named =
+    Object.keys(out).filter((k) => k !== 'shippingAddress').length + Object.keys(out.shippingAddress ?? {}).length;
+  if (!named) issues.push({ field: 'corrections', issue: 'name at least one field' });
+  if (issues.length) throw validationFailed('invalid corrections', issues);
+  return out;
+}
+
+const defined = <K extends string, V>(key: K, v: V | undefined): { [P in K]?: V } =>
+  (v === undefined ? {} : { [key]: v }) as { [P in K]?: V };

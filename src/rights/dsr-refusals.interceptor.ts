@@ -27,7 +27,7 @@ export class DsrRefusalsInterceptor implements NestInterceptor {
       catchError((err: unknown) => {
         if (!req.principal) return throwError(() => err);
         const route = `${req.method} ${(req.route as { path?: string } | undefined)?.path ?? 'route'}`;
-        const why = err instanceof DomainError ? `${err.code}: ${err.message}` : 'invalid request';
+        const why = err instanceof DomainError ? `${err.code}: ${err.message}` : describe(err);
         const id = typeof req.params?.id === 'string' && isUuid(req.params.id) ? req.params.id.toLowerCase() : null;
         const recording = this.requests
           .recordRefused(
@@ -42,4 +42,10 @@ export class DsrRefusalsInterceptor implements NestInterceptor {
       }),
     );
   }
+}
+
+/** A refusal that is not a domain error: the framework's own 4xx (body parsing, validation), or a failure. */
+function describe(err: unknown): string {
+  const status = (err as { getStatus?: () => number }).getStatus?.();
+  return status !== undefined && status < 500 ? `invalid request (${status})` : 'failed: internal error';
 }

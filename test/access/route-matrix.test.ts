@@ -1,4 +1,4 @@
-import { GRANT_GATED, holds, TENANT_SCOPED } from '../../src/access/access-policy';
+import { GRANT_GATED, holdsForRoute, TENANT_SCOPED } from '../../src/access/access-policy';
 import { SELLER_SCOPES, type Permission } from '../../src/auth';
 import type { Principal, StaffRole } from '../../src/auth';
 import { ConnectionsService } from '../../src/connections/connections.service';
@@ -69,6 +69,8 @@ describe('route × principal × tenant matrix', () => {
       .expect(201);
     const sellerA = await t.seller(A.tenantId, [...SELLER_SCOPES]);
     const sellerAReadOnly = await t.seller(A.tenantId, ['orders:read']);
+    // dsr:manage is usable only with orders:read_pii: alone it opens nothing.
+    const sellerADsrOnly = await t.seller(A.tenantId, ['dsr:manage']);
     const staff = async (role: StaffRole) => {
       const s = await t.staff(role);
       return { auth: s.auth, principal: { kind: 'staff', id: s.staffId, role, keyId: '' } as Principal };
@@ -96,6 +98,7 @@ describe('route × principal × tenant matrix', () => {
       { name: 'anonymous', auth: null },
       { name: 'seller A (all scopes)', auth: sellerA.auth, principal: seller([...SELLER_SCOPES], 'a') },
       { name: 'seller A (orders:read)', auth: sellerAReadOnly.auth, principal: seller(['orders:read'], 'b') },
+      { name: 'seller A (dsr:manage alone)', auth: sellerADsrOnly.auth, principal: seller(['dsr:manage'], 'c') },
       { name: 'admin (no grant)', ...admin },
       // Tenant B granted every support member (by role); tenant A named one of them.
       { name: 'support (role grant of B)', ...support, grantsFor: [B.tenantId] },
@@ -122,7 +125,7 @@ describe('route × principal × tenant matrix', () => {
     if (caller.auth === null) return 401;
     const p = caller.principal;
     const perm = route.permission as Permission;
-    if (!holds(p, perm)) return 403;
+    if (!holdsForRoute(p, perm)) return 403;
     const tenantScoped = TENANT_SCOPED.has(perm) || (perm === 'audit:read' && p.kind === 'seller');
     if (p.kind === 'seller' && tenantScoped && target === B) return 404;
     const granted = (caller.grantsFor ?? []).includes(target.tenantId);

@@ -1,5 +1,5 @@
 import type { BuyerPii } from '../../src/marketplaces/canonical-order';
-import { isEmptyPii, mergePii } from '../../src/orders/pii-merge';
+import { applyCorrections, correctedPaths, isEmptyPii, mergePii } from '../../src/orders/pii-merge';
 
 const empty: BuyerPii = {
   buyerName: null,
@@ -78,5 +78,29 @@ describe('merging buyer data from a later sync', () => {
       if (stored[key] === null || (Array.isArray(stored[key]) && !(stored[key] as unknown[]).length)) continue;
       expect({ key, empty: isEmptyPii({ ...empty, [key]: stored[key] }) }).toEqual({ key, empty: false });
     }
+  });
+
+  it('keeps overridden (rectified) fields whatever the marketplace sends; the others follow it', () => {
+    const corrected = applyCorrections(stored, { email: 'fixed@example.test', shippingAddress: { city: 'Potsdam' } });
+    const overrides = new Set(correctedPaths({ email: 'x', shippingAddress: { city: 'x' } }));
+    expect([...overrides]).toEqual(['email', 'shippingAddress.city']);
+    const incoming: BuyerPii = {
+      ...stored,
+      email: 'ada@example.test',
+      phone: '+49 30 9999',
+      shippingAddress: { ...stored.shippingAddress!, city: 'Berlin', postalCode: '10117' },
+    };
+    const merged = mergePii(corrected, incoming, overrides)!;
+    expect(merged.email).toBe('fixed@example.test');
+    expect(merged.shippingAddress).toMatchObject({ city: 'Potsdam', postalCode: '10117' });
+    expect(merged.phone).toBe('+49 30 9999');
+    // Without overrides the marketplace's copy wins, as before.
+    expect(mergePii(corrected, incoming)!.email).toBe('ada@example.test');
+  });
+
+  it('a field removed by a correction (null) stays removed', () => {
+    const corrected = applyCorrections(stored, { phone: null });
+    expect(corrected.phone).toBeNull();
+    expect(mergePii(corrected, stored, new Set(['phone']))!.phone).toBeNull();
   });
 });
