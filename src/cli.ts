@@ -14,6 +14,7 @@ import { DomainError } from './platform/errors/domain-error';
 import { databaseTargetFor, migrateAs } from './platform/platform.module';
 import { ALL_ENTITIES } from './app.entities';
 import { MIGRATIONS } from '../migrations';
+import { PRODUCT_VERSION } from './version';
 
 /**
  * `ordervault` command line. Every command runs the same services as the HTTP
@@ -21,6 +22,7 @@ import { MIGRATIONS } from '../migrations';
  */
 const program = new Command('ordervault')
   .description('Pull marketplace orders, seal buyer data, forward orders by signed webhook.')
+  .version(PRODUCT_VERSION, '-V, --version', 'print the version and exit')
   .showHelpAfterError()
   .exitOverride();
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
@@ -26,7 +26,7 @@ const LEASE_MS = 120_000;
  * batches). Off where the sync scheduler is off (CLI one-shots, tests).
  */
 @Injectable()
-export class RetentionScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RetentionScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   /** Identifies this process in job leases (host and a random suffix; no secrets). */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private stopping = false;
@@ -50,7 +50,7 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnApplication
     void this.runTick();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     if (this.registry.doesExist('interval', INTERVAL_NAME)) this.registry.deleteInterval(INTERVAL_NAME);
     await this.running?.catch(() => undefined);
