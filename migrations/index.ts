@@ -15,6 +15,7 @@ import { LegalHolds1796415162898 } from './1796415162898-LegalHolds';
 import { OrderRecordExpiry1796416507009 } from './1796416507009-OrderRecordExpiry';
 import { ConnectionBuyerDataSchedule1796415355698 } from './1796415355698-ConnectionBuyerDataSchedule';
 import { PiiOverrides1796416336653 } from './1796416336653-PiiOverrides';
+import { DeadLetterOperations1796500000000 } from './1796500000000-DeadLetterOperations';
 
 /** Migrations in the order they apply. New files are appended here. */
 export const MIGRATIONS: Function[] = [
@@ -35,4 +36,5 @@ export const MIGRATIONS: Function[] = [
   OrderRecordExpiry1796416507009,
   ConnectionBuyerDataSchedule1796415355698,
   PiiOverrides1796416336653,
+  DeadLetterOperations1796500000000,
 ];

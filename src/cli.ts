@@ -9,11 +9,13 @@ import { registerAuditCommands } from './cli/audit-commands';
 import { registerConsoleCommands } from './cli/console-commands';
 import { registerKeyCommands } from './cli/key-commands';
 import { registerRetentionCommands } from './cli/retention-commands';
+import { registerDeadLetterCommands } from './cli/dead-letter-commands';
 import { runDemo } from './demo/run-demo';
 import { DomainError } from './platform/errors/domain-error';
 import { databaseTargetFor, migrateAs } from './platform/platform.module';
 import { ALL_ENTITIES } from './app.entities';
 import { MIGRATIONS } from '../migrations';
+import { PRODUCT_VERSION } from './version';
 
 /**
  * `ordervault` command line. Every command runs the same services as the HTTP
@@ -21,6 +23,7 @@ import { MIGRATIONS } from '../migrations';
  */
 const program = new Command('ordervault')
   .description('Pull marketplace orders, seal buyer data, forward orders by signed webhook.')
+  .version(PRODUCT_VERSION, '-V, --version', 'print the version and exit')
   .showHelpAfterError()
   .exitOverride();
 
@@ -153,6 +156,7 @@ keys
   });
 
 registerKeyCommands(program, cfg, json);
+registerDeadLetterCommands(program, cfg, json);
 registerAuditCommands(program, cfg);
 registerConsoleCommands(program, cfg, readStdin);
 registerRetentionCommands(program, cfg);

@@ -14,18 +14,25 @@ import { validationPipe } from './platform/http/validation';
  * Builds the HTTP application exactly as production runs it (error filter,
  * validation, request ids, OpenAPI at /docs). Tests call this too.
  */
-export async function createHttpApp(options: AppOptions): Promise<INestApplication> {
+export async function createHttpApp(
+  options: AppOptions,
+  http: { shutdownHooks?: boolean } = {},
+): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRoot(options), {
     bufferLogs: true,
     abortOnError: false,
     // Our own parser (jsonBodyMiddleware): a malformed body reaches the guard and the route instead of ending the request.
     bodyParser: false,
   });
-  return configureHttpApp(app);
+  return configureHttpApp(app, http);
 }
 
 /** The HTTP pipeline around the application module (also used by tools that build the module themselves). */
-export function configureHttpApp(app: INestApplication): INestApplication {
+/**
+ * `shutdownHooks: false` leaves SIGTERM/SIGINT to the caller (the service's main, which logs the stop and
+ * exits 0 once `app.close()` has run every hook); by default Nest closes the app on them.
+ */
+export function configureHttpApp(app: INestApplication, http: { shutdownHooks?: boolean } = {}): INestApplication {
   const logger = app.get(AppLogger);
   app.useLogger(logger);
   app.use(requestIdMiddleware);
@@ -33,7 +40,7 @@ export function configureHttpApp(app: INestApplication): INestApplication {
   // Shape first (depth, clean text), then the DTOs: no DTO or query ever sees a NUL byte or a 5,000-deep array.
   app.useGlobalPipes(new RequestShapePipe(), validationPipe);
   app.useGlobalFilters(new DomainErrorFilter(logger));
-  app.enableShutdownHooks();
+  if (http.shutdownHooks !== false) app.enableShutdownHooks();
   const httpAdapter = app.getHttpAdapter().getInstance();
   httpAdapter.disable('x-powered-by');
   // X-Forwarded-For is believed only from the proxies named in TRUST_PROXY; otherwise the client is the socket's peer.

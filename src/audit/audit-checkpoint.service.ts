@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { SigningKeyService } from '../crypto';
@@ -37,7 +37,7 @@ const INTERVAL_NAME = 'audit-checkpoint';
  * (idempotent: running it twice writes nothing the second time).
  */
 @Injectable()
-export class AuditCheckpointService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AuditCheckpointService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private stopping = false;
   private running: Promise<unknown> | null = null;
 
@@ -59,7 +59,7 @@ export class AuditCheckpointService implements OnApplicationBootstrap, OnApplica
     void this.runTick();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     if (this.registry.doesExist('interval', INTERVAL_NAME)) this.registry.deleteInterval(INTERVAL_NAME);
     await this.running?.catch(() => undefined);

@@ -50,10 +50,15 @@ export async function migrateAs(target: DatabaseTarget, parts: DataSourceParts):
 
 @Injectable()
 class DatabaseLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(OPENED_DATABASE) private readonly db: OpenedDataSource) {}
+  constructor(
+    @Inject(OPENED_DATABASE) private readonly db: OpenedDataSource,
+    private readonly logger: AppLogger,
+  ) {}
 
+  /** Last: every module's work stopped in `beforeApplicationShutdown`, the HTTP server is closed. */
   async onApplicationShutdown(): Promise<void> {
     await this.db.close();
+    this.logger.info('database pool closed');
   }
 }
 

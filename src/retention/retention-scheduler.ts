@@ -1,8 +1,8 @@
 import {
   Inject,
   Injectable,
+  type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
@@ -33,7 +33,7 @@ const LEASE_MS = 120_000;
  * batches). Off where the sync scheduler is off (CLI one-shots, tests).
  */
 @Injectable()
-export class RetentionScheduler implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+export class RetentionScheduler implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   /** Identifies this process in job leases (host and a random suffix; no secrets). */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private stopping = false;
@@ -81,7 +81,7 @@ export class RetentionScheduler implements OnModuleInit, OnApplicationBootstrap,
     void this.runTick();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     if (this.registry.doesExist('interval', INTERVAL_NAME)) this.registry.deleteInterval(INTERVAL_NAME);
     await this.running?.catch(() => undefined);

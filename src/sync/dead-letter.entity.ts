@@ -51,9 +51,27 @@ export class DeadLetter {
   @Column('timestamptz', { nullable: true })
   resolvedAt: Date | null;
 
-  /** How it was resolved: 'ingested' (it read fine later) or 'gone' (the marketplace no longer knows it). */
+  /**
+   * How it was resolved: 'ingested' (it read fine later), 'gone' (the marketplace no longer
+   * knows it) or 'dismissed' (an operator closed it by hand, `resolvedBy` and `resolutionNote` say who and why).
+   */
   @Column('text', { nullable: true })
   resolution: DeadLetterResolution | null;
+
+  /** Who resolved it by hand (`cli:dead-letters-resolve`); null for the automatic resolutions. */
+  @Column('text', { nullable: true })
+  resolvedBy: string | null;
+
+  /** The operator's note when resolving by hand (operator text, never buyer data). */
+  @Column('text', { nullable: true })
+  resolutionNote: string | null;
+
+  /**
+   * An operator asked for a replay (`dead-letters retry`): the next run of the connection re-fetches
+   * it first, whatever its backoff and even after replay gave up. Cleared when that replay settles it.
+   */
+  @Column('timestamptz', { nullable: true })
+  replayRequestedAt: Date | null;
 
   /**
    * Set when replay stopped re-fetching it (too many attempts). The letter stays open: a
@@ -63,7 +81,9 @@ export class DeadLetter {
   gaveUpAt: Date | null;
 }
 
-export type DeadLetterResolution = 'ingested' | 'gone';
+export type DeadLetterResolution = 'ingested' | 'gone' | 'dismissed';
+
+export const DEAD_LETTER_RESOLUTIONS: readonly DeadLetterResolution[] = ['ingested', 'gone', 'dismissed'];
 
 /**
  * The order's stored sealed PII could not be opened while merging a change. Needs a

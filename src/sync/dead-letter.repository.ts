@@ -28,6 +28,16 @@ export interface ReplaySettlement {
   readonly maxAttempts: number;
 }
 
+export type DeadLetterState = 'open' | 'resolved' | 'all';
+
+export interface DeadLetterFilter {
+  readonly connectionId?: string;
+  readonly marketplace?: string;
+  readonly reasonCode?: string;
+  readonly state: DeadLetterState;
+  readonly after?: { readonly firstSeenAt: Date; readonly deadLetterId: string };
+}
+
 export interface DeadLetterWrite {
   readonly deadLetterId: string;
   readonly connectionId: string;
@@ -110,7 +120,8 @@ export class DeadLetterRepository {
   /**
    * Open letters of a connection due for a replay, longest waiting first. Skipped: letters
    * without a marketplace order id ('?' + digest: nothing to ask for), unreadable sealed
-   * rows (a human's job), and letters replay gave up on.
+   * rows (a human's job), and letters replay gave up on, unless an operator asked for a replay
+   * (`requestReplay`): those come first, whatever their backoff.
    */
   async dueForReplay(
     tenantId: string,
@@ -121,11 +132,13 @@ export class DeadLetterRepository {
     const rows: Array<{ dead_letter_id: string; marketplace_order_id: string; attempts: number }> =
       await this.dataSource.query(
         `SELECT dead_letter_id, marketplace_order_id, attempts FROM dead_letters
-          WHERE tenant_id = $1::uuid AND connection_id = $2::uuid AND resolved_at IS NULL AND gave_up_at IS NULL
+          WHERE tenant_id = $1::uuid AND connection_id = $2::uuid AND resolved_at IS NULL
             AND reason_code <> $4::text AND left(marketplace_order_id, 1) <> '?'
-            AND last_seen_at + LEAST($6::float8, $5::float8 * power(2, GREATEST(attempts, 1) - 1))
-                               * interval '1 millisecond' <= $3::timestamptz
-          ORDER BY last_seen_at, dead_letter_id
+            AND (replay_requested_at IS NOT NULL
+                 OR (gave_up_at IS NULL
+                     AND last_seen_at + LEAST($6::float8, $5::float8 * power(2, GREATEST(attempts, 1) - 1))
+                                        * interval '1 millisecond' <= $3::timestamptz))
+          ORDER BY replay_requested_at NULLS LAST, last_seen_at, dead_letter_id
           LIMIT $7::int`,
         [
           tenantId,
@@ -154,6 +167,7 @@ export class DeadLetterRepository {
       // An UPDATE through TypeORM's postgres driver answers [returned rows, affected count].
       const [rows]: [Array<{ gave_up: boolean }>, number] = await tx.query(
         `UPDATE dead_letters d SET attempts = d.attempts + 1, last_seen_at = $3::timestamptz, reason_detail = s.detail,
+                replay_requested_at = NULL,
                 gave_up_at = CASE WHEN d.attempts + 1 >= $4::int THEN $3::timestamptz ELSE NULL END
            FROM unnest($2::uuid[], $5::text[]) AS s(id, detail)
           WHERE d.tenant_id = $1::uuid AND d.dead_letter_id = s.id AND d.resolved_at IS NULL
@@ -170,7 +184,7 @@ export class DeadLetterRepository {
     }
     if (settlement.gone.length) {
       await tx.query(
-        `UPDATE dead_letters SET resolved_at = $3::timestamptz, resolution = 'gone'
+        `UPDATE dead_letters SET resolved_at = $3::timestamptz, resolution = 'gone', replay_requested_at = NULL
           WHERE tenant_id = $1::uuid AND dead_letter_id = ANY($2::uuid[]) AND resolved_at IS NULL`,
         [tenantId, settlement.gone, now],
       );
@@ -231,6 +245,56 @@ export class DeadLetterRepository {
     const byTenant = new Map<string, string[]>();
     for (const r of rows) byTenant.set(r.tenant_id, [...(byTenant.get(r.tenant_id) ?? []), r.dead_letter_id]);
     return byTenant;
+  }
+
+  /** One page of a tenant's letters, oldest first sighting first, after the keyset `after`. */
+  page(tenantId: string, filter: DeadLetterFilter, limit: number): Promise<DeadLetter[]> {
+    const qb = this.dataSource
+      .getRepository(DeadLetter)
+      .createQueryBuilder('d')
+      .where('d.tenant_id = :tenantId', { tenantId })
+      .orderBy('d.first_seen_at', 'ASC')
+      .addOrderBy('d.dead_letter_id', 'ASC')
+      .limit(limit);
+    if (filter.connectionId) qb.andWhere('d.connection_id = :connectionId', { connectionId: filter.connectionId });
+    if (filter.marketplace) qb.andWhere('d.marketplace = :marketplace', { marketplace: filter.marketplace });
+    if (filter.reasonCode) qb.andWhere('d.reason_code = :reasonCode', { reasonCode: filter.reasonCode });
+    if (filter.state === 'open') qb.andWhere('d.resolved_at IS NULL');
+    if (filter.state === 'resolved') qb.andWhere('d.resolved_at IS NOT NULL');
+    if (filter.after) {
+      qb.andWhere('(d.first_seen_at, d.dead_letter_id) > (:afterAt, :afterId)', {
+        afterAt: filter.after.firstSeenAt,
+        afterId: filter.after.deadLetterId,
+      });
+    }
+    return qb.getMany();
+  }
+
+  findOne(tenantId: string, deadLetterId: string): Promise<DeadLetter | null> {
+    return this.dataSource.getRepository(DeadLetter).findOne({ where: { tenantId, deadLetterId } });
+  }
+
+  /** Marks an open letter for replay on its connection's next run; false when it is not open (any more). */
+  async requestReplay(tenantId: string, deadLetterId: string, now: Date): Promise<boolean> {
+    const [rows]: [unknown[], number] = await this.dataSource.query(
+      `UPDATE dead_letters SET replay_requested_at = $3::timestamptz
+        WHERE tenant_id = $1::uuid AND dead_letter_id = $2::uuid AND resolved_at IS NULL
+        RETURNING dead_letter_id`,
+      [tenantId, deadLetterId, now],
+    );
+    return rows.length === 1;
+  }
+
+  /** Closes an open letter by hand; false when it is not open (any more). */
+  async dismiss(tenantId: string, deadLetterId: string, by: string, note: string | null, now: Date): Promise<boolean> {
+    const [rows]: [unknown[], number] = await this.dataSource.query(
+      `UPDATE dead_letters SET resolved_at = $3::timestamptz, resolution = 'dismissed', resolved_by = $4,
+              resolution_note = $5, replay_requested_at = NULL
+        WHERE tenant_id = $1::uuid AND dead_letter_id = $2::uuid AND resolved_at IS NULL
+        RETURNING dead_letter_id`,
+      [tenantId, deadLetterId, now, by, note],
+    );
+    return rows.length === 1;
   }
 
   list(tenantId: string, connectionId?: string, openOnly = true): Promise<DeadLetter[]> {

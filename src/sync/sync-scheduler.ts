@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { TransactionManager } from '../platform/database/transaction-manager';
@@ -13,7 +13,7 @@ const TICK_LOCK_KEY = 0x6f76746b;
  * advisory lock); worker loops claim jobs. Off for CLI one-shots and tests.
  */
 @Injectable()
-export class SyncScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private stopping = false;
   private readonly running = new Set<Promise<unknown>>();
 
@@ -32,10 +32,19 @@ export class SyncScheduler implements OnApplicationBootstrap, OnApplicationShutd
     void this.tick();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Shutdown, before the HTTP server and the database pool close: no tick enqueues and no worker
+   * claims another job; each worker finishes the run it holds (its page commits are fenced by the
+   * lease, so a run cut short by a kill is taken over by another replica when the lease expires).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     if (this.registry.doesExist('interval', 'sync-tick')) this.registry.deleteInterval('sync-tick');
+    if (!this.config.sync.schedulerEnabled) return;
+    const inFlight = this.running.size;
+    this.logger.info('sync stopped claiming work; finishing the runs in flight', { workers: inFlight });
     await Promise.allSettled([...this.running]);
+    this.logger.info('sync workers stopped', { workers: inFlight });
   }
 
   async tick(): Promise<void> {
@@ -50,7 +59,9 @@ export class SyncScheduler implements OnApplicationBootstrap, OnApplicationShutd
     }
     // Top up worker loops to the configured concurrency; each drains until the queue is empty.
     while (!this.stopping && this.running.size < this.config.sync.workerConcurrency) {
-      const loop = this.worker.drain().catch((err) => this.logger.error('sync worker failed', { err }));
+      const loop = this.worker
+        .drain({ stop: () => this.stopping })
+        .catch((err) => this.logger.error('sync worker failed', { err }));
       this.running.add(loop);
       void loop.finally(() => this.running.delete(loop));
     }

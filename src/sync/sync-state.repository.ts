@@ -67,7 +67,7 @@ export class SyncStateRepository {
     await driverQuery(
       tx,
       `WITH resolved AS (
-         UPDATE dead_letters SET resolved_at = $5, resolution = 'ingested'
+         UPDATE dead_letters SET resolved_at = $5, resolution = 'ingested', replay_requested_at = NULL
           WHERE tenant_id = $1 AND connection_id = $2 AND resolved_at IS NULL AND marketplace_order_id = ANY($4::text[])
             AND reason_code <> $6
        )

@@ -60,11 +60,14 @@ export class SyncWorker {
     return added;
   }
 
-  /** Claims and runs queued syncs until none is claimable (or `maxJobs` ran). */
-  async drain(options: { tenantId?: string; maxJobs?: number } = {}): Promise<SyncOutcome[]> {
+  /**
+   * Claims and runs queued syncs until none is claimable (or `maxJobs` ran, or `stop()` says so: checked
+   * before every claim, so a shutting-down process finishes the run it holds and claims nothing more).
+   */
+  async drain(options: { tenantId?: string; maxJobs?: number; stop?: () => boolean } = {}): Promise<SyncOutcome[]> {
     const outcomes: SyncOutcome[] = [];
     const leaseMs = this.config.sync.leaseSeconds * 1000;
-    while (outcomes.length < (options.maxJobs ?? Number.POSITIVE_INFINITY)) {
+    while (outcomes.length < (options.maxJobs ?? Number.POSITIVE_INFINITY) && !options.stop?.()) {
       const job = await this.jobs.claim(SYNC_QUEUE, this.owner, leaseMs, { tenantId: options.tenantId });
       if (!job) break;
       const target = { tenantId: String(job.payload.tenantId), connectionId: String(job.payload.connectionId) };

@@ -6,6 +6,8 @@ import { OrdersModule } from '../orders';
 import { DeadLetterCopies } from './dead-letter-copies';
 import { DeadLetterReplayer } from './dead-letter-replay';
 import { DeadLetterRepository } from './dead-letter.repository';
+import { DeadLettersController } from './dead-letters.controller';
+import { DeadLettersService } from './dead-letters.service';
 import { PageCommitter } from './page-committer';
 import { RateBudgetRepository } from './rate-budget.repository';
 import { RateBudgetService } from './rate-budget.service';
@@ -20,7 +22,9 @@ import { WindowReader } from './window-reader';
 
 @Module({
   imports: [ConnectionsModule, MarketplacesModule, OrdersModule, CryptoModule],
+  controllers: [DeadLettersController],
   providers: [
+    DeadLettersService,
     SyncStateRepository,
     DeadLetterRepository,
     DeadLetterCopies,
@@ -36,6 +40,6 @@ import { WindowReader } from './window-reader';
     SyncScheduler,
     SyncSkipReasons,
   ],
-  exports: [SyncWorker, DeadLetterCopies, SyncSkipReasons],
+  exports: [SyncWorker, DeadLetterCopies, SyncSkipReasons, DeadLettersService],
 })
 export class SyncModule {}

@@ -1,39 +1,39 @@
 /**
- * `npm run bench -- <name>`: performance measured beside the raw limit in the same run.
- *   ingest   orders/s into sealed rows + outbox vs a raw multi-row INSERT of rows of the same size
- *   reveal   buyer-data reveals/s with the access-log entry vs the same read without it
- * Uses DATABASE_URL (a scratch database is created and dropped) or in-memory embedded PostgreSQL.
+ * `npm run bench -- <name> [--option value ...]`: performance measured beside the raw limit in the same run.
+ * `npm run bench -- --help` lists the benchmarks and their options (`bench/bench-args.ts`).
  */
 import 'reflect-metadata';
 import { loadConfigFromProcess } from '../config';
+import { parseBenchArgs } from './bench/bench-args';
 import { runIngestBench } from './bench/ingest-bench';
 import { runRevealBench } from './bench/reveal-bench';
 
 async function main(): Promise<number> {
-  const [name = 'ingest', ...rest] = process.argv.slice(2);
-  const flag = (n: string, d: number) => {
-    const i = rest.indexOf(`--${n}`);
-    return i >= 0 ? Number(rest[i + 1]) : d;
-  };
+  const args = parseBenchArgs(process.argv.slice(2));
+  if (args.kind === 'help') {
+    console.log(args.text);
+    return 0;
+  }
+  if (args.kind === 'error') {
+    console.error(args.text);
+    return 2;
+  }
   const url = loadConfigFromProcess().database.url;
   const print = (line: string) => console.log(line);
-  if (name === 'ingest') {
-    await runIngestBench({ databaseUrl: url, pages: flag('pages', 20), rounds: flag('rounds', 5), print });
-    return 0;
-  }
-  if (name === 'reveal') {
+  const o = args.options;
+  if (args.benchmark === 'ingest') {
+    await runIngestBench({ databaseUrl: url, pages: o.pages, rounds: o.rounds, print });
+  } else {
     await runRevealBench({
       databaseUrl: url,
-      tenants: flag('tenants', 4),
-      requests: flag('requests', 600),
-      concurrency: flag('concurrency', 8),
-      rounds: flag('rounds', 12),
+      tenants: o.tenants,
+      requests: o.requests,
+      concurrency: o.concurrency,
+      rounds: o.rounds,
       print,
     });
-    return 0;
   }
-  console.error(`unknown benchmark "${name}" (available: ingest, reveal)`);
-  return 2;
+  return 0;
 }
 
 main().then(

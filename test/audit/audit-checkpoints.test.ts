@@ -311,7 +311,7 @@ describe('access log: signed checkpoints', () => {
       );
       service.onApplicationBootstrap();
       expect(registry.doesExist('interval', 'audit-checkpoint')).toBe(enabled);
-      await service.onApplicationShutdown();
+      await service.beforeApplicationShutdown();
       expect(registry.doesExist('interval', 'audit-checkpoint')).toBe(false);
     }
   });

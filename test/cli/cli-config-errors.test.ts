@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { runCli } from '../support/cli-process';
 
 describe('CLI: configuration and usage errors', () => {
@@ -20,5 +22,15 @@ describe('CLI: configuration and usage errors', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/--once/);
     expect(help.stdout).toMatch(/--json/);
+  });
+
+  it('--version prints the package version and exits 0 without configuration or database', async () => {
+    const { version } = JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')) as {
+      version: string;
+    };
+    for (const flag of ['--version', '-V']) {
+      const r = await runCli([flag], { NODE_ENV: 'production' });
+      expect(r).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
+    }
   });
 });

@@ -16,15 +16,21 @@ export function startCli(
   env: Record<string, string | undefined>,
   stdin?: string,
 ): ChildProcess & { result: Promise<CliResult> } {
-  const child = spawn(
-    process.execPath,
-    ['-r', path.join(__dirname, 'swc-register.js'), path.join(ROOT, 'src/cli.ts'), ...args],
-    {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } as NodeJS.ProcessEnv,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    },
-  );
+  return startScript(path.join(ROOT, 'src/cli.ts'), args, env, stdin);
+}
+
+/** Any TypeScript entry point under src/ (the CLI, tools) in a child process with exactly the given environment. */
+export function startScript(
+  script: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+  stdin?: string,
+): ChildProcess & { result: Promise<CliResult> } {
+  const child = spawn(process.execPath, ['-r', path.join(__dirname, 'swc-register.js'), script, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } as NodeJS.ProcessEnv,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));

@@ -67,7 +67,9 @@ export class AppLogger implements LoggerService {
     this.pino.fatal({ context: rest.at(-1) }, String(message));
   }
 
-  flush(): void {
-    this.pino.flush();
+  /** Writes out buffered lines; `done` runs once they are written (before a process exits). */
+  flush(done?: () => void): void {
+    if (done) this.pino.flush(() => done());
+    else this.pino.flush();
   }
 }
