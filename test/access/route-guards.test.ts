@@ -39,6 +39,8 @@ describe('every route declares who may call it', () => {
       'GET /v1/audit/public-key',
       'GET /v1/connect/amazon/callback',
       'GET /v1/connect/ebay/callback',
+      // The event catalog: documentation of the wire contract, no tenant data.
+      'GET /v1/event-types',
       'POST /console/sign-in',
       'POST /console/sign-out',
     ]);
