@@ -9,6 +9,7 @@ import { EndpointsService } from './endpoints/endpoints.service';
 import { EventFeedService } from './feed/event-feed.service';
 import { EventsController } from './feed/events.controller';
 import { EventTypesController } from './catalog/event-types.controller';
+import { OutboxPurgeScheduler } from './purge/outbox-purge.scheduler';
 import { HostResolver, SystemHostResolver } from './outbound/host-resolver';
 import { WebhookTargetGuard } from './outbound/target-guard';
 
@@ -20,6 +21,7 @@ import { WebhookTargetGuard } from './outbound/target-guard';
     EndpointsRepository,
     EndpointsService,
     EventFeedService,
+    OutboxPurgeScheduler,
     WebhookTargetGuard,
     { provide: HostResolver, useClass: SystemHostResolver },
   ],

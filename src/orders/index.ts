@@ -12,3 +12,5 @@ export {
 } from './pii-destruction.service';
 export { OutboxFeedService, type FeedPage, type FeedQuery, type FeedRow } from './outbox-feed.service';
 export { OUTBOX_EVENT_TYPES, type OrderEventType } from './outbox-event.entity';
+export { OutboxPurgeService, type OutboxPurgeResult } from './outbox-purge.service';
+export { OutboxRetainers, type OutboxRetainer } from './outbox-retainers';
