@@ -80,6 +80,10 @@ export interface DeliveryConfig {
    * HTTP. For development, the demo and tests only: refused when NODE_ENV=production.
    */
   readonly allowPrivateNetworks: boolean;
+  /** Outbox events (and their feed positions) older than this are purged once dispatched (OUTBOX_RETENTION_DAYS). */
+  readonly outboxRetentionDays: number;
+  /** How often each replica purges (OUTBOX_PURGE_SECONDS). */
+  readonly outboxPurgeSeconds: number;
 }
 
 export interface AppConfig {

@@ -173,6 +173,8 @@ const schema = z.object({
   RETENTION_UNIDENTIFIED_LETTER_DAYS: intIn(1, 90, 30),
   HTTP_TIMEOUT_MS: intIn(100, 300000, 30000),
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: bool(false),
+  OUTBOX_RETENTION_DAYS: intIn(1, 365, 30),
+  OUTBOX_PURGE_SECONDS: intIn(60, 86400, 3600),
 });
 
 const present = (v: string | undefined) => v !== undefined && v.trim() !== '';
@@ -322,7 +324,11 @@ export function loadConfig(env: Env): AppConfig {
       unidentifiedLetterDays: e.RETENTION_UNIDENTIFIED_LETTER_DAYS,
     },
     httpTimeoutMs: e.HTTP_TIMEOUT_MS,
-    delivery: { allowPrivateNetworks: e.WEBHOOK_ALLOW_PRIVATE_NETWORKS },
+    delivery: {
+      allowPrivateNetworks: e.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+      outboxRetentionDays: e.OUTBOX_RETENTION_DAYS,
+      outboxPurgeSeconds: e.OUTBOX_PURGE_SECONDS,
+    },
   };
 }
 

@@ -30,3 +30,5 @@ export {
 } from './order-records';
 export { PiiRectificationService, type RectificationResult } from './pii-rectification.service';
 export { RECTIFIABLE_FIELDS, type PiiCorrections, type RectifiableField } from './pii-merge';
+export { OutboxPurgeService, type OutboxPurgeResult } from './outbox-purge.service';
+export { OutboxRetainers, type OutboxRetainer } from './outbox-retainers';

@@ -55,10 +55,17 @@ export class OrderRecordsRepository {
    * and keeps that table to one secondary index), so this filters the tenant's range of the primary key.
    */
   async deleteOutbox(tx: Tx, tenantId: string, orderIds: readonly string[]): Promise<number> {
-    const [, n]: [unknown, number] = await tx.query(
-      `DELETE FROM outbox_events WHERE tenant_id = $1 AND order_id = ANY($2::uuid[])`,
+    // Their pull-feed positions go with them (a consumer's cursor simply moves on to the next one kept).
+    const [deleted, n]: [Array<{ event_id: string }>, number] = await tx.query(
+      `DELETE FROM outbox_events WHERE tenant_id = $1 AND order_id = ANY($2::uuid[]) RETURNING event_id`,
       [tenantId, orderIds],
     );
+    if (deleted.length) {
+      await tx.query(`DELETE FROM event_feed WHERE tenant_id = $1 AND event_id = ANY($2::uuid[])`, [
+        tenantId,
+        deleted.map((r) => r.event_id),
+      ]);
+    }
     return n;
   }
 

@@ -7,6 +7,8 @@ import { OrdersService } from './orders.service';
 import { OutboxRepository } from './outbox.repository';
 import { OutboxFeedRepository } from './outbox-feed.repository';
 import { OutboxFeedService } from './outbox-feed.service';
+import { OutboxPurgeService } from './outbox-purge.service';
+import { OutboxRetainers } from './outbox-retainers';
 import { BuyerDataCopies } from './buyer-data-copies';
 import { PiiDestructionRepository } from './pii-destruction.repository';
 import { PiiDestructionService } from './pii-destruction.service';
@@ -24,6 +26,8 @@ import { OrderRecordsRepository } from './order-records.repository';
     OutboxRepository,
     OutboxFeedRepository,
     OutboxFeedService,
+    OutboxPurgeService,
+    OutboxRetainers,
     OrdersService,
     OrderIngestService,
     BuyerDataCopies,
@@ -39,6 +43,8 @@ import { OrderRecordsRepository } from './order-records.repository';
   exports: [
     OrdersService,
     OutboxFeedService,
+    OutboxPurgeService,
+    OutboxRetainers,
     OrderIngestService,
     BuyerDataCopies,
     PiiDestructionService,

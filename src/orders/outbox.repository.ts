@@ -72,6 +72,46 @@ export class OutboxRepository {
     }));
   }
 
+  /**
+   * Old, dispatched events after a seq, locked for deletion (`SKIP LOCKED`: rows another
+   * replica's purge or a fan-out holds are left for later). Scans without an index of its
+   * own: every ingested order writes an event, so the write path is kept lean and the
+   * purge, which runs rarely, pays instead.
+   */
+  async claimPurgeable(
+    tx: Tx,
+    cutoff: Date,
+    afterSeq: string,
+    limit: number,
+  ): Promise<Array<{ tenantId: string; eventId: string; seq: string }>> {
+    const rows: Array<{ tenant_id: string; event_id: string; seq_text: string }> = await tx.query(
+      `SELECT o.tenant_id, o.event_id, o.seq::text AS seq_text FROM outbox_events o
+        WHERE o.occurred_at < $1 AND o.dispatched_at IS NOT NULL AND o.seq > $2::bigint
+        ORDER BY o.seq
+        LIMIT $3
+        FOR UPDATE SKIP LOCKED`,
+      [cutoff, afterSeq, limit],
+    );
+    return rows.map((r) => ({ tenantId: r.tenant_id, eventId: r.event_id, seq: r.seq_text }));
+  }
+
+  /** Deletes events and their feed positions (a consumer's cursor simply moves on to the next one kept). */
+  async deleteEvents(tx: Tx, events: ReadonlyArray<{ tenantId: string; eventId: string }>): Promise<void> {
+    if (!events.length) return;
+    const tenants = events.map((e) => e.tenantId);
+    const ids = events.map((e) => e.eventId);
+    await tx.query(
+      `DELETE FROM event_feed f USING unnest($1::uuid[], $2::uuid[]) AS d(tenant_id, event_id)
+        WHERE f.tenant_id = d.tenant_id AND f.event_id = d.event_id`,
+      [tenants, ids],
+    );
+    await tx.query(
+      `DELETE FROM outbox_events o USING unnest($1::uuid[], $2::uuid[]) AS d(tenant_id, event_id)
+        WHERE o.tenant_id = d.tenant_id AND o.event_id = d.event_id`,
+      [tenants, ids],
+    );
+  }
+
   async countPending(tenantId?: string): Promise<number> {
     const [row] = await this.dataSource.query(
       `SELECT count(*)::int AS n FROM outbox_events WHERE dispatched_at IS NULL ${tenantId ? 'AND tenant_id = $1' : ''}`,

@@ -41,6 +41,8 @@ describe('every route declares who may call it', () => {
       'GET /v1/connect/ebay/callback',
       // eBay's Marketplace Account Deletion endpoint: the challenge, and notifications that carry eBay's signature.
       'GET /v1/marketplace-notifications/ebay',
+      // The event catalog: documentation of the wire contract, no tenant data.
+      'GET /v1/event-types',
       'POST /console/sign-in',
       'POST /console/sign-out',
       'POST /v1/marketplace-notifications/ebay',
