@@ -2,12 +2,15 @@
  * `npm run bench -- <name>`: performance measured beside the raw limit in the same run.
  *   ingest   orders/s into sealed rows + outbox vs a raw multi-row INSERT of rows of the same size
  *   reveal   buyer-data reveals/s with the access-log entry vs the same read without it
+ *   destroy  overdue orders destroyed/s by the sweep vs a raw UPDATE + key DELETE; time to clear a backlog
+ *            (--compare N per side, --orders N backlog [default 200000; 1000000 for the issue's figure], --workers K)
  * Uses DATABASE_URL (a scratch database is created and dropped) or in-memory embedded PostgreSQL.
  */
 import 'reflect-metadata';
 import { loadConfigFromProcess } from '../config';
 import { runIngestBench } from './bench/ingest-bench';
 import { runRevealBench } from './bench/reveal-bench';
+import { runDestroyBench } from './bench/destroy-bench';
 
 async function main(): Promise<number> {
   const [name = 'ingest', ...rest] = process.argv.slice(2);
@@ -32,7 +35,17 @@ async function main(): Promise<number> {
     });
     return 0;
   }
-  console.error(`unknown benchmark "${name}" (available: ingest, reveal)`);
+  if (name === 'destroy') {
+    await runDestroyBench({
+      databaseUrl: url,
+      compare: flag('compare', 20_000),
+      orders: flag('orders', 200_000),
+      workers: flag('workers', 2),
+      print,
+    });
+    return 0;
+  }
+  console.error(`unknown benchmark "${name}" (available: ingest, reveal, destroy)`);
   return 2;
 }
 
