@@ -9,6 +9,8 @@ import { ALL_TENANTS, AuditCheckpointService, AuditVerifier } from '../audit';
 import { loadConfigFromProcess, type AppConfig } from '../config';
 import { ConnectionsService } from '../connections/connections.service';
 import { OrdersService } from '../orders';
+import { DomainError } from '../platform/errors/domain-error';
+import { RetentionOverview, RetentionSweeper } from '../retention';
 import { ManualClock } from '../platform/clock/clock';
 import { AppLogger } from '../platform/logging/app-logger';
 import { AmazonSimulator } from '../sandbox/amazon';
@@ -23,6 +25,12 @@ import { dumpAllRows } from './database-dump';
 import { scanBuffer, scanDirectory } from './leak-scan';
 
 const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+/**
+ * How far the demo moves its clock to show retention: past every order's window (Amazon 30 days, eBay 90, after
+ * an anchor of at most purchase + 60 days), not yet at the 18 months after which order records are deleted.
+ */
+const RETENTION_DEMO_DAYS = 151;
 const AMAZON_APP = {
   clientId: 'amzn1.application-oa2-client.ordervaultdemo',
   clientSecret: 'amzn1.oa2-cs.v1.demo-secret',
@@ -46,7 +54,10 @@ export interface DemoOptions {
  * marketplace simulators on loopback TLS, the real marketplace clients, one
  * demo seller with an Amazon EU and an eBay DE connection, a full sync, then a
  * search of the database files and a dump for every buyer datum the
- * simulators produced. Exit code 0 only when nothing leaked.
+ * simulators produced; then the clock moves past every retention window, a
+ * sweep destroys the buyer data with receipts in the access log, a reveal of a
+ * destroyed order is refused and the log still verifies. Exit code 0 only when
+ * nothing leaked and every step held.
  */
 export async function runDemo(options: DemoOptions): Promise<number> {
   const say = options.out ?? ((line: string) => process.stdout.write(`${line}\n`));
@@ -240,9 +251,62 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     const controlHits = new Set(
       scanBuffer(Buffer.from(`${served}\n${JSON.stringify(needles)}`), needles, 'control').map((h) => h.needle),
     );
+
+    // Retention: the clock moves past every window; one sweep destroys the buyer data (keys shredded,
+    // receipts in the log); a reveal of a destroyed order is refused; the log still verifies; nothing leaks.
+    clock.advance(RETENTION_DEMO_DAYS * DAY);
+    const due = await app.get(RetentionOverview).preview({ tenantId: tenant.tenantId });
+    const sweep = await app.get(RetentionSweeper).sweep(demo);
+    const destroyedBy = sweep.tenants.find((x) => x.tenantId === tenant.tenantId)?.destroyed ?? { amazon: 0, ebay: 0 };
+    const refusal = await app
+      .get(RevealService)
+      .reveal(seller, {
+        tenantId: tenant.tenantId,
+        orderId: firstOrder.orderId,
+        reason: 'demo: the seller looks the buyer up again',
+      })
+      .then(
+        () => null,
+        (err: unknown) =>
+          err instanceof DomainError ? { code: err.code, message: err.message } : { code: 'unexpected' },
+      );
+    await app.get(AuditCheckpointService).writeNow();
+    const auditAfter = await app.get(AuditVerifier).verify(ALL_TENANTS);
+    const [{ receipts, listed }] = await ds.query(
+      `SELECT count(*)::int AS receipts, coalesce(sum(jsonb_array_length(targets->'orderIds')), 0)::int AS listed
+         FROM audit_entries WHERE tenant_id = $1 AND action = 'pii.destroyed'`,
+      [tenant.tenantId],
+    );
+    const [{ sealed }] = await ds.query(
+      `SELECT count(*)::int AS sealed FROM orders WHERE tenant_id = $1 AND pii_ciphertext IS NOT NULL`,
+      [tenant.tenantId],
+    );
+    const dumpAfter = await dumpAllRows(ds);
+    const dumpAfterHits = scanBuffer(Buffer.from(dumpAfter.text, 'utf8'), needles, 'SQL dump after the sweep');
+
     await app.close();
     const files = scanDirectory(path.join(dir, 'pgdata'), needles);
-    const leaks = [...dumpHits, ...files.hits];
+    const leaks = [...dumpHits, ...dumpAfterHits, ...files.hits];
+    const retention = {
+      clockMovedDays: RETENTION_DEMO_DAYS,
+      dueBeforeSweep: due.totals.due,
+      destroyed: destroyedBy,
+      ordersStillSealed: sealed,
+      receipts: { entries: receipts, ordersListed: listed },
+      destroyedReveal: refusal ?? { code: 'allowed' },
+      accessLog: {
+        ok: auditAfter.ok,
+        entries: auditAfter.entries,
+        checkpoints: auditAfter.checkpoints,
+      },
+      leaksAfterSweep: dumpAfterHits.length,
+    };
+    const retentionOk =
+      auditAfter.ok &&
+      refusal?.code === 'gone' &&
+      sealed === 0 &&
+      listed === stored &&
+      destroyedBy.amazon + destroyedBy.ebay === stored;
 
     const summary = {
       tenantId: tenant.tenantId,
@@ -267,13 +331,14 @@ export async function runDemo(options: DemoOptions): Promise<number> {
         leaks,
         controlFound: controlHits.size,
       },
+      retention,
     };
     const erased =
       accountDeletion.acknowledged === 204 &&
       accountDeletion.forgedRefused === 412 &&
       accountDeletion.completed &&
       accountDeletion.ordersErased >= 1;
-    code = leaks.length === 0 && stored === expected && audit.ok && erased ? 0 : 1;
+    code = leaks.length === 0 && stored === expected && audit.ok && erased && retentionOk ? 0 : 1;
     if (options.json) {
       say(JSON.stringify(summary, null, 2));
     } else {
@@ -307,6 +372,21 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       );
       say(
         `  control: the same search finds ${controlHits.size}/${needles.length} of them in what the simulators served`,
+      );
+      say(`\nretention: the clock moves ${RETENTION_DEMO_DAYS} days on, past every buyer-data window`);
+      say(`  due: ${due.totals.due} orders; one sweep destroys them (data keys shredded, ciphertext cleared)`);
+      for (const [marketplace, n] of Object.entries(destroyedBy)) {
+        say(`  ${marketplace.padEnd(8)} ${n} orders' buyer data destroyed`);
+      }
+      say(`  orders still holding sealed buyer data: ${sealed}`);
+      say(
+        `  reveal of a destroyed order: ${refusal ? `refused (${refusal.code}${'message' in refusal ? `: ${refusal.message}` : ''})` : 'ALLOWED'}`,
+      );
+      say(
+        `  receipts: ${receipts} pii.destroyed entries listing ${listed} orders; log ${auditAfter.ok ? 'verified' : 'FAILED verification'}: ${auditAfter.entries} entries, ${auditAfter.checkpoints} signed checkpoint(s)`,
+      );
+      say(
+        `  buyer strings found in clear after the sweep: ${dumpAfterHits.length} (dump) and ${files.hits.length} (files)`,
       );
       say(code === 0 ? '\ndemo passed' : '\ndemo FAILED');
     }

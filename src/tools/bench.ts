@@ -6,6 +6,7 @@ import 'reflect-metadata';
 import { loadConfigFromProcess } from '../config';
 import { parseBenchArgs } from './bench/bench-args';
 import { runIngestBench } from './bench/ingest-bench';
+import { runDestroyBench } from './bench/destroy-bench';
 import { runRevealBench } from './bench/reveal-bench';
 
 async function main(): Promise<number> {
@@ -23,6 +24,14 @@ async function main(): Promise<number> {
   const o = args.options;
   if (args.benchmark === 'ingest') {
     await runIngestBench({ databaseUrl: url, pages: o.pages, rounds: o.rounds, print });
+  } else if (args.benchmark === 'destroy') {
+    await runDestroyBench({
+      databaseUrl: url,
+      compare: o.compare,
+      orders: o.orders,
+      workers: o.workers,
+      print,
+    });
   } else {
     await runRevealBench({
       databaseUrl: url,

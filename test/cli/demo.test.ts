@@ -7,7 +7,7 @@ describe('ordervault demo (the README’s second command)', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ovdemo-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('syncs both simulated marketplaces, verifies the access log and finds no buyer datum in clear', async () => {
+  it('syncs both simulated marketplaces, verifies the access log, finds no buyer datum in clear, and destroys it all on time', async () => {
     const r = await runCli(['demo', '--json'], { ORDERVAULT_DATA_DIR: dir });
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.stdout);
@@ -28,5 +28,18 @@ describe('ordervault demo (the README’s second command)', () => {
     // The search is not blind: run on what the simulators served, it finds every buyer string.
     expect(summary.privacyCheck.controlFound).toBe(summary.privacyCheck.buyerStrings);
     expect(summary.privacyCheck.databaseFiles).toBeGreaterThan(100);
-  }, 180_000);
+    // Retention: past every window, one sweep destroys the buyer data of every order not already erased,
+    // with receipts in the log.
+    expect(summary.retention).toMatchObject({
+      dueBeforeSweep: 349,
+      destroyed: { amazon: 200, ebay: 149 },
+      ordersStillSealed: 0,
+      receipts: { ordersListed: 349 },
+      destroyedReveal: { code: 'gone' },
+      accessLog: { ok: true, checkpoints: 2 },
+      leaksAfterSweep: 0,
+    });
+    expect(summary.retention.receipts.entries).toBeGreaterThanOrEqual(1);
+    expect(summary.retention.destroyedReveal.message).toContain('destroyed');
+  }, 300_000); // sync, sweep and two scans on the embedded database: minutes on a busy machine
 });

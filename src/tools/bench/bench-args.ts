@@ -34,6 +34,22 @@ export const BENCHMARKS: readonly Benchmark[] = [
       { name: 'rounds', default: 12, min: 1, max: 1_000, description: 'rounds, alternating with and without the log' },
     ],
   },
+  {
+    name: 'destroy',
+    summary:
+      'overdue orders destroyed/s by the retention sweep (key shredded, columns cleared, event and receipt) vs a raw UPDATE + key DELETE; time to clear a backlog',
+    options: [
+      { name: 'compare', default: 20_000, min: 100, max: 10_000_000, description: 'orders per side of the comparison' },
+      {
+        name: 'orders',
+        default: 200_000,
+        min: 100,
+        max: 10_000_000,
+        description: 'overdue backlog to clear (1000000 for the issue figure)',
+      },
+      { name: 'workers', default: 2, min: 1, max: 64, description: 'concurrent sweepers clearing the backlog' },
+    ],
+  },
 ];
 
 export type BenchArgs =
