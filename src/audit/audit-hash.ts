@@ -4,8 +4,9 @@ import { createHash } from 'node:crypto';
  * The byte formats of the access log: how an entry is hashed into its chain,
  * how chain heads become Merkle leaves, and what a checkpoint signs. Pure
  * functions with no database: the online verifier, the offline verifier of an
- * export and the SQL append all agree on these bytes, and an auditor can
- * re-implement them from this comment alone.
+ * export and the SQL append all agree on these bytes. The specification for
+ * independent verifiers is docs/ACCESS-LOG-FORMAT.md (its worked example is
+ * recomputed by a test); this comment summarises it.
  *
  * Entry (chain link):
  *

@@ -438,6 +438,8 @@ export class ExportVerifier {
   private sawEnd = false;
   private checkpoints = 0;
   private entries = 0;
+  /** The end line's number when its counts disagree with the file. */
+  private countMismatchAt: string | null = null;
 
   constructor(publicKeys: readonly Uint8Array[]) {
     this.verifier = new AuditLogVerifier(publicKeys);
@@ -469,12 +471,9 @@ export class ExportVerifier {
       case 'end': {
         this.sawEnd = true;
         const end = record as { checkpoints?: unknown; entries?: unknown };
-        if (end.checkpoints !== this.checkpoints || end.entries !== this.entries) {
-          this.verifier.fileProblem(
-            where,
-            'the end line counts other numbers of checkpoints or entries than the file holds',
-          );
-        }
+        // Reported after the log's own faults: a deleted entry also breaks these counts, and the gap it
+        // leaves is what the reader needs first.
+        if (end.checkpoints !== this.checkpoints || end.entries !== this.entries) this.countMismatchAt = where;
         return;
       }
       default:
@@ -485,7 +484,20 @@ export class ExportVerifier {
   finish(): AuditVerificationReport {
     if (!this.sawHeader) this.verifier.fileProblem('0', 'empty export');
     else if (!this.sawEnd) this.verifier.fileProblem(String(this.line), 'the export has no end line (truncated file?)');
-    return this.verifier.finish();
+    const report = this.verifier.finish();
+    if (this.countMismatchAt === null) return report;
+    const counts: AuditProblem = {
+      chainId: EXPORT,
+      seq: this.countMismatchAt,
+      problem: 'malformed',
+      detail: 'the end line counts other numbers of checkpoints or entries than the file holds',
+    };
+    return {
+      ...report,
+      ok: false,
+      firstBad: report.firstBad ?? counts,
+      problems: [...report.problems, counts].slice(0, MAX_PROBLEMS),
+    };
   }
 }
 

@@ -145,9 +145,39 @@ describe('ordervault audit (CLI)', () => {
 
     const json = await runChild(['audit', 'verify', '--file', edited, '--public-key', key.current.publicKey, '--json']);
     expect(JSON.parse(json.stdout).firstBad).toMatchObject({ chainId: chainIdFor(tenant), seq: '2' });
+
+    // A deleted entry: the plain text names the gap (the log's first fault), as --json does, not the end line's counts.
+    const deleted = path.join(dir, 'deleted.ndjson');
+    writeFileSync(
+      deleted,
+      lines
+        .filter((l) => {
+          const r = JSON.parse(l);
+          return !(r.type === 'entry' && r.seq === '3');
+        })
+        .join('\n'),
+    );
+    const gap = await runChild(['audit', 'verify', '--file', deleted, '--public-key', key.current.publicKey]);
+    expect(gap.code).toBe(1);
+    expect(gap.stdout).toContain(`first bad: ${chainIdFor(tenant)} seq 3: gap`);
+    expect(gap.stdout.split('\n')[1]).not.toContain('export');
+    const gapJson = await runChild([
+      'audit',
+      'verify',
+      '--file',
+      deleted,
+      '--public-key',
+      key.current.publicKey,
+      '--json',
+    ]);
+    expect(JSON.parse(gapJson.stdout).firstBad).toMatchObject({
+      chainId: chainIdFor(tenant),
+      seq: '3',
+      problem: 'gap',
+    });
     expect((await runChild(['audit', 'verify', '--file', file])).code).toBe(2); // no key given
     expect((await runChild(['audit', 'verify', '--file', file, '--public-key', 'nonsense'])).code).toBe(2);
-  }, 180_000); // five child processes, each starting Node and compiling the CLI
+  }, 300_000); // seven child processes, each starting Node and compiling the CLI
 
   it('verify (online) exits 1 and prints the first bad entry when the log was tampered with', async () => {
     const opened = await mockContext(async (app) => {
