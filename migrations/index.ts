@@ -7,6 +7,7 @@ import { RetentionAnchorAndPolicies1796399664792 } from './1796399664792-Retenti
 import { WebhookEndpoints1796400567326 } from './1796400567326-WebhookEndpoints';
 import { PiiDestruction1796400647000 } from './1796400647000-PiiDestruction';
 import { ConsolePeople1796403171726 } from './1796403171726-ConsolePeople';
+import { Deliveries1796414314187 } from './1796414314187-Deliveries';
 
 /** Migrations in the order they apply. New files are appended here. */
 export const MIGRATIONS: Function[] = [
@@ -19,4 +20,5 @@ export const MIGRATIONS: Function[] = [
   WebhookEndpoints1796400567326,
   PiiDestruction1796400647000,
   ConsolePeople1796403171726,
+  Deliveries1796414314187,
 ];

@@ -158,6 +158,11 @@ const schema = z.object({
   RETENTION_UNIDENTIFIED_LETTER_DAYS: intIn(1, 90, 30),
   HTTP_TIMEOUT_MS: intIn(100, 300000, 30000),
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: bool(false),
+  WEBHOOK_TIMEOUT_MS: intIn(100, 60000, 15000),
+  DELIVERY_CONCURRENCY_PER_ENDPOINT: intIn(1, 64, 8),
+  DELIVERY_BATCH_SIZE: intIn(1, 1000, 100),
+  DELIVERY_POLL_MS: intIn(50, 60000, 1000),
+  DELIVERY_ENABLED: bool(true),
 });
 
 const present = (v: string | undefined) => v !== undefined && v.trim() !== '';
@@ -287,7 +292,14 @@ export function loadConfig(env: Env): AppConfig {
       unidentifiedLetterDays: e.RETENTION_UNIDENTIFIED_LETTER_DAYS,
     },
     httpTimeoutMs: e.HTTP_TIMEOUT_MS,
-    delivery: { allowPrivateNetworks: e.WEBHOOK_ALLOW_PRIVATE_NETWORKS },
+    delivery: {
+      allowPrivateNetworks: e.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      concurrencyPerEndpoint: e.DELIVERY_CONCURRENCY_PER_ENDPOINT,
+      batchSize: e.DELIVERY_BATCH_SIZE,
+      pollMs: e.DELIVERY_POLL_MS,
+      loopEnabled: e.DELIVERY_ENABLED && e.SYNC_SCHEDULER_ENABLED,
+    },
   };
 }
 

@@ -1,23 +1,38 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit';
 import { CryptoModule } from '../crypto';
+import { OrdersModule } from '../orders';
 import { TenantsModule } from '../tenants/tenants.module';
+import { AttemptResponseCopies } from './dispatch/attempt-response-copies';
+import { DeliveriesRepository } from './dispatch/deliveries.repository';
+import { DeliveryPreparer } from './dispatch/delivery-preparer';
+import { DeliveryRecorder } from './dispatch/delivery-recorder';
+import { Dispatcher } from './dispatch/dispatcher.service';
+import { FanOutService } from './dispatch/fan-out.service';
+import { WebhookClient } from './dispatch/webhook-client';
 import { EndpointsController } from './endpoints/endpoints.controller';
 import { EndpointsRepository } from './endpoints/endpoints.repository';
 import { EndpointsService } from './endpoints/endpoints.service';
 import { HostResolver, SystemHostResolver } from './outbound/host-resolver';
 import { WebhookTargetGuard } from './outbound/target-guard';
 
-/** Forwarding orders to sellers' systems: webhook endpoints (and, as they land, fan-out, dispatch, pull feed). */
+/** Forwarding orders to sellers' systems: webhook endpoints, fan-out of outbox events, dispatch. */
 @Module({
-  imports: [CryptoModule, TenantsModule, AuditModule],
+  imports: [CryptoModule, TenantsModule, AuditModule, OrdersModule],
   controllers: [EndpointsController],
   providers: [
     EndpointsRepository,
     EndpointsService,
     WebhookTargetGuard,
     { provide: HostResolver, useClass: SystemHostResolver },
+    DeliveriesRepository,
+    FanOutService,
+    DeliveryPreparer,
+    DeliveryRecorder,
+    WebhookClient,
+    Dispatcher,
+    AttemptResponseCopies,
   ],
-  exports: [EndpointsService],
+  exports: [EndpointsService, FanOutService, Dispatcher],
 })
 export class DeliveryModule {}

@@ -37,6 +37,54 @@ export class EndpointsRepository {
     });
   }
 
+  /** Enabled, live endpoints of these tenants (the fan-out's targets). */
+  listEnabled(tx: Tx, tenantIds: readonly string[]): Promise<WebhookEndpoint[]> {
+    if (!tenantIds.length) return Promise.resolve([]);
+    return this.repo(tx)
+      .createQueryBuilder('e')
+      .where('e.tenant_id = ANY(:ids::uuid[]) AND e.enabled AND e.deleted_at IS NULL', { ids: [...tenantIds] })
+      .getMany();
+  }
+
+  /** Endpoints by id, live or not (the dispatcher needs a deleted one's row to stop its deliveries). */
+  findMany(tx: Tx, tenantId: string, endpointIds: readonly string[]): Promise<WebhookEndpoint[]> {
+    if (!endpointIds.length) return Promise.resolve([]);
+    return this.repo(tx)
+      .createQueryBuilder('e')
+      .where('e.tenant_id = :tenantId AND e.endpoint_id = ANY(:ids::uuid[])', { tenantId, ids: [...endpointIds] })
+      .getMany();
+  }
+
+  /** A success ends the endpoint's failing stretch (and its warnings). */
+  async markSucceeded(tx: Tx, tenantId: string, endpointIds: readonly string[]): Promise<void> {
+    if (!endpointIds.length) return;
+    await tx.query(
+      `UPDATE webhook_endpoints SET failing_since = NULL, failure_warnings = 0
+        WHERE tenant_id = $1 AND endpoint_id = ANY($2::uuid[]) AND failing_since IS NOT NULL`,
+      [tenantId, endpointIds],
+    );
+  }
+
+  /** A failure starts a failing stretch unless one is running. */
+  async markFailing(tx: Tx, tenantId: string, endpointIds: readonly string[], at: Date): Promise<void> {
+    if (!endpointIds.length) return;
+    await tx.query(
+      `UPDATE webhook_endpoints SET failing_since = $3
+        WHERE tenant_id = $1 AND endpoint_id = ANY($2::uuid[]) AND failing_since IS NULL`,
+      [tenantId, endpointIds, at],
+    );
+  }
+
+  /** Disables an enabled endpoint for a reason; returns whether it was enabled. */
+  async disable(tx: Tx, tenantId: string, endpointId: string, reason: string): Promise<boolean> {
+    const [, count] = (await tx.query(
+      `UPDATE webhook_endpoints SET enabled = false, disabled_reason = $3, updated_at = now()
+        WHERE tenant_id = $1 AND endpoint_id = $2 AND enabled AND deleted_at IS NULL`,
+      [tenantId, endpointId, reason],
+    )) as [unknown, number];
+    return count === 1;
+  }
+
   countLive(tx: Tx, tenantId: string): Promise<number> {
     return this.repo(tx).count({ where: { tenantId, deletedAt: IsNull() } });
   }
