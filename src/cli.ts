@@ -8,6 +8,7 @@ import { emit, table, UsageError } from './cli/output';
 import { registerAuditCommands } from './cli/audit-commands';
 import { registerConsoleCommands } from './cli/console-commands';
 import { registerKeyCommands } from './cli/key-commands';
+import { registerDeliveryCommands } from './cli/delivery-commands';
 import { runDemo } from './demo/run-demo';
 import { DomainError } from './platform/errors/domain-error';
 import { databaseTargetFor, migrateAs } from './platform/platform.module';
@@ -154,6 +155,7 @@ keys
 registerKeyCommands(program, cfg, json);
 registerAuditCommands(program, cfg);
 registerConsoleCommands(program, cfg, readStdin);
+registerDeliveryCommands(program, cfg, json);
 
 program
   .command('demo')

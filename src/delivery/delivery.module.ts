@@ -4,7 +4,10 @@ import { CryptoModule } from '../crypto';
 import { OrdersModule } from '../orders';
 import { TenantsModule } from '../tenants/tenants.module';
 import { AttemptResponseCopies } from './dispatch/attempt-response-copies';
+import { DeliveriesController } from './dispatch/deliveries.controller';
 import { DeliveriesRepository } from './dispatch/deliveries.repository';
+import { DeliveriesService } from './dispatch/deliveries.service';
+import { DispatchWake } from './dispatch/dispatch-wake';
 import { DeliveryPreparer } from './dispatch/delivery-preparer';
 import { DeliveryRecorder } from './dispatch/delivery-recorder';
 import { Dispatcher } from './dispatch/dispatcher.service';
@@ -19,7 +22,7 @@ import { WebhookTargetGuard } from './outbound/target-guard';
 /** Forwarding orders to sellers' systems: webhook endpoints, fan-out of outbox events, dispatch. */
 @Module({
   imports: [CryptoModule, TenantsModule, AuditModule, OrdersModule],
-  controllers: [EndpointsController],
+  controllers: [EndpointsController, DeliveriesController],
   providers: [
     EndpointsRepository,
     EndpointsService,
@@ -32,7 +35,9 @@ import { WebhookTargetGuard } from './outbound/target-guard';
     WebhookClient,
     Dispatcher,
     AttemptResponseCopies,
+    DeliveriesService,
+    DispatchWake,
   ],
-  exports: [EndpointsService, FanOutService, Dispatcher],
+  exports: [EndpointsService, FanOutService, Dispatcher, DeliveriesService],
 })
 export class DeliveryModule {}

@@ -33,7 +33,7 @@ export interface DeliveryOutcomeWrite {
 
 export interface DeliveryListFilter {
   readonly endpointId: string;
-  readonly status?: DeliveryStatus;
+  readonly statuses?: readonly DeliveryStatus[];
   readonly eventType?: string;
   readonly orderId?: string;
   readonly since?: Date;
@@ -222,7 +222,7 @@ export class DeliveriesRepository {
       .orderBy('d.created_at', 'DESC')
       .addOrderBy('d.delivery_id', 'DESC')
       .limit(f.limit);
-    if (f.status) qb.andWhere('d.status = :status', { status: f.status });
+    if (f.statuses) qb.andWhere('d.status = ANY(:statuses::text[])', { statuses: [...f.statuses] });
     if (f.eventType) qb.andWhere('d.event_type = :eventType', { eventType: f.eventType });
     if (f.orderId) qb.andWhere('d.order_id = :orderId', { orderId: f.orderId });
     if (f.since) qb.andWhere('d.created_at >= :since', { since: f.since });

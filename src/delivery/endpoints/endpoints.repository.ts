@@ -30,6 +30,12 @@ export class EndpointsRepository {
     return (tx ? query.setLock('pessimistic_write') : query).getOne();
   }
 
+  /** The tenant of a live endpoint (operators name endpoints by id alone). */
+  async tenantOf(endpointId: string): Promise<string | null> {
+    const found = await this.repo().findOne({ where: { endpointId, deletedAt: IsNull() }, select: { tenantId: true } });
+    return found?.tenantId ?? null;
+  }
+
   listLive(tenantId: string): Promise<WebhookEndpoint[]> {
     return this.repo().find({
       where: { tenantId, deletedAt: IsNull() },

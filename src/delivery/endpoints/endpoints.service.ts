@@ -129,6 +129,13 @@ export class EndpointsService {
     return withSecret(toEndpointView(saved, 'owner'), secret);
   }
 
+  /** The tenant an endpoint belongs to, for operator commands that name only the endpoint. */
+  async tenantOf(endpointId: string): Promise<string> {
+    const tenantId = isUuid(endpointId) ? await this.endpoints.tenantOf(endpointId) : null;
+    if (!tenantId) throw notFound('endpoint');
+    return tenantId;
+  }
+
   async list(tenantId: string, audience: EndpointAudience): Promise<EndpointView[]> {
     return (await this.endpoints.listLive(tenantId)).map((e) => toEndpointView(e, audience));
   }
