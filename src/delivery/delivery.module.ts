@@ -8,6 +8,7 @@ import { DeliveriesController } from './dispatch/deliveries.controller';
 import { DeliveriesRepository } from './dispatch/deliveries.repository';
 import { DeliveriesService } from './dispatch/deliveries.service';
 import { DispatchWake } from './dispatch/dispatch-wake';
+import { DispatchLoop } from './dispatch/dispatch-loop';
 import { DeliveryPreparer } from './dispatch/delivery-preparer';
 import { DeliveryRecorder } from './dispatch/delivery-recorder';
 import { Dispatcher } from './dispatch/dispatcher.service';
@@ -37,6 +38,7 @@ import { WebhookTargetGuard } from './outbound/target-guard';
     AttemptResponseCopies,
     DeliveriesService,
     DispatchWake,
+    DispatchLoop,
   ],
   exports: [EndpointsService, FanOutService, Dispatcher, DeliveriesService],
 })

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { driverQuery } from '../platform/database/driver-query';
+import { OUTBOX_CHANNEL } from '../platform/database/notifications';
 import type { Tx } from '../platform/database/transaction-manager';
 import type { OrderEventType } from './outbox-event.entity';
 
@@ -47,6 +48,8 @@ export class OutboxRepository {
         events.map((e) => JSON.stringify(e.payload)),
       ],
     );
+    // Delivered at commit (never for a rollback): wakes dispatchers listening on a server database.
+    await tx.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
     return ids;
   }
 
