@@ -9,6 +9,7 @@ import { DeliveriesRepository } from './dispatch/deliveries.repository';
 import { DeliveriesService } from './dispatch/deliveries.service';
 import { DispatchWake } from './dispatch/dispatch-wake';
 import { DispatchLoop } from './dispatch/dispatch-loop';
+import { DeliveryMetrics } from './dispatch/delivery-metrics';
 import { DeliveryPreparer } from './dispatch/delivery-preparer';
 import { DeliveryRecorder } from './dispatch/delivery-recorder';
 import { Dispatcher } from './dispatch/dispatcher.service';
@@ -39,6 +40,7 @@ import { WebhookTargetGuard } from './outbound/target-guard';
     DeliveriesService,
     DispatchWake,
     DispatchLoop,
+    DeliveryMetrics,
   ],
   exports: [EndpointsService, FanOutService, Dispatcher, DeliveriesService],
 })

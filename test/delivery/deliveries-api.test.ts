@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { deliverOnce, deliverSummaryText } from '../../src/cli/delivery-commands';
 import { Dispatcher } from '../../src/delivery/dispatch/dispatcher.service';
 import { ManualClock } from '../../src/platform/clock/clock';
+import { MetricsRegistry } from '../../src/platform/metrics/metrics-registry';
 import { BUYER_MARKER } from '../../src/sandbox/buyers';
 import { seedOrders } from '../support/order-factory';
 import { startTestApp, type AuthHeader, type TestApp } from '../support/test-app';
@@ -141,6 +142,16 @@ describe('deliveries API, ping and deliver --once', () => {
     const otherOwner = (await t.seller(other, ['endpoints:manage'])).auth;
     await t.http().get(`/v1/endpoints/${endpointId}/deliveries`).set(otherOwner).expect(404);
     await t.http().get(`/v1/deliveries/${list.items[0].deliveryId}`).set(otherOwner).expect(404);
+  });
+
+  it('counts attempts by result, their latency, and the backlog per endpoint', async () => {
+    const text = await t.app.get(MetricsRegistry).render();
+    expect(text).toMatch(/ordervault_webhook_attempts_total\{result="http_status",service="ordervault"\} 3/);
+    expect(text).toMatch(/ordervault_webhook_attempts_total\{result="ok",service="ordervault"\} [4-9]/);
+    expect(text).toMatch(/ordervault_webhook_attempt_seconds_count\{service="ordervault",result="ok"\} [4-9]/);
+    expect(text).toContain(`ordervault_webhook_backlog{endpoint_id="${endpointId}",service="ordervault"} 2`);
+    expect(text).toContain(`ordervault_webhook_oldest_pending_seconds{endpoint_id="${endpointId}"`);
+    expect(text).not.toContain(BUYER_MARKER);
   });
 
   it('keeps buyer data out of delivery rows, attempt rows and logs', async () => {

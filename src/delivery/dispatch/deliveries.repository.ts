@@ -258,6 +258,21 @@ export class DeliveriesRepository {
     return count;
   }
 
+  /** Open deliveries per endpoint and the creation time of the oldest (for the backlog gauges). */
+  async backlog(): Promise<Array<{ endpoint_id: string; n: number; oldest: Date }>> {
+    return this.dataSource.query(
+      `SELECT endpoint_id, count(*)::int AS n, min(created_at) AS oldest FROM deliveries
+        WHERE status IN ('pending', 'failed_retrying') GROUP BY endpoint_id`,
+    );
+  }
+
+  async countDisabledEndpoints(): Promise<number> {
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM webhook_endpoints WHERE NOT enabled AND deleted_at IS NULL`,
+    );
+    return row.n;
+  }
+
   async countDue(now: Date): Promise<number> {
     const [row] = await this.dataSource.query(
       `SELECT count(*)::int AS n FROM deliveries WHERE status IN ('pending', 'failed_retrying') AND next_attempt_at <= $1`,

@@ -5,6 +5,7 @@ import { DataKeyService } from '../../crypto';
 import { TransactionManager } from '../../platform/database/transaction-manager';
 import { EndpointsRepository } from '../endpoints/endpoints.repository';
 import { DeliveriesRepository, type ClaimedDelivery } from './deliveries.repository';
+import { DeliveryMetrics } from './delivery-metrics';
 import { DISPATCH_ACTOR } from './delivery-preparer';
 import type { DeliveryStatus } from './delivery.entity';
 import { nextStep, type AttemptResult } from './retry-schedule';
@@ -44,6 +45,7 @@ export class DeliveryRecorder {
     private readonly dataKeys: DataKeyService,
     private readonly audit: AuditLog,
     private readonly tx: TransactionManager,
+    private readonly metrics: DeliveryMetrics,
   ) {}
 
   record(tenantId: string, records: readonly AttemptRecord[], random: () => number = Math.random) {
@@ -89,6 +91,7 @@ export class DeliveryRecorder {
             counted,
           }),
         );
+        this.metrics.attempted(r.result, r.latencyMs, r.latencyMs > 0, counted ? status : null);
         if (counted && step.kind === 'disable_endpoint') gone.add(d.endpointId);
         if (counted) (status === 'succeeded' ? succeededEndpoints : failedEndpoints).add(d.endpointId);
         outcomes.push({

@@ -1,10 +1,12 @@
 import {
   Counter,
   Gauge,
+  Histogram,
   Registry,
   collectDefaultMetrics,
   type CounterConfiguration,
   type GaugeConfiguration,
+  type HistogramConfiguration,
 } from 'prom-client';
 
 /**
@@ -29,6 +31,12 @@ export class MetricsRegistry {
     const existing = this.registry.getSingleMetric(config.name);
     if (existing) return existing as Gauge<L>;
     return new Gauge<L>({ ...config, registers: [this.registry] });
+  }
+
+  histogram<L extends string>(config: Omit<HistogramConfiguration<L>, 'registers'>): Histogram<L> {
+    const existing = this.registry.getSingleMetric(config.name);
+    if (existing) return existing as Histogram<L>;
+    return new Histogram<L>({ ...config, registers: [this.registry] });
   }
 
   render(): Promise<string> {
