@@ -8,6 +8,7 @@ import { WebhookEndpoints1796400567326 } from './1796400567326-WebhookEndpoints'
 import { PiiDestruction1796400647000 } from './1796400647000-PiiDestruction';
 import { ConsolePeople1796403171726 } from './1796403171726-ConsolePeople';
 import { Deliveries1796414314187 } from './1796414314187-Deliveries';
+import { DeliveryFacts1796419433245 } from './1796419433245-DeliveryFacts';
 
 /** Migrations in the order they apply. New files are appended here. */
 export const MIGRATIONS: Function[] = [
@@ -21,4 +22,5 @@ export const MIGRATIONS: Function[] = [
   PiiDestruction1796400647000,
   ConsolePeople1796403171726,
   Deliveries1796414314187,
+  DeliveryFacts1796419433245,
 ];

@@ -15,6 +15,8 @@ export interface NewDelivery {
   readonly orderVersion: number;
   readonly occurredAt: Date;
   readonly nextAttemptAt: Date;
+  /** For events about no order: what they say (ids and times only). */
+  readonly facts?: Record<string, unknown> | null;
 }
 
 /** A delivery this dispatcher now holds: its lease token fences every write about it. */
@@ -54,6 +56,7 @@ interface ClaimRow {
   occurred_at: Date;
   next_attempt_at: Date;
   attempt_count: number;
+  facts: Record<string, unknown> | null;
 }
 
 @Injectable()
@@ -66,9 +69,11 @@ export class DeliveriesRepository {
     const col = <K extends keyof NewDelivery>(k: K) => rows.map((r) => r[k]);
     const inserted: unknown[] = await tx.query(
       `INSERT INTO deliveries (tenant_id, delivery_id, endpoint_id, event_id, event_type, order_id, stream_id,
-                               order_version, occurred_at, next_attempt_at)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::uuid[], $7::uuid[],
-                            $8::int[], $9::timestamptz[], $10::timestamptz[])
+                               order_version, occurred_at, next_attempt_at, facts)
+       SELECT u.t, u.d, u.e, u.ev, u.ty, u.o, u.s, u.v, u.at, u.nx, u.f::jsonb
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::uuid[], $7::uuid[],
+                     $8::int[], $9::timestamptz[], $10::timestamptz[], $11::text[])
+           AS u(t, d, e, ev, ty, o, s, v, at, nx, f)
        ON CONFLICT (tenant_id, endpoint_id, event_id) DO NOTHING
        RETURNING delivery_id`,
       [
@@ -82,6 +87,7 @@ export class DeliveriesRepository {
         col('orderVersion'),
         col('occurredAt'),
         col('nextAttemptAt'),
+        rows.map((r) => (r.facts ? JSON.stringify(r.facts) : null)),
       ],
     );
     return inserted.length;
@@ -95,7 +101,7 @@ export class DeliveriesRepository {
   async lockDue(tx: Tx, now: Date, limit: number): Promise<ClaimRow[]> {
     const rows: ClaimRow[] = await tx.query(
       `SELECT d.tenant_id, d.delivery_id, d.endpoint_id, d.event_id, d.event_type, d.order_id, d.stream_id,
-              d.order_version, d.occurred_at, d.next_attempt_at, d.attempt_count
+              d.order_version, d.occurred_at, d.next_attempt_at, d.attempt_count, d.facts
          FROM deliveries d
          JOIN webhook_endpoints e ON e.tenant_id = d.tenant_id AND e.endpoint_id = d.endpoint_id
         WHERE d.status IN ('pending', 'failed_retrying') AND d.next_attempt_at <= $1
@@ -161,6 +167,7 @@ export class DeliveriesRepository {
       occurredAt: new Date(r.occurred_at),
       nextAttemptAt: new Date(r.next_attempt_at),
       attemptCount: r.attempt_count,
+      facts: r.facts,
       leaseToken: token,
     }));
   }

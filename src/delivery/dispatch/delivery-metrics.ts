@@ -10,6 +10,7 @@ export class DeliveryMetrics implements OnModuleInit {
   private attempts!: Counter<'result'>;
   private finished!: Counter<'status'>;
   private latency!: Histogram<'result'>;
+  private endpointEvents!: Counter<'event'>;
 
   constructor(
     private readonly registry: MetricsRegistry,
@@ -33,6 +34,11 @@ export class DeliveryMetrics implements OnModuleInit {
       help: 'Duration of webhook attempts that reached the network',
       labelNames: ['result'],
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15],
+    });
+    this.endpointEvents = this.registry.counter({
+      name: 'ordervault_webhook_endpoint_events_total',
+      help: 'Operational events about failing endpoints (endpoint.failing warnings, endpoint.disabled)',
+      labelNames: ['event'],
     });
     const deliveries = this.deliveries;
     const clock = this.clock;
@@ -63,6 +69,10 @@ export class DeliveryMetrics implements OnModuleInit {
         this.set(await deliveries.countDisabledEndpoints());
       },
     });
+  }
+
+  endpointEvent(event: string): void {
+    this.endpointEvents.inc({ event });
   }
 
   attempted(result: string, latencyMs: number, reachedNetwork: boolean, status: string | null): void {

@@ -150,7 +150,8 @@ export class DeliveryPreparer {
   ): { body: string; withPii: boolean } | { unsendable: AttemptResult | 'endpoint_gone' } {
     const event = { id: d.eventId, type: d.eventType, occurredAt: d.occurredAt };
     if (!d.orderId) {
-      const data = d.eventType === PING_EVENT_TYPE ? { endpointId: endpoint.endpointId, message: 'ping' } : {};
+      const data =
+        d.eventType === PING_EVENT_TYPE ? { endpointId: endpoint.endpointId, message: 'ping' } : { ...d.facts };
       return { body: JSON.stringify(plainPayload(event, data)), withPii: false };
     }
     if (!found) return { unsendable: 'order_missing' };

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AuditLog, auditedBy } from '../../audit';
 import { DataKeyService } from '../../crypto';
-import { TransactionManager } from '../../platform/database/transaction-manager';
+import { TransactionManager, type Tx } from '../../platform/database/transaction-manager';
+import { filterMatches } from '../event-types';
+import { FAILURE_WINDOW_MS, failureLevel } from './failure-window';
 import { EndpointsRepository } from '../endpoints/endpoints.repository';
 import { DeliveriesRepository, type ClaimedDelivery } from './deliveries.repository';
 import { DeliveryMetrics } from './delivery-metrics';
@@ -103,12 +105,9 @@ export class DeliveryRecorder {
       }
       const at = records[0]?.attemptedAt ?? new Date(0);
       await this.endpoints.markSucceeded(tx, tenantId, [...succeededEndpoints]);
-      await this.endpoints.markFailing(
-        tx,
-        tenantId,
-        [...failedEndpoints].filter((e) => !succeededEndpoints.has(e)),
-        at,
-      );
+      const stillFailing = [...failedEndpoints].filter((e) => !succeededEndpoints.has(e));
+      await this.endpoints.markFailing(tx, tenantId, stillFailing, at);
+      await this.checkFailureWindow(tx, tenantId, stillFailing, gone, at);
       for (const endpointId of gone) {
         if (!(await this.endpoints.disable(tx, tenantId, endpointId, 'gone'))) continue;
         await this.audit.append(tx, {
@@ -122,5 +121,77 @@ export class DeliveryRecorder {
       }
       return outcomes;
     });
+  }
+
+  /**
+   * An endpoint failing continuously is warned about at 50 % and 90 % of the
+   * 5-day window and disabled at its end. Each step is an access-log entry, a
+   * metric, and an operational event to the tenant's other endpoints that
+   * subscribe to it.
+   */
+  private async checkFailureWindow(
+    tx: Tx,
+    tenantId: string,
+    endpointIds: readonly string[],
+    gone: ReadonlySet<string>,
+    now: Date,
+  ): Promise<void> {
+    if (!endpointIds.length) return;
+    const rows = await this.endpoints.findMany(tx, tenantId, endpointIds);
+    for (const e of rows) {
+      if (!e.failingSince || !e.enabled || gone.has(e.endpointId)) continue;
+      const level = failureLevel(e.failingSince, now);
+      if (level <= e.failureWarnings) continue;
+      if (!(await this.endpoints.raiseWarnings(tx, tenantId, e.endpointId, level))) continue;
+      const disabling = level === 3 && (await this.endpoints.disable(tx, tenantId, e.endpointId, 'failing'));
+      const type = disabling ? 'endpoint.disabled' : 'endpoint.failing';
+      const disableAt = new Date(e.failingSince.getTime() + FAILURE_WINDOW_MS);
+      await this.queueOperational(tx, tenantId, e.endpointId, type, now, {
+        endpointId: e.endpointId,
+        failingSince: e.failingSince.toISOString(),
+        ...(disabling ? { disabledAt: now.toISOString() } : { disableAt: disableAt.toISOString() }),
+      });
+      this.metrics.endpointEvent(type);
+      await this.audit.append(tx, {
+        tenantId,
+        ...auditedBy(DISPATCH_ACTOR),
+        action: 'endpoint.updated',
+        targets: { endpointId: e.endpointId },
+        reason: disabling
+          ? 'disabled: every attempt failed for 5 days'
+          : `warning: every attempt failing since ${e.failingSince.toISOString()}; disabled at ${disableAt.toISOString()} unless one succeeds`,
+        outcome: 'allowed',
+      });
+    }
+  }
+
+  private async queueOperational(
+    tx: Tx,
+    tenantId: string,
+    aboutEndpointId: string,
+    type: string,
+    now: Date,
+    facts: Record<string, unknown>,
+  ): Promise<void> {
+    const eventId = randomUUID();
+    const targets = (await this.endpoints.listEnabled(tx, [tenantId])).filter(
+      (t) => t.endpointId !== aboutEndpointId && filterMatches(t.eventTypes, type),
+    );
+    await this.deliveries.insertMany(
+      tx,
+      targets.map((t) => ({
+        tenantId,
+        deliveryId: randomUUID(),
+        endpointId: t.endpointId,
+        eventId,
+        eventType: type,
+        orderId: null,
+        streamId: eventId,
+        orderVersion: 0,
+        occurredAt: now,
+        nextAttemptAt: now,
+        facts,
+      })),
+    );
   }
 }

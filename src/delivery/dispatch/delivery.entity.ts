@@ -51,6 +51,10 @@ export class Delivery {
   @Column('timestamptz')
   occurredAt: Date;
 
+  /** What an event about no order says (ids and times only: an operational event's endpoint and dates). */
+  @Column('jsonb', { nullable: true })
+  facts: Record<string, unknown> | null;
+
   @Column('text', { default: 'pending' })
   status: DeliveryStatus;
 

@@ -81,6 +81,16 @@ export class EndpointsRepository {
     );
   }
 
+  /** Raises an endpoint's warning level (only upwards); returns whether it rose. */
+  async raiseWarnings(tx: Tx, tenantId: string, endpointId: string, level: number): Promise<boolean> {
+    const [, count] = (await tx.query(
+      `UPDATE webhook_endpoints SET failure_warnings = $3
+        WHERE tenant_id = $1 AND endpoint_id = $2 AND failure_warnings < $3`,
+      [tenantId, endpointId, level],
+    )) as [unknown, number];
+    return count === 1;
+  }
+
   /** Disables an enabled endpoint for a reason; returns whether it was enabled. */
   async disable(tx: Tx, tenantId: string, endpointId: string, reason: string): Promise<boolean> {
     const [, count] = (await tx.query(
