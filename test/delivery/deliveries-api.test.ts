@@ -110,6 +110,20 @@ describe('deliveries API, ping and deliver --once', () => {
     expect(ids.filter((id) => id === failed.eventId)).toHaveLength(2);
   });
 
+  it('replays every failed delivery of an endpoint since a time', async () => {
+    const since = new Date(t.clock.nowMs() - 3600_000).toISOString();
+    const failedBefore = (
+      await t.http().get(`/v1/endpoints/${endpointId}/deliveries?status=failed`).set(owner).expect(200)
+    ).body.items.length;
+    expect(failedBefore).toBe(2);
+    await t.http().post(`/v1/endpoints/${endpointId}/replay`).set(owner).expect(400);
+    const future = new Date(t.clock.nowMs() + 3600_000).toISOString();
+    await t.http().post(`/v1/endpoints/${endpointId}/replay?since=${future}`).set(owner).expect(400);
+    const res = await t.http().post(`/v1/endpoints/${endpointId}/replay?since=${since}`).set(owner).expect(202);
+    expect(res.body).toEqual({ replayed: 2 });
+    expect(await t.app.get(Dispatcher).dispatchAllDue()).toMatchObject({ claimed: 2, succeeded: 2 });
+  });
+
   it('pings an endpoint through the real pipeline', async () => {
     const ping = (await t.http().post(`/v1/endpoints/${endpointId}/test`).set(owner).expect(202)).body;
     expect(ping).toMatchObject({ eventType: 'ping', status: 'pending', orderId: null });
@@ -144,13 +158,12 @@ describe('deliveries API, ping and deliver --once', () => {
     await t.http().get(`/v1/deliveries/${list.items[0].deliveryId}`).set(otherOwner).expect(404);
   });
 
-  it('counts attempts by result, their latency, and the backlog per endpoint', async () => {
+  it('counts attempts by result, their latency, and deliveries by state', async () => {
     const text = await t.app.get(MetricsRegistry).render();
     expect(text).toMatch(/ordervault_webhook_attempts_total\{result="http_status",service="ordervault"\} 3/);
     expect(text).toMatch(/ordervault_webhook_attempts_total\{result="ok",service="ordervault"\} [4-9]/);
     expect(text).toMatch(/ordervault_webhook_attempt_seconds_count\{service="ordervault",result="ok"\} [4-9]/);
-    expect(text).toContain(`ordervault_webhook_backlog{endpoint_id="${endpointId}",service="ordervault"} 2`);
-    expect(text).toContain(`ordervault_webhook_oldest_pending_seconds{endpoint_id="${endpointId}"`);
+    expect(text).toMatch(/ordervault_webhook_deliveries_total\{status="succeeded",service="ordervault"\} \d+/);
     expect(text).not.toContain(BUYER_MARKER);
   });
 

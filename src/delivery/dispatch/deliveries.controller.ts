@@ -44,6 +44,11 @@ class ListDeliveriesQuery {
   limit?: number;
 }
 
+class ReplayQuery {
+  @IsInstant()
+  since: Date;
+}
+
 class EndpointIdParam {
   @IsUUID()
   endpointId: string;
@@ -83,6 +88,18 @@ export class DeliveriesController {
   @ApiOkResponse({ description: 'a ping queued through the real pipeline; follow it with GET /v1/deliveries/:id' })
   test(@TenantScope() tenantId: string, @Param() params: EndpointIdParam): Promise<DeliveryView> {
     return this.deliveries.ping(tenantId, params.endpointId);
+  }
+
+  @Post('endpoints/:endpointId/replay')
+  @HttpCode(202)
+  @RequirePermission(Permissions.ENDPOINTS_MANAGE)
+  @ApiOkResponse({ description: 'how many failed or given-up deliveries since the instant are due again now' })
+  replay(
+    @TenantScope() tenantId: string,
+    @Param() params: EndpointIdParam,
+    @Query() query: ReplayQuery,
+  ): Promise<{ replayed: number }> {
+    return this.deliveries.replay(tenantId, params.endpointId, query.since);
   }
 
   @Get('deliveries/:deliveryId')

@@ -254,6 +254,19 @@ export class DeliveriesRepository {
     return count === 1;
   }
 
+  /** Makes every failed or given-up delivery of an endpoint created since `since` due now; returns how many. */
+  async makeFailedDue(tx: Tx, tenantId: string, endpointId: string, since: Date, now: Date): Promise<number> {
+    const [, count] = (await tx.query(
+      `UPDATE deliveries SET status = 'pending', next_attempt_at = $4::timestamptz, completed_at = NULL,
+              updated_at = $4::timestamptz
+        WHERE tenant_id = $1 AND endpoint_id = $2 AND created_at >= $3
+          AND status IN ('failed_retrying', 'given_up')
+          AND (lease_expires_at IS NULL OR lease_expires_at <= $4::timestamptz)`,
+      [tenantId, endpointId, since, now],
+    )) as [unknown, number];
+    return count;
+  }
+
   /** Destroys the sealed answers kept for these orders (their data keys go in the same transaction). */
   async clearResponses(tx: Tx, tenantId: string, orderIds: readonly string[]): Promise<number> {
     if (!orderIds.length) return 0;

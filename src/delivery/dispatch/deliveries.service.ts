@@ -94,6 +94,22 @@ export class DeliveriesService {
     return toDeliveryView((await this.deliveries.findOne(tenantId, deliveryId))!);
   }
 
+  /**
+   * Sends again every failed or given-up delivery of the endpoint created since
+   * `since` (one statement; order queues are kept, so each order's versions still
+   * go in order). For a receiver that was down or an endpoint that was disabled.
+   */
+  async replay(tenantId: string, endpointId: string, since: Date): Promise<{ replayed: number }> {
+    await this.endpoints.get(tenantId, endpointId, 'owner');
+    const now = this.clock.now();
+    if (since.getTime() > now.getTime()) {
+      throw validationFailed('invalid since', [{ field: 'since', issue: 'an instant in the past' }]);
+    }
+    const replayed = await this.tx.run((tx) => this.deliveries.makeFailedDue(tx, tenantId, endpointId, since, now));
+    this.wake.wake();
+    return { replayed };
+  }
+
   /** Queues a `ping` to the endpoint; it goes through the dispatcher like any event. */
   async ping(tenantId: string, endpointId: string): Promise<DeliveryView> {
     const endpoint = await this.endpoints.get(tenantId, endpointId, 'owner');
