@@ -16,6 +16,8 @@ import { OrderRecordExpiry1796416507009 } from './1796416507009-OrderRecordExpir
 import { ConnectionBuyerDataSchedule1796415355698 } from './1796415355698-ConnectionBuyerDataSchedule';
 import { PiiOverrides1796416336653 } from './1796416336653-PiiOverrides';
 import { DeadLetterOperations1796500000000 } from './1796500000000-DeadLetterOperations';
+import { Deliveries1796414314187 } from './1796414314187-Deliveries';
+import { DeliveryFacts1796419433245 } from './1796419433245-DeliveryFacts';
 
 /** Migrations in the order they apply. New files are appended here. */
 export const MIGRATIONS: Function[] = [
@@ -37,4 +39,6 @@ export const MIGRATIONS: Function[] = [
   ConnectionBuyerDataSchedule1796415355698,
   PiiOverrides1796416336653,
   DeadLetterOperations1796500000000,
+  Deliveries1796414314187,
+  DeliveryFacts1796419433245,
 ];

@@ -14,6 +14,8 @@ import { MarketplaceConnection } from './connections/connection.entity';
 import { OAuthStateUse } from './connections/oauth/oauth-state-use.entity';
 import { DataKey } from './crypto/data-key.entity';
 import { WebhookEndpoint } from './delivery/endpoints/endpoint.entity';
+import { Delivery } from './delivery/dispatch/delivery.entity';
+import { DeliveryAttempt } from './delivery/dispatch/delivery-attempt.entity';
 import { SigningKey } from './crypto/signing-key.entity';
 import { TenantIndexKey } from './crypto/tenant-index-key.entity';
 import { TenantKey } from './crypto/tenant-key.entity';
@@ -64,4 +66,6 @@ export const ALL_ENTITIES: Function[] = [
   EbayDeletionNotification,
   EbayDeletionTarget,
   DataSubjectRequest,
+  Delivery,
+  DeliveryAttempt,
 ];

@@ -10,6 +10,7 @@ import { registerConsoleCommands } from './cli/console-commands';
 import { registerKeyCommands } from './cli/key-commands';
 import { registerRetentionCommands } from './cli/retention-commands';
 import { registerDeadLetterCommands } from './cli/dead-letter-commands';
+import { registerDeliveryCommands } from './cli/delivery-commands';
 import { runDemo } from './demo/run-demo';
 import { DomainError } from './platform/errors/domain-error';
 import { databaseTargetFor, migrateAs } from './platform/platform.module';
@@ -160,6 +161,7 @@ registerDeadLetterCommands(program, cfg, json);
 registerAuditCommands(program, cfg);
 registerConsoleCommands(program, cfg, readStdin);
 registerRetentionCommands(program, cfg);
+registerDeliveryCommands(program, cfg, json);
 
 program
   .command('demo')

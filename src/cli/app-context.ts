@@ -18,6 +18,7 @@ export async function withAppContext<T>(
     ...config,
     logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel,
     sync: { ...config.sync, schedulerEnabled: false },
+    delivery: { ...config.delivery, loopEnabled: false },
   };
   // Command output owns stdout; log lines go to stderr.
   const logger = options.logger ?? new AppLogger({ level: quiet.logLevel, destination: 'stderr' });

@@ -84,6 +84,16 @@ export interface DeliveryConfig {
   readonly outboxRetentionDays: number;
   /** How often each replica purges (OUTBOX_PURGE_SECONDS). */
   readonly outboxPurgeSeconds: number;
+  /** One deadline for a whole webhook exchange (WEBHOOK_TIMEOUT_MS, default 15 s). */
+  readonly timeoutMs: number;
+  /** Requests in flight to one endpoint at once, across replicas (DELIVERY_CONCURRENCY_PER_ENDPOINT, default 8). */
+  readonly concurrencyPerEndpoint: number;
+  /** Deliveries one dispatcher claims per pass (DELIVERY_BATCH_SIZE, default 100). */
+  readonly batchSize: number;
+  /** How often the dispatcher looks for due work without a notification (DELIVERY_POLL_MS, default 1000). */
+  readonly pollMs: number;
+  /** Whether this process runs the dispatcher loop (DELIVERY_ENABLED and SYNC_SCHEDULER_ENABLED). */
+  readonly loopEnabled: boolean;
 }
 
 export interface AppConfig {

@@ -175,6 +175,11 @@ const schema = z.object({
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: bool(false),
   OUTBOX_RETENTION_DAYS: intIn(1, 365, 30),
   OUTBOX_PURGE_SECONDS: intIn(60, 86400, 3600),
+  WEBHOOK_TIMEOUT_MS: intIn(100, 60000, 15000),
+  DELIVERY_CONCURRENCY_PER_ENDPOINT: intIn(1, 64, 8),
+  DELIVERY_BATCH_SIZE: intIn(1, 1000, 100),
+  DELIVERY_POLL_MS: intIn(50, 60000, 1000),
+  DELIVERY_ENABLED: bool(true),
 });
 
 const present = (v: string | undefined) => v !== undefined && v.trim() !== '';
@@ -328,6 +333,11 @@ export function loadConfig(env: Env): AppConfig {
       allowPrivateNetworks: e.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
       outboxRetentionDays: e.OUTBOX_RETENTION_DAYS,
       outboxPurgeSeconds: e.OUTBOX_PURGE_SECONDS,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      concurrencyPerEndpoint: e.DELIVERY_CONCURRENCY_PER_ENDPOINT,
+      batchSize: e.DELIVERY_BATCH_SIZE,
+      pollMs: e.DELIVERY_POLL_MS,
+      loopEnabled: e.DELIVERY_ENABLED && e.SYNC_SCHEDULER_ENABLED,
     },
   };
 }

@@ -33,3 +33,4 @@ export { ENVELOPE_FORMAT_VERSION, ENVELOPE_OVERHEAD_BYTES, readEnvelopeHeader, t
 export { DataKey } from './data-key.entity';
 export { TenantKey } from './tenant-key.entity';
 export { TenantIndexKey } from './tenant-index-key.entity';
+export { sealForRecipient, BOX_PUBLIC_KEY_BYTES } from './sodium';

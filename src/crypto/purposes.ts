@@ -10,6 +10,7 @@ export const DATA_PURPOSES = [
   'dead_letter.payload',
   'endpoint.secret',
   'endpoint.headers',
+  'delivery.response',
 ] as const;
 
 export type DataPurpose = (typeof DATA_PURPOSES)[number];

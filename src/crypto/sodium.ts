@@ -4,6 +4,7 @@
 import {
   crypto_aead_xchacha20poly1305_ietf_decrypt,
   crypto_aead_xchacha20poly1305_ietf_encrypt,
+  crypto_box_seal,
   crypto_generichash,
   crypto_kdf_derive_from_key,
   ready,
@@ -48,3 +49,16 @@ export function deriveSubkey(bytes: number, subkeyId: number, context: string, k
 export const AEAD_KEY_BYTES = 32;
 export const AEAD_NONCE_BYTES = 24;
 export const AEAD_TAG_BYTES = 16;
+
+/** X25519 public keys (crypto_box) are 32 bytes. */
+export const BOX_PUBLIC_KEY_BYTES = 32;
+
+/**
+ * Seals a message to a recipient's X25519 public key (`crypto_box_seal`: an
+ * ephemeral key pair, so only the holder of the secret key opens it, and the
+ * sender cannot either).
+ */
+export function sealForRecipient(message: Uint8Array, recipientPublicKey: Uint8Array): Buffer {
+  assertReady();
+  return Buffer.from(crypto_box_seal(message, recipientPublicKey));
+}

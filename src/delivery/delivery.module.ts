@@ -3,6 +3,18 @@ import { AuditModule } from '../audit';
 import { CryptoModule } from '../crypto';
 import { OrdersModule } from '../orders';
 import { TenantsModule } from '../tenants/tenants.module';
+import { AttemptResponseCopies } from './dispatch/attempt-response-copies';
+import { DeliveriesController } from './dispatch/deliveries.controller';
+import { DeliveriesRepository } from './dispatch/deliveries.repository';
+import { DeliveriesService } from './dispatch/deliveries.service';
+import { DispatchWake } from './dispatch/dispatch-wake';
+import { DispatchLoop } from './dispatch/dispatch-loop';
+import { DeliveryMetrics } from './dispatch/delivery-metrics';
+import { DeliveryPreparer } from './dispatch/delivery-preparer';
+import { DeliveryRecorder } from './dispatch/delivery-recorder';
+import { Dispatcher } from './dispatch/dispatcher.service';
+import { FanOutService } from './dispatch/fan-out.service';
+import { WebhookClient } from './dispatch/webhook-client';
 import { EndpointsController } from './endpoints/endpoints.controller';
 import { EndpointsRepository } from './endpoints/endpoints.repository';
 import { EndpointsService } from './endpoints/endpoints.service';
@@ -13,10 +25,10 @@ import { OutboxPurgeScheduler } from './purge/outbox-purge.scheduler';
 import { HostResolver, SystemHostResolver } from './outbound/host-resolver';
 import { WebhookTargetGuard } from './outbound/target-guard';
 
-/** Forwarding orders to sellers' systems: webhook endpoints (and, as they land, fan-out, dispatch, pull feed). */
+/** Forwarding orders to sellers' systems: webhook endpoints, fan-out of outbox events, dispatch. */
 @Module({
   imports: [CryptoModule, TenantsModule, AuditModule, OrdersModule],
-  controllers: [EndpointsController, EventsController, EventTypesController],
+  controllers: [EndpointsController, EventsController, EventTypesController, DeliveriesController],
   providers: [
     EndpointsRepository,
     EndpointsService,
@@ -24,7 +36,18 @@ import { WebhookTargetGuard } from './outbound/target-guard';
     OutboxPurgeScheduler,
     WebhookTargetGuard,
     { provide: HostResolver, useClass: SystemHostResolver },
+    DeliveriesRepository,
+    FanOutService,
+    DeliveryPreparer,
+    DeliveryRecorder,
+    WebhookClient,
+    Dispatcher,
+    AttemptResponseCopies,
+    DeliveriesService,
+    DispatchWake,
+    DispatchLoop,
+    DeliveryMetrics,
   ],
-  exports: [EndpointsService],
+  exports: [EndpointsService, FanOutService, Dispatcher, DeliveriesService],
 })
 export class DeliveryModule {}

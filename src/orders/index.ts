@@ -1,5 +1,12 @@
 export { OrdersModule } from './orders.module';
-export { OrdersService, type SealedBatchItem, type SealedOrder, type SubjectOrderExport } from './orders.service';
+export {
+  OrdersService,
+  type OrderForDispatch,
+  type SealedBatchItem,
+  type SealedOrder,
+  type SubjectOrderExport,
+} from './orders.service';
+export type { PendingOutboxEvent } from './outbox.repository';
 export { OrderIngestService, ORDER_PII_PURPOSE, type IngestSummary, type IngestScope } from './order-ingest.service';
 export type { MaskedOrderView, RevealedOrderView } from './order.mapper';
 export type { UnreadableOrder } from './unreadable-pii';

@@ -175,6 +175,16 @@ export class OrdersRepository {
   }
 
   /** The order locked FOR SHARE until the caller commits: its buyer data cannot be destroyed meanwhile. */
+  /** Orders of one tenant; with `share`, locked FOR SHARE (a retention sweep skips them meanwhile). */
+  findMany(tx: Tx, tenantId: string, orderIds: readonly string[], share: boolean): Promise<Order[]> {
+    if (!orderIds.length) return Promise.resolve([]);
+    const qb = tx
+      .getRepository(Order)
+      .createQueryBuilder('o')
+      .where('o.tenant_id = :tenantId AND o.order_id = ANY(:ids::uuid[])', { tenantId, ids: [...orderIds] });
+    return (share ? qb.setLock('pessimistic_read') : qb).getMany();
+  }
+
   findOneShared(tx: Tx, tenantId: string, orderId: string): Promise<Order | null> {
     return tx.getRepository(Order).findOne({ where: { tenantId, orderId }, lock: { mode: 'pessimistic_read' } });
   }

@@ -8,7 +8,7 @@ import type { Tx } from '../platform/database/transaction-manager';
 import { ORDER_PII_PURPOSE } from './order-ingest.service';
 import { toMaskedOrderView, toRevealedOrderView, type MaskedOrderView, type RevealedOrderView } from './order.mapper';
 import { OrdersRepository } from './orders.repository';
-import { OutboxRepository } from './outbox.repository';
+import { OutboxRepository, type PendingOutboxEvent } from './outbox.repository';
 import { isUuid } from '../platform/validation/uuid';
 import { Clock } from '../platform/clock/clock';
 import type { Principal } from '../auth';
@@ -44,6 +44,13 @@ export interface SubjectOrderExport {
     occurredAt: string;
     dispatchedAt: string | null;
   }>;
+}
+
+/** An order as a webhook carries it: the masked view, and the buyer data when asked for and still held. */
+export interface OrderForDispatch {
+  readonly order: MaskedOrderView;
+  /** Opened buyer data; null when not asked for, never received or destroyed. */
+  readonly pii: BuyerPii | null;
 }
 
 export interface OrderQuery {
@@ -216,6 +223,43 @@ export class OrdersService {
       tenantId,
       orderIds.filter((id) => isUuid(id)),
     );
+  }
+
+  /**
+   * Orders as they are now, for the dispatcher, in the caller's transaction. With
+   * `withPii` the rows are locked FOR SHARE while their data keys are opened, so a
+   * retention sweep cannot shred a key mid-read; the caller appends its
+   * `pii.forwarded` entry in the same transaction and commits before sending.
+   */
+  async forDispatch(
+    tx: Tx,
+    tenantId: string,
+    orderIds: readonly string[],
+    withPii: boolean,
+  ): Promise<Map<string, OrderForDispatch>> {
+    const rows = await this.orders.findMany(tx, tenantId, orderIds, withPii);
+    const sealed = withPii ? rows.filter((o) => o.piiState === 'present' && o.piiCiphertext) : [];
+    const keys = await this.dataKeys.openDataKeys(
+      tx,
+      tenantId,
+      sealed.map((o) => o.orderId),
+    );
+    const out = new Map<string, OrderForDispatch>();
+    for (const o of rows) {
+      const key = keys.get(o.orderId);
+      const pii = key && o.piiCiphertext ? key.openJson<BuyerPii>(ORDER_PII_PURPOSE, o.piiCiphertext) : null;
+      out.set(o.orderId, { order: toMaskedOrderView(o), pii });
+    }
+    return out;
+  }
+
+  /** Locks up to `limit` undispatched outbox events for the fan-out (see OutboxRepository.claimPending). */
+  claimPendingEvents(tx: Tx, limit: number): Promise<PendingOutboxEvent[]> {
+    return this.outbox.claimPending(tx, limit);
+  }
+
+  markEventsDispatched(tx: Tx, events: readonly PendingOutboxEvent[], at: Date): Promise<void> {
+    return this.outbox.markDispatched(tx, events, at);
   }
 
   countByMarketplace(tenantId?: string) {

@@ -182,7 +182,8 @@ describe('webhook endpoints API', () => {
     // Refused at the edge, before the endpoint rules: no request text may carry control characters.
     ['a header value with CR/LF', { url: RECEIVER, staticHeaders: { 'x-a': 'v\r\nx-b: w' } }, /control characters/],
     ['a non-string header value', { url: RECEIVER, staticHeaders: { 'x-a': { deep: 1 } } }, /printable/],
-    ['a payload mode not available yet', { url: RECEIVER, payloadMode: 'full' }, /not available yet/],
+    ['sealed payloads without a sealing key', { url: RECEIVER, payloadMode: 'sealed' }, /sealingPublicKey/],
+    ['a sealing key that is not 32 bytes', { url: RECEIVER, sealingPublicKey: 'A'.repeat(44) }, /sealingPublicKey/],
     ['an unknown payload mode', { url: RECEIVER, payloadMode: 'fat' }, /payloadMode/],
     ['a rate limit of 0', { url: RECEIVER, rateLimitPerSecond: 0 }, /rateLimitPerSecond/],
     ['a rate limit too high', { url: RECEIVER, rateLimitPerSecond: 10_001 }, /rateLimitPerSecond/],

@@ -12,14 +12,17 @@ export interface EndpointFields {
   rateLimitPerSecond?: number | null;
   /** Replaces every static header; null removes them. */
   staticHeaders?: Record<string, string> | null;
+  /** true: give the endpoint an Ed25519 key pair (`v1a` signatures, public key shown); false: remove it. */
+  signingKeyPair?: boolean;
+  /** X25519 public key (base64 of 32 bytes) that `sealed` payloads seal buyer data to; null removes it. */
+  sealingPublicKey?: string | null;
 }
 
 export const MAX_DESCRIPTION_LENGTH = 500;
 export const MAX_RATE_LIMIT = 1000;
 export const MAX_ENDPOINTS_PER_TENANT = 20;
 
-/** Payload modes the dispatcher can send today. */
-export const AVAILABLE_PAYLOAD_MODES: readonly PayloadMode[] = ['thin'];
+export const SEALING_KEY_BYTES = 32;
 
 // C0/C1 controls and bidi overrides would let a description forge how a listing reads.
 // eslint-disable-next-line no-control-regex
@@ -52,8 +55,6 @@ export function checkEndpointFields(input: EndpointFields): void {
   if (input.payloadMode !== undefined) {
     if (!PAYLOAD_MODES.includes(input.payloadMode)) {
       details.push({ field: 'payloadMode', issue: `one of ${PAYLOAD_MODES.join(', ')}` });
-    } else if (!AVAILABLE_PAYLOAD_MODES.includes(input.payloadMode)) {
-      details.push({ field: 'payloadMode', issue: `not available yet; use ${AVAILABLE_PAYLOAD_MODES.join(', ')}` });
     }
   }
   if (input.enabled !== undefined && typeof input.enabled !== 'boolean') {
@@ -63,7 +64,22 @@ export function checkEndpointFields(input: EndpointFields): void {
   if (rate !== undefined && rate !== null && (!Number.isInteger(rate) || rate < 1 || rate > MAX_RATE_LIMIT)) {
     details.push({ field: 'rateLimitPerSecond', issue: `an integer from 1 to ${MAX_RATE_LIMIT}, or null` });
   }
+  if (input.signingKeyPair !== undefined && typeof input.signingKeyPair !== 'boolean') {
+    details.push({ field: 'signingKeyPair', issue: 'true or false' });
+  }
+  const sealing = input.sealingPublicKey;
+  if (sealing !== undefined && sealing !== null && !isSealingKey(sealing)) {
+    details.push({
+      field: 'sealingPublicKey',
+      issue: `base64 of a ${SEALING_KEY_BYTES}-byte X25519 public key, or null`,
+    });
+  }
   if (details.length) throw validationFailed('invalid endpoint', details);
+}
+
+function isSealingKey(value: unknown): boolean {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9+/]{43}=$/.test(value)) return false;
+  return Buffer.from(value, 'base64').length === SEALING_KEY_BYTES;
 }
 
 /** The distinct event types, in catalog order (so equal filters store equally). */

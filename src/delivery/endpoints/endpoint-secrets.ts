@@ -17,6 +17,8 @@ export const MAX_PREVIOUS_SECRETS = 5;
 export interface EndpointSecrets {
   readonly current: string;
   readonly previous: ReadonlyArray<{ readonly secret: string; readonly expiresAt: string }>;
+  /** Ed25519 secret key (PKCS#8 DER, base64) for `v1a` signatures, when the endpoint has a key pair. */
+  readonly ed25519?: string;
 }
 
 export function newSigningSecret(): string {
@@ -52,7 +54,11 @@ export function rotateSecrets(
       : [];
   return {
     fresh,
-    secrets: { current: fresh, previous: [...previous, ...kept].slice(0, MAX_PREVIOUS_SECRETS) },
+    secrets: {
+      ...secrets,
+      current: fresh,
+      previous: [...previous, ...kept].slice(0, MAX_PREVIOUS_SECRETS),
+    },
   };
 }
 

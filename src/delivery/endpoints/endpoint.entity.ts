@@ -55,6 +55,22 @@ export class WebhookEndpoint {
   @Column('timestamptz', { nullable: true })
   previousSecretsExpireAt: Date | null;
 
+  /** Ed25519 public key (`whpk_` + base64) whose secret half signs `v1a`; null when only `v1` signs. */
+  @Column('text', { nullable: true })
+  signingPublicKey: string | null;
+
+  /** X25519 public key (base64, 32 bytes) that `sealed` payloads seal buyer data to. */
+  @Column('text', { nullable: true })
+  sealingPublicKey: string | null;
+
+  /** Since when every attempt has failed (cleared by a success); drives the automatic disabling. */
+  @Column('timestamptz', { nullable: true })
+  failingSince: Date | null;
+
+  /** Warnings sent in the current failing stretch (0, 1 = half the window, 2 = 90 %). */
+  @Column('int', { default: 0 })
+  failureWarnings: number;
+
   @Column('timestamptz', { nullable: true })
   deletedAt: Date | null;
 

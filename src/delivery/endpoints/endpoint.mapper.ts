@@ -20,6 +20,12 @@ export interface EndpointView {
   rateLimitPerSecond: number | null;
   /** Names of the static headers sent with every request (owner only; values are never shown). */
   staticHeaderNames?: string[];
+  /** Ed25519 public key (`whpk_` + base64) for `v1a` signatures; null when only `v1` signs. */
+  signingPublicKey: string | null;
+  /** X25519 public key `sealed` payloads are sealed to. */
+  sealingPublicKey: string | null;
+  /** Since when every attempt to this endpoint has failed (null: its last attempt succeeded). */
+  failingSince: string | null;
   /** Until when a secret replaced by a rotation still signs (null: only the current secret). */
   previousSecretsExpireAt: string | null;
   createdAt: string;
@@ -43,6 +49,9 @@ export function toEndpointView(e: WebhookEndpoint, audience: EndpointAudience): 
     disabledReason: e.disabledReason,
     rateLimitPerSecond: e.rateLimitPerSecond,
     ...(audience === 'owner' ? { staticHeaderNames: e.headerNames } : {}),
+    signingPublicKey: e.signingPublicKey ?? null,
+    sealingPublicKey: e.sealingPublicKey ?? null,
+    failingSince: e.failingSince?.toISOString() ?? null,
     previousSecretsExpireAt: e.previousSecretsExpireAt?.toISOString() ?? null,
     createdAt: e.createdAt.toISOString(),
     updatedAt: e.updatedAt.toISOString(),

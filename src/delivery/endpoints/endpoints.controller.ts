@@ -81,6 +81,21 @@ class EndpointPatchBody {
   @ValidateIf((_, v) => v !== null)
   @IsObject()
   staticHeaders?: Record<string, string> | null;
+
+  @ApiPropertyOptional({ description: 'true: an Ed25519 key pair signs v1a too (public key shown); false: removes it' })
+  @IsOptional()
+  @IsBoolean()
+  signingKeyPair?: boolean;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'X25519 public key (base64, 32 bytes) that sealed payloads seal buyer data to',
+  })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  @Length(44, 44)
+  sealingPublicKey?: string | null;
 }
 
 class CreateEndpointBody extends EndpointPatchBody {

@@ -30,11 +30,75 @@ export class EndpointsRepository {
     return (tx ? query.setLock('pessimistic_write') : query).getOne();
   }
 
+  /** The tenant of a live endpoint (operators name endpoints by id alone). */
+  async tenantOf(endpointId: string): Promise<string | null> {
+    const found = await this.repo().findOne({ where: { endpointId, deletedAt: IsNull() }, select: { tenantId: true } });
+    return found?.tenantId ?? null;
+  }
+
   listLive(tenantId: string): Promise<WebhookEndpoint[]> {
     return this.repo().find({
       where: { tenantId, deletedAt: IsNull() },
       order: { createdAt: 'ASC', endpointId: 'ASC' },
     });
+  }
+
+  /** Enabled, live endpoints of these tenants (the fan-out's targets). */
+  listEnabled(tx: Tx, tenantIds: readonly string[]): Promise<WebhookEndpoint[]> {
+    if (!tenantIds.length) return Promise.resolve([]);
+    return this.repo(tx)
+      .createQueryBuilder('e')
+      .where('e.tenant_id = ANY(:ids::uuid[]) AND e.enabled AND e.deleted_at IS NULL', { ids: [...tenantIds] })
+      .getMany();
+  }
+
+  /** Endpoints by id, live or not (the dispatcher needs a deleted one's row to stop its deliveries). */
+  findMany(tx: Tx, tenantId: string, endpointIds: readonly string[]): Promise<WebhookEndpoint[]> {
+    if (!endpointIds.length) return Promise.resolve([]);
+    return this.repo(tx)
+      .createQueryBuilder('e')
+      .where('e.tenant_id = :tenantId AND e.endpoint_id = ANY(:ids::uuid[])', { tenantId, ids: [...endpointIds] })
+      .getMany();
+  }
+
+  /** A success ends the endpoint's failing stretch (and its warnings). */
+  async markSucceeded(tx: Tx, tenantId: string, endpointIds: readonly string[]): Promise<void> {
+    if (!endpointIds.length) return;
+    await tx.query(
+      `UPDATE webhook_endpoints SET failing_since = NULL, failure_warnings = 0
+        WHERE tenant_id = $1 AND endpoint_id = ANY($2::uuid[]) AND failing_since IS NOT NULL`,
+      [tenantId, endpointIds],
+    );
+  }
+
+  /** A failure starts a failing stretch unless one is running. */
+  async markFailing(tx: Tx, tenantId: string, endpointIds: readonly string[], at: Date): Promise<void> {
+    if (!endpointIds.length) return;
+    await tx.query(
+      `UPDATE webhook_endpoints SET failing_since = $3
+        WHERE tenant_id = $1 AND endpoint_id = ANY($2::uuid[]) AND failing_since IS NULL`,
+      [tenantId, endpointIds, at],
+    );
+  }
+
+  /** Raises an endpoint's warning level (only upwards); returns whether it rose. */
+  async raiseWarnings(tx: Tx, tenantId: string, endpointId: string, level: number): Promise<boolean> {
+    const [, count] = (await tx.query(
+      `UPDATE webhook_endpoints SET failure_warnings = $3
+        WHERE tenant_id = $1 AND endpoint_id = $2 AND failure_warnings < $3`,
+      [tenantId, endpointId, level],
+    )) as [unknown, number];
+    return count === 1;
+  }
+
+  /** Disables an enabled endpoint for a reason; returns whether it was enabled. */
+  async disable(tx: Tx, tenantId: string, endpointId: string, reason: string): Promise<boolean> {
+    const [, count] = (await tx.query(
+      `UPDATE webhook_endpoints SET enabled = false, disabled_reason = $3, updated_at = now()
+        WHERE tenant_id = $1 AND endpoint_id = $2 AND enabled AND deleted_at IS NULL`,
+      [tenantId, endpointId, reason],
+    )) as [unknown, number];
+    return count === 1;
   }
 
   countLive(tx: Tx, tenantId: string): Promise<number> {

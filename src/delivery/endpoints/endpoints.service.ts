@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import type { ActorContext } from '../../auth';
 import { AuditLog, auditedBy } from '../../audit';
 import { DataKeyService, type DataKeyHandle } from '../../crypto';
@@ -32,6 +32,28 @@ import {
 } from './endpoint.mapper';
 import { EndpointsRepository } from './endpoints.repository';
 import { normaliseStaticHeaders } from './static-headers';
+
+/** Standard Webhooks' serialisation of an Ed25519 public key. */
+export const SIGNING_PUBLIC_KEY_PREFIX = 'whpk_';
+
+/** A fresh Ed25519 key pair: the public key as shown (`whpk_` + base64 of the raw 32 bytes), the secret as PKCS#8. */
+function newEd25519Pair(): { publicKey: string; secretKey: string } {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const raw = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
+  return {
+    publicKey: `${SIGNING_PUBLIC_KEY_PREFIX}${raw.toString('base64')}`,
+    secretKey: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+  };
+}
+
+/** A `sealed` endpoint needs the key its payloads are sealed to. */
+function assertSealable(endpoint: WebhookEndpoint): void {
+  if (endpoint.payloadMode === 'sealed' && !endpoint.sealingPublicKey) {
+    throw validationFailed('invalid endpoint', [
+      { field: 'sealingPublicKey', issue: 'required with payloadMode sealed (an X25519 public key, base64)' },
+    ]);
+  }
+}
 
 /** Purposes bound into an endpoint's sealed values and its data key (subject = endpoint id). */
 export const ENDPOINT_SECRET_PURPOSE = 'endpoint.secret';
@@ -80,6 +102,7 @@ export class EndpointsService {
         enabled: input.enabled ?? true,
         disabledReason: input.enabled === false ? 'manual' : null,
         rateLimitPerSecond: input.rateLimitPerSecond ?? null,
+        sealingPublicKey: input.sealingPublicKey ?? null,
         previousSecretsExpireAt: null,
         deletedAt: null,
       });
@@ -87,7 +110,11 @@ export class EndpointsService {
         { subjectId: endpoint.endpointId, purpose: ENDPOINT_SECRET_PURPOSE },
       ]);
       const key = keys.get(endpoint.endpointId)!;
-      endpoint.secretsCiphertext = key.sealJson(ENDPOINT_SECRET_PURPOSE, { current: secret, previous: [] });
+      assertSealable(endpoint);
+      const pair = input.signingKeyPair ? newEd25519Pair() : null;
+      endpoint.signingPublicKey = pair?.publicKey ?? null;
+      const held: EndpointSecrets = { current: secret, previous: [], ...(pair ? { ed25519: pair.secretKey } : {}) };
+      endpoint.secretsCiphertext = key.sealJson(ENDPOINT_SECRET_PURPOSE, held);
       this.setHeaders(endpoint, key, headers);
       const stored = await this.endpoints.save(tx, endpoint);
       await this.audit.append(tx, {
@@ -100,6 +127,13 @@ export class EndpointsService {
       return stored;
     });
     return withSecret(toEndpointView(saved, 'owner'), secret);
+  }
+
+  /** The tenant an endpoint belongs to, for operator commands that name only the endpoint. */
+  async tenantOf(endpointId: string): Promise<string> {
+    const tenantId = isUuid(endpointId) ? await this.endpoints.tenantOf(endpointId) : null;
+    if (!tenantId) throw notFound('endpoint');
+    return tenantId;
   }
 
   async list(tenantId: string, audience: EndpointAudience): Promise<EndpointView[]> {
@@ -131,9 +165,27 @@ export class EndpointsService {
       set('eventTypes', patch.eventTypes && canonicalEventTypes(patch.eventTypes));
       set('payloadMode', patch.payloadMode);
       set('rateLimitPerSecond', patch.rateLimitPerSecond);
+      set('sealingPublicKey', patch.sealingPublicKey);
+      assertSealable(endpoint);
+      if (patch.signingKeyPair !== undefined && patch.signingKeyPair !== Boolean(endpoint.signingPublicKey)) {
+        const key = await this.dataKeys.openDataKey(tx, tenantId, endpointId);
+        const { ed25519: _old, ...held } = key.openJson<EndpointSecrets>(
+          ENDPOINT_SECRET_PURPOSE,
+          endpoint.secretsCiphertext!,
+        );
+        const pair = patch.signingKeyPair ? newEd25519Pair() : null;
+        endpoint.secretsCiphertext = key.sealJson(
+          ENDPOINT_SECRET_PURPOSE,
+          pair ? { ...held, ed25519: pair.secretKey } : held,
+        );
+        endpoint.signingPublicKey = pair?.publicKey ?? null;
+        changed.push('signingKeyPair');
+      }
       if (patch.enabled !== undefined && patch.enabled !== endpoint.enabled) {
         endpoint.enabled = patch.enabled;
         endpoint.disabledReason = patch.enabled ? null : 'manual';
+        endpoint.failingSince = null;
+        endpoint.failureWarnings = 0;
         changed.push('enabled');
       }
       if (headers !== undefined) {

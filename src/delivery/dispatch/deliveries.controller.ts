@@ -1,0 +1,122 @@
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { Permissions, RequirePermission, TenantScope } from '../../auth';
+import { IsInstant } from '../../platform/validation/instant';
+import { ORDER_EVENT_TYPES, OPERATIONAL_EVENT_TYPES, PING_EVENT_TYPE } from '../event-types';
+import { DeliveriesService, STATUS_FILTERS, type DeliveryPage } from './deliveries.service';
+import type { AttemptView, DeliveryView } from './delivery.mapper';
+
+const EVENT_TYPES = [...ORDER_EVENT_TYPES, ...OPERATIONAL_EVENT_TYPES, PING_EVENT_TYPE];
+
+class ListDeliveriesQuery {
+  @IsOptional()
+  @IsIn(STATUS_FILTERS)
+  status?: string;
+
+  @IsOptional()
+  @IsIn(EVENT_TYPES)
+  eventType?: string;
+
+  @IsOptional()
+  @IsUUID()
+  orderId?: string;
+
+  @IsOptional()
+  @IsInstant()
+  since?: Date;
+
+  @IsOptional()
+  @IsInstant()
+  until?: Date;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+}
+
+class ReplayQuery {
+  @IsInstant()
+  since: Date;
+}
+
+class EndpointIdParam {
+  @IsUUID()
+  endpointId: string;
+}
+
+class DeliveryIdParam {
+  @IsUUID()
+  deliveryId: string;
+}
+
+/**
+ * Deliveries of a seller's endpoints: listing, one with its attempts (never the
+ * receivers' answers, which may echo buyer data), a manual retry, and a ping.
+ * Staff with the seller's grant may read; only the seller retries and pings.
+ */
+@ApiTags('delivery')
+@ApiBearerAuth()
+@ApiHeader({ name: 'X-Tenant-Id', required: false, description: 'tenant to act on (staff keys only)' })
+@Controller('v1')
+export class DeliveriesController {
+  constructor(private readonly deliveries: DeliveriesService) {}
+
+  @Get('endpoints/:endpointId/deliveries')
+  @RequirePermission(Permissions.ENDPOINTS_READ)
+  @ApiOkResponse({ description: 'the endpoint’s deliveries, newest first, cursor-paged' })
+  list(
+    @TenantScope() tenantId: string,
+    @Param() params: EndpointIdParam,
+    @Query() query: ListDeliveriesQuery,
+  ): Promise<DeliveryPage> {
+    return this.deliveries.list(tenantId, params.endpointId, query);
+  }
+
+  @Post('endpoints/:endpointId/test')
+  @HttpCode(202)
+  @RequirePermission(Permissions.ENDPOINTS_MANAGE)
+  @ApiOkResponse({ description: 'a ping queued through the real pipeline; follow it with GET /v1/deliveries/:id' })
+  test(@TenantScope() tenantId: string, @Param() params: EndpointIdParam): Promise<DeliveryView> {
+    return this.deliveries.ping(tenantId, params.endpointId);
+  }
+
+  @Post('endpoints/:endpointId/replay')
+  @HttpCode(202)
+  @RequirePermission(Permissions.ENDPOINTS_MANAGE)
+  @ApiOkResponse({ description: 'how many failed or given-up deliveries since the instant are due again now' })
+  replay(
+    @TenantScope() tenantId: string,
+    @Param() params: EndpointIdParam,
+    @Query() query: ReplayQuery,
+  ): Promise<{ replayed: number }> {
+    return this.deliveries.replay(tenantId, params.endpointId, query.since);
+  }
+
+  @Get('deliveries/:deliveryId')
+  @RequirePermission(Permissions.ENDPOINTS_READ)
+  @ApiOkResponse({ description: 'one delivery and its attempts' })
+  get(
+    @TenantScope() tenantId: string,
+    @Param() params: DeliveryIdParam,
+  ): Promise<DeliveryView & { attempts: AttemptView[] }> {
+    return this.deliveries.get(tenantId, params.deliveryId);
+  }
+
+  @Post('deliveries/:deliveryId/retry')
+  @HttpCode(202)
+  @RequirePermission(Permissions.ENDPOINTS_MANAGE)
+  @ApiOkResponse({ description: 'the delivery, due now' })
+  retry(@TenantScope() tenantId: string, @Param() params: DeliveryIdParam): Promise<DeliveryView> {
+    return this.deliveries.retry(tenantId, params.deliveryId);
+  }
+}

@@ -1,0 +1,303 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Tx } from '../../platform/database/transaction-manager';
+import { DeliveryAttempt } from './delivery-attempt.entity';
+import { Delivery, type DeliveryStatus } from './delivery.entity';
+
+export interface NewDelivery {
+  readonly tenantId: string;
+  readonly deliveryId: string;
+  readonly endpointId: string;
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly orderId: string | null;
+  readonly streamId: string;
+  readonly orderVersion: number;
+  readonly occurredAt: Date;
+  readonly nextAttemptAt: Date;
+  /** For events about no order: what they say (ids and times only). */
+  readonly facts?: Record<string, unknown> | null;
+}
+
+/** A delivery this dispatcher now holds: its lease token fences every write about it. */
+export interface ClaimedDelivery extends NewDelivery {
+  readonly attemptCount: number;
+  readonly leaseToken: string;
+}
+
+export interface DeliveryOutcomeWrite {
+  readonly status: DeliveryStatus;
+  readonly attemptedAt: Date;
+  readonly nextAttemptAt: Date;
+  readonly statusCode: number | null;
+  readonly errorClass: string | null;
+}
+
+export interface DeliveryListFilter {
+  readonly endpointId: string;
+  readonly statuses?: readonly DeliveryStatus[];
+  readonly eventType?: string;
+  readonly orderId?: string;
+  readonly since?: Date;
+  readonly until?: Date;
+  readonly after?: { createdAt: Date; deliveryId: string };
+  readonly limit: number;
+}
+
+interface ClaimRow {
+  tenant_id: string;
+  delivery_id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  order_id: string | null;
+  stream_id: string;
+  order_version: number;
+  occurred_at: Date;
+  next_attempt_at: Date;
+  attempt_count: number;
+  facts: Record<string, unknown> | null;
+}
+
+@Injectable()
+export class DeliveriesRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Inserts deliveries; one already queued for the same (endpoint, event) is left as it is. */
+  async insertMany(tx: Tx, rows: readonly NewDelivery[]): Promise<number> {
+    if (!rows.length) return 0;
+    const col = <K extends keyof NewDelivery>(k: K) => rows.map((r) => r[k]);
+    const inserted: unknown[] = await tx.query(
+      `INSERT INTO deliveries (tenant_id, delivery_id, endpoint_id, event_id, event_type, order_id, stream_id,
+                               order_version, occurred_at, next_attempt_at, facts)
+       SELECT u.t, u.d, u.e, u.ev, u.ty, u.o, u.s, u.v, u.at, u.nx, u.f::jsonb
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::uuid[], $7::uuid[],
+                     $8::int[], $9::timestamptz[], $10::timestamptz[], $11::text[])
+           AS u(t, d, e, ev, ty, o, s, v, at, nx, f)
+       ON CONFLICT (tenant_id, endpoint_id, event_id) DO NOTHING
+       RETURNING delivery_id`,
+      [
+        col('tenantId'),
+        col('deliveryId'),
+        col('endpointId'),
+        col('eventId'),
+        col('eventType'),
+        col('orderId'),
+        col('streamId'),
+        col('orderVersion'),
+        col('occurredAt'),
+        col('nextAttemptAt'),
+        rows.map((r) => (r.facts ? JSON.stringify(r.facts) : null)),
+      ],
+    );
+    return inserted.length;
+  }
+
+  /**
+   * Locks due deliveries (skipping rows other dispatchers hold) that are first in
+   * their (endpoint, order) queue: none of the same stream with a lower version is
+   * still open. Only deliveries whose lease is free or expired, to enabled endpoints.
+   */
+  async lockDue(tx: Tx, now: Date, limit: number): Promise<ClaimRow[]> {
+    const rows: ClaimRow[] = await tx.query(
+      `SELECT d.tenant_id, d.delivery_id, d.endpoint_id, d.event_id, d.event_type, d.order_id, d.stream_id,
+              d.order_version, d.occurred_at, d.next_attempt_at, d.attempt_count, d.facts
+         FROM deliveries d
+         JOIN webhook_endpoints e ON e.tenant_id = d.tenant_id AND e.endpoint_id = d.endpoint_id
+        WHERE d.status IN ('pending', 'failed_retrying') AND d.next_attempt_at <= $1
+          AND (d.lease_expires_at IS NULL OR d.lease_expires_at <= $1)
+          AND e.enabled AND e.deleted_at IS NULL
+          AND NOT EXISTS (
+                SELECT 1 FROM deliveries p
+                 WHERE p.tenant_id = d.tenant_id AND p.endpoint_id = d.endpoint_id AND p.stream_id = d.stream_id
+                   AND p.order_version < d.order_version AND p.status IN ('pending', 'failed_retrying'))
+        ORDER BY d.next_attempt_at
+        LIMIT $2
+        FOR UPDATE OF d SKIP LOCKED`,
+      [now, limit],
+    );
+    return rows;
+  }
+
+  /**
+   * Serialises claims per endpoint for the rest of the transaction (so the
+   * concurrency cap holds across dispatchers) and returns how many of each
+   * endpoint's deliveries are in flight under a live lease.
+   */
+  async lockEndpointsAndCountInFlight(tx: Tx, endpointIds: readonly string[], now: Date): Promise<Map<string, number>> {
+    const sorted = [...new Set(endpointIds)].sort();
+    if (!sorted.length) return new Map();
+    await tx.query(
+      `SELECT pg_advisory_xact_lock(hashtextextended('delivery-endpoint:' || id, 0))
+         FROM unnest($1::text[]) WITH ORDINALITY AS u(id, n) ORDER BY n`,
+      [sorted],
+    );
+    const rows: Array<{ endpoint_id: string; n: number }> = await tx.query(
+      `SELECT endpoint_id, count(*)::int AS n FROM deliveries
+        WHERE endpoint_id = ANY($1::uuid[]) AND status IN ('pending', 'failed_retrying') AND lease_expires_at > $2
+        GROUP BY endpoint_id`,
+      [sorted, now],
+    );
+    return new Map(rows.map((r) => [r.endpoint_id, r.n]));
+  }
+
+  async lease(
+    tx: Tx,
+    rows: readonly ClaimRow[],
+    token: string,
+    owner: string,
+    until: Date,
+  ): Promise<ClaimedDelivery[]> {
+    if (!rows.length) return [];
+    await tx.query(
+      `UPDATE deliveries d SET lease_token = $1, lease_owner = $2, lease_expires_at = $3
+         FROM unnest($4::uuid[], $5::uuid[]) AS u(tenant_id, delivery_id)
+        WHERE d.tenant_id = u.tenant_id AND d.delivery_id = u.delivery_id`,
+      [token, owner, until, rows.map((r) => r.tenant_id), rows.map((r) => r.delivery_id)],
+    );
+    return rows.map((r) => ({
+      tenantId: r.tenant_id,
+      deliveryId: r.delivery_id,
+      endpointId: r.endpoint_id,
+      eventId: r.event_id,
+      eventType: r.event_type,
+      orderId: r.order_id,
+      streamId: r.stream_id,
+      orderVersion: r.order_version,
+      occurredAt: new Date(r.occurred_at),
+      nextAttemptAt: new Date(r.next_attempt_at),
+      attemptCount: r.attempt_count,
+      facts: r.facts,
+      leaseToken: token,
+    }));
+  }
+
+  /** Records an attempt's outcome if the lease is still this claim's; returns whether it was. */
+  async complete(tx: Tx, d: ClaimedDelivery, outcome: DeliveryOutcomeWrite): Promise<boolean> {
+    const [, count] = (await tx.query(
+      `UPDATE deliveries SET status = $4::text, attempt_count = attempt_count + 1, last_attempt_at = $5::timestamptz,
+              next_attempt_at = $6, last_status_code = $7, last_error_class = $8,
+              completed_at = CASE WHEN $4::text IN ('succeeded', 'given_up') THEN $5::timestamptz ELSE NULL END,
+              lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = $5::timestamptz
+        WHERE tenant_id = $1 AND delivery_id = $2 AND lease_token = $3`,
+      [
+        d.tenantId,
+        d.deliveryId,
+        d.leaseToken,
+        outcome.status,
+        outcome.attemptedAt,
+        outcome.nextAttemptAt,
+        outcome.statusCode,
+        outcome.errorClass,
+      ],
+    )) as [unknown, number];
+    return count === 1;
+  }
+
+  /** Hands a claimed delivery back untried (its endpoint went away meanwhile, or the send was not possible yet). */
+  async release(tx: Tx, d: ClaimedDelivery): Promise<void> {
+    await tx.query(
+      `UPDATE deliveries SET lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL
+        WHERE tenant_id = $1 AND delivery_id = $2 AND lease_token = $3`,
+      [d.tenantId, d.deliveryId, d.leaseToken],
+    );
+  }
+
+  async insertAttempt(tx: Tx, attempt: DeliveryAttempt): Promise<void> {
+    await tx.getRepository(DeliveryAttempt).insert(attempt);
+  }
+
+  newAttempt(fields: Partial<DeliveryAttempt>): DeliveryAttempt {
+    return this.dataSource.getRepository(DeliveryAttempt).create(fields);
+  }
+
+  findOne(tenantId: string, deliveryId: string): Promise<Delivery | null> {
+    return this.dataSource.getRepository(Delivery).findOne({ where: { tenantId, deliveryId } });
+  }
+
+  attemptsOf(tenantId: string, deliveryId: string): Promise<DeliveryAttempt[]> {
+    return this.dataSource
+      .getRepository(DeliveryAttempt)
+      .find({ where: { tenantId, deliveryId }, order: { attemptedAt: 'ASC', attemptNumber: 'ASC' } });
+  }
+
+  list(tenantId: string, f: DeliveryListFilter): Promise<Delivery[]> {
+    const qb = this.dataSource
+      .getRepository(Delivery)
+      .createQueryBuilder('d')
+      .where('d.tenant_id = :tenantId AND d.endpoint_id = :endpointId', { tenantId, endpointId: f.endpointId })
+      .orderBy('d.created_at', 'DESC')
+      .addOrderBy('d.delivery_id', 'DESC')
+      .limit(f.limit);
+    if (f.statuses) qb.andWhere('d.status = ANY(:statuses::text[])', { statuses: [...f.statuses] });
+    if (f.eventType) qb.andWhere('d.event_type = :eventType', { eventType: f.eventType });
+    if (f.orderId) qb.andWhere('d.order_id = :orderId', { orderId: f.orderId });
+    if (f.since) qb.andWhere('d.created_at >= :since', { since: f.since });
+    if (f.until) qb.andWhere('d.created_at < :until', { until: f.until });
+    if (f.after) {
+      qb.andWhere('(d.created_at, d.delivery_id) < (:afterAt, :afterId)', {
+        afterAt: f.after.createdAt,
+        afterId: f.after.deliveryId,
+      });
+    }
+    return qb.getMany();
+  }
+
+  /** Makes a finished or waiting delivery due now (manual retry); a leased one is left to its sender. */
+  async makeDue(tx: Tx, tenantId: string, deliveryId: string, now: Date): Promise<boolean> {
+    const [, count] = (await tx.query(
+      `UPDATE deliveries SET status = 'pending', next_attempt_at = $3::timestamptz, completed_at = NULL,
+              updated_at = $3::timestamptz
+        WHERE tenant_id = $1 AND delivery_id = $2 AND (lease_expires_at IS NULL OR lease_expires_at <= $3::timestamptz)`,
+      [tenantId, deliveryId, now],
+    )) as [unknown, number];
+    return count === 1;
+  }
+
+  /** Makes every failed or given-up delivery of an endpoint created since `since` due now; returns how many. */
+  async makeFailedDue(tx: Tx, tenantId: string, endpointId: string, since: Date, now: Date): Promise<number> {
+    const [, count] = (await tx.query(
+      `UPDATE deliveries SET status = 'pending', next_attempt_at = $4::timestamptz, completed_at = NULL,
+              updated_at = $4::timestamptz
+        WHERE tenant_id = $1 AND endpoint_id = $2 AND created_at >= $3
+          AND status IN ('failed_retrying', 'given_up')
+          AND (lease_expires_at IS NULL OR lease_expires_at <= $4::timestamptz)`,
+      [tenantId, endpointId, since, now],
+    )) as [unknown, number];
+    return count;
+  }
+
+  /** Destroys the sealed answers kept for these orders (their data keys go in the same transaction). */
+  async clearResponses(tx: Tx, tenantId: string, orderIds: readonly string[]): Promise<number> {
+    if (!orderIds.length) return 0;
+    const [, count] = (await tx.query(
+      `UPDATE delivery_attempts SET response_ciphertext = NULL
+        WHERE tenant_id = $1 AND order_id = ANY($2::uuid[]) AND response_ciphertext IS NOT NULL`,
+      [tenantId, orderIds],
+    )) as [unknown, number];
+    return count;
+  }
+
+  /** Open deliveries per endpoint and the creation time of the oldest (for the backlog gauges). */
+  async backlog(): Promise<Array<{ endpoint_id: string; n: number; oldest: Date }>> {
+    return this.dataSource.query(
+      `SELECT endpoint_id, count(*)::int AS n, min(created_at) AS oldest FROM deliveries
+        WHERE status IN ('pending', 'failed_retrying') GROUP BY endpoint_id`,
+    );
+  }
+
+  async countDisabledEndpoints(): Promise<number> {
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM webhook_endpoints WHERE NOT enabled AND deleted_at IS NULL`,
+    );
+    return row.n;
+  }
+
+  async countDue(now: Date): Promise<number> {
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM deliveries WHERE status IN ('pending', 'failed_retrying') AND next_attempt_at <= $1`,
+      [now],
+    );
+    return row.n;
+  }
+}

@@ -1,0 +1,197 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { AuditLog, auditedBy } from '../../audit';
+import { DataKeyService } from '../../crypto';
+import { TransactionManager, type Tx } from '../../platform/database/transaction-manager';
+import { filterMatches } from '../event-types';
+import { FAILURE_WINDOW_MS, failureLevel } from './failure-window';
+import { EndpointsRepository } from '../endpoints/endpoints.repository';
+import { DeliveriesRepository, type ClaimedDelivery } from './deliveries.repository';
+import { DeliveryMetrics } from './delivery-metrics';
+import { DISPATCH_ACTOR } from './delivery-preparer';
+import type { DeliveryStatus } from './delivery.entity';
+import { nextStep, type AttemptResult } from './retry-schedule';
+
+export const RESPONSE_PURPOSE = 'delivery.response';
+
+export interface AttemptRecord {
+  readonly delivery: ClaimedDelivery;
+  readonly attemptedAt: Date;
+  readonly result: AttemptResult;
+  readonly statusCode: number | null;
+  readonly latencyMs: number;
+  readonly retryAfterMs: number | null;
+  readonly responseHead: Buffer | null;
+}
+
+export interface RecordedOutcome {
+  readonly deliveryId: string;
+  readonly status: DeliveryStatus;
+  /** False when the lease was lost meanwhile (another dispatcher took the delivery over). */
+  readonly counted: boolean;
+  readonly endpointDisabled: boolean;
+}
+
+/**
+ * Writes what came of a batch's attempts, one transaction per tenant: an
+ * attempt row each (the answer's first 4 kB sealed under the order's data key),
+ * the delivery's next state through its lease token (a dispatcher whose lease
+ * was taken over changes nothing), the endpoint's failure stretch, and the
+ * disabling of an endpoint that answered 410 Gone (with its access-log entry).
+ */
+@Injectable()
+export class DeliveryRecorder {
+  constructor(
+    private readonly deliveries: DeliveriesRepository,
+    private readonly endpoints: EndpointsRepository,
+    private readonly dataKeys: DataKeyService,
+    private readonly audit: AuditLog,
+    private readonly tx: TransactionManager,
+    private readonly metrics: DeliveryMetrics,
+  ) {}
+
+  record(tenantId: string, records: readonly AttemptRecord[], random: () => number = Math.random) {
+    return this.tx.run(async (tx) => {
+      const orderIds = [
+        ...new Set(records.filter((r) => r.responseHead?.length && r.delivery.orderId).map((r) => r.delivery.orderId!)),
+      ];
+      // A destroyed order has no key: its answer is not kept (there is nothing it may be kept under).
+      const orderKeys = await this.dataKeys.openDataKeys(tx, tenantId, orderIds);
+      const outcomes: RecordedOutcome[] = [];
+      const gone = new Set<string>();
+      const succeededEndpoints = new Set<string>();
+      const failedEndpoints = new Set<string>();
+      for (const r of records) {
+        const d = r.delivery;
+        const attemptNumber = d.attemptCount + 1;
+        const step = nextStep(attemptNumber, r, random);
+        const status: DeliveryStatus =
+          step.kind === 'succeeded' ? 'succeeded' : step.kind === 'retry' ? 'failed_retrying' : 'given_up';
+        const next = step.kind === 'retry' ? new Date(r.attemptedAt.getTime() + step.delayMs) : r.attemptedAt;
+        const counted = await this.deliveries.complete(tx, d, {
+          status,
+          attemptedAt: r.attemptedAt,
+          nextAttemptAt: next,
+          statusCode: r.statusCode,
+          errorClass: r.result === 'ok' ? null : r.result,
+        });
+        const key = d.orderId ? orderKeys.get(d.orderId) : undefined;
+        await this.deliveries.insertAttempt(
+          tx,
+          this.deliveries.newAttempt({
+            tenantId,
+            attemptId: randomUUID(),
+            deliveryId: d.deliveryId,
+            orderId: d.orderId,
+            attemptNumber,
+            attemptedAt: r.attemptedAt,
+            statusCode: r.statusCode,
+            latencyMs: r.latencyMs,
+            result: r.result,
+            nextAttemptAt: status === 'failed_retrying' ? next : null,
+            responseCiphertext: key && r.responseHead?.length ? key.seal(RESPONSE_PURPOSE, r.responseHead) : null,
+            counted,
+          }),
+        );
+        this.metrics.attempted(r.result, r.latencyMs, r.latencyMs > 0, counted ? status : null);
+        if (counted && step.kind === 'disable_endpoint') gone.add(d.endpointId);
+        if (counted) (status === 'succeeded' ? succeededEndpoints : failedEndpoints).add(d.endpointId);
+        outcomes.push({
+          deliveryId: d.deliveryId,
+          status,
+          counted,
+          endpointDisabled: step.kind === 'disable_endpoint',
+        });
+      }
+      const at = records[0]?.attemptedAt ?? new Date(0);
+      await this.endpoints.markSucceeded(tx, tenantId, [...succeededEndpoints]);
+      const stillFailing = [...failedEndpoints].filter((e) => !succeededEndpoints.has(e));
+      await this.endpoints.markFailing(tx, tenantId, stillFailing, at);
+      await this.checkFailureWindow(tx, tenantId, stillFailing, gone, at);
+      for (const endpointId of gone) {
+        if (!(await this.endpoints.disable(tx, tenantId, endpointId, 'gone'))) continue;
+        await this.audit.append(tx, {
+          tenantId,
+          ...auditedBy(DISPATCH_ACTOR),
+          action: 'endpoint.updated',
+          targets: { endpointId },
+          reason: 'disabled: the receiver answered 410 Gone',
+          outcome: 'allowed',
+        });
+      }
+      return outcomes;
+    });
+  }
+
+  /**
+   * An endpoint failing continuously is warned about at 50 % and 90 % of the
+   * 5-day window and disabled at its end. Each step is an access-log entry, a
+   * metric, and an operational event to the tenant's other endpoints that
+   * subscribe to it.
+   */
+  private async checkFailureWindow(
+    tx: Tx,
+    tenantId: string,
+    endpointIds: readonly string[],
+    gone: ReadonlySet<string>,
+    now: Date,
+  ): Promise<void> {
+    if (!endpointIds.length) return;
+    const rows = await this.endpoints.findMany(tx, tenantId, endpointIds);
+    for (const e of rows) {
+      if (!e.failingSince || !e.enabled || gone.has(e.endpointId)) continue;
+      const level = failureLevel(e.failingSince, now);
+      if (level <= e.failureWarnings) continue;
+      if (!(await this.endpoints.raiseWarnings(tx, tenantId, e.endpointId, level))) continue;
+      const disabling = level === 3 && (await this.endpoints.disable(tx, tenantId, e.endpointId, 'failing'));
+      const type = disabling ? 'endpoint.disabled' : 'endpoint.failing';
+      const disableAt = new Date(e.failingSince.getTime() + FAILURE_WINDOW_MS);
+      await this.queueOperational(tx, tenantId, e.endpointId, type, now, {
+        endpointId: e.endpointId,
+        failingSince: e.failingSince.toISOString(),
+        ...(disabling ? { disabledAt: now.toISOString() } : { disableAt: disableAt.toISOString() }),
+      });
+      this.metrics.endpointEvent(type);
+      await this.audit.append(tx, {
+        tenantId,
+        ...auditedBy(DISPATCH_ACTOR),
+        action: 'endpoint.updated',
+        targets: { endpointId: e.endpointId },
+        reason: disabling
+          ? 'disabled: every attempt failed for 5 days'
+          : `warning: every attempt failing since ${e.failingSince.toISOString()}; disabled at ${disableAt.toISOString()} unless one succeeds`,
+        outcome: 'allowed',
+      });
+    }
+  }
+
+  private async queueOperational(
+    tx: Tx,
+    tenantId: string,
+    aboutEndpointId: string,
+    type: string,
+    now: Date,
+    facts: Record<string, unknown>,
+  ): Promise<void> {
+    const eventId = randomUUID();
+    const targets = (await this.endpoints.listEnabled(tx, [tenantId])).filter(
+      (t) => t.endpointId !== aboutEndpointId && filterMatches(t.eventTypes, type),
+    );
+    await this.deliveries.insertMany(
+      tx,
+      targets.map((t) => ({
+        tenantId,
+        deliveryId: randomUUID(),
+        endpointId: t.endpointId,
+        eventId,
+        eventType: type,
+        orderId: null,
+        streamId: eventId,
+        orderVersion: 0,
+        occurredAt: now,
+        nextAttemptAt: now,
+        facts,
+      })),
+    );
+  }
+}

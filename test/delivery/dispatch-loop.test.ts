@@ -1,0 +1,59 @@
+import { DispatchLoop } from '../../src/delivery/dispatch/dispatch-loop';
+import { ManualClock } from '../../src/platform/clock/clock';
+import { seedOrders } from '../support/order-factory';
+import { usingServer } from '../support/test-database';
+import { startTestApp, type AuthHeader, type TestApp } from '../support/test-app';
+import { Receiver, waitFor } from './support/receiver';
+
+describe('the dispatcher loop', () => {
+  let t: TestApp;
+  let owner: AuthHeader;
+  let tenantId: string;
+  let receiver: Receiver;
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      env: {
+        WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+        // On a server only the commit notification can wake the loop in time; embedded databases poll.
+        DELIVERY_POLL_MS: usingServer() ? '60000' : '100',
+      },
+      clock: new ManualClock(Date.now()),
+    });
+    tenantId = await t.tenant('Loop');
+    owner = (await t.seller(tenantId, ['endpoints:manage'])).auth;
+    receiver = await Receiver.start();
+    await t.http().post('/v1/endpoints').set(owner).send({ url: receiver.url }).expect(201);
+  });
+  afterAll(async () => {
+    await receiver.close();
+    await t.close();
+  });
+
+  it('is off when the scheduler is off', async () => {
+    await seedOrders(t.app, tenantId, 1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(receiver.received).toHaveLength(0);
+  });
+
+  it('wakes on the ingest commit (LISTEN/NOTIFY on a server) and on a ping, and stops cleanly', async () => {
+    const loop = t.app.get(DispatchLoop);
+    await loop.start();
+    // The order queued while the loop was off goes at once.
+    await waitFor(() => receiver.received.length === 1, 'the order queued before the start');
+    const committed = Date.now();
+    await seedOrders(t.app, tenantId, 3);
+    await waitFor(() => receiver.received.length === 4, 'orders committed while the loop runs', 20_000);
+    process.stdout.write(`commit → delivery with the loop idle: ${Date.now() - committed} ms for 3 orders\n`);
+    const ping = await t
+      .http()
+      .post(`/v1/endpoints/${(await t.http().get('/v1/endpoints').set(owner)).body[0].endpointId}/test`)
+      .set(owner)
+      .expect(202);
+    await waitFor(() => receiver.received.some((r) => r.headers['webhook-id'] === ping.body.eventId), 'the ping');
+    await loop.stop();
+    await seedOrders(t.app, tenantId, 1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(receiver.received).toHaveLength(5);
+  });
+});
