@@ -7,6 +7,7 @@ import { RetentionAnchorAndPolicies1796399664792 } from './1796399664792-Retenti
 import { WebhookEndpoints1796400567326 } from './1796400567326-WebhookEndpoints';
 import { PiiDestruction1796400647000 } from './1796400647000-PiiDestruction';
 import { ConsolePeople1796403171726 } from './1796403171726-ConsolePeople';
+import { SellerUsers1796417315562 } from './1796417315562-SellerUsers';
 
 /** Migrations in the order they apply. New files are appended here. */
 export const MIGRATIONS: Function[] = [
@@ -19,4 +20,5 @@ export const MIGRATIONS: Function[] = [
   WebhookEndpoints1796400567326,
   PiiDestruction1796400647000,
   ConsolePeople1796403171726,
+  SellerUsers1796417315562,
 ];

@@ -27,6 +27,7 @@ import { Tenant } from './tenants/tenant.entity';
 import { RetentionPolicy } from './retention/retention-policy.entity';
 import { PersonAccount } from './access/people/person-account.entity';
 import { PersonSession } from './access/people/person-session.entity';
+import { PersonInvitation } from './access/people/person-invitation.entity';
 
 export const ALL_ENTITIES: Function[] = [
   Tenant,
@@ -52,5 +53,6 @@ export const ALL_ENTITIES: Function[] = [
   RetentionPolicy,
   PersonAccount,
   PersonSession,
+  PersonInvitation,
   WebhookEndpoint,
 ];

@@ -6,6 +6,7 @@ const STAFF_PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
     Permissions.TENANTS_MANAGE,
     Permissions.STAFF_MANAGE,
     Permissions.KEYS_MANAGE,
+    Permissions.USERS_MANAGE,
     Permissions.OWN_KEYS,
     Permissions.GRANTS_READ_OWN,
     Permissions.ORDERS_READ,
@@ -34,6 +35,7 @@ export const TENANT_SCOPED: ReadonlySet<Permission> = new Set([
   Permissions.ENDPOINTS_MANAGE,
   Permissions.ENDPOINTS_READ,
   Permissions.RETENTION_MANAGE,
+  Permissions.USERS_MANAGE,
 ]);
 
 /**

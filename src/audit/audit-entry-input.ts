@@ -37,6 +37,11 @@ export const AUDIT_ACTIONS = [
   'session.ended',
   'account.enrolled',
   'audit.viewed',
+  // Seller users: invitations (created, accepted, revoked) and role changes.
+  'invitation.created',
+  'invitation.accepted',
+  'invitation.revoked',
+  'user.role_changed',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -55,6 +60,7 @@ export const AUDIT_TARGET_KEYS = [
   'actorKeyId',
   'accountId',
   'sessionId',
+  'invitationId',
 ] as const;
 
 /** Ids of what an access touched. Ids only: never names, e-mail addresses or any other buyer datum. */
@@ -72,6 +78,8 @@ export interface AuditTargets {
   accountId?: string;
   /** A console session (started, ended). */
   sessionId?: string;
+  /** A seller user's invitation (created, accepted, revoked). */
+  invitationId?: string;
 }
 
 export interface AuditEntryInput {
