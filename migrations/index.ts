@@ -18,6 +18,7 @@ import { PiiOverrides1796416336653 } from './1796416336653-PiiOverrides';
 import { DeadLetterOperations1796500000000 } from './1796500000000-DeadLetterOperations';
 import { Deliveries1796414314187 } from './1796414314187-Deliveries';
 import { DeliveryFacts1796419433245 } from './1796419433245-DeliveryFacts';
+import { SellerUsers1796417315562 } from './1796417315562-SellerUsers';
 
 /** Migrations in the order they apply. New files are appended here. */
 export const MIGRATIONS: Function[] = [
@@ -41,4 +42,5 @@ export const MIGRATIONS: Function[] = [
   DeadLetterOperations1796500000000,
   Deliveries1796414314187,
   DeliveryFacts1796419433245,
+  SellerUsers1796417315562,
 ];

@@ -34,6 +34,7 @@ import { PersonAccount } from './access/people/person-account.entity';
 import { PersonSession } from './access/people/person-session.entity';
 import { EbayDeletionNotification } from './rights/ebay-deletion/ebay-deletion-notification.entity';
 import { EbayDeletionTarget } from './rights/ebay-deletion/ebay-deletion-target.entity';
+import { PersonInvitation } from './access/people/person-invitation.entity';
 
 export const ALL_ENTITIES: Function[] = [
   Tenant,
@@ -62,6 +63,7 @@ export const ALL_ENTITIES: Function[] = [
   LegalHold,
   PersonAccount,
   PersonSession,
+  PersonInvitation,
   WebhookEndpoint,
   EbayDeletionNotification,
   EbayDeletionTarget,

@@ -6,6 +6,7 @@ const STAFF_PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
     Permissions.TENANTS_MANAGE,
     Permissions.STAFF_MANAGE,
     Permissions.KEYS_MANAGE,
+    Permissions.USERS_MANAGE,
     Permissions.OWN_KEYS,
     Permissions.GRANTS_READ_OWN,
     Permissions.ORDERS_READ,
@@ -38,6 +39,7 @@ export const TENANT_SCOPED: ReadonlySet<Permission> = new Set([
   Permissions.RETENTION_MANAGE,
   Permissions.DSR_MANAGE,
   Permissions.LEGAL_HOLDS_MANAGE,
+  Permissions.USERS_MANAGE,
 ]);
 
 /**

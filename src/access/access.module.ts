@@ -24,6 +24,9 @@ import { PersonEnrolmentService } from './people/person-enrolment.service';
 import { PersonSessionsRepository } from './people/person-sessions.repository';
 import { PersonSessionsService } from './people/person-sessions.service';
 import { SignInService } from './people/sign-in.service';
+import { PersonInvitationsRepository } from './people/person-invitations.repository';
+import { SellerUsersService } from './people/seller-users.service';
+import { UsersController } from './users.controller';
 
 /**
  * Who may do what: API keys for sellers and staff, the default-deny guard on
@@ -40,6 +43,7 @@ import { SignInService } from './people/sign-in.service';
     GrantsController,
     RevealController,
     AuditController,
+    UsersController,
   ],
   providers: [
     ApiKeysRepository,
@@ -59,7 +63,17 @@ import { SignInService } from './people/sign-in.service';
     PersonSessionsService,
     SignInService,
     PersonEnrolmentService,
+    PersonInvitationsRepository,
+    SellerUsersService,
   ],
-  exports: [ApiKeysService, StaffService, GrantsService, PersonSessionsService, SignInService, PersonEnrolmentService],
+  exports: [
+    ApiKeysService,
+    StaffService,
+    GrantsService,
+    PersonSessionsService,
+    SignInService,
+    PersonEnrolmentService,
+    SellerUsersService,
+  ],
 })
 export class AccessModule {}

@@ -43,6 +43,11 @@ export const AUDIT_ACTIONS = [
   'session.ended',
   'account.enrolled',
   'audit.viewed',
+  // Seller users: invitations (created, accepted, revoked) and role changes.
+  'invitation.created',
+  'invitation.accepted',
+  'invitation.revoked',
+  'user.role_changed',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -64,6 +69,7 @@ export const AUDIT_TARGET_KEYS = [
   'notificationId',
   'dsrId',
   'holdId',
+  'invitationId',
 ] as const;
 
 /** Ids of what an access touched. Ids only: never names, e-mail addresses or any other buyer datum. */
@@ -87,6 +93,8 @@ export interface AuditTargets {
   dsrId?: string;
   /** A legal hold (placed, renewed, released). */
   holdId?: string;
+  /** A seller user's invitation (created, accepted, revoked). */
+  invitationId?: string;
 }
 
 export interface AuditEntryInput {

@@ -40,6 +40,8 @@ export const Permissions = {
   LEGAL_HOLDS_MANAGE: 'legal_holds:manage',
   /** The access log: auditors for every tenant, sellers for their own. */
   AUDIT_READ: 'audit:read',
+  /** A tenant's console users and invitations (seller owners and admins; staff admin for onboarding). */
+  USERS_MANAGE: 'users:manage',
   /** Writing an on-demand checkpoint (auditor). */
   AUDIT_CHECKPOINT: 'audit:checkpoint',
 } as const;
@@ -60,6 +62,7 @@ export const SELLER_SCOPES = [
   Permissions.GRANTS_MANAGE,
   Permissions.KEYS_MANAGE,
   Permissions.AUDIT_READ,
+  Permissions.USERS_MANAGE,
 ] as const;
 
 export const PERMISSION_KEY = 'ordervault:permission';

@@ -2,8 +2,11 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { Option, type Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { PersonEnrolmentService, type Enrolment } from '../access/people/person-enrolment.service';
+import { SellerUsersService } from '../access/people/seller-users.service';
+import { SELLER_ROLES } from '../access/people/seller-roles';
 import { cliActor } from '../auth';
 import type { AppConfig } from '../config';
+import { TenantsService } from '../tenants';
 import { withAppContext } from './app-context';
 import { emit, UsageError } from './output';
 
@@ -35,6 +38,9 @@ export async function enrolStaff(
  *     sets a staff member's console sign-in: login, password and a new TOTP
  *     secret, printed once as an otpauth:// URI for an authenticator app.
  *     Enrolling again replaces them, unlocks the account and ends its sessions.
+ *   invite --tenant T --role owner|admin|member|viewer
+ *     an invitation link for a seller's user (the first owner's, typically),
+ *     printed once; valid 72 hours, one use.
  */
 export function registerConsoleCommands(
   program: Command,
@@ -57,6 +63,26 @@ export function registerConsoleCommands(
           `enrolled ${enrolment.login} for staff member ${enrolment.staffId} (account ${enrolment.accountId})`,
           'Add this to an authenticator app now (it is shown once; enrolling again replaces it):',
           enrolment.otpauthUri,
+        ].join('\n'),
+      );
+    });
+  group
+    .command('invite')
+    .description("an invitation link for a seller's user (printed once; valid 72 hours, one use)")
+    .requiredOption('--tenant <id>', 'tenant id')
+    .addOption(new Option('--role <role>', 'the role the person gets').choices([...SELLER_ROLES]).makeOptionMandatory())
+    .addOption(new Option('--json', 'machine-readable output'))
+    .action(async (o: { tenant: string; role: string; json?: boolean }) => {
+      const invitation = await withAppContext(loadConfig(), async (app) => {
+        const tenants = app.get(TenantsService);
+        await tenants.requireTenant(o.tenant);
+        return app.get(SellerUsersService).invite(cliActor('console invite'), o.tenant.toLowerCase(), o.role);
+      });
+      emit(!!o.json, invitation, () =>
+        [
+          `invitation ${invitation.invitationId}: ${invitation.role} of tenant ${invitation.tenantId}, valid until ${invitation.expiresAt}`,
+          'Send this link to the person (it is shown once):',
+          invitation.link,
         ].join('\n'),
       );
     });

@@ -7,6 +7,8 @@ import { ConsoleErrorFilter } from './console-error.filter';
 import { ConsoleHeadersInterceptor } from './console-controller';
 import { HomeController } from './home.controller';
 import { SignInController } from './sign-in.controller';
+import { UsersPageController } from './users-page.controller';
+import { InvitationPageController } from './invitation-page.controller';
 
 /**
  * The browser console: server-rendered pages under /console that parse the
@@ -16,7 +18,14 @@ import { SignInController } from './sign-in.controller';
  */
 @Module({
   imports: [AccessModule, AuditModule],
-  controllers: [HomeController, SignInController, AssetsController, AuditLogPageController],
+  controllers: [
+    HomeController,
+    SignInController,
+    AssetsController,
+    AuditLogPageController,
+    UsersPageController,
+    InvitationPageController,
+  ],
   providers: [ConsoleErrorFilter, ConsoleHeadersInterceptor],
 })
 export class ConsoleModule {}

@@ -3,11 +3,12 @@ import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import { h } from 'preact';
 import { SESSION_ABSOLUTE_MS, PersonSessionsService } from '../access/people/person-sessions.service';
-import { clearedSessionCookieHeader, isSameOrigin, sessionCookieHeader } from '../access/people/session-cookie';
+import { clearedSessionCookieHeader, sessionCookieHeader } from '../access/people/session-cookie';
+import { assertFormFromOurPage } from './same-origin-form';
 import { SignInService } from '../access/people/sign-in.service';
 import { PublicRoute, RequestId, systemActor } from '../auth';
 import { APP_CONFIG, type AppConfig } from '../config';
-import { DomainError, ErrorCodes, validationFailed } from '../platform/errors/domain-error';
+import { DomainError, ErrorCodes } from '../platform/errors/domain-error';
 import { ConsoleController } from './console-controller';
 import { HTML, renderPage } from './render';
 import { safeNext } from './sign-in-target';
@@ -22,6 +23,10 @@ class SignInQuery {
   @IsOptional()
   @IsIn(['yes'])
   signedOut?: string;
+
+  @IsOptional()
+  @IsIn(['yes'])
+  accepted?: string;
 }
 
 class SignInBody {
@@ -58,22 +63,6 @@ class SignOutBody {
 }
 
 /**
- * A sign-in form posted from another site would sign the browser in as someone
- * else (login CSRF): a browser's Origin or Sec-Fetch-Site must say it came from
- * us. A request with neither is not from a browser's form at all.
- */
-function assertSignInFromOurPage(req: Request, publicOrigin: string): void {
-  if (req.header('origin') === undefined && req.header('sec-fetch-site') === undefined) {
-    throw validationFailed('sign in from the console page: the request carries no Origin header', [
-      { field: 'Origin', issue: 'required' },
-    ]);
-  }
-  if (!isSameOrigin(req, publicOrigin)) {
-    throw new DomainError(ErrorCodes.FORBIDDEN, 'this form was sent from another site; open the console and try again');
-  }
-}
-
-/**
  * Signing in and out. Public routes: they establish or end the session
  * themselves. Sign-in answers a refused attempt with the form again (401) and
  * one message whatever was wrong; success sets the session cookie and goes on
@@ -92,7 +81,14 @@ export class SignInController {
   @Header('Content-Type', HTML)
   form(@Query() q: SignInQuery): string {
     return renderPage(
-      h(SignInPage, { next: safeNext(q.next), notice: q.signedOut ? 'You have signed out.' : undefined }),
+      h(SignInPage, {
+        next: safeNext(q.next),
+        notice: q.signedOut
+          ? 'You have signed out.'
+          : q.accepted
+            ? 'Your account is ready: sign in with your login, password and a new code.'
+            : undefined,
+      }),
     );
   }
 
@@ -104,7 +100,7 @@ export class SignInController {
     @Body() body: SignInBody,
     @RequestId() requestId: string | null,
   ): Promise<void> {
-    assertSignInFromOurPage(req, this.config.publicBaseUrl.origin);
+    assertFormFromOurPage(req, this.config.publicBaseUrl.origin);
     const next = safeNext(body.next);
     try {
       const { login, password, code } = body;

@@ -1,3 +1,4 @@
+import type { Tx } from '../platform/database/transaction-manager';
 import { Injectable } from '@nestjs/common';
 import type { ActorContext } from '../auth';
 import { AuditLog, auditedBy } from '../audit';
@@ -53,8 +54,9 @@ export class TenantsService {
     return tenant;
   }
 
-  async exists(tenantId: string): Promise<boolean> {
-    return isUuid(tenantId) && (await this.tenants.findById(tenantId)) !== null;
+  /** Whether the tenant exists; inside the caller's transaction when given one. */
+  async exists(tenantId: string, tx?: Tx): Promise<boolean> {
+    return isUuid(tenantId) && (await this.tenants.findById(tenantId, tx)) !== null;
   }
 
   listAllIds(): Promise<string[]> {

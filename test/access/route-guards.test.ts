@@ -32,6 +32,8 @@ describe('every route declares who may call it', () => {
       // The console's front door, sign-in and sign-out (they establish or end the session themselves), and its assets.
       'GET /console',
       'GET /console/assets/:name',
+      // Accepting an invitation: the link's one-time token is the credential (page and API alike).
+      'GET /console/invitations/:token',
       'GET /console/sign-in',
       'GET /health/live',
       'GET /health/ready',
@@ -39,12 +41,16 @@ describe('every route declares who may call it', () => {
       'GET /v1/audit/public-key',
       'GET /v1/connect/amazon/callback',
       'GET /v1/connect/ebay/callback',
-      // eBay's Marketplace Account Deletion endpoint: the challenge, and notifications that carry eBay's signature.
-      'GET /v1/marketplace-notifications/ebay',
       // The event catalog: documentation of the wire contract, no tenant data.
       'GET /v1/event-types',
+      // eBay's Marketplace Account Deletion endpoint: the challenge, and notifications that carry eBay's signature.
+      'GET /v1/marketplace-notifications/ebay',
+      'POST /console/invitations/:token',
+      'POST /console/invitations/:token/confirm',
       'POST /console/sign-in',
       'POST /console/sign-out',
+      'POST /v1/invitation-acceptances',
+      'POST /v1/invitation-acceptances/confirm',
       'POST /v1/marketplace-notifications/ebay',
     ]);
   });

@@ -1,5 +1,6 @@
 import type { StaffRole } from '../../src/auth';
 import { PersonEnrolmentService } from '../../src/access/people/person-enrolment.service';
+import { PersonAccountsRepository } from '../../src/access/people/person-accounts.repository';
 import { fromBase32, totpAt } from '../../src/access/people/totp';
 import { TEST_ACTOR } from './test-actor';
 import type { TestApp } from './test-app';
@@ -46,7 +47,10 @@ export const ORIGIN = 'http://localhost:3000';
  * Signs in through the form, as a browser would (same-origin header, form
  * encoding). Each sign-in takes a new TOTP step, so the clock moves 30 s first.
  */
-export async function signIn(t: TestApp, p: ConsolePerson): Promise<BrowserSession> {
+export async function signIn(
+  t: TestApp,
+  p: Pick<ConsolePerson, 'login' | 'password' | 'code'>,
+): Promise<BrowserSession> {
   t.clock.advance(30_000);
   const res = await t
     .http()
@@ -60,4 +64,36 @@ export async function signIn(t: TestApp, p: ConsolePerson): Promise<BrowserSessi
   const csrf = /name="_csrf" value="([^"]+)"/.exec(home.text)?.[1];
   if (!csrf) throw new Error('no CSRF token on the home page');
   return { cookie, csrf };
+}
+
+/** A seller user who accepted an invitation through the browser pages. */
+export interface InvitedPerson {
+  readonly login: string;
+  readonly password: string;
+  readonly accountId: string;
+  readonly secret: Buffer;
+  code(): string;
+}
+
+/** Follows an invitation link as a browser: the form, login and password, then a code from the new secret. */
+export async function acceptInvitation(t: TestApp, link: string, login: string): Promise<InvitedPerson> {
+  const path = new URL(link).pathname;
+  const password = `invited person ${login} passphrase`;
+  const form = await t.http().get(path);
+  if (form.status !== 200) throw new Error(`invitation page answered ${form.status}`);
+  const step1 = await t.http().post(path).set('Origin', ORIGIN).type('form').send({ login, password });
+  if (step1.status !== 200) throw new Error(`accepting answered ${step1.status}: ${step1.text.slice(0, 300)}`);
+  const secretText = /Key: <code class="secret">([A-Z2-7]+)<\/code>/.exec(step1.text)?.[1];
+  if (!secretText) throw new Error('no TOTP key on the confirmation page');
+  const secret = fromBase32(secretText)!;
+  t.clock.advance(30_000);
+  const step2 = await t
+    .http()
+    .post(`${path}/confirm`)
+    .set('Origin', ORIGIN)
+    .type('form')
+    .send({ code: totpAt(secret, t.clock.nowMs()) });
+  if (step2.status !== 303) throw new Error(`confirming answered ${step2.status}: ${step2.text.slice(0, 300)}`);
+  const account = await t.app.get(PersonAccountsRepository).findByLogin(login.toLowerCase());
+  return { login, password, accountId: account!.accountId, secret, code: () => totpAt(secret, t.clock.nowMs()) };
 }

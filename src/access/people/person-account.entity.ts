@@ -1,10 +1,11 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { SellerRole } from './seller-roles';
 
 export type PersonKind = 'staff' | 'seller';
 
 /**
  * A person who signs in to the console: a staff member (one account per staff
- * member) or, later, a seller's user (bound to one tenant). Password as an
+ * member) or a seller's user (bound to one tenant, with a role). Password as an
  * argon2id PHC string; the TOTP secret is mandatory before any sign-in.
  * Failed sign-ins are counted here; the tenth in a row locks the account for a while.
  */
@@ -24,6 +25,10 @@ export class PersonAccount {
 
   @Column('uuid', { nullable: true })
   staffId: string | null;
+
+  /** A seller user's role in their tenant (null for staff); see seller-roles.ts for its scopes. */
+  @Column('text', { nullable: true })
+  role: SellerRole | null;
 
   /** What the person types to sign in, lower-cased. */
   @Column('text')

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { execute } from '../../platform/database/sql';
 import type { Tx } from '../../platform/database/transaction-manager';
 import { PersonAccount } from './person-account.entity';
+import type { SellerRole } from './seller-roles';
 
 export interface FailureCount {
   readonly failedSignIns: number;
@@ -81,6 +82,61 @@ export class PersonAccountsRepository {
       [accountId, step],
     );
     return rows.length > 0;
+  }
+
+  /** A seller user's account, created on accepting an invitation (enrolled: password and TOTP secret set). */
+  async insertSellerUser(
+    tx: Tx,
+    u: {
+      tenantId: string;
+      login: string;
+      role: SellerRole;
+      passwordHash: string;
+      totpSecret: Buffer;
+      totpLastStep: number;
+    },
+  ): Promise<PersonAccount> {
+    const repo = this.repo(tx);
+    return repo.save(
+      repo.create({
+        tenantId: u.tenantId,
+        kind: 'seller',
+        staffId: null,
+        role: u.role,
+        login: u.login,
+        passwordHash: u.passwordHash,
+        totpSecret: u.totpSecret,
+        totpLastStep: String(u.totpLastStep),
+        failedSignIns: 0,
+        lockedUntil: null,
+        lastSignInAt: null,
+      }),
+    );
+  }
+
+  /** A tenant's seller users, by login. */
+  listSellerUsers(tenantId: string): Promise<PersonAccount[]> {
+    return this.repo().find({ where: { tenantId, kind: 'seller' }, order: { login: 'ASC' }, take: 500 });
+  }
+
+  findSellerUserForUpdate(tx: Tx, tenantId: string, accountId: string): Promise<PersonAccount | null> {
+    return this.repo(tx).findOne({
+      where: { tenantId, accountId, kind: 'seller' },
+      lock: { mode: 'pessimistic_write' },
+    });
+  }
+
+  /** How many owners the tenant has, their rows locked (so two demotions cannot leave none). */
+  async lockOwners(tx: Tx, tenantId: string): Promise<number> {
+    const rows = await this.repo(tx).find({
+      where: { tenantId, kind: 'seller', role: 'owner' },
+      lock: { mode: 'pessimistic_write' },
+    });
+    return rows.length;
+  }
+
+  async setRole(tx: Tx, accountId: string, role: SellerRole): Promise<void> {
+    await this.repo(tx).update({ accountId }, { role });
   }
 
   /** A successful sign-in: the failure count starts again. */

@@ -16,7 +16,9 @@ import { Clock } from '../../platform/clock/clock';
 import { TransactionManager, type Tx } from '../../platform/database/transaction-manager';
 import { DomainError, ErrorCodes } from '../../platform/errors/domain-error';
 import { AppLogger } from '../../platform/logging/app-logger';
+import { TenantsService } from '../../tenants';
 import { StaffRepository } from '../staff.repository';
+import { isSellerRole, scopesOfRole } from './seller-roles';
 import type { PersonAccount } from './person-account.entity';
 import { PersonAccountsRepository } from './person-accounts.repository';
 import type { SessionEndReason } from './person-session.entity';
@@ -46,13 +48,18 @@ export interface ResolvedSession {
   readonly info: PersonSessionInfo;
 }
 
-/** Who an account acts as: a staff member's principal (seller users come later). */
+/** Who an account acts as: a staff member's or a seller user's principal. */
 export interface AccountIdentity {
   readonly principal: (sessionId: string) => Principal;
   readonly displayName: string;
 }
 
 export const sessionKeyId = (sessionId: string) => `session:${sessionId}`;
+/** A seller user as an actor (principal id, access-log actor id). */
+export const personActorId = (accountId: string) => `person:${accountId}`;
+/** The account id of a seller user's principal id, or null for a key's (`key:<id>`). */
+export const accountIdOfActor = (actorId: string): string | null =>
+  actorId.startsWith('person:') ? actorId.slice('person:'.length) : null;
 const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest();
 
 /**
@@ -67,6 +74,7 @@ export class PersonSessionsService implements OnApplicationBootstrap, OnApplicat
     private readonly sessions: PersonSessionsRepository,
     private readonly accounts: PersonAccountsRepository,
     private readonly staff: StaffRepository,
+    private readonly tenants: TenantsService,
     private readonly audit: AuditLog,
     private readonly tx: TransactionManager,
     private readonly clock: Clock,
@@ -87,8 +95,27 @@ export class PersonSessionsService implements OnApplicationBootstrap, OnApplicat
     if (this.registry.doesExist('interval', SWEEP_INTERVAL_NAME)) this.registry.deleteInterval(SWEEP_INTERVAL_NAME);
   }
 
-  /** Who an account signs in as, or null if it may not sign in (no such staff member, or disabled). */
+  /**
+   * Who an account signs in as, or null if it may not sign in: a staff member
+   * (who must still be active), or a seller user of a tenant that still exists,
+   * acting with the scopes of their role (seller-roles.ts).
+   */
   async identityOf(account: PersonAccount, tx?: Tx): Promise<AccountIdentity | null> {
+    if (account.kind === 'seller') {
+      const { tenantId, role } = account;
+      if (!tenantId || !role || !isSellerRole(role) || !(await this.tenants.exists(tenantId, tx))) return null;
+      const scopes = scopesOfRole(role);
+      return {
+        displayName: `${account.login} (${role})`,
+        principal: (sessionId) => ({
+          kind: 'seller',
+          id: personActorId(account.accountId),
+          tenantId,
+          scopes,
+          keyId: sessionKeyId(sessionId),
+        }),
+      };
+    }
     if (account.kind !== 'staff' || !account.staffId) return null;
     const member = await this.staff.findById(account.staffId, tx);
     if (!member || member.status !== 'active') return null;

@@ -10,6 +10,9 @@ export function HomePage({ ctx }: { ctx: PageContext }) {
   if (p && holds(p, Permissions.AUDIT_READ)) {
     pages.push(['/console/audit', 'Access log', 'every access to buyer data and every change of access, with filters']);
   }
+  if (p && holds(p, Permissions.USERS_MANAGE) && p.kind === 'seller') {
+    pages.push(['/console/users', 'Users', 'people of your team, their roles, and invitations']);
+  }
   return (
     <Layout title="Console" ctx={ctx}>
       <h1>Welcome, {ctx.session?.displayName ?? 'there'}</h1>

@@ -42,6 +42,7 @@ function Navigation({ ctx }: { ctx: PageContext }) {
   if (!p) return null;
   const links: Array<[string, string]> = [];
   if (holds(p, Permissions.AUDIT_READ)) links.push(['/console/audit', 'Access log']);
+  if (p.kind === 'seller' && holds(p, Permissions.USERS_MANAGE)) links.push(['/console/users', 'Users']);
   if (!links.length) return null;
   return (
     <nav aria-label="Console">
