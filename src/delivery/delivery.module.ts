@@ -4,6 +4,7 @@ import { CryptoModule } from '../crypto';
 import { OrdersModule } from '../orders';
 import { TenantsModule } from '../tenants/tenants.module';
 import { AttemptResponseCopies } from './dispatch/attempt-response-copies';
+import { DeliveryRecords } from './dispatch/delivery-records';
 import { DeliveriesController } from './dispatch/deliveries.controller';
 import { DeliveriesRepository } from './dispatch/deliveries.repository';
 import { DeliveriesService } from './dispatch/deliveries.service';
@@ -43,6 +44,7 @@ import { WebhookTargetGuard } from './outbound/target-guard';
     WebhookClient,
     Dispatcher,
     AttemptResponseCopies,
+    DeliveryRecords,
     DeliveriesService,
     DispatchWake,
     DispatchLoop,

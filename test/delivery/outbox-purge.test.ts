@@ -61,12 +61,12 @@ describe('outbox purge', () => {
     // Six days on: nothing is older than the 7-day window yet.
     expect(await t.app.get(OutboxPurgeScheduler).purgeNow()).toEqual({
       purged: 0,
-      retained: { test_pending_deliveries: 0 },
+      retained: { deliveries: 0, test_pending_deliveries: 0 },
     });
 
     t.clock.advance(2 * DAY);
     const result = await t.app.get(OutboxPurgeScheduler).purgeNow();
-    expect(result).toEqual({ purged: 2, retained: { test_pending_deliveries: 1 } });
+    expect(result).toEqual({ purged: 2, retained: { deliveries: 0, test_pending_deliveries: 1 } });
     const left = (await ds.query(`SELECT event_id FROM outbox_events WHERE tenant_id = $1`, [tenantId])).map(
       (r: { event_id: string }) => r.event_id,
     );

@@ -278,6 +278,35 @@ export class DeliveriesRepository {
     return count;
   }
 
+  /**
+   * Deletes the deliveries of these orders and their attempts (order-record expiry). Runs rarely, in the
+   * sweep's batches: it filters the tenant's range rather than carrying an index of its own.
+   */
+  async deleteForOrders(tx: Tx, tenantId: string, orderIds: readonly string[]): Promise<number> {
+    if (!orderIds.length) return 0;
+    const [deleted] = (await tx.query(
+      `DELETE FROM deliveries WHERE tenant_id = $1 AND order_id = ANY($2::uuid[]) RETURNING delivery_id`,
+      [tenantId, orderIds],
+    )) as [Array<{ delivery_id: string }>, number];
+    if (!deleted.length) return 0;
+    const [, attempts] = (await tx.query(
+      `DELETE FROM delivery_attempts WHERE tenant_id = $1 AND delivery_id = ANY($2::uuid[])`,
+      [tenantId, deleted.map((d) => d.delivery_id)],
+    )) as [unknown, number];
+    return deleted.length + attempts;
+  }
+
+  /** Which of these events of the tenant still have a delivery that is not finished (kept from the outbox purge). */
+  async eventsWithOpenDeliveries(tx: Tx, tenantId: string, eventIds: readonly string[]): Promise<Set<string>> {
+    if (!eventIds.length) return new Set();
+    const rows = (await tx.query(
+      `SELECT DISTINCT event_id FROM deliveries
+        WHERE tenant_id = $1 AND event_id = ANY($2::uuid[]) AND status IN ('pending', 'failed_retrying')`,
+      [tenantId, eventIds],
+    )) as Array<{ event_id: string }>;
+    return new Set(rows.map((r) => r.event_id));
+  }
+
   /** Open deliveries per endpoint and the creation time of the oldest (for the backlog gauges). */
   async backlog(): Promise<Array<{ endpoint_id: string; n: number; oldest: Date }>> {
     return this.dataSource.query(
