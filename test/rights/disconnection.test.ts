@@ -149,13 +149,16 @@ describe('disconnection and revoked authorisation end a connection’s buyer dat
     const t = await tenantWithTwoConnections('Revoked');
     // A 403 (scope or transient access problem) parks the connection but schedules nothing.
     e.m.ebay.addOrders(t.seller.sellerId, 1);
-    e.m.ebay.answerNextRequests(1, {
+    // Both of the tenant's connections sync in one run, in no promised order: each one's first call is refused,
+    // and whatever is left unanswered is cleared before the next step.
+    e.m.ebay.answerNextRequests(2, {
       status: 403,
       body: JSON.stringify({
         errors: [{ errorId: 1100, domain: 'ACCESS', category: 'REQUEST', message: 'Access denied' }],
       }),
     });
     const [denied] = (await syncNow(e, t.tenantId)).filter((o) => o.connectionId === t.connectionId);
+    e.m.ebay.clearFaults();
     expect(denied).toMatchObject({ result: 'auth_failed', errorCode: '1100' });
     let view = await e.t.http().get(`/v1/connections/${t.connectionId}`).set(t.auth).expect(200);
     expect(view.body).toMatchObject({ status: 'auth_failed', buyerDataDueAt: null });

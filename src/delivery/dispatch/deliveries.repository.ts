@@ -69,8 +69,10 @@ export class DeliveriesRepository {
     const col = <K extends keyof NewDelivery>(k: K) => rows.map((r) => r[k]);
     const inserted: unknown[] = await tx.query(
       `INSERT INTO deliveries (tenant_id, delivery_id, endpoint_id, event_id, event_type, order_id, stream_id,
-                               order_version, occurred_at, next_attempt_at, facts)
-       SELECT u.t, u.d, u.e, u.ev, u.ty, u.o, u.s, u.v, u.at, u.nx, u.f::jsonb
+                               order_version, occurred_at, next_attempt_at, facts, created_at)
+       SELECT u.t, u.d, u.e, u.ev, u.ty, u.o, u.s, u.v, u.at, u.nx, u.f::jsonb,
+              -- Milliseconds, as JavaScript dates and so list cursors hold them: a cursor must compare equal.
+              date_trunc('milliseconds', now())
          FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::uuid[], $7::uuid[],
                      $8::int[], $9::timestamptz[], $10::timestamptz[], $11::text[])
            AS u(t, d, e, ev, ty, o, s, v, at, nx, f)
