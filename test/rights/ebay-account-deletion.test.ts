@@ -19,7 +19,7 @@ import {
   type EbayRightsEnv,
 } from './ebay-support';
 
-const EXAMPLES = path.join(__dirname, '../../../../shared/reference/examples/ebay');
+const EXAMPLES = path.join(__dirname, '../fixtures/ebay/account-deletion');
 const METRIC = 'ordervault_ebay_deletion_notifications_total';
 const DAY = 86_400_000;
 const user = (username: string) => ({

@@ -9,7 +9,7 @@ import {
   verifyNotificationSignature,
 } from '../../src/rights/ebay-deletion/ebay-notification';
 
-const EXAMPLES = path.join(__dirname, '../../../../shared/reference/examples/ebay');
+const EXAMPLES = path.join(__dirname, '../fixtures/ebay/account-deletion');
 const read = (name: string) => readFileSync(path.join(EXAMPLES, name), 'utf8');
 
 describe('eBay account deletion wire rules', () => {
