@@ -63,13 +63,7 @@ export class PiiDestructionRepository {
     skipOrderIds: readonly string[],
     limit: number,
   ): Promise<ClaimedOrder[]> {
-    const { rows } = await driverQuery<{
-      order_id: string;
-      connection_id: string;
-      marketplace: string;
-      marketplace_order_id: string;
-      retention_anchor_at: Date;
-    }>(
+    const { rows } = await driverQuery<ClaimRow>(
       tx,
       `SELECT order_id, connection_id, marketplace, marketplace_order_id, retention_anchor_at FROM orders
         WHERE tenant_id = $1 AND marketplace = $2 AND pii_state = 'present'
@@ -80,13 +74,7 @@ export class PiiDestructionRepository {
         FOR UPDATE SKIP LOCKED`,
       [tenantId, marketplace, window.anchorBefore, window.fromAnchor, skipOrderIds, limit],
     );
-    return rows.map((r) => ({
-      orderId: r.order_id,
-      connectionId: r.connection_id,
-      marketplace: r.marketplace,
-      marketplaceOrderId: r.marketplace_order_id,
-      retentionAnchorAt: r.retention_anchor_at,
-    }));
+    return rows.map(toClaimedOrder);
   }
 
   /**
@@ -103,13 +91,7 @@ export class PiiDestructionRepository {
     const { where, params } = matching(selector);
     // Orders kept by a legal hold are not claimed (the parameter after the selector's).
     const skipAt = params.length + 3;
-    const { rows } = await driverQuery<{
-      order_id: string;
-      connection_id: string;
-      marketplace: string;
-      marketplace_order_id: string;
-      retention_anchor_at: Date;
-    }>(
+    const { rows } = await driverQuery<ClaimRow>(
       tx,
       `SELECT order_id, connection_id, marketplace, marketplace_order_id, retention_anchor_at FROM orders
         WHERE tenant_id = $1 AND pii_state = 'present' AND ${where}
@@ -119,13 +101,7 @@ export class PiiDestructionRepository {
         FOR UPDATE SKIP LOCKED`,
       [tenantId, limit, ...params, skip],
     );
-    return rows.map((r) => ({
-      orderId: r.order_id,
-      connectionId: r.connection_id,
-      marketplace: r.marketplace,
-      marketplaceOrderId: r.marketplace_order_id,
-      retentionAnchorAt: r.retention_anchor_at,
-    }));
+    return rows.map(toClaimedOrder);
   }
 
   /** Whether any order matching the selector still holds buyer data (locked ones included). */
@@ -311,4 +287,23 @@ function matching(selector: DestructionSelector): { where: string; params: unkno
   return selector.kind === 'buyer'
     ? { where: 'marketplace = $3 AND buyer_index = $4', params: [selector.marketplace, selector.buyerIndex] }
     : { where: 'connection_id = $3', params: [selector.connectionId] };
+}
+
+/** The columns both claims select, as the destruction step takes them. */
+interface ClaimRow {
+  order_id: string;
+  connection_id: string;
+  marketplace: string;
+  marketplace_order_id: string;
+  retention_anchor_at: Date;
+}
+
+function toClaimedOrder(r: ClaimRow): ClaimedOrder {
+  return {
+    orderId: r.order_id,
+    connectionId: r.connection_id,
+    marketplace: r.marketplace,
+    marketplaceOrderId: r.marketplace_order_id,
+    retentionAnchorAt: r.retention_anchor_at,
+  };
 }
