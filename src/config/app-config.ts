@@ -70,6 +70,11 @@ export interface RetentionConfig {
   readonly sweepSeconds: number;
   /** Orders per destruction transaction (and per receipt; the access log takes at most 1000 ids). */
   readonly batchSize: number;
+  /**
+   * Share of wall time a sweep may spend working (1–100 %): after each batch it pauses in proportion, so a large
+   * backlog never starves ingestion and delivery.
+   */
+  readonly dutyPercent: number;
   /** Dead letters with no marketplace order id keep their sealed payload this long. */
   readonly unidentifiedLetterDays: number;
 }

@@ -170,6 +170,7 @@ const schema = z.object({
   SYNC_INITIAL_LOOKBACK_DAYS: intIn(1, 730, 30),
   RETENTION_SWEEP_SECONDS: intIn(10, 86400, 60),
   RETENTION_BATCH_SIZE: intIn(1, 1000, 1000),
+  RETENTION_SWEEP_DUTY_PERCENT: intIn(1, 100, 25),
   RETENTION_UNIDENTIFIED_LETTER_DAYS: intIn(1, 90, 30),
   HTTP_TIMEOUT_MS: intIn(100, 300000, 30000),
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: bool(false),
@@ -326,6 +327,7 @@ export function loadConfig(env: Env): AppConfig {
     retention: {
       sweepSeconds: e.RETENTION_SWEEP_SECONDS,
       batchSize: e.RETENTION_BATCH_SIZE,
+      dutyPercent: e.RETENTION_SWEEP_DUTY_PERCENT,
       unidentifiedLetterDays: e.RETENTION_UNIDENTIFIED_LETTER_DAYS,
     },
     httpTimeoutMs: e.HTTP_TIMEOUT_MS,

@@ -23,6 +23,7 @@ export {
   type TenantSweep,
 } from './retention-sweep.service';
 export { RetentionScheduler, RETENTION_QUEUE } from './retention-scheduler';
+export { SweepPacer } from './sweep-pacer';
 export {
   RetentionOverview,
   DUE_SOON_DAYS,

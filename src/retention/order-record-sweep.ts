@@ -55,6 +55,31 @@ export class OrderRecordSweeper {
     return this.records.tenantsWithOrders(tx);
   }
 
+  /**
+   * What a sweep at `asOf` would delete, per marketplace, with the period applied; `held` as the sweep reads it
+   * (a tenant-wide hold keeps everything).
+   */
+  async countDue(
+    tx: Tx,
+    tenantId: string,
+    asOf: Date,
+    held: { wholeTenant: boolean; orderIds: readonly string[] },
+  ): Promise<Record<RetentionMarketplace, { months: number; due: number; held: number }>> {
+    const periods = await this.policies.recordPeriodsFor(tenantId, tx);
+    const out = {} as Record<RetentionMarketplace, { months: number; due: number; held: number }>;
+    for (const marketplace of RETENTION_MARKETPLACES) {
+      const months = periods[marketplace].months;
+      const c = await this.records.countExpired(
+        tx,
+        tenantId,
+        { marketplace, purchasedBefore: monthsBefore(asOf, months) },
+        held.orderIds,
+      );
+      out[marketplace] = held.wholeTenant ? { months, due: 0, held: c.due + c.held } : { months, ...c };
+    }
+    return out;
+  }
+
   async sweepTenant(by: ActorContext, tenantId: string, asOf: Date, hooks: BatchHooks = {}): Promise<OrderRecordSweep> {
     const periods = await this.policies.recordPeriodsFor(tenantId);
     const result: OrderRecordSweep = { expired: { amazon: 0, ebay: 0 }, batches: 0, heldWholeTenant: false, rows: {} };

@@ -3,7 +3,8 @@ import { PiiDestructionService, type RetentionCounts } from '../orders';
 import { Clock } from '../platform/clock/clock';
 import { TransactionManager, type Tx } from '../platform/database/transaction-manager';
 import { RETENTION_MARKETPLACES, type RetentionMarketplace } from './retention-caps';
-import { LegalHoldsService } from './legal-holds.service';
+import { LegalHoldsService, type TenantHolds } from './legal-holds.service';
+import { OrderRecordSweeper } from './order-record-sweep';
 import { RetentionPolicyService, type PiiWindows } from './retention-policy.service';
 
 const DAY_MS = 86_400_000;
@@ -25,12 +26,24 @@ export interface RetentionPreviewRow {
   readonly held: number;
   /** When the earliest buyer data still held is (or was) due; null when none is held. */
   readonly earliestDueAt: string | null;
+  /** The bookkeeping period of order records, in months after purchase. */
+  readonly recordMonths: number;
+  /** Order records past that period and not held: what the sweep deletes (after any buyer data left). */
+  readonly recordsDue: number;
+  /** Order records past that period kept by a legal hold. */
+  readonly recordsHeld: number;
 }
 
 export interface RetentionPreview {
   readonly asOf: string;
   readonly rows: RetentionPreviewRow[];
-  readonly totals: { readonly withBuyerData: number; readonly due: number; readonly held: number };
+  readonly totals: {
+    readonly withBuyerData: number;
+    readonly due: number;
+    readonly held: number;
+    readonly recordsDue: number;
+    readonly recordsHeld: number;
+  };
 }
 
 /** The seller's view of its retention at this instant. */
@@ -76,26 +89,34 @@ export class RetentionOverview {
     private readonly destruction: PiiDestructionService,
     private readonly policies: RetentionPolicyService,
     private readonly holds: LegalHoldsService,
+    private readonly records: OrderRecordSweeper,
     private readonly clock: Clock,
   ) {}
 
   async preview(options: { asOf?: Date; tenantId?: string } = {}): Promise<RetentionPreview> {
     const asOf = options.asOf ?? this.clock.now();
     const rows = await this.transactions.run(async (tx) => {
-      const tenantIds = options.tenantId ? [options.tenantId] : await this.destruction.tenantsHoldingPii(tx);
+      // Every tenant with orders: one whose buyer data is all gone may still have records due.
+      const tenantIds = options.tenantId ? [options.tenantId] : await this.records.tenantsWithOrders(tx);
       const out: RetentionPreviewRow[] = [];
       for (const tenantId of tenantIds) {
-        const { windows, counts } = await this.countsFor(tx, tenantId, asOf);
-        for (const c of counts) {
-          const marketplace = c.marketplace as RetentionMarketplace;
+        const { windows, counts, held } = await this.countsFor(tx, tenantId, asOf);
+        const records = await this.records.countDue(tx, tenantId, asOf, held);
+        for (const marketplace of RETENTION_MARKETPLACES) {
+          const c = counts.find((x) => x.marketplace === marketplace);
+          const r = records[marketplace];
+          if (!c && !r.due && !r.held) continue;
           out.push({
             tenantId,
             marketplace,
             windowDays: windows[marketplace],
-            withBuyerData: c.withBuyerData,
-            due: c.due,
-            held: c.heldDue,
-            earliestDueAt: dueAt(c.earliestAnchor, windows[marketplace]),
+            withBuyerData: c?.withBuyerData ?? 0,
+            due: c?.due ?? 0,
+            held: c?.heldDue ?? 0,
+            earliestDueAt: c ? dueAt(c.earliestAnchor, windows[marketplace]) : null,
+            recordMonths: r.months,
+            recordsDue: r.due,
+            recordsHeld: r.held,
           });
         }
       }
@@ -108,6 +129,8 @@ export class RetentionOverview {
         withBuyerData: rows.reduce((n, r) => n + r.withBuyerData, 0),
         due: rows.reduce((n, r) => n + r.due, 0),
         held: rows.reduce((n, r) => n + r.held, 0),
+        recordsDue: rows.reduce((n, r) => n + r.recordsDue, 0),
+        recordsHeld: rows.reduce((n, r) => n + r.recordsHeld, 0),
       },
     };
   }
@@ -183,7 +206,7 @@ export class RetentionOverview {
     tx: Tx,
     tenantId: string,
     asOf: Date,
-  ): Promise<{ windows: PiiWindows; counts: RetentionCounts[] }> {
+  ): Promise<{ windows: PiiWindows; counts: RetentionCounts[]; held: TenantHolds }> {
     const windows = await this.policies.windowsFor(tenantId, tx);
     const cutoffs = RETENTION_MARKETPLACES.map((marketplace) => {
       const anchorBefore = new Date(asOf.getTime() - windows[marketplace] * DAY_MS);
@@ -193,10 +216,11 @@ export class RetentionOverview {
     // Holds are a present fact (as in the sweep): active now, whatever instant due dates are computed from.
     const held = await this.holds.heldAt(tenantId, this.clock.now(), tx);
     const counts = await this.destruction.retentionCounts(tx, tenantId, cutoffs, held.orderIds, destroyedSince);
-    if (!held.wholeTenant) return { windows, counts };
+    if (!held.wholeTenant) return { windows, counts, held };
     // A tenant-wide hold keeps everything: nothing is due, all of it held.
     return {
       windows,
+      held,
       counts: counts.map((c) => ({
         ...c,
         due: 0,

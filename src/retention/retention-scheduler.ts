@@ -17,6 +17,7 @@ import { JobQueue } from '../platform/jobs/job-queue';
 import { AppLogger } from '../platform/logging/app-logger';
 import { RetentionMetrics } from './retention-metrics';
 import { RetentionSweeper } from './retention-sweep.service';
+import { SweepPacer } from './sweep-pacer';
 
 export const RETENTION_QUEUE = 'retention';
 /** Advisory-lock key so one replica per tick plans the sweep ('ovrt'). */
@@ -111,12 +112,15 @@ export class RetentionScheduler implements OnModuleInit, OnApplicationBootstrap,
   async drain(): Promise<number> {
     let swept = 0;
     const by = jobActor('retention-sweep');
+    // One pacer for the whole drain: tenants swept one after another are paced as one sweep.
+    const pacer = new SweepPacer(this.config.retention.dutyPercent);
     while (!this.stopping) {
       const job = await this.jobs.claim(RETENTION_QUEUE, this.owner, LEASE_MS);
       if (!job) break;
       const tenantId = String(job.payload.tenantId);
       try {
         await this.sweeper.sweepTenant(by, tenantId, this.clock.now(), {
+          pacer,
           beforeBatch: () => this.jobs.renew(job, LEASE_MS),
           onBatch: (b) => this.metrics.swept(b),
         });

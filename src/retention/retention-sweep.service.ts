@@ -9,12 +9,21 @@ import type { RetentionMarketplace } from './retention-caps';
 import { BuyerDataSweeper, type BatchHooks } from './buyer-data-sweep';
 import { EndedConnectionSweeper } from './ended-connection-sweep';
 import { OrderRecordSweeper } from './order-record-sweep';
+import { SweepPacer } from './sweep-pacer';
 
 export type { SweptBatch } from './buyer-data-sweep';
 
 const DAY_MS = 86_400_000;
 
-export interface SweepOptions extends BatchHooks {
+export interface PacedHooks extends BatchHooks {
+  /**
+   * Paces the batches (default: a pacer at the configured duty cycle, new for this call). Share one across calls
+   * to pace a series of tenants as one sweep; `SweepPacer.unpaced()` measures the work alone.
+   */
+  readonly pacer?: SweepPacer;
+}
+
+export interface SweepOptions extends PacedHooks {
   /** Due dates are computed as of this instant (rehearsals and tests); default now. */
   readonly asOf?: Date;
   /** Only this tenant. */
@@ -74,8 +83,9 @@ export class RetentionSweeper {
     const tenantIds = options.tenantId
       ? [options.tenantId]
       : await this.transactions.run((tx) => this.tenantsToSweep(tx));
+    const hooks = this.paced(options);
     const tenants: TenantSweep[] = [];
-    for (const tenantId of tenantIds) tenants.push(await this.sweepTenant(by, tenantId, asOf, options));
+    for (const tenantId of tenantIds) tenants.push(await this.sweepTenantBatches(by, tenantId, asOf, hooks));
     const unidentifiedLetters = options.tenantId ? 0 : await this.expireUnidentifiedLetters(by, asOf);
     const total = (f: (t: TenantSweep) => Record<RetentionMarketplace, number>) =>
       tenants.reduce((n, t) => n + f(t).amazon + f(t).ebay, 0);
@@ -98,7 +108,28 @@ export class RetentionSweeper {
    * One tenant: the buyer data of its ended connections (whatever the orders' own windows say), then its
    * due buyer data, then its expired order records, batch after batch.
    */
-  async sweepTenant(by: ActorContext, tenantId: string, asOf: Date, hooks: BatchHooks = {}): Promise<TenantSweep> {
+  sweepTenant(by: ActorContext, tenantId: string, asOf: Date, hooks: PacedHooks = {}): Promise<TenantSweep> {
+    return this.sweepTenantBatches(by, tenantId, asOf, this.paced(hooks));
+  }
+
+  /** Every batch of every step waits for the pacer first, then for the caller's own hook (a lease renewal). */
+  private paced(hooks: PacedHooks): BatchHooks {
+    const pacer = hooks.pacer ?? new SweepPacer(this.config.retention.dutyPercent);
+    return {
+      onBatch: hooks.onBatch,
+      beforeBatch: async () => {
+        await pacer.beforeBatch();
+        await hooks.beforeBatch?.();
+      },
+    };
+  }
+
+  private async sweepTenantBatches(
+    by: ActorContext,
+    tenantId: string,
+    asOf: Date,
+    hooks: BatchHooks,
+  ): Promise<TenantSweep> {
     const ended = await this.endedConnections.sweepTenant(by, tenantId, asOf, hooks);
     const pii = ended.heldWholeTenant
       ? { destroyed: { amazon: 0, ebay: 0 }, batches: 0, heldWholeTenant: true, copies: {} }

@@ -30,6 +30,7 @@ async function main(): Promise<number> {
       compare: o.compare,
       orders: o.orders,
       workers: o.workers,
+      duty: o.duty,
       print,
     });
   } else {

@@ -45,9 +45,16 @@ export const BENCHMARKS: readonly Benchmark[] = [
         default: 200_000,
         min: 100,
         max: 10_000_000,
-        description: 'overdue backlog to clear (1000000 for the issue figure)',
+        description: 'overdue backlog to clear (1000000 for the 5-minute goal)',
       },
       { name: 'workers', default: 2, min: 1, max: 64, description: 'concurrent sweepers clearing the backlog' },
+      {
+        name: 'duty',
+        default: 25,
+        min: 1,
+        max: 100,
+        description: 'duty cycle of each backlog sweeper, % (RETENTION_SWEEP_DUTY_PERCENT)',
+      },
     ],
   },
 ];
