@@ -83,7 +83,9 @@ export async function retentionRun(
 export function previewText(p: RetentionPreview): string {
   return [
     `as of ${p.asOf}: ${p.totals.withBuyerData} orders hold buyer data, ${p.totals.due} due for destruction` +
-      (p.totals.held ? `, ${p.totals.held} due but under a legal hold` : ''),
+      (p.totals.held ? `, ${p.totals.held} due but under a legal hold` : '') +
+      `; ${p.totals.recordsDue} order records past their bookkeeping period due for deletion` +
+      (p.totals.recordsHeld ? `, ${p.totals.recordsHeld} kept by a legal hold` : ''),
     table(
       p.rows.map((r) => ({
         tenant: r.tenantId,
@@ -93,6 +95,9 @@ export function previewText(p: RetentionPreview): string {
         due: r.due,
         held: r.held,
         earliestDue: r.earliestDueAt,
+        records: `${r.recordMonths}mo`,
+        recordsDue: r.recordsDue,
+        recordsHeld: r.recordsHeld,
       })),
     ),
   ].join('\n');
@@ -132,7 +137,8 @@ function terminalBar(): SweepProgress {
 
 /**
  * `ordervault retention …`:
- *   preview [--as-of ISO] [--tenant T]   per tenant and marketplace: orders with buyer data, due, held, earliest due
+ *   preview [--as-of ISO] [--tenant T]   per tenant and marketplace: orders with buyer data, due, held, earliest due;
+ *                                        order records due for deletion and held
  *   run [--as-of ISO [--force]] [--tenant T]   a sweep now (the scheduler runs one every interval)
  */
 export function registerRetentionCommands(program: Command, loadConfig: () => AppConfig): void {
@@ -141,7 +147,7 @@ export function registerRetentionCommands(program: Command, loadConfig: () => Ap
   retention
     .command('preview')
     .description(
-      'count orders with buyer data, due and under a legal hold per tenant and marketplace; destroys nothing',
+      'count orders with buyer data, due and under a legal hold, and order records due for deletion, per tenant and marketplace; destroys nothing',
     )
     .option('--as-of <instant>', 'compute due dates as of this ISO-8601 instant (default: now)')
     .option('--tenant <id>', 'only this tenant')

@@ -51,6 +51,28 @@ export class OrderRecordsRepository {
   }
 
   /**
+   * What `claimExpired` would find over all batches, without locking: orders of one marketplace purchased at or
+   * before `purchasedBefore`, split into those a sweep deletes and those a legal hold keeps. Counted whatever
+   * their buyer data's state: the same sweep destroys any that is left before it deletes records.
+   */
+  async countExpired(
+    tx: Tx,
+    tenantId: string,
+    marketplace: string,
+    purchasedBefore: Date,
+    heldOrderIds: readonly string[],
+  ): Promise<{ due: number; held: number }> {
+    const [row]: Array<{ due: number; held: number }> = await tx.query(
+      `SELECT count(*) FILTER (WHERE NOT (order_id = ANY($4::uuid[])))::int AS due,
+              count(*) FILTER (WHERE order_id = ANY($4::uuid[]))::int AS held
+         FROM orders
+        WHERE tenant_id = $1 AND marketplace = $2 AND purchased_at <= $3`,
+      [tenantId, marketplace, purchasedBefore, heldOrderIds],
+    );
+    return row;
+  }
+
+  /**
    * The orders' outbox events. The outbox has no index on the order (ingestion writes one event per order
    * and keeps that table to one secondary index), so this filters the tenant's range of the primary key.
    */

@@ -71,6 +71,16 @@ export class OrderRecordExpiry {
     );
   }
 
+  /** How many records a sweep with this cutoff would delete, and how many legal holds keep. */
+  countExpired(
+    tx: Tx,
+    tenantId: string,
+    cutoff: { marketplace: string; purchasedBefore: Date },
+    heldOrderIds: readonly string[],
+  ): Promise<{ due: number; held: number }> {
+    return this.repository.countExpired(tx, tenantId, cutoff.marketplace, cutoff.purchasedBefore, heldOrderIds);
+  }
+
   /** Tenants with at least one order (candidates for record expiry). */
   tenantsWithOrders(tx: Tx): Promise<string[]> {
     return this.repository.tenantsWithOrders(tx);

@@ -37,7 +37,7 @@ describe('CLI: retention preview and run', () => {
 
   it('preview counts buyer data held and due per tenant and marketplace, with the earliest due date', async () => {
     const now = await retentionPreview(t.app, {});
-    expect(now.totals).toEqual({ withBuyerData: 11, due: 0, held: 0 });
+    expect(now.totals).toEqual({ withBuyerData: 11, due: 0, held: 0, recordsDue: 0, recordsHeld: 0 });
     const asOf = new Date(deliveredAt.getTime() + 31 * DAY);
     const p = await retentionPreview(t.app, { asOf });
     expect(p.asOf).toBe(asOf.toISOString());
@@ -57,7 +57,7 @@ describe('CLI: retention preview and run', () => {
     });
     expect(row(south, 'amazon')).toMatchObject({ withBuyerData: 4, due: 0 });
     expect(row(south, 'ebay')).toMatchObject({ withBuyerData: 0, due: 0, earliestDueAt: null });
-    expect(p.totals).toEqual({ withBuyerData: 11, due: 5, held: 0 });
+    expect(p.totals).toEqual({ withBuyerData: 11, due: 5, held: 0, recordsDue: 0, recordsHeld: 0 });
     const text = previewText(p);
     expect(text).toContain('11 orders hold buyer data, 5 due for destruction');
     expect(text).toContain(north);
@@ -66,6 +66,16 @@ describe('CLI: retention preview and run', () => {
     expect(onlySouth.rows.map((r) => r.tenantId)).toEqual([south, south]);
     // A preview destroys nothing.
     expect((await retentionPreview(t.app, { asOf })).totals.due).toBe(5);
+
+    // 18 months after purchase (1 November 2026) every record is due too, after its buyer data.
+    const later = new Date('2028-05-02T00:00:00Z');
+    const records = await retentionPreview(t.app, { asOf: later });
+    expect(records.totals).toMatchObject({ withBuyerData: 11, due: 11, recordsDue: 11, recordsHeld: 0 });
+    expect(records.rows.find((r) => r.tenantId === north && r.marketplace === 'ebay')).toMatchObject({
+      recordMonths: 18,
+      recordsDue: 2,
+    });
+    expect(previewText(records)).toContain('11 order records past their bookkeeping period due for deletion');
   });
 
   it('run destroys what is due as of the instant, reports progress per batch and writes receipts', async () => {
@@ -83,7 +93,13 @@ describe('CLI: retention preview and run', () => {
     const rs = await receipts(t.app, north);
     expect(rs.map((r) => r.order_ids!.length)).toEqual([3, 2]);
     expect(rs[0].actor_id).toBe('cli:retention-run');
-    expect((await retentionPreview(t.app, { asOf })).totals).toEqual({ withBuyerData: 6, due: 0, held: 0 });
+    expect((await retentionPreview(t.app, { asOf })).totals).toEqual({
+      withBuyerData: 6,
+      due: 0,
+      held: 0,
+      recordsDue: 0,
+      recordsHeld: 0,
+    });
   });
 
   it('run --tenant sweeps only that tenant', async () => {

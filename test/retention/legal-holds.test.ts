@@ -137,7 +137,10 @@ describe('legal holds', () => {
     expect(summary.tenants[0]).toMatchObject({ heldWholeTenant: true });
     expect(await state(ebay.orderIds)).toEqual(['present', 'present', 'present']);
     const preview = await t.app.get(RetentionOverview).preview({ tenantId });
-    expect(preview.totals).toEqual({ withBuyerData: 5, due: 0, held: 5 });
+    expect(preview.totals).toEqual({ withBuyerData: 5, due: 0, held: 5, recordsDue: 0, recordsHeld: 0 });
+    // Past the records' 18 months as well, the hold keeps every record of the tenant.
+    const later = await t.app.get(RetentionOverview).preview({ tenantId, asOf: new Date('2028-06-01T00:00:00Z') });
+    expect(later.totals).toMatchObject({ due: 0, recordsDue: 0, recordsHeld: 8 });
   });
 
   it('released, the hold logs legal_hold.released and the overdue orders go in the next sweep', async () => {
