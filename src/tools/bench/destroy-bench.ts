@@ -124,6 +124,7 @@ export async function runDestroyBench(
 }
 
 const SLICE_SECONDS = 2;
+const INGEST_BACKLOG = 300_000;
 const MAX_SLICE_PAIRS = 10;
 const WARM_UP_SECONDS = 5;
 
@@ -138,7 +139,8 @@ async function ingestBesideSweep(
   o: DestroyBenchOptions,
   db: { url: string; masterKey: string },
 ): Promise<number> {
-  const backlog = await seedTenant(app, 'bench backlog beside ingest', o.orders);
+  // Enough backlog for the slices (the clearing time was measured above).
+  const backlog = await seedTenant(app, 'bench backlog beside ingest', Math.min(o.orders, INGEST_BACKLOG));
   const ingestTenant = (await app.get(TenantsService).create(BENCH, 'bench ingest')).tenantId;
   await analyze(app);
   const ingest = await IngestProcess.start({ ...db, tenantId: ingestTenant, now: NOW.toISOString() });
