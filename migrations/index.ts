@@ -15,6 +15,7 @@ import { LegalHolds1796415162898 } from './1796415162898-LegalHolds';
 import { OrderRecordExpiry1796416507009 } from './1796416507009-OrderRecordExpiry';
 import { ConnectionBuyerDataSchedule1796415355698 } from './1796415355698-ConnectionBuyerDataSchedule';
 import { PiiOverrides1796416336653 } from './1796416336653-PiiOverrides';
+import { DeliveryPurge1796600000000 } from './1796600000000-DeliveryPurge';
 import { DeadLetterOperations1796500000000 } from './1796500000000-DeadLetterOperations';
 import { Deliveries1796414314187 } from './1796414314187-Deliveries';
 import { DeliveryFacts1796419433245 } from './1796419433245-DeliveryFacts';
@@ -43,4 +44,5 @@ export const MIGRATIONS: Function[] = [
   Deliveries1796414314187,
   DeliveryFacts1796419433245,
   SellerUsers1796417315562,
+  DeliveryPurge1796600000000,
 ];

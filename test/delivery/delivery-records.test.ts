@@ -77,4 +77,48 @@ describe('deliveries in the lifetime of order records and outbox events', () => 
     expect(await count('deliveries')).toBe(0);
     expect(await count('delivery_attempts')).toBe(0);
   });
+
+  it('finished deliveries older than the window go with their attempts; open ones stay, however old', async () => {
+    receiver.answer = () => ({ status: 200, body: 'ok' });
+    const done = await seedDelivered(t.app, tenantId, {
+      marketplace: 'amazon',
+      count: 3,
+      deliveredAt: new Date('2026-11-02T09:00:00Z'),
+      firstIndex: 30,
+    });
+    await deliver();
+    orderIds = done.orderIds;
+    expect(await count('delivery_attempts')).toBe(3);
+    // One more order, failing for now.
+    receiver.answer = () => ({ status: 500, body: 'down' });
+    const failing = await seedDelivered(t.app, tenantId, {
+      marketplace: 'amazon',
+      count: 1,
+      deliveredAt: new Date('2026-11-02T09:00:00Z'),
+      firstIndex: 40,
+    });
+    await deliver();
+    const statusOf = (ids: string[]) =>
+      sql<{ status: string }>(
+        t.app,
+        `SELECT status FROM deliveries WHERE tenant_id = $1 AND order_id = ANY($2::uuid[])`,
+        [tenantId, ids],
+      ).then((r) => r.map((x) => x.status));
+    expect(await statusOf(failing.orderIds)).toEqual(['failed_retrying']);
+    // Six days after they succeeded: inside the 7-day window, nothing goes.
+    t.clock.advance(6 * DAY);
+    expect(await t.app.get(OutboxPurgeScheduler).purgeNow()).toMatchObject({ finishedDeliveries: 0 });
+    expect(await count('deliveries')).toBe(3);
+
+    t.clock.advance(2 * DAY);
+    const purged = await t.app.get(OutboxPurgeScheduler).purgeNow();
+    expect(purged).toMatchObject({ finishedDeliveries: 3, deliveryAttempts: 3 });
+    expect(await count('deliveries')).toBe(0);
+    expect(await count('delivery_attempts')).toBe(0);
+    // The open one stays, with its attempt, and so does its outbox event (a delivery still needs it).
+    expect(await statusOf(failing.orderIds)).toEqual(['failed_retrying']);
+    expect(purged.retained.deliveries).toBe(1);
+    orderIds = failing.orderIds;
+    expect(await count('delivery_attempts')).toBe(1);
+  });
 });

@@ -62,11 +62,18 @@ describe('outbox purge', () => {
     expect(await t.app.get(OutboxPurgeScheduler).purgeNow()).toEqual({
       purged: 0,
       retained: { deliveries: 0, test_pending_deliveries: 0 },
+      finishedDeliveries: 0,
+      deliveryAttempts: 0,
     });
 
     t.clock.advance(2 * DAY);
     const result = await t.app.get(OutboxPurgeScheduler).purgeNow();
-    expect(result).toEqual({ purged: 2, retained: { deliveries: 0, test_pending_deliveries: 1 } });
+    expect(result).toEqual({
+      purged: 2,
+      retained: { deliveries: 0, test_pending_deliveries: 1 },
+      finishedDeliveries: 0,
+      deliveryAttempts: 0,
+    });
     const left = (await ds.query(`SELECT event_id FROM outbox_events WHERE tenant_id = $1`, [tenantId])).map(
       (r: { event_id: string }) => r.event_id,
     );

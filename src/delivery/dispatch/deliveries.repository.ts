@@ -298,6 +298,30 @@ export class DeliveriesRepository {
     return deleted.length + attempts;
   }
 
+  /**
+   * Up to `limit` finished deliveries (succeeded or given up) completed before `before`, with their attempts,
+   * claimed SKIP LOCKED so replicas share the work; an open delivery is never taken, however old. Range scan of
+   * `deliveries_finished_idx`.
+   */
+  async deleteFinishedBefore(tx: Tx, before: Date, limit: number): Promise<{ deliveries: number; attempts: number }> {
+    const [doomed] = (await tx.query(
+      `DELETE FROM deliveries WHERE (tenant_id, delivery_id) IN (
+         SELECT tenant_id, delivery_id FROM deliveries
+          WHERE status IN ('succeeded', 'given_up') AND completed_at < $1
+          ORDER BY completed_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+       RETURNING tenant_id, delivery_id`,
+      [before, limit],
+    )) as [Array<{ tenant_id: string; delivery_id: string }>, number];
+    if (!doomed.length) return { deliveries: 0, attempts: 0 };
+    const [, attempts] = (await tx.query(
+      `DELETE FROM delivery_attempts a
+        USING unnest($1::uuid[], $2::uuid[]) AS d(tenant_id, delivery_id)
+        WHERE a.tenant_id = d.tenant_id AND a.delivery_id = d.delivery_id`,
+      [doomed.map((d) => d.tenant_id), doomed.map((d) => d.delivery_id)],
+    )) as [unknown, number];
+    return { deliveries: doomed.length, attempts };
+  }
+
   /** Which of these events of the tenant still have a delivery that is not finished (kept from the outbox purge). */
   async eventsWithOpenDeliveries(tx: Tx, tenantId: string, eventIds: readonly string[]): Promise<Set<string>> {
     if (!eventIds.length) return new Set();

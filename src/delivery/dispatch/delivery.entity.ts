@@ -18,6 +18,8 @@ export const OPEN_DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'fa
 // The per-order queue (FIFO check) and the endpoint's listing.
 @Index('deliveries_stream_idx', ['tenantId', 'endpointId', 'streamId', 'orderVersion'])
 @Index('deliveries_endpoint_created_idx', ['tenantId', 'endpointId', 'createdAt'])
+// The purge of finished deliveries past the retention window.
+@Index('deliveries_finished_idx', ['completedAt'], { where: "status IN ('succeeded', 'given_up')" })
 @Index('deliveries_event_uq', ['tenantId', 'endpointId', 'eventId'], { unique: true })
 export class Delivery {
   @PrimaryColumn('uuid')
