@@ -11,6 +11,9 @@ import {
   type BrowserSession,
   type ConsolePerson,
 } from '../support/console-people';
+import { randomUUID } from 'node:crypto';
+import { OrderIngestService } from '../../src/orders';
+import { TransactionManager } from '../../src/platform/database/transaction-manager';
 import { canonicalOrder, seedOrders } from '../support/order-factory';
 import { TEST_ACTOR } from '../support/test-actor';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -264,5 +267,46 @@ describe('console orders and staff access', () => {
       { reason: 'after revoke' },
       { hx: true, tenant: tenantA },
     ).expect(403);
+  });
+  it('renders what a marketplace sent as text: a hostile item title and SKU on the list and the order page', async () => {
+    const hostile = canonicalOrder(FIRST_INDEX + 900, {
+      lineItems: [
+        {
+          lineItemId: 'li-hostile',
+          sku: HOSTILE,
+          marketplaceItemId: 'B0HOSTILE1',
+          title: HOSTILE,
+          quantity: 1,
+          unitPrice: '1.00',
+          currency: 'EUR',
+        },
+      ],
+    });
+    const summary = await t.app
+      .get(TransactionManager)
+      .run((tx) =>
+        t.app.get(OrderIngestService).ingestPage(tx, { tenantId: tenantA, connectionId: randomUUID() }, [hostile]),
+      );
+    const [orderId] = summary.orderIds;
+    const page = await get(`/console/orders/${orderId}`, member).expect(200);
+    expect(page.text).not.toContain(HOSTILE);
+    expect(page.text).not.toMatch(/<script>alert|<img src=x/);
+    expect(page.text).toContain(`<td class="mono">${ESCAPED}</td><td>${ESCAPED}</td>`);
+  });
+
+  it('shows an auditor the staff reveals of every tenant or of one, and no grants', async () => {
+    const auditor = await signIn(t, await enrolStaff(t, 'auditor', 'Ada Auditor'));
+    const all = await get('/console/staff-access', auditor).expect(200);
+    expect(all.text).toContain(`support ${supportPerson.staffId}`);
+    expect(all.text).toContain(tenantA);
+    expect(all.text).toContain('name="tenant"');
+    expect(all.text).not.toContain('Active support grants');
+    const onlyB = await get(`/console/staff-access?tenant=${tenantB}`, auditor).expect(200);
+    expect(onlyB.text).not.toContain(supportPerson.staffId);
+    const reflected = await get(`/console/staff-access?tenant=${encodeURIComponent(HOSTILE)}`, auditor).expect(400);
+    expect(reflected.text).not.toContain(HOSTILE);
+    expect(reflected.text).toContain('tenant: a tenant id (uuid)');
+    // Auditors never see buyer data: the orders pages are not theirs.
+    await get('/console/orders', auditor, tenantA).expect(403);
   });
 });
