@@ -40,8 +40,10 @@ export interface CspViolation {
  */
 export async function watchedContext(
   browser: Browser,
+  options: { javaScriptEnabled?: boolean } = {},
 ): Promise<{ context: BrowserContext; violations: CspViolation[] }> {
-  const context = await browser.newContext();
+  // Without script (the plain-forms check) only the console's error lines report violations.
+  const context = await browser.newContext(options);
   const violations: CspViolation[] = [];
   await context.exposeFunction('__reportCspViolation', (v: CspViolation) => violations.push(v));
   await context.addInitScript(() => {

@@ -102,6 +102,28 @@ describe('console in Chromium', () => {
     await context.close();
   });
 
+  it('works without script: the reveal form posts and the order page comes back with the buyer', async () => {
+    const { context, violations } = await watchedContext(browser, { javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${origin}/console/orders/${orderIds[0]}`);
+    await signIn(page, member);
+    await page.waitForURL(`${origin}/console/orders/${orderIds[0]}`);
+    const reason = 'Checking the invoice address without script';
+    await page.getByLabel("Why do you need this buyer's data?").fill(reason);
+    await page.getByRole('button', { name: 'Reveal buyer data' }).click();
+    await page.waitForURL(`${origin}/console/orders/${orderIds[0]}/reveal`);
+    expect(await page.locator('#buyer-data .revealed').textContent()).toContain(
+      canonicalOrder(FIRST_INDEX).pii!.buyerName!,
+    );
+    const entries = (await t.app.get(AuditQueryService).list(ALL_TENANTS, { action: 'pii.revealed' })).items;
+    expect(entries.find((e) => e.reason === reason)).toMatchObject({
+      outcome: 'allowed',
+      targets: { orderIds: [orderIds[0]] },
+    });
+    expect(violations).toEqual<CspViolation[]>([]);
+    await context.close();
+  });
+
   it('a support member signs in and reveals under a grant; the seller sees it in "staff access" and revokes', async () => {
     const grant = await t.app.get(GrantsService).create(TEST_ACTOR, tenant, {
       granteeStaffId: support.staffId,
