@@ -70,6 +70,7 @@ import { UsersController } from './users.controller';
     ApiKeysService,
     StaffService,
     GrantsService,
+    RevealService,
     PersonSessionsService,
     SignInService,
     PersonEnrolmentService,

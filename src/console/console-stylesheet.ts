@@ -42,4 +42,9 @@ td.mono, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, m
 .error { border: 1px solid var(--danger); border-radius: 4px; padding: .6rem .8rem; background: #fdf1f1; }
 .notice { border: 1px solid var(--line); border-radius: 4px; padding: .6rem .8rem; background: var(--band); }
 .pager { margin-top: 1rem; }
+.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; margin: 0 0 1rem; }
+.facts dt { font-weight: 600; }
+.facts dd { margin: 0; }
+.facts .line { display: block; }
+section.panel { margin-top: 1rem; }
 `;

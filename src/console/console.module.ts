@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
 import { AuditModule } from '../audit';
+import { OrdersModule } from '../orders/orders.module';
 import { AssetsController } from './assets.controller';
 import { AuditLogPageController } from './audit-log-page.controller';
 import { ConsoleErrorFilter } from './console-error.filter';
@@ -9,6 +10,8 @@ import { HomeController } from './home.controller';
 import { SignInController } from './sign-in.controller';
 import { UsersPageController } from './users-page.controller';
 import { InvitationPageController } from './invitation-page.controller';
+import { OrdersPageController } from './orders-page.controller';
+import { StaffAccessPageController } from './staff-access-page.controller';
 
 /**
  * The browser console: server-rendered pages under /console that parse the
@@ -17,7 +20,7 @@ import { InvitationPageController } from './invitation-page.controller';
  * access/ (people), everything shown comes from the modules that own it.
  */
 @Module({
-  imports: [AccessModule, AuditModule],
+  imports: [AccessModule, AuditModule, OrdersModule],
   controllers: [
     HomeController,
     SignInController,
@@ -25,6 +28,8 @@ import { InvitationPageController } from './invitation-page.controller';
     AuditLogPageController,
     UsersPageController,
     InvitationPageController,
+    OrdersPageController,
+    StaffAccessPageController,
   ],
   providers: [ConsoleErrorFilter, ConsoleHeadersInterceptor],
 })

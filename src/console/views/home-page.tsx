@@ -7,8 +7,14 @@ import { Layout } from './layout';
 export function HomePage({ ctx }: { ctx: PageContext }) {
   const p = ctx.principal;
   const pages: Array<[string, string, string]> = [];
+  if (p && p.kind === 'seller' && holds(p, Permissions.ORDERS_READ)) {
+    pages.push(['/console/orders', 'Orders', 'your orders, masked; reveal a buyer with a reason']);
+  }
   if (p && holds(p, Permissions.AUDIT_READ)) {
     pages.push(['/console/audit', 'Access log', 'every access to buyer data and every change of access, with filters']);
+  }
+  if (p && holds(p, Permissions.AUDIT_READ)) {
+    pages.push(['/console/staff-access', 'Staff access', "every time ordervault's staff opened buyer data, and why"]);
   }
   if (p && holds(p, Permissions.USERS_MANAGE) && p.kind === 'seller') {
     pages.push(['/console/users', 'Users', 'people of your team, their roles, and invitations']);
