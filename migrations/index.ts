@@ -19,6 +19,7 @@ import { DeadLetterOperations1796500000000 } from './1796500000000-DeadLetterOpe
 import { Deliveries1796414314187 } from './1796414314187-Deliveries';
 import { DeliveryFacts1796419433245 } from './1796419433245-DeliveryFacts';
 import { SellerUsers1796417315562 } from './1796417315562-SellerUsers';
+import { TenantOffboardings1796427403954 } from './1796427403954-TenantOffboardings';
 
 /** Migrations in the order they apply. New files are appended here. */
 export const MIGRATIONS: Function[] = [
@@ -43,4 +44,5 @@ export const MIGRATIONS: Function[] = [
   Deliveries1796414314187,
   DeliveryFacts1796419433245,
   SellerUsers1796417315562,
+  TenantOffboardings1796427403954,
 ];

@@ -43,3 +43,14 @@ export {
 export { AuditEntry } from './audit-entry.entity';
 export { AuditChainHead } from './audit-chain-head.entity';
 export { AuditCheckpoint } from './audit-checkpoint.entity';
+export { DeletionCertificateSigner } from './deletion-certificate.service';
+export {
+  DELETION_CERTIFICATE_FORMAT,
+  DELETION_CERTIFICATE_ORIGIN,
+  certificateHash,
+  verifyDeletionCertificate,
+  type CertificateCheck,
+  type CertifiedAuditHead,
+  type DeletionCertificate,
+  type DeletionCertificateBody,
+} from './deletion-certificate';

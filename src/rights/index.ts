@@ -10,3 +10,11 @@ export {
 export type { DataSubjectRequestView, DataSubjectRequestPage } from './data-subject-request.mapper';
 export { DataSubjectRequest } from './data-subject-request.entity';
 export { DSR_TYPES, type DsrType } from './dsr-types';
+export { TenantOffboardingModule } from './offboarding/tenant-offboarding.module';
+export {
+  TenantOffboardingService,
+  type OffboardingOptions,
+  type OffboardingResult,
+} from './offboarding/tenant-offboarding.service';
+export type { OffboardingRequest } from './offboarding/offboarding-request';
+export { TenantOffboarding } from './offboarding/tenant-offboarding.entity';
