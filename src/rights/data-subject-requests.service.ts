@@ -17,6 +17,7 @@ import { TransactionManager, type Tx } from '../platform/database/transaction-ma
 import { DomainError, ErrorCodes, notFound, validationFailed } from '../platform/errors/domain-error';
 import { parseInstant } from '../platform/validation/instant';
 import { isUuid } from '../platform/validation/uuid';
+import { LegalHoldsService } from '../retention';
 import type { DataSubjectRequest } from './data-subject-request.entity';
 import type { DsrType } from './dsr-types';
 import {
@@ -75,6 +76,7 @@ interface Answer {
   readonly counts: Record<string, number>;
   readonly exportExpiresAt?: Date;
   readonly correctedFields?: string[];
+  readonly heldOrderIds?: string[];
   readonly entries: ReadonlyArray<{ action: 'pii.erased' | 'pii.rectified'; orderIds: string[]; reason: string }>;
 }
 
@@ -99,6 +101,7 @@ export class DataSubjectRequestsService {
     private readonly audit: AuditLog,
     private readonly auditQuery: AuditQueryService,
     private readonly clock: Clock,
+    private readonly holds: LegalHoldsService,
   ) {}
 
   async create(by: ActorContext, tenantId: string, input: DataSubjectRequestInput): Promise<DataSubjectRequestView> {
@@ -134,6 +137,7 @@ export class DataSubjectRequestsService {
         orderIds: found.map((o) => o.orderId),
         counts: { ordersFound: found.length, ...answer.counts },
         correctedFields: answer.correctedFields ?? [],
+        heldOrderIds: answer.heldOrderIds ?? [],
         receivedAt,
         completedAt: now,
         exportExpiresAt: answer.exportExpiresAt ?? null,
@@ -355,23 +359,42 @@ export class DataSubjectRequestsService {
    * blind indexes and buyer digest cleared, `order.pii_destroyed` queued, every registered copy destroyed.
    * The row stays as a tombstone (`destroyed`): a later sync serving the order again stores no buyer data.
    * Orders already destroyed are counted, not touched again, so a repeated request is harmless.
+   * Orders under an active legal hold are kept and reported (`heldOrderIds`, `heldByLegalHold`): the right
+   * to erasure does not apply to data needed for legal claims (GDPR Art. 17(3)(e)). Holds are read under the
+   * shared lock retention sweeps take, so a hold placed meanwhile is either seen here or placed after.
    */
   private async erase(tx: Tx, tenantId: string, found: readonly SubjectOrderRef[]): Promise<Answer> {
+    const holds = await this.holds.heldForSweep(tx, tenantId, this.clock.now());
+    const heldIds = new Set(holds.orderIds);
+    const isHeld = (o: SubjectOrderRef) => holds.wholeTenant || heldIds.has(o.orderId);
     const present = found.filter((o) => o.piiState === 'present');
-    const result = await this.destruction.destroy(tx, tenantId, present, this.clock.now(), 'erasure');
+    const held = present.filter(isHeld);
+    const result = await this.destruction.destroy(
+      tx,
+      tenantId,
+      present.filter((o) => !isHeld(o)),
+      this.clock.now(),
+      'erasure',
+    );
     const copies = Object.entries(result.copies).filter(([, n]) => n > 0);
     const counts: Record<string, number> = {
       erased: result.destroyed.length,
       alreadyDestroyed: found.filter((o) => o.piiState === 'destroyed').length,
       withoutBuyerData: found.filter((o) => o.piiState === 'absent').length,
+      heldByLegalHold: held.length,
       keysShredded: result.keysShredded,
       ...Object.fromEntries(copies.map(([holder, n]) => [`copies.${holder}`, n])),
     };
     const reason =
       `erasure at the buyer's request: ${result.destroyed.length} order(s) destroyed; data keys shredded: ${result.keysShredded}` +
-      (copies.length ? `; copies destroyed: ${copies.map(([h, n]) => `${n} ${h}`).join(', ')}` : '');
+      (copies.length ? `; copies destroyed: ${copies.map(([h, n]) => `${n} ${h}`).join(', ')}` : '') +
+      (held.length ? `; ${held.length} order(s) kept under legal hold (GDPR Art. 17(3)(e))` : '');
     const orderIds = result.destroyed.map((d) => d.orderId);
-    return { counts, entries: orderIds.length ? [{ action: 'pii.erased', orderIds, reason }] : [] };
+    return {
+      counts,
+      heldOrderIds: held.map((o) => o.orderId),
+      entries: orderIds.length ? [{ action: 'pii.erased', orderIds, reason }] : [],
+    };
   }
 }
 
