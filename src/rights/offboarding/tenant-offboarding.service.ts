@@ -93,9 +93,13 @@ export class TenantOffboardingService {
       throw conflict(`offboarding is past its export (at step ${existing.step}): run it again without an export`);
     }
     let row = existing ?? (await this.start(by, id, request));
+    // Each step's record moves under the row's lock, from the step it started at: a second run racing this
+    // one (two admins, a retry while the first still runs) finds it moved and adds nothing twice.
     const step = async (next: OffboardingStep, work: (tx: Tx, row: TenantOffboarding) => Promise<void>) => {
+      const from = row.step;
       row = await this.transactions.run(async (tx) => {
-        const locked = (await this.offboardings.find(id, tx))!;
+        const locked = (await this.offboardings.lock(tx, id))!;
+        if (locked.step !== from) return locked;
         await work(tx, locked);
         locked.step = next;
         return this.offboardings.save(tx, locked);
@@ -103,6 +107,7 @@ export class TenantOffboardingService {
       await options.afterStep?.(next);
     };
     if (row.step === 'started') {
+      await this.releaseOverriddenHolds(by, row);
       await options.afterStep?.('started');
       if (options.exportTo) {
         const exported = await this.exportOrders(by, id, options.exportTo);
@@ -135,7 +140,8 @@ export class TenantOffboardingService {
 
   /**
    * Records the request and makes the tenant inert at once: nothing can act for the seller from here on.
-   * Active legal holds refuse it (409 naming them) unless an admin forces it, which releases them (logged).
+   * Active legal holds refuse it (409 naming them) unless an admin forces it: they are recorded as overridden
+   * here and released next (logged).
    */
   private async start(by: ActorContext, tenantId: string, request: ReturnType<typeof checkOffboardingRequest>) {
     const now = this.clock.now();
@@ -148,7 +154,6 @@ export class TenantOffboardingService {
         active.map((h) => ({ field: 'legalHolds', issue: `active hold ${h.holdId}` })),
       );
     }
-    for (const hold of active) await this.holds.release(by, tenantId, hold.holdId);
     return this.transactions.run(async (tx) => {
       const tenant = await this.tenants.lockForStatus(tx, tenantId);
       const raced = await this.offboardings.find(tenantId, tx);
@@ -188,6 +193,20 @@ export class TenantOffboardingService {
       });
       return row;
     });
+  }
+
+  /**
+   * The holds an admin overrode, recorded when the offboarding started, are released now (each logged as
+   * `legal_hold.released`); a run that stopped before releasing them all releases the rest.
+   */
+  private async releaseOverriddenHolds(by: ActorContext, row: TenantOffboarding): Promise<void> {
+    if (!row.overriddenHolds.length) return;
+    const active = new Set(
+      (await this.holds.list(row.tenantId)).filter((h) => h.status === 'active').map((h) => h.holdId),
+    );
+    for (const holdId of row.overriddenHolds) {
+      if (active.has(holdId)) await this.holds.release(by, row.tenantId, holdId);
+    }
   }
 
   /**
@@ -244,7 +263,7 @@ export class TenantOffboardingService {
     const limit = this.config.retention.batchSize;
     for (;;) {
       const more = await this.transactions.run(async (tx) => {
-        const row = (await this.offboardings.find(tenantId, tx))!;
+        const row = (await this.offboardings.lock(tx, tenantId))!;
         const counts: Record<string, number> = {};
         const now = this.clock.now();
         for (const connectionId of await this.residue.connectionIds(tx, tenantId)) {
@@ -295,7 +314,7 @@ export class TenantOffboardingService {
   private complete(by: ActorContext, tenantId: string): Promise<DeletionCertificate> {
     return this.transactions.run(async (tx) => {
       await this.tenants.lockForStatus(tx, tenantId);
-      const row = (await this.offboardings.find(tenantId, tx))!;
+      const row = (await this.offboardings.lock(tx, tenantId))!;
       if (row.step === 'completed' && row.certificate) return row.certificate;
       const completedAt = this.clock.now();
       const certificate = await this.certificates.sign(tx, {

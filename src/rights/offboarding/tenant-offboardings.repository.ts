@@ -16,6 +16,11 @@ export class TenantOffboardingsRepository {
     return this.repo(tx).findOneBy({ tenantId });
   }
 
+  /** The record locked until the caller's transaction ends (each step moves it under this lock). */
+  lock(tx: Tx, tenantId: string): Promise<TenantOffboarding | null> {
+    return this.repo(tx).findOne({ where: { tenantId }, lock: { mode: 'pessimistic_write' } });
+  }
+
   insert(tx: Tx, row: Partial<TenantOffboarding>): Promise<TenantOffboarding> {
     return this.repo(tx).save(this.repo(tx).create(row));
   }
