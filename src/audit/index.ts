@@ -3,6 +3,7 @@ export { AuditModule } from './audit.module';
 export { AuditLog, type AppendedEntry } from './audit-log.service';
 export {
   AUDIT_ACTIONS,
+  MAX_ORDER_IDS,
   MAX_REASON_LENGTH,
   chainIdFor,
   type AuditAction,

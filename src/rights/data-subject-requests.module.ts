@@ -7,6 +7,8 @@ import { DataSubjectRequestsController } from './data-subject-requests.controlle
 import { DataSubjectRequestsRepository } from './data-subject-requests.repository';
 import { DataSubjectRequestsService } from './data-subject-requests.service';
 import { DsrRefusalsInterceptor } from './dsr-refusals.interceptor';
+import { DsrErasureOrdersRepository } from './dsr-erasure-orders.repository';
+import { DsrErasureWorker } from './dsr-erasure.worker';
 
 /**
  * Buyers' data-subject requests: lookup, erasure (through orders/' destruction
@@ -16,7 +18,13 @@ import { DsrRefusalsInterceptor } from './dsr-refusals.interceptor';
 @Module({
   imports: [AuditModule, OrdersModule, RetentionModule, SyncModule],
   controllers: [DataSubjectRequestsController],
-  providers: [DataSubjectRequestsRepository, DataSubjectRequestsService, DsrRefusalsInterceptor],
-  exports: [DataSubjectRequestsService],
+  providers: [
+    DataSubjectRequestsRepository,
+    DataSubjectRequestsService,
+    DsrRefusalsInterceptor,
+    DsrErasureOrdersRepository,
+    DsrErasureWorker,
+  ],
+  exports: [DataSubjectRequestsService, DsrErasureWorker],
 })
 export class DataSubjectRequestsModule {}

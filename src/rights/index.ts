@@ -3,6 +3,7 @@ export { DataSubjectRequestsModule } from './data-subject-requests.module';
 export {
   DataSubjectRequestsService,
   MAX_ORDERS_PER_REQUEST,
+  MAX_ORDERS_IN_BACKGROUND,
   EXPORT_AVAILABLE_DAYS,
   type DataSubjectExport,
   type DataSubjectRequestInput,
@@ -18,3 +19,4 @@ export {
 } from './offboarding/tenant-offboarding.service';
 export type { OffboardingRequest } from './offboarding/offboarding-request';
 export { TenantOffboarding } from './offboarding/tenant-offboarding.entity';
+export { DsrErasureWorker, DSR_ERASURE_QUEUE } from './dsr-erasure.worker';
