@@ -20,6 +20,8 @@ import { DeadLetterOperations1796500000000 } from './1796500000000-DeadLetterOpe
 import { Deliveries1796414314187 } from './1796414314187-Deliveries';
 import { DeliveryFacts1796419433245 } from './1796419433245-DeliveryFacts';
 import { SellerUsers1796417315562 } from './1796417315562-SellerUsers';
+import { TenantOffboardings1796427403954 } from './1796427403954-TenantOffboardings';
+import { DsrHeldOrders1796427569952 } from './1796427569952-DsrHeldOrders';
 
 /** Migrations in the order they apply. New files are appended here. */
 export const MIGRATIONS: Function[] = [
@@ -45,4 +47,6 @@ export const MIGRATIONS: Function[] = [
   DeliveryFacts1796419433245,
   SellerUsers1796417315562,
   DeliveryPurge1796600000000,
+  TenantOffboardings1796427403954,
+  DsrHeldOrders1796427569952,
 ];

@@ -29,6 +29,7 @@ import { SyncState } from './sync/sync-state.entity';
 import { Tenant } from './tenants/tenant.entity';
 import { RetentionPolicy } from './retention/retention-policy.entity';
 import { DataSubjectRequest } from './rights/data-subject-request.entity';
+import { TenantOffboarding } from './rights/offboarding/tenant-offboarding.entity';
 import { LegalHold } from './retention/legal-hold.entity';
 import { PersonAccount } from './access/people/person-account.entity';
 import { PersonSession } from './access/people/person-session.entity';
@@ -68,6 +69,7 @@ export const ALL_ENTITIES: Function[] = [
   EbayDeletionNotification,
   EbayDeletionTarget,
   DataSubjectRequest,
+  TenantOffboarding,
   Delivery,
   DeliveryAttempt,
 ];

@@ -20,6 +20,7 @@ import { ConsoleModule } from './console/console.module';
 import { DeliveryModule } from './delivery/delivery.module';
 import { EbayDeletionModule } from './rights/ebay-deletion';
 import { DataSubjectRequestsModule } from './rights/data-subject-requests.module';
+import { TenantOffboardingModule } from './rights/offboarding/tenant-offboarding.module';
 
 export interface AppOptions {
   readonly config: AppConfig;
@@ -59,6 +60,7 @@ export class AppModule {
         DeliveryModule,
         EbayDeletionModule,
         DataSubjectRequestsModule,
+        TenantOffboardingModule,
       ],
     };
   }

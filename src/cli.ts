@@ -11,6 +11,7 @@ import { registerKeyCommands } from './cli/key-commands';
 import { registerRetentionCommands } from './cli/retention-commands';
 import { registerDeadLetterCommands } from './cli/dead-letter-commands';
 import { registerDeliveryCommands } from './cli/delivery-commands';
+import { registerOffboardCommand } from './cli/offboarding-commands';
 import { runDemo } from './demo/run-demo';
 import { DomainError } from './platform/errors/domain-error';
 import { databaseTargetFor, migrateAs } from './platform/platform.module';
@@ -69,6 +70,7 @@ tenant
     const list = await withAppContext(cfg(), (app) => cmd.listTenants(app));
     emit(!!o.json, list, () => table(list.map((t) => ({ ...t }))));
   });
+registerOffboardCommand(tenant, cfg);
 
 const staff = program.command('staff').description('staff members (named people; no shared accounts)');
 staff

@@ -164,8 +164,9 @@ export class AccessGuard implements CanActivate {
     if (!header)
       throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'X-Tenant-Id header is required for staff requests');
     if (!isUuid(header)) throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'X-Tenant-Id must be a UUID');
-    // An unknown tenant is a 404 before anything else happens (no access-log chain is ever opened for it).
-    if (!(await this.tenants.exists(header.toLowerCase()))) throw notFound('tenant');
+    // An unknown tenant is a 404 before anything else happens (no access-log chain is ever opened for it);
+    // an offboarded one (or one being offboarded) a 410: nothing more is done on the seller's behalf.
+    await this.tenants.requireTenant(header.toLowerCase());
     req.tenantId = header.toLowerCase();
     if (principal.kind === 'staff' && GRANT_GATED.has(permission)) {
       const access = await this.grants.accessFor(req.tenantId, { staffId: principal.id, role: principal.role });

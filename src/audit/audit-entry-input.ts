@@ -33,6 +33,9 @@ export const AUDIT_ACTIONS = [
   'legal_hold.placed',
   'legal_hold.released',
   'tenant.created',
+  // A seller's offboarding: started (the request recorded), and finished (the deletion certificate's hash).
+  'tenant.offboarding.started',
+  'tenant.offboarded',
   'staff.created',
   'audit.checkpoint.requested',
   'audit.exported',

@@ -8,12 +8,14 @@ import { AuditLog } from './audit-log.service';
 import { AuditPublicKeys } from './audit-public-keys.service';
 import { AuditQueryService } from './audit-query.service';
 import { AuditVerifier } from './audit-verifier.service';
+import { DeletionCertificateSigner } from './deletion-certificate.service';
+import { DeletionCertificatesRepository } from './deletion-certificates.repository';
 
 /**
  * The tamper-evident access log: per-tenant hash chains (AuditLog, appended in
  * the caller's transaction), signed checkpoints (every five minutes and on
  * demand), online and offline verification, NDJSON export with inclusion
- * proofs. Imports crypto for the checkpoint signing key only; needs the global
+ * proofs, signed deletion certificates. Imports crypto for the signing key only; needs the global
  * config, platform and schedule modules. Its HTTP surface is access/'s
  * AuditController.
  */
@@ -28,7 +30,17 @@ import { AuditVerifier } from './audit-verifier.service';
     AuditQueryService,
     AuditVerifier,
     AuditPublicKeys,
+    DeletionCertificatesRepository,
+    DeletionCertificateSigner,
   ],
-  exports: [AuditLog, AuditCheckpointService, AuditExportService, AuditQueryService, AuditVerifier, AuditPublicKeys],
+  exports: [
+    AuditLog,
+    AuditCheckpointService,
+    AuditExportService,
+    AuditQueryService,
+    AuditVerifier,
+    AuditPublicKeys,
+    DeletionCertificateSigner,
+  ],
 })
 export class AuditModule {}

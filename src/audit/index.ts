@@ -3,6 +3,7 @@ export { AuditModule } from './audit.module';
 export { AuditLog, type AppendedEntry } from './audit-log.service';
 export {
   AUDIT_ACTIONS,
+  MAX_ORDER_IDS,
   MAX_REASON_LENGTH,
   chainIdFor,
   type AuditAction,
@@ -43,3 +44,14 @@ export {
 export { AuditEntry } from './audit-entry.entity';
 export { AuditChainHead } from './audit-chain-head.entity';
 export { AuditCheckpoint } from './audit-checkpoint.entity';
+export { DeletionCertificateSigner } from './deletion-certificate.service';
+export {
+  DELETION_CERTIFICATE_FORMAT,
+  DELETION_CERTIFICATE_ORIGIN,
+  certificateHash,
+  verifyDeletionCertificate,
+  type CertificateCheck,
+  type CertifiedAuditHead,
+  type DeletionCertificate,
+  type DeletionCertificateBody,
+} from './deletion-certificate';

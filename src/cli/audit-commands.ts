@@ -18,6 +18,7 @@ import { cliActor } from '../auth';
 import type { AppConfig } from '../config';
 import { parseEd25519PublicKey } from '../crypto';
 import { withAppContext } from './app-context';
+import { registerVerifyCertificateCommand } from './offboarding-commands';
 import { emit, UsageError } from './output';
 
 /**
@@ -27,6 +28,7 @@ import { emit, UsageError } from './output';
  *   export [--tenant T] [--out FILE]             NDJSON export (a tenant's chain with inclusion proofs)
  *   checkpoint                                   write a signed checkpoint now
  *   public-key                                   print the checkpoint signing keys
+ *   verify-certificate --file C --public-key K   offline: a seller's deletion certificate
  * `verify` exits 1 when anything does not verify and prints the first bad entry.
  */
 export function registerAuditCommands(program: Command, loadConfig: () => AppConfig): void {
@@ -113,6 +115,8 @@ export function registerAuditCommands(program: Command, loadConfig: () => AppCon
         () => `checkpoint ${c.checkpointSeq} at ${c.createdAt}: ${c.chainCount} chains, root ${c.root}`,
       );
     });
+
+  registerVerifyCertificateCommand(audit);
 
   audit
     .command('public-key')

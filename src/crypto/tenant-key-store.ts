@@ -113,6 +113,11 @@ export class TenantKeyStore {
     this.indexers.delete(tenantId);
   }
 
+  /** Drops these versions' unwrapped keys (destroyed with the tenant). */
+  forgetVersions(tenantId: string, versions: readonly number[]): void {
+    for (const v of versions) this.unwrapped.delete(`${tenantId}:${v}`);
+  }
+
   /** Drops the cached current version (after this replica rotated, or when a write found it stale). */
   forgetCurrent(tenantId: string): void {
     this.currents.delete(tenantId);

@@ -101,6 +101,22 @@ export class TenantKeyService {
     return summary;
   }
 
+  /**
+   * Destroys the tenant's key versions and blind-index root in the caller's transaction (a seller's
+   * offboarding): everything sealed under them, backups included for as long as those rows are not restored,
+   * can no longer be opened, and no blind index of the tenant can be computed again. Returns the ids of the
+   * destroyed keys (`tenant-key:<tenant>:v<n>`, `index-root:<tenant>`); none when already destroyed.
+   * This replica's caches forget the tenant at once; another replica's unwrapped key cache holds keys only
+   * by the wrapped bytes it read, and finds no row to read from now on.
+   */
+  async destroyTenant(tx: Tx, tenantId: string): Promise<string[]> {
+    const tenant = canonicalId(tenantId, 'tenantId');
+    const { versions, indexRoot } = await this.keys.destroyTenant(tx, tenant);
+    this.store.evictTenant(tenant);
+    this.store.forgetVersions(tenant, versions);
+    return [...versions.map((v) => `tenant-key:${tenant}:v${v}`), ...(indexRoot ? [`index-root:${tenant}`] : [])];
+  }
+
   async describeTenant(tx: Tx, tenantId: string): Promise<TenantKeyVersionInfo[]> {
     const rows = await this.keys.describe(tx, canonicalId(tenantId, 'tenantId'));
     return rows.map((r) => ({

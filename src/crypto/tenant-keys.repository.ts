@@ -81,6 +81,22 @@ export class TenantKeysRepository {
     return rows[0];
   }
 
+  /**
+   * Deletes every version of the tenant's key and its index root (a seller's offboarding); returns what was
+   * deleted. Data keys are left to their owners: without these rows none of them can be unwrapped again.
+   */
+  async destroyTenant(tx: Tx, tenantId: string): Promise<{ versions: number[]; indexRoot: boolean }> {
+    const [versions]: [{ version: number }[], number] = await tx.query(
+      `DELETE FROM tenant_keys WHERE tenant_id = $1 RETURNING version`,
+      [tenantId],
+    );
+    const [roots]: [unknown[], number] = await tx.query(
+      `DELETE FROM tenant_index_keys WHERE tenant_id = $1 RETURNING tenant_id`,
+      [tenantId],
+    );
+    return { versions: versions.map((v) => v.version).sort((a, b) => a - b), indexRoot: roots.length > 0 };
+  }
+
   /** Every version with its state, master key and the number of data keys it wraps. */
   describe(
     tx: Tx,

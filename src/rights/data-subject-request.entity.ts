@@ -52,6 +52,13 @@ export class DataSubjectRequest {
   @Column('jsonb', { default: () => "'{}'" })
   counts: Record<string, number>;
 
+  /**
+   * Erase: found orders whose buyer data was kept because a legal hold covers them (GDPR Art. 17(3)(e): the
+   * erasure does not apply while the data is needed for legal claims). Erased once the hold ends, by a new request.
+   */
+  @Column('uuid', { array: true, default: () => "'{}'" })
+  heldOrderIds: string[];
+
   /** Rectify: the names of the corrected fields (never their values). */
   @Column('text', { array: true, default: () => "'{}'" })
   correctedFields: string[];

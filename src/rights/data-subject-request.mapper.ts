@@ -11,6 +11,8 @@ export interface DataSubjectRequestView {
   receivedAt: string;
   completedAt: string | null;
   orderIds: string[];
+  /** Erase: orders kept under a legal hold (their buyer data stays until the hold ends). */
+  heldOrderIds: string[];
   counts: Record<string, number>;
   correctedFields: string[];
   /** Access and portability: the one download. */
@@ -37,6 +39,7 @@ export function toDataSubjectRequestView(r: DataSubjectRequest): DataSubjectRequ
     receivedAt: r.receivedAt.toISOString(),
     completedAt: iso(r.completedAt),
     orderIds: r.orderIds,
+    heldOrderIds: r.heldOrderIds,
     counts: r.counts,
     correctedFields: r.correctedFields,
     export:

@@ -1,21 +1,30 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit';
 import { OrdersModule } from '../orders';
+import { RetentionModule } from '../retention';
 import { SyncModule } from '../sync/sync.module';
 import { DataSubjectRequestsController } from './data-subject-requests.controller';
 import { DataSubjectRequestsRepository } from './data-subject-requests.repository';
 import { DataSubjectRequestsService } from './data-subject-requests.service';
 import { DsrRefusalsInterceptor } from './dsr-refusals.interceptor';
+import { DsrErasureOrdersRepository } from './dsr-erasure-orders.repository';
+import { DsrErasureWorker } from './dsr-erasure.worker';
 
 /**
  * Buyers' data-subject requests: lookup, erasure (through orders/' destruction
- * step), exports and rectification. Sync is imported so its copy holder (dead
+ * step; legal holds keep what they cover), exports and rectification. Sync is imported so its copy holder (dead
  * letters) is registered wherever an erasure can run.
  */
 @Module({
-  imports: [AuditModule, OrdersModule, SyncModule],
+  imports: [AuditModule, OrdersModule, RetentionModule, SyncModule],
   controllers: [DataSubjectRequestsController],
-  providers: [DataSubjectRequestsRepository, DataSubjectRequestsService, DsrRefusalsInterceptor],
-  exports: [DataSubjectRequestsService],
+  providers: [
+    DataSubjectRequestsRepository,
+    DataSubjectRequestsService,
+    DsrRefusalsInterceptor,
+    DsrErasureOrdersRepository,
+    DsrErasureWorker,
+  ],
+  exports: [DataSubjectRequestsService, DsrErasureWorker],
 })
 export class DataSubjectRequestsModule {}

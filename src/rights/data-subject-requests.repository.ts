@@ -26,6 +26,11 @@ export class DataSubjectRequestsRepository {
       .findOne({ where: { tenantId, requestId }, lock: { mode: 'pessimistic_write' } });
   }
 
+  /** Saves a changed request (a background erasure's progress), in the caller's transaction. */
+  async save(tx: Tx, row: DataSubjectRequest): Promise<void> {
+    await tx.getRepository(DataSubjectRequest).save(row);
+  }
+
   /** Newest first, keyset-paged on (received_at, request_id). */
   list(
     tenantId: string,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { AuditLog, AuditQueryService, auditedBy } from '../audit';
+import { AuditLog, AuditQueryService, MAX_ORDER_IDS, auditedBy } from '../audit';
 import type { ActorContext } from '../auth';
 import {
   OrdersService,
@@ -14,9 +14,11 @@ import {
 } from '../orders';
 import { Clock } from '../platform/clock/clock';
 import { TransactionManager, type Tx } from '../platform/database/transaction-manager';
+import { JobQueue } from '../platform/jobs/job-queue';
 import { DomainError, ErrorCodes, notFound, validationFailed } from '../platform/errors/domain-error';
 import { parseInstant } from '../platform/validation/instant';
 import { isUuid } from '../platform/validation/uuid';
+import { LegalHoldsService } from '../retention';
 import type { DataSubjectRequest } from './data-subject-request.entity';
 import type { DsrType } from './dsr-types';
 import {
@@ -25,13 +27,19 @@ import {
   type DataSubjectRequestView,
 } from './data-subject-request.mapper';
 import { DataSubjectRequestsRepository } from './data-subject-requests.repository';
+import { DsrErasureWorker, DSR_ERASURE_QUEUE } from './dsr-erasure.worker';
 
 /**
- * Requests are answered within the call; a buyer with more orders than this is
- * refused (412) rather than half answered. Background answering of larger ones
- * is not built.
+ * Requests are answered within the call up to this many orders. A larger erasure is
+ * answered in the background (DsrErasureWorker, progress on the request); a larger
+ * request of another type is refused (412) rather than half answered.
  */
 export const MAX_ORDERS_PER_REQUEST = 500;
+/**
+ * The most orders a background erasure takes: every id is recorded on the request and named by its
+ * `dsr.requested` entry, which holds at most this many (the access log's limit per entry).
+ */
+export const MAX_ORDERS_IN_BACKGROUND = MAX_ORDER_IDS;
 
 /** How long an access or portability export stays downloadable (once). */
 export const EXPORT_AVAILABLE_DAYS = 7;
@@ -75,6 +83,7 @@ interface Answer {
   readonly counts: Record<string, number>;
   readonly exportExpiresAt?: Date;
   readonly correctedFields?: string[];
+  readonly heldOrderIds?: string[];
   readonly entries: ReadonlyArray<{ action: 'pii.erased' | 'pii.rectified'; orderIds: string[]; reason: string }>;
 }
 
@@ -99,25 +108,32 @@ export class DataSubjectRequestsService {
     private readonly audit: AuditLog,
     private readonly auditQuery: AuditQueryService,
     private readonly clock: Clock,
+    private readonly holds: LegalHoldsService,
+    private readonly jobs: JobQueue,
+    private readonly erasures: DsrErasureWorker,
   ) {}
 
   async create(by: ActorContext, tenantId: string, input: DataSubjectRequestInput): Promise<DataSubjectRequestView> {
+    let background = false;
     const row = await this.transactions.run(async (tx) => {
       const receivedAt = this.clock.now();
       const lock = input.type === 'erase' || input.type === 'rectify' ? 'update' : 'share';
-      const found = await this.subjects.find(tx, tenantId, input.subject, {
-        lock,
-        limit: MAX_ORDERS_PER_REQUEST + 1,
-      });
-      if (found.length > MAX_ORDERS_PER_REQUEST) {
+      // An erasure of more orders than one call answers runs in the background (up to a limit); others are refused.
+      const ceiling = input.type === 'erase' ? MAX_ORDERS_IN_BACKGROUND : MAX_ORDERS_PER_REQUEST;
+      const found = await this.subjects.find(tx, tenantId, input.subject, { lock, limit: ceiling + 1 });
+      if (found.length > ceiling) {
         throw new DomainError(
           ErrorCodes.PRECONDITION_FAILED,
-          `this buyer has more than ${MAX_ORDERS_PER_REQUEST} orders: requests that large are not answered in one call yet; ` +
-            'name the orders one by one (subject.marketplaceOrderId)',
+          input.type === 'erase'
+            ? `this buyer has more than ${MAX_ORDERS_IN_BACKGROUND} orders: an erasure that large is not taken; ` +
+                'name the orders one by one (subject.marketplaceOrderId)'
+            : `this buyer has more than ${MAX_ORDERS_PER_REQUEST} orders: requests that large are not answered in one call yet; ` +
+                'name the orders one by one (subject.marketplaceOrderId)',
         );
       }
       const requestId = randomUUID();
-      const answer = await this.answer(tx, tenantId, input, found);
+      background = found.length > MAX_ORDERS_PER_REQUEST;
+      const answer = background ? queuedErasure(found) : await this.answer(tx, tenantId, input, found);
       const now = this.clock.now();
       const actor = auditedBy(by).actor;
       const saved = await this.requests.insert(tx, {
@@ -126,7 +142,7 @@ export class DataSubjectRequestsService {
         type: input.type,
         subjectKind: input.subject.kind,
         subjectMarketplace: input.subject.kind === 'email' ? null : input.subject.marketplace,
-        status: 'completed',
+        status: background ? 'running' : 'completed',
         actorKind: actor.kind,
         actorId: actor.id,
         actorKeyId: actor.keyId ?? null,
@@ -134,12 +150,17 @@ export class DataSubjectRequestsService {
         orderIds: found.map((o) => o.orderId),
         counts: { ordersFound: found.length, ...answer.counts },
         correctedFields: answer.correctedFields ?? [],
+        heldOrderIds: answer.heldOrderIds ?? [],
         receivedAt,
-        completedAt: now,
+        completedAt: background ? null : now,
         exportExpiresAt: answer.exportExpiresAt ?? null,
         exportedAt: null,
         failure: null,
       });
+      // The job names the request only: the buyer is found again through the ids recorded on it.
+      if (background) {
+        await this.jobs.enqueue(DSR_ERASURE_QUEUE, requestId, { tenantId, payload: { requestId } }, tx);
+      }
       // Entries last: they hold the tenant's chain head until commit.
       await this.audit.append(tx, {
         tenantId,
@@ -163,6 +184,7 @@ export class DataSubjectRequestsService {
       }
       return saved;
     });
+    if (background) this.erasures.kick();
     return toDataSubjectRequestView(row);
   }
 
@@ -355,24 +377,58 @@ export class DataSubjectRequestsService {
    * blind indexes and buyer digest cleared, `order.pii_destroyed` queued, every registered copy destroyed.
    * The row stays as a tombstone (`destroyed`): a later sync serving the order again stores no buyer data.
    * Orders already destroyed are counted, not touched again, so a repeated request is harmless.
+   * Orders under an active legal hold are kept and reported (`heldOrderIds`, `heldByLegalHold`): the right
+   * to erasure does not apply to data needed for legal claims (GDPR Art. 17(3)(e)). Holds are read under the
+   * shared lock retention sweeps take, so a hold placed meanwhile is either seen here or placed after.
    */
   private async erase(tx: Tx, tenantId: string, found: readonly SubjectOrderRef[]): Promise<Answer> {
+    const holds = await this.holds.heldForSweep(tx, tenantId, this.clock.now());
+    const heldIds = new Set(holds.orderIds);
+    const isHeld = (o: SubjectOrderRef) => holds.wholeTenant || heldIds.has(o.orderId);
     const present = found.filter((o) => o.piiState === 'present');
-    const result = await this.destruction.destroy(tx, tenantId, present, this.clock.now(), 'erasure');
+    const held = present.filter(isHeld);
+    const result = await this.destruction.destroy(
+      tx,
+      tenantId,
+      present.filter((o) => !isHeld(o)),
+      this.clock.now(),
+      'erasure',
+    );
     const copies = Object.entries(result.copies).filter(([, n]) => n > 0);
     const counts: Record<string, number> = {
       erased: result.destroyed.length,
       alreadyDestroyed: found.filter((o) => o.piiState === 'destroyed').length,
       withoutBuyerData: found.filter((o) => o.piiState === 'absent').length,
+      heldByLegalHold: held.length,
       keysShredded: result.keysShredded,
       ...Object.fromEntries(copies.map(([holder, n]) => [`copies.${holder}`, n])),
     };
     const reason =
       `erasure at the buyer's request: ${result.destroyed.length} order(s) destroyed; data keys shredded: ${result.keysShredded}` +
-      (copies.length ? `; copies destroyed: ${copies.map(([h, n]) => `${n} ${h}`).join(', ')}` : '');
+      (copies.length ? `; copies destroyed: ${copies.map(([h, n]) => `${n} ${h}`).join(', ')}` : '') +
+      (held.length ? `; ${held.length} order(s) kept under legal hold (GDPR Art. 17(3)(e))` : '');
     const orderIds = result.destroyed.map((d) => d.orderId);
-    return { counts, entries: orderIds.length ? [{ action: 'pii.erased', orderIds, reason }] : [] };
+    return {
+      counts,
+      heldOrderIds: held.map((o) => o.orderId),
+      entries: orderIds.length ? [{ action: 'pii.erased', orderIds, reason }] : [],
+    };
   }
+}
+
+/** A large erasure as received: nothing done yet, progress counted by the background job. */
+function queuedErasure(found: readonly SubjectOrderRef[]): Answer {
+  return {
+    counts: {
+      processed: 0,
+      erased: 0,
+      alreadyDestroyed: found.filter((o) => o.piiState === 'destroyed').length,
+      withoutBuyerData: found.filter((o) => o.piiState === 'absent').length,
+      heldByLegalHold: 0,
+      keysShredded: 0,
+    },
+    entries: [],
+  };
 }
 
 /** How the buyer was named, for the log: the kind (and marketplace), never the value. */

@@ -1,3 +1,4 @@
 export { TenantsModule } from './tenants.module';
-export { TenantsService } from './tenants.service';
+export { TenantsService, isRetired } from './tenants.service';
+export type { TenantStatus } from './tenant.entity';
 export type { TenantView } from './tenant.mapper';

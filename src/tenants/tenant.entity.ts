@@ -1,5 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
+export type TenantStatus = 'active' | 'suspended' | 'offboarding' | 'offboarded';
+
 /** A seller: the data controller whose orders we process. */
 @Entity({ name: 'tenants' })
 export class Tenant {
@@ -9,8 +11,9 @@ export class Tenant {
   @Column('text')
   name: string;
 
+  /** `offboarding` while a seller's data is being deleted, `offboarded` once done (kept: the access log names it). */
   @Column('text', { default: 'active' })
-  status: 'active' | 'suspended';
+  status: TenantStatus;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

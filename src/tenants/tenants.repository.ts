@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Tx } from '../platform/database/transaction-manager';
-import { Tenant } from './tenant.entity';
+import { Tenant, type TenantStatus } from './tenant.entity';
 
 @Injectable()
 export class TenantsRepository {
@@ -17,6 +17,15 @@ export class TenantsRepository {
 
   findById(tenantId: string, tx?: Tx): Promise<Tenant | null> {
     return this.repo(tx).findOneBy({ tenantId });
+  }
+
+  /** The tenant locked until the caller's transaction ends (status changes serialise on it). */
+  lockById(tx: Tx, tenantId: string): Promise<Tenant | null> {
+    return this.repo(tx).findOne({ where: { tenantId }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  async setStatus(tx: Tx, tenantId: string, status: TenantStatus): Promise<void> {
+    await this.repo(tx).update({ tenantId }, { status });
   }
 
   list(limit: number, after?: string): Promise<Tenant[]> {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { ALL_TENANTS, AuditVerifier } from '../../src/audit';
 import { OrderIngestService } from '../../src/orders';
+import { DsrErasureWorker } from '../../src/rights';
 import { TransactionManager } from '../../src/platform/database/transaction-manager';
 import { canonicalOrder } from '../../src/sandbox/canonical-orders';
 import { startTestApp, type AuthHeader, type TestApp } from '../support/test-app';
@@ -17,7 +19,8 @@ describe('data-subject requests: who may, and every refusal logged', () => {
   let tenantId: string;
   let owner: AuthHeader;
   beforeAll(async () => {
-    t = await startTestApp();
+    // Batches of 200: a background erasure of 501 orders takes three.
+    t = await startTestApp({ env: { RETENTION_BATCH_SIZE: '200' } });
     tenantId = await t.tenant('Refusals');
     owner = (await t.seller(tenantId, DSR_SCOPES)).auth;
     // 501 orders of one buyer (same e-mail), stored through the real ingestion path.
@@ -108,9 +111,9 @@ describe('data-subject requests: who may, and every refusal logged', () => {
     expect((await denied()).length - before).toBe(3);
   });
 
-  it('a buyer with more than 500 orders is refused with a 412 that says what to do, and nothing is done', async () => {
+  it('an access request for a buyer with more than 500 orders is refused with a 412 that says what to do, and nothing is done', async () => {
     const before = (await denied()).length;
-    const res = await post(owner, { type: 'erase', subject: { email: SHARED } }).expect(412);
+    const res = await post(owner, { type: 'access', subject: { email: SHARED } }).expect(412);
     expect(res.body.error.message).toContain('more than 500 orders');
     const [{ n }] = await t.app
       .get(TransactionManager)
@@ -125,5 +128,34 @@ describe('data-subject requests: who may, and every refusal logged', () => {
       .get(TransactionManager)
       .manager.query(`SELECT count(*)::int AS n FROM data_subject_requests WHERE tenant_id = $1`, [tenantId]);
     expect(rows[0].n).toBe(0);
+  });
+
+  it('an erasure of more than 500 orders is answered in the background, with progress on the request', async () => {
+    const res = await post(owner, { type: 'erase', subject: { email: SHARED } }).expect(201);
+    expect(res.body).toMatchObject({ status: 'running', completedAt: null, counts: { ordersFound: 501 } });
+    expect(res.body.orderIds).toHaveLength(501);
+    await t.app.get(DsrErasureWorker).idle();
+    const done = await t.http().get(`/v1/data-subject-requests/${res.body.id}`).set(owner).expect(200);
+    expect(done.body).toMatchObject({
+      status: 'completed',
+      heldOrderIds: [],
+      counts: { ordersFound: 501, processed: 501, erased: 501, heldByLegalHold: 0, keysShredded: 501 },
+    });
+    const manager = t.app.get(TransactionManager).manager;
+    const [{ n }] = await manager.query(
+      `SELECT count(*)::int AS n FROM orders WHERE tenant_id = $1 AND pii_state = 'present'`,
+      [tenantId],
+    );
+    expect(n).toBe(0);
+    // One receipt per batch, naming the request; together they name every order once.
+    const receipts: Array<{ ids: string[]; dsr: string }> = await manager.query(
+      `SELECT targets->'orderIds' AS ids, targets->>'dsrId' AS dsr FROM audit_entries
+        WHERE tenant_id = $1 AND action = 'pii.erased' ORDER BY audit_entries.seq`,
+      [tenantId],
+    );
+    expect(receipts.map((r) => r.ids.length)).toEqual([200, 200, 101]);
+    expect(new Set(receipts.map((r) => r.dsr))).toEqual(new Set([res.body.id]));
+    expect(new Set(receipts.flatMap((r) => r.ids)).size).toBe(501);
+    expect((await t.app.get(AuditVerifier).verify(ALL_TENANTS)).ok).toBe(true);
   });
 });
