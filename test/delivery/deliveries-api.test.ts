@@ -52,30 +52,6 @@ describe('deliveries API, ping and deliver --once', () => {
     expect(await deliverOnce(t.app)).toMatchObject({ events: 0, claimed: 0 });
   });
 
-  it('stats: attempts answered 2xx or not per window with the failure rate, the last success and the backlog', async () => {
-    const stats = (await t.http().get(`/v1/endpoints/${endpointId}/stats`).set(owner).expect(200)).body;
-    const counts = { succeeded: 2, failed: 3, failureRate: 0.6 };
-    expect(stats).toMatchObject({
-      endpointId,
-      asOf: t.clock.now().toISOString(),
-      windows: { '1h': counts, '24h': counts, '7d': counts },
-      lastSuccessAt: expect.any(String),
-      backlog: { open: 3, oldestOpenAgeSeconds: expect.any(Number) },
-    });
-    const [{ at }] = await db.query(
-      `SELECT max(attempted_at) AS at FROM delivery_attempts WHERE tenant_id = $1 AND result = 'ok'`,
-      [tenantId],
-    );
-    expect(stats.lastSuccessAt).toBe(new Date(at).toISOString());
-    // Another tenant's key does not see this endpoint; nor does a key without endpoints:read.
-    const other = await t.tenant('Other stats');
-    const stranger = (await t.seller(other, ['endpoints:read'])).auth;
-    await t.http().get(`/v1/endpoints/${endpointId}/stats`).set(stranger).expect(404);
-    const reader = (await t.seller(tenantId, ['orders:read'])).auth;
-    await t.http().get(`/v1/endpoints/${endpointId}/stats`).set(reader).expect(403);
-    await t.http().get(`/v1/endpoints/not-a-uuid/stats`).set(owner).expect(400);
-  });
-
   it('lists an endpoint’s deliveries with filters and a cursor; never the receivers’ answers', async () => {
     const all = (await t.http().get(`/v1/endpoints/${endpointId}/deliveries`).set(owner).expect(200)).body;
     expect(all.items).toHaveLength(5);

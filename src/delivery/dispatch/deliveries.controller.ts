@@ -5,7 +5,7 @@ import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from '
 import { Permissions, RequirePermission, TenantScope } from '../../auth';
 import { IsInstant } from '../../platform/validation/instant';
 import { ORDER_EVENT_TYPES, OPERATIONAL_EVENT_TYPES, PING_EVENT_TYPE } from '../event-types';
-import { DeliveriesService, STATUS_FILTERS, type DeliveryPage, type EndpointStatsView } from './deliveries.service';
+import { DeliveriesService, STATUS_FILTERS, type DeliveryPage } from './deliveries.service';
 import type { AttemptView, DeliveryView } from './delivery.mapper';
 
 const EVENT_TYPES = [...ORDER_EVENT_TYPES, ...OPERATIONAL_EVENT_TYPES, PING_EVENT_TYPE];
@@ -80,16 +80,6 @@ export class DeliveriesController {
     @Query() query: ListDeliveriesQuery,
   ): Promise<DeliveryPage> {
     return this.deliveries.list(tenantId, params.endpointId, query);
-  }
-
-  @Get('endpoints/:endpointId/stats')
-  @RequirePermission(Permissions.ENDPOINTS_READ)
-  @ApiOkResponse({
-    description:
-      'attempts answered 2xx or not over 1 h, 24 h and 7 days with the failure rate, the last success, and the open backlog',
-  })
-  stats(@TenantScope() tenantId: string, @Param() params: EndpointIdParam): Promise<EndpointStatsView> {
-    return this.deliveries.stats(tenantId, params.endpointId);
   }
 
   @Post('endpoints/:endpointId/test')

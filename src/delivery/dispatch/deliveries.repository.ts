@@ -322,56 +322,6 @@ export class DeliveriesRepository {
     return { deliveries: doomed.length, attempts };
   }
 
-  /**
-   * An endpoint's attempts since each of `since` (oldest first in the array), split into answered 2xx and not,
-   * the last successful attempt, and its open deliveries with the oldest one's creation time. Attempts are found
-   * through the endpoint's deliveries (`deliveries_endpoint_created_idx`, then the attempts' own index).
-   */
-  async endpointStats(
-    tenantId: string,
-    endpointId: string,
-    since: readonly Date[],
-  ): Promise<{
-    windows: Array<{ succeeded: number; failed: number }>;
-    lastSuccessAt: Date | null;
-    open: number;
-    oldestOpenAt: Date | null;
-  }> {
-    const [counts] = (await this.dataSource.query(
-      `SELECT ${since
-        .map(
-          (_, i) =>
-            `count(*) FILTER (WHERE a.attempted_at >= $${i + 3} AND a.result = 'ok')::int AS s${i},
-             count(*) FILTER (WHERE a.attempted_at >= $${i + 3} AND a.result <> 'ok')::int AS f${i}`,
-        )
-        .join(', ')},
-              max(a.attempted_at) FILTER (WHERE a.result = 'ok') AS last_success
-         FROM deliveries d JOIN delivery_attempts a ON a.tenant_id = d.tenant_id AND a.delivery_id = d.delivery_id
-        WHERE d.tenant_id = $1 AND d.endpoint_id = $2 AND a.attempted_at >= $3`,
-      [tenantId, endpointId, ...since],
-    )) as Array<Record<string, number | Date | null>>;
-    const [open] = (await this.dataSource.query(
-      `SELECT count(*)::int AS n, min(created_at) AS oldest FROM deliveries
-        WHERE tenant_id = $1 AND endpoint_id = $2 AND status IN ('pending', 'failed_retrying')`,
-      [tenantId, endpointId],
-    )) as Array<{ n: number; oldest: Date | null }>;
-    // Success is kept beyond the longest window too: "last success" is not bounded by it.
-    const [last] = counts.last_success
-      ? [{ at: counts.last_success as Date }]
-      : ((await this.dataSource.query(
-          `SELECT max(a.attempted_at) AS at
-             FROM deliveries d JOIN delivery_attempts a ON a.tenant_id = d.tenant_id AND a.delivery_id = d.delivery_id
-            WHERE d.tenant_id = $1 AND d.endpoint_id = $2 AND a.result = 'ok'`,
-          [tenantId, endpointId],
-        )) as Array<{ at: Date | null }>);
-    return {
-      windows: since.map((_, i) => ({ succeeded: Number(counts[`s${i}`]), failed: Number(counts[`f${i}`]) })),
-      lastSuccessAt: last.at ? new Date(last.at) : null,
-      open: open.n,
-      oldestOpenAt: open.oldest ? new Date(open.oldest) : null,
-    };
-  }
-
   /** Which of these events of the tenant still have a delivery that is not finished (kept from the outbox purge). */
   async eventsWithOpenDeliveries(tx: Tx, tenantId: string, eventIds: readonly string[]): Promise<Set<string>> {
     if (!eventIds.length) return new Set();

@@ -33,28 +33,6 @@ export interface DeliveryPage {
 }
 
 /** Reading deliveries, retrying one, and pinging an endpoint through the real pipeline. */
-const STATS_WINDOWS = [
-  { name: '1h', ms: 3_600_000 },
-  { name: '24h', ms: 86_400_000 },
-  { name: '7d', ms: 7 * 86_400_000 },
-] as const;
-
-interface WindowCounts {
-  succeeded: number;
-  failed: number;
-  /** failed / (succeeded + failed); null when nothing was attempted. */
-  failureRate: number | null;
-}
-
-/** An endpoint's health in numbers: attempts answered 2xx or not per window, last success, what is waiting. */
-export interface EndpointStatsView {
-  endpointId: string;
-  asOf: string;
-  windows: { '1h': WindowCounts; '24h': WindowCounts; '7d': WindowCounts };
-  lastSuccessAt: string | null;
-  backlog: { open: number; oldestOpenAt: string | null; oldestOpenAgeSeconds: number | null };
-}
-
 @Injectable()
 export class DeliveriesService {
   constructor(
@@ -93,35 +71,6 @@ export class DeliveriesService {
     const items = rows.slice(0, limit).map(toDeliveryView);
     const last = rows.length > limit ? rows[limit - 1] : undefined;
     return last ? { items, nextCursor: encodeCursor(last.createdAt, last.deliveryId) } : { items };
-  }
-
-  /** Success and failure of the endpoint's attempts over 1 h, 24 h and 7 days, its last success and backlog. */
-  async stats(tenantId: string, endpointId: string): Promise<EndpointStatsView> {
-    await this.endpoints.get(tenantId, endpointId, 'staff');
-    const now = this.clock.now();
-    const windows = STATS_WINDOWS.map((w) => new Date(now.getTime() - w.ms));
-    // The repository wants the oldest first (its first instant bounds the scan).
-    const r = await this.deliveries.endpointStats(tenantId, endpointId, [...windows].reverse());
-    const counts = [...r.windows].reverse();
-    return {
-      endpointId,
-      asOf: now.toISOString(),
-      windows: Object.fromEntries(
-        STATS_WINDOWS.map((w, i) => {
-          const { succeeded, failed } = counts[i];
-          const total = succeeded + failed;
-          return [w.name, { succeeded, failed, failureRate: total ? Number((failed / total).toFixed(4)) : null }];
-        }),
-      ) as EndpointStatsView['windows'],
-      lastSuccessAt: r.lastSuccessAt?.toISOString() ?? null,
-      backlog: {
-        open: r.open,
-        oldestOpenAt: r.oldestOpenAt?.toISOString() ?? null,
-        oldestOpenAgeSeconds: r.oldestOpenAt
-          ? Math.max(0, Math.round((now.getTime() - r.oldestOpenAt.getTime()) / 1000))
-          : null,
-      },
-    };
   }
 
   async get(tenantId: string, deliveryId: string): Promise<DeliveryView & { attempts: AttemptView[] }> {
