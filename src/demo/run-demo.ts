@@ -21,10 +21,6 @@ import { SyncWorker } from '../sync/sync-worker';
 import { TenantsService } from '../tenants/tenants.service';
 import { createHttpApp } from '../http-app';
 import { EbayDeletionWorker } from '../rights/ebay-deletion';
-import { Dispatcher } from '../delivery/dispatch/dispatcher.service';
-import { FanOutService } from '../delivery/dispatch/fan-out.service';
-import { EndpointsService } from '../delivery/endpoints/endpoints.service';
-import { DemoWebhookReceiver, type ReceiverTally } from '../sandbox/webhook-receiver';
 import { dumpAllRows } from './database-dump';
 import { scanBuffer, scanDirectory } from './leak-scan';
 
@@ -45,8 +41,6 @@ const EBAY_APP = {
   ruName: 'OrderVault-demo-RuName',
 };
 const AMAZON_EU = ['A1PA6795UKMFR9', 'A13V1IB3VIYZZH', 'APJ6JRA9NG5V4'];
-/** The demo receiver answers this many requests 503 before it accepts any, so retries show. */
-const RECEIVER_FAILS_FIRST = 5;
 
 export interface DemoOptions {
   readonly json: boolean;
@@ -124,8 +118,6 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       },
     },
     sync: { ...base.sync, schedulerEnabled: false },
-    // The demo's receiver listens on loopback over plain HTTP.
-    delivery: { ...base.delivery, allowPrivateNetworks: true },
   };
 
   human('ordervault demo');
@@ -197,22 +189,6 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       bar.stop();
     }
     const events = await orders.pendingEvents(tenant.tenantId);
-
-    // Forwarding: the seller's platform (a local receiver verifying every request with the standardwebhooks
-    // package) gets every order, full payload, signed; it refuses the first requests so the retries show.
-    const receiver = await DemoWebhookReceiver.start({ failFirst: RECEIVER_FAILS_FIRST });
-    let forwarding: { rounds: number; deliveries: number; open: number; tally: ReceiverTally; piiForwarded: number };
-    try {
-      const endpoint = await app.get(EndpointsService).create(demo, tenant.tenantId, {
-        url: receiver.url,
-        description: 'the demo seller’s platform',
-        payloadMode: 'full',
-      });
-      receiver.trust(endpoint.secret);
-      forwarding = { ...(await forwardAll(app, ds, clock)), tally: receiver.tally() };
-    } finally {
-      await receiver.close();
-    }
 
     // Access control and the access log: the seller reveals one order (audited in the same
     // transaction), an auditor-style verification of the signed, hash-chained log follows.
@@ -345,7 +321,6 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       })),
       ordersByMarketplace: perMarketplace,
       eventsQueued: events,
-      forwarding,
       ebayAccountDeletion: accountDeletion,
       accessLog: { ok: audit.ok, chains: audit.chains, entries: audit.entries, checkpoints: audit.checkpoints },
       privacyCheck: {
@@ -364,36 +339,13 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       accountDeletion.forgedRefused === 412 &&
       accountDeletion.completed &&
       accountDeletion.ordersErased >= 1;
-    const t = forwarding.tally;
-    const forwarded =
-      forwarding.open === 0 &&
-      t.distinctEvents === events &&
-      t.badSignature === 0 &&
-      t.orderedPerOrder &&
-      t.refusedOnPurpose === RECEIVER_FAILS_FIRST &&
-      forwarding.piiForwarded >= 1;
-    code = leaks.length === 0 && stored === expected && audit.ok && erased && retentionOk && forwarded ? 0 : 1;
+    code = leaks.length === 0 && stored === expected && audit.ok && erased && retentionOk ? 0 : 1;
     if (options.json) {
       say(JSON.stringify(summary, null, 2));
     } else {
       say(`\nsynced in ${seconds.toFixed(2)} s`);
       for (const m of perMarketplace) say(`  ${m.marketplace.padEnd(8)} ${m.count} orders stored (buyer data sealed)`);
       say(`  events queued for delivery: ${events}`);
-      say('\nforwarding to the seller’s platform (a local receiver; full payloads, Standard Webhooks signatures)');
-      say(
-        `  ${t.requests} requests in ${forwarding.rounds} dispatch round(s); the first ${t.refusedOnPurpose} answered 503 on purpose and retried`,
-      );
-      say(
-        `  ${t.verified} signatures verified by the standardwebhooks package, ${t.badSignature} failed; ${t.distinctEvents}/${events} events received, each once (${Object.entries(
-          t.byType,
-        )
-          .map(([type, n]) => `${n} ${type}`)
-          .join(', ')})`,
-      );
-      say(
-        `  per order, versions arrived in order: ${t.orderedPerOrder ? 'yes' : 'NO'}; deliveries still open: ${forwarding.open}; ` +
-          `buyer data forwarded under ${forwarding.piiForwarded} pii.forwarded access-log entr${forwarding.piiForwarded === 1 ? 'y' : 'ies'}`,
-      );
       say('\neBay account deletion');
       say(
         `  a signed notification for one buyer: ${accountDeletion.acknowledged} acknowledged; ${accountDeletion.ordersErased} order(s) erased${accountDeletion.completed ? '' : ' (NOT completed)'}; a forged copy: ${accountDeletion.forgedRefused} refused`,
@@ -447,38 +399,4 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     await ebay.close();
   }
   return code;
-}
-
-/**
- * Fans out and dispatches until nothing is open. Retries are due seconds after a failure (the first steps of the
- * schedule), so the demo moves its clock a few seconds per round rather than waiting; the receiver's signature
- * check allows 5 minutes of skew, far more than the demo moves.
- */
-async function forwardAll(
-  app: { get: <T>(type: new (...args: never[]) => T) => T },
-  ds: DataSource,
-  clock: ManualClock,
-): Promise<{ rounds: number; deliveries: number; open: number; piiForwarded: number }> {
-  const openCount = async () =>
-    (
-      (await ds.query(`SELECT count(*)::int AS n FROM deliveries WHERE status IN ('pending', 'failed_retrying')`)) as [
-        { n: number },
-      ]
-    )[0].n;
-  let rounds = 0;
-  let open = 0;
-  for (; rounds < 20; rounds++) {
-    await app.get(FanOutService).fanOutAll();
-    await app.get(Dispatcher).dispatchAllDue();
-    open = await openCount();
-    if (open === 0) break;
-    clock.advance(10_000);
-  }
-  const [{ deliveries }] = (await ds.query(`SELECT count(*)::int AS deliveries FROM deliveries`)) as [
-    { deliveries: number },
-  ];
-  const [{ entries }] = (await ds.query(
-    `SELECT count(*)::int AS entries FROM audit_entries WHERE action = 'pii.forwarded'`,
-  )) as [{ entries: number }];
-  return { rounds: rounds + 1, deliveries, open, piiForwarded: entries };
 }

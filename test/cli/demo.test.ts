@@ -16,23 +16,6 @@ describe('ordervault demo (the README’s second command)', () => {
       { marketplace: 'ebay', count: 150 },
     ]);
     expect(summary.eventsQueued).toBe(350);
-    // Forwarding: every event reached the local receiver once, signatures verified by the standardwebhooks
-    // package, the requests it refused on purpose retried, versions in order per order, buyer data only after
-    // its pii.forwarded entries.
-    expect(summary.forwarding).toMatchObject({
-      open: 0,
-      deliveries: 350,
-      tally: {
-        refusedOnPurpose: 5,
-        badSignature: 0,
-        distinctEvents: 350,
-        verified: summary.forwarding.tally.requests - 5,
-        orderedPerOrder: true,
-        byType: { 'order.created': 350 },
-      },
-    });
-    expect(summary.forwarding.rounds).toBeGreaterThanOrEqual(2);
-    expect(summary.forwarding.piiForwarded).toBeGreaterThanOrEqual(1);
     expect(summary.ebayAccountDeletion).toEqual({
       acknowledged: 204,
       forgedRefused: 412,
