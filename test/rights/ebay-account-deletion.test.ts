@@ -4,6 +4,9 @@ import { createHash } from 'node:crypto';
 import { ALL_TENANTS, AuditVerifier } from '../../src/audit';
 import { dumpAllRows } from '../../src/demo/database-dump';
 import { DataSource } from 'typeorm';
+import { EbayDeletionWorker } from '../../src/rights/ebay-deletion';
+import { LegalHoldsService } from '../../src/retention';
+import { TEST_ACTOR } from '../support/test-actor';
 import {
   counter,
   ebayTenant,
@@ -306,5 +309,42 @@ describe('eBay Marketplace Account Deletion', () => {
     ).toBe(204);
     await erasureSettled(e.t);
     expect(await piiStates(e.t, t.tenantId, [orders[0].orderId])).toEqual({ [orders[0].orderId]: 'destroyed' });
+  });
+  it('keeps the user’s orders under a legal hold (GDPR Art. 17(3)(e)) and erases them once the hold ends', async () => {
+    const c = await ebayTenant(e, 'Deletion Held');
+    const createdAt = new Date(e.m.clock.nowMs() - 3 * 3_600_000);
+    const orders = e.m.ebay.addOrders(c.seller.sellerId, 2, { createdAt, buyerIndex: 950 });
+    await syncNow(e, c.tenantId);
+    const [held] = await sql<{ order_id: string }>(
+      e.t,
+      `SELECT order_id FROM orders WHERE tenant_id = $1 AND marketplace_order_id = $2`,
+      [c.tenantId, orders[0].orderId],
+    );
+    const hold = await e.t.app.get(LegalHoldsService).place(TEST_ACTOR, c.tenantId, {
+      orderIds: [held.order_id],
+      reason: 'payment dispute',
+      requester: 'Legal',
+      expiresAt: new Date(e.m.clock.nowMs() + 30 * DAY),
+    });
+    expect(await e.m.ebay.sendAccountDeletion(e.endpoint, user(usernameOf(orders[0])))).toBe(204);
+    await e.t.app.get(EbayDeletionWorker).idle();
+    expect(await piiStates(e.t, c.tenantId, [orders[0].orderId, orders[1].orderId])).toEqual({
+      [orders[0].orderId]: 'present+sealed',
+      [orders[1].orderId]: 'destroyed',
+    });
+    // The job waits for the hold (looked at again hourly); the tenant's target row stays until then.
+    const [job] = await sql<{ last_error: string }>(
+      e.t,
+      `SELECT last_error FROM jobs WHERE queue = 'ebay-account-deletion'`,
+    );
+    expect(job.last_error).toBe('legal_hold');
+    expect(await sql(e.t, `SELECT 1 FROM ebay_deletion_targets WHERE tenant_id = $1`, [c.tenantId])).toHaveLength(1);
+
+    await e.t.app.get(LegalHoldsService).release(TEST_ACTOR, c.tenantId, hold.holdId);
+    e.m.clock.advance(61 * 60_000);
+    await erasureSettled(e.t);
+    expect(await piiStates(e.t, c.tenantId, [orders[0].orderId])).toEqual({ [orders[0].orderId]: 'destroyed' });
+    expect(await sql(e.t, `SELECT 1 FROM ebay_deletion_targets`)).toEqual([]);
+    expect((await e.t.app.get(AuditVerifier).verify(ALL_TENANTS)).ok).toBe(true);
   });
 });

@@ -3,6 +3,7 @@ import { AuditModule } from '../../audit';
 import { CryptoModule } from '../../crypto';
 import { MarketplacesModule } from '../../marketplaces';
 import { OrdersModule } from '../../orders';
+import { RetentionModule } from '../../retention';
 import { SyncModule } from '../../sync/sync.module';
 import { EbayDeletionMetrics } from './ebay-deletion.metrics';
 import { EbayDeletionRepository } from './ebay-deletion.repository';
@@ -16,7 +17,7 @@ import { EbayPublicKeys } from './ebay-public-keys';
  * destruction step. Sync is imported so its dead-letter copy holder is registered wherever an erasure runs.
  */
 @Module({
-  imports: [AuditModule, CryptoModule, MarketplacesModule, OrdersModule, SyncModule],
+  imports: [AuditModule, CryptoModule, MarketplacesModule, OrdersModule, RetentionModule, SyncModule],
   controllers: [EbayNotificationsController],
   providers: [
     EbayDeletionRepository,

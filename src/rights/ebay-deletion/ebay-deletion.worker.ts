@@ -10,6 +10,7 @@ import { Clock } from '../../platform/clock/clock';
 import { TransactionManager } from '../../platform/database/transaction-manager';
 import { JobQueue, type ClaimedJob } from '../../platform/jobs/job-queue';
 import { AppLogger } from '../../platform/logging/app-logger';
+import { LegalHoldsService } from '../../retention';
 import { EbayDeletionMetrics } from './ebay-deletion.metrics';
 import { EbayDeletionRepository, type DeletionTarget } from './ebay-deletion.repository';
 
@@ -18,6 +19,8 @@ const LEASE_MS = 120_000;
 /** Orders another transaction held (a sync page, a reveal) are taken on the next try, this much later. */
 const RETRY_LOCKED_MS = 15_000;
 const RETRY_FAILED_MS = 60_000;
+/** Orders kept by a legal hold are looked at again this much later (a hold lasts days to months). */
+const RETRY_HELD_MS = 3_600_000;
 const INTERVAL_NAME = 'ebay-account-deletion';
 const TICK_MS = 30_000;
 
@@ -44,6 +47,7 @@ export class EbayDeletionWorker implements OnApplicationBootstrap, OnApplication
     private readonly audit: AuditLog,
     private readonly jobs: JobQueue,
     private readonly metrics: EbayDeletionMetrics,
+    private readonly holds: LegalHoldsService,
     private readonly clock: Clock,
     private readonly logger: AppLogger,
   ) {}
@@ -91,8 +95,10 @@ export class EbayDeletionWorker implements OnApplicationBootstrap, OnApplication
       const notificationId = String(job.payload.notificationId);
       try {
         const left = await this.process(job, notificationId);
-        if (left) {
+        if (left.locked) {
           await this.jobs.retryLater(job, new Date(this.clock.nowMs() + RETRY_LOCKED_MS), 'orders_locked');
+        } else if (left.held) {
+          await this.jobs.retryLater(job, new Date(this.clock.nowMs() + RETRY_HELD_MS), 'legal_hold');
         } else {
           await this.repository.complete(notificationId, this.clock.now());
           await this.jobs.complete(job);
@@ -106,25 +112,36 @@ export class EbayDeletionWorker implements OnApplicationBootstrap, OnApplication
     return finished;
   }
 
-  /** Every tenant of the notification; returns how many tenants still have orders to take. */
-  private async process(job: ClaimedJob, notificationId: string): Promise<number> {
-    let left = 0;
+  /** Every tenant of the notification; returns how many tenants still have orders to take, and why. */
+  private async process(job: ClaimedJob, notificationId: string): Promise<{ locked: number; held: number }> {
+    const left = { locked: 0, held: 0 };
     for (const target of await this.repository.targets(notificationId)) {
       await this.jobs.renew(job, LEASE_MS);
-      if (!(await this.eraseTenant(job, notificationId, target))) left++;
+      const state = await this.eraseTenant(job, notificationId, target);
+      if (state !== 'done') left[state]++;
     }
     return left;
   }
 
-  /** Batches until the tenant holds nothing of the user; false when rows held elsewhere remain. */
-  private async eraseTenant(job: ClaimedJob, notificationId: string, target: DeletionTarget): Promise<boolean> {
+  /**
+   * Batches until the tenant holds nothing of the user: `locked` when rows another transaction held remain,
+   * `held` when orders under a legal hold remain (GDPR Art. 17(3)(e): kept, and erased once the hold ends;
+   * the tenant's target row stays until then). Holds are read under the shared lock retention's sweeps take.
+   */
+  private async eraseTenant(
+    job: ClaimedJob,
+    notificationId: string,
+    target: DeletionTarget,
+  ): Promise<'done' | 'locked' | 'held'> {
     const by = jobActor(EBAY_DELETION_QUEUE);
     const selector: DestructionSelector = { kind: 'buyer', marketplace: 'ebay', buyerIndex: target.buyerIndex };
     const batchSize = this.config.retention.batchSize;
     for (;;) {
       const state = await this.transactions.run(async (tx) => {
         await this.jobs.assertLease(tx, job);
-        const claimed = await this.destruction.claimMatching(tx, target.tenantId, selector, batchSize);
+        const holds = await this.holds.heldForSweep(tx, target.tenantId, this.clock.now());
+        if (holds.wholeTenant) return { state: 'held' as const, erased: 0 };
+        const claimed = await this.destruction.claimMatching(tx, target.tenantId, selector, batchSize, holds.orderIds);
         let erased = 0;
         if (claimed.length) {
           const result = await this.destruction.destroy(tx, target.tenantId, claimed, this.clock.now(), 'erasure');
@@ -144,13 +161,14 @@ export class EbayDeletionWorker implements OnApplicationBootstrap, OnApplication
         }
         if (claimed.length === batchSize) return { state: 'more' as const, erased };
         if (await this.destruction.holdingMatching(tx, target.tenantId, selector)) {
-          return { state: 'locked' as const, erased };
+          // What remains is held by a legal hold, or locked elsewhere: with holds in force, look again later.
+          return { state: holds.orderIds.length ? ('held' as const) : ('locked' as const), erased };
         }
         await this.repository.finishTarget(tx, notificationId, target.tenantId);
         return { state: 'done' as const, erased };
       });
       this.metrics.ordersErased.inc(state.erased);
-      if (state.state !== 'more') return state.state === 'done';
+      if (state.state !== 'more') return state.state;
     }
   }
 }
