@@ -258,6 +258,17 @@ export class OrdersService {
     return this.outbox.claimPending(tx, limit);
   }
 
+  /** Dispatched events of a tenant since an instant, in commit-independent `seq` order, keyset-paged. */
+  dispatchedEventsSince(
+    tx: Tx,
+    tenantId: string,
+    since: Date,
+    afterSeq: string,
+    limit: number,
+  ): Promise<Array<PendingOutboxEvent & { seq: string }>> {
+    return this.outbox.dispatchedSince(tx, tenantId, since, afterSeq, limit);
+  }
+
   markEventsDispatched(tx: Tx, events: readonly PendingOutboxEvent[], at: Date): Promise<void> {
     return this.outbox.markDispatched(tx, events, at);
   }

@@ -178,6 +178,43 @@ export class OutboxRepository {
     }));
   }
 
+  /**
+   * A tenant's dispatched events that happened at or after `since`, oldest first, after `afterSeq` (keyset
+   * paging). For a replay to an endpoint that was disabled meanwhile: a scan of the tenant's range of the
+   * primary key, bounded by the outbox window, run on a seller's request only.
+   */
+  async dispatchedSince(
+    tx: Tx,
+    tenantId: string,
+    since: Date,
+    afterSeq: string,
+    limit: number,
+  ): Promise<Array<PendingOutboxEvent & { seq: string }>> {
+    const rows: Array<{
+      event_id: string;
+      order_id: string;
+      type: OrderEventType;
+      order_version: number;
+      occurred_at: Date;
+      seq: string;
+    }> = await tx.query(
+      `SELECT event_id, order_id, type, order_version, occurred_at, seq::text AS seq
+         FROM outbox_events
+        WHERE tenant_id = $1 AND dispatched_at IS NOT NULL AND occurred_at >= $2 AND seq > $3::bigint
+        ORDER BY seq LIMIT $4`,
+      [tenantId, since, afterSeq, limit],
+    );
+    return rows.map((r) => ({
+      tenantId,
+      eventId: r.event_id,
+      orderId: r.order_id,
+      type: r.type,
+      orderVersion: r.order_version,
+      occurredAt: new Date(r.occurred_at),
+      seq: r.seq,
+    }));
+  }
+
   async markDispatched(tx: Tx, events: readonly PendingOutboxEvent[], at: Date): Promise<void> {
     if (!events.length) return;
     await tx.query(

@@ -120,7 +120,7 @@ describe('deliveries API, ping and deliver --once', () => {
     const future = new Date(t.clock.nowMs() + 3600_000).toISOString();
     await t.http().post(`/v1/endpoints/${endpointId}/replay?since=${future}`).set(owner).expect(400);
     const res = await t.http().post(`/v1/endpoints/${endpointId}/replay?since=${since}`).set(owner).expect(202);
-    expect(res.body).toEqual({ replayed: 2 });
+    expect(res.body).toEqual({ replayed: 2, queued: 0 });
     expect(await t.app.get(Dispatcher).dispatchAllDue()).toMatchObject({ claimed: 2, succeeded: 2 });
   });
 

@@ -93,12 +93,15 @@ export class DeliveriesController {
   @Post('endpoints/:endpointId/replay')
   @HttpCode(202)
   @RequirePermission(Permissions.ENDPOINTS_MANAGE)
-  @ApiOkResponse({ description: 'how many failed or given-up deliveries since the instant are due again now' })
+  @ApiOkResponse({
+    description:
+      'replayed: failed or given-up deliveries since the instant, due again now; queued: events since then the endpoint never got (it was disabled), queued for it',
+  })
   replay(
     @TenantScope() tenantId: string,
     @Param() params: EndpointIdParam,
     @Query() query: ReplayQuery,
-  ): Promise<{ replayed: number }> {
+  ): Promise<{ replayed: number; queued: number }> {
     return this.deliveries.replay(tenantId, params.endpointId, query.since);
   }
 

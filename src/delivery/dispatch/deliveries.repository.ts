@@ -322,6 +322,32 @@ export class DeliveriesRepository {
     return { deliveries: doomed.length, attempts };
   }
 
+  /** Which of these events already have a delivery to the endpoint (uses `deliveries_event_uq`). */
+  async eventsQueuedFor(
+    tx: Tx,
+    tenantId: string,
+    endpointId: string,
+    eventIds: readonly string[],
+  ): Promise<Set<string>> {
+    if (!eventIds.length) return new Set();
+    const rows = (await tx.query(
+      `SELECT event_id FROM deliveries WHERE tenant_id = $1 AND endpoint_id = $2 AND event_id = ANY($3::uuid[])`,
+      [tenantId, endpointId, eventIds],
+    )) as Array<{ event_id: string }>;
+    return new Set(rows.map((r) => r.event_id));
+  }
+
+  /** The endpoint's deliveries given up since an instant, and those still open. */
+  async givenUpAndOpen(tenantId: string, endpointId: string, since: Date): Promise<{ givenUp: number; open: number }> {
+    const [row] = (await this.dataSource.query(
+      `SELECT count(*) FILTER (WHERE status = 'given_up' AND completed_at >= $3)::int AS given_up,
+              count(*) FILTER (WHERE status IN ('pending', 'failed_retrying'))::int AS open
+         FROM deliveries WHERE tenant_id = $1 AND endpoint_id = $2`,
+      [tenantId, endpointId, since],
+    )) as Array<{ given_up: number; open: number }>;
+    return { givenUp: row.given_up, open: row.open };
+  }
+
   /** Which of these events of the tenant still have a delivery that is not finished (kept from the outbox purge). */
   async eventsWithOpenDeliveries(tx: Tx, tenantId: string, eventIds: readonly string[]): Promise<Set<string>> {
     if (!eventIds.length) return new Set();

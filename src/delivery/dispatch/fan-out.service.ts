@@ -63,6 +63,72 @@ export class FanOutService {
     });
   }
 
+  /**
+   * The events of the tenant since `since` that the endpoint's filter matches and that it has no delivery of
+   * (fanned out while it was disabled), queued for it now, in event order; their (endpoint, order) queues keep
+   * their version order. Events already purged from the outbox are past recovery. Returns how many were queued.
+   */
+  queueMissed(tenantId: string, endpointId: string, since: Date): Promise<number> {
+    return this.missedEvents(tenantId, endpointId, since, 'queue');
+  }
+
+  /** How many events `queueMissed` would queue now. */
+  countMissed(tenantId: string, endpointId: string, since: Date): Promise<number> {
+    return this.missedEvents(tenantId, endpointId, since, 'count');
+  }
+
+  private async missedEvents(
+    tenantId: string,
+    endpointId: string,
+    since: Date,
+    mode: 'count' | 'queue',
+  ): Promise<number> {
+    let afterSeq = '0';
+    let queued = 0;
+    for (;;) {
+      const r = await this.tx.run(async (tx) => {
+        const endpoint = await this.endpoints.findLive(tenantId, endpointId, tx);
+        if (!endpoint) return { queued: 0, events: 0, lastSeq: afterSeq };
+        const events = await this.orders.dispatchedEventsSince(tx, tenantId, since, afterSeq, FAN_OUT_BATCH);
+        const now = this.clock.now();
+        const rows: NewDelivery[] = events
+          .filter((e) => filterMatches(endpoint.eventTypes, e.type))
+          .map((e) => ({
+            tenantId,
+            deliveryId: randomUUID(),
+            endpointId,
+            eventId: e.eventId,
+            eventType: e.type,
+            orderId: e.orderId,
+            streamId: e.orderId,
+            orderVersion: e.orderVersion,
+            occurredAt: e.occurredAt,
+            nextAttemptAt: now,
+          }));
+        // One already queued for the same (endpoint, event) is left as it is.
+        const missing =
+          mode === 'queue'
+            ? await this.deliveries.insertMany(tx, rows)
+            : await this.deliveries
+                .eventsQueuedFor(
+                  tx,
+                  tenantId,
+                  endpointId,
+                  rows.map((r) => r.eventId),
+                )
+                .then((queued) => rows.length - queued.size);
+        return {
+          queued: missing,
+          events: events.length,
+          lastSeq: events.at(-1)?.seq ?? afterSeq,
+        };
+      });
+      queued += r.queued;
+      if (r.events < FAN_OUT_BATCH) return queued;
+      afterSeq = r.lastSeq;
+    }
+  }
+
   /** Batches until nothing is pending (or `maxBatches` ran). */
   async fanOutAll(maxBatches = 1000): Promise<FanOutResult> {
     let events = 0;

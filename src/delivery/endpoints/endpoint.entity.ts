@@ -35,6 +35,10 @@ export class WebhookEndpoint {
   @Column('text', { nullable: true })
   disabledReason: string | null;
 
+  /** Since when it is disabled (null while enabled): what it missed is counted from here when it is enabled again. */
+  @Column('timestamptz', { nullable: true })
+  disabledAt: Date | null;
+
   /** Requests per second this receiver accepts; null for no limit beyond the concurrency cap. */
   @Column('int', { nullable: true })
   rateLimitPerSecond: number | null;

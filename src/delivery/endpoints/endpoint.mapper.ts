@@ -17,6 +17,8 @@ export interface EndpointView {
   payloadMode: string;
   enabled: boolean;
   disabledReason: string | null;
+  /** Since when it is disabled; null while enabled. */
+  disabledAt: string | null;
   rateLimitPerSecond: number | null;
   /** Names of the static headers sent with every request (owner only; values are never shown). */
   staticHeaderNames?: string[];
@@ -47,6 +49,7 @@ export function toEndpointView(e: WebhookEndpoint, audience: EndpointAudience): 
     payloadMode: e.payloadMode,
     enabled: e.enabled,
     disabledReason: e.disabledReason,
+    disabledAt: e.disabledAt?.toISOString() ?? null,
     rateLimitPerSecond: e.rateLimitPerSecond,
     ...(audience === 'owner' ? { staticHeaderNames: e.headerNames } : {}),
     signingPublicKey: e.signingPublicKey ?? null,

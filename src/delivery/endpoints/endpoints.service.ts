@@ -30,6 +30,7 @@ import {
   type EndpointView,
   type EndpointWithSecretView,
 } from './endpoint.mapper';
+import { MissedDeliveries, type MissedReport } from '../dispatch/missed-deliveries';
 import { EndpointsRepository } from './endpoints.repository';
 import { normaliseStaticHeaders } from './static-headers';
 
@@ -75,6 +76,7 @@ export class EndpointsService {
     private readonly audit: AuditLog,
     private readonly guard: WebhookTargetGuard,
     private readonly clock: Clock,
+    private readonly missed: MissedDeliveries,
   ) {}
 
   async create(
@@ -101,6 +103,7 @@ export class EndpointsService {
         payloadMode: input.payloadMode ?? 'thin',
         enabled: input.enabled ?? true,
         disabledReason: input.enabled === false ? 'manual' : null,
+        disabledAt: input.enabled === false ? this.clock.now() : null,
         rateLimitPerSecond: input.rateLimitPerSecond ?? null,
         sealingPublicKey: input.sealingPublicKey ?? null,
         previousSecretsExpireAt: null,
@@ -144,7 +147,13 @@ export class EndpointsService {
     return toEndpointView(await this.require(tenantId, endpointId), audience);
   }
 
-  async update(by: ActorContext, tenantId: string, endpointId: string, patch: EndpointFields): Promise<EndpointView> {
+  /** An endpoint enabled again answers with what it missed while disabled (`missedWhileDisabled`). */
+  async update(
+    by: ActorContext,
+    tenantId: string,
+    endpointId: string,
+    patch: EndpointFields,
+  ): Promise<EndpointView & { missedWhileDisabled?: MissedReport }> {
     checkEndpointFields(patch);
     await this.require(tenantId, endpointId);
     const url = patch.url !== undefined ? await this.checkedUrl(patch.url) : undefined;
@@ -152,6 +161,7 @@ export class EndpointsService {
       patch.staticHeaders === undefined || patch.staticHeaders === null
         ? patch.staticHeaders
         : normaliseStaticHeaders(patch.staticHeaders);
+    let reEnabledAfter: Date | null = null;
     const saved = await this.tx.run(async (tx) => {
       const endpoint = await this.lockLive(tx, tenantId, endpointId);
       const changed: string[] = [];
@@ -182,8 +192,11 @@ export class EndpointsService {
         changed.push('signingKeyPair');
       }
       if (patch.enabled !== undefined && patch.enabled !== endpoint.enabled) {
+        // What an endpoint enabled again missed is counted from when it stopped (or began failing, if earlier).
+        if (patch.enabled) reEnabledAfter = earliest(endpoint.disabledAt, endpoint.failingSince);
         endpoint.enabled = patch.enabled;
         endpoint.disabledReason = patch.enabled ? null : 'manual';
+        endpoint.disabledAt = patch.enabled ? null : this.clock.now();
         endpoint.failingSince = null;
         endpoint.failureWarnings = 0;
         changed.push('enabled');
@@ -205,7 +218,9 @@ export class EndpointsService {
       });
       return stored;
     });
-    return toEndpointView(saved, 'owner');
+    const view = toEndpointView(saved, 'owner');
+    if (!reEnabledAfter) return view;
+    return { ...view, missedWhileDisabled: await this.missed.since(tenantId, endpointId, reEnabledAfter) };
   }
 
   /** A new signing secret, shown once; the previous one keeps signing for the overlap (both signatures sent). */
@@ -289,4 +304,9 @@ export class EndpointsService {
     if (!endpoint) throw notFound('endpoint');
     return endpoint;
   }
+}
+
+function earliest(a: Date | null, b: Date | null): Date | null {
+  if (!a || !b) return a ?? b;
+  return a.getTime() <= b.getTime() ? a : b;
 }
