@@ -12,6 +12,7 @@ import { registerRetentionCommands } from './cli/retention-commands';
 import { registerDeadLetterCommands } from './cli/dead-letter-commands';
 import { registerDeliveryCommands } from './cli/delivery-commands';
 import { registerOffboardCommand } from './cli/offboarding-commands';
+import { registerEndpointCommands } from './cli/endpoint-commands';
 import { runDemo } from './demo/run-demo';
 import { DomainError } from './platform/errors/domain-error';
 import { databaseTargetFor, migrateAs } from './platform/platform.module';
@@ -164,6 +165,7 @@ registerAuditCommands(program, cfg);
 registerConsoleCommands(program, cfg, readStdin);
 registerRetentionCommands(program, cfg);
 registerDeliveryCommands(program, cfg, json);
+registerEndpointCommands(program, cfg, json);
 
 program
   .command('demo')
