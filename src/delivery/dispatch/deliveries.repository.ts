@@ -44,6 +44,18 @@ export interface DeliveryListFilter {
   readonly limit: number;
 }
 
+export interface EndpointStatsRow {
+  ok_1h: number;
+  failed_1h: number;
+  ok_24h: number;
+  failed_24h: number;
+  ok_7d: number;
+  failed_7d: number;
+  pending: number;
+  oldest_pending: Date | null;
+  last_success: Date | null;
+}
+
 interface ClaimRow {
   tenant_id: string;
   delivery_id: string;
@@ -307,6 +319,34 @@ export class DeliveriesRepository {
       [tenantId, eventIds],
     )) as Array<{ event_id: string }>;
     return new Set(rows.map((r) => r.event_id));
+  }
+
+  /**
+   * One endpoint's counted attempts over the last hour, day and week (succeeded = a 2xx answer), its last
+   * success, and its open deliveries with the creation time of the oldest.
+   */
+  async endpointStats(tenantId: string, endpointId: string, now: Date): Promise<EndpointStatsRow> {
+    const [attempts] = await this.dataSource.query(
+      `SELECT count(*) FILTER (WHERE a.result = 'ok' AND a.attempted_at > $3::timestamptz - interval '1 hour')::int AS ok_1h,
+              count(*) FILTER (WHERE a.result <> 'ok' AND a.attempted_at > $3::timestamptz - interval '1 hour')::int AS failed_1h,
+              count(*) FILTER (WHERE a.result = 'ok' AND a.attempted_at > $3::timestamptz - interval '1 day')::int AS ok_24h,
+              count(*) FILTER (WHERE a.result <> 'ok' AND a.attempted_at > $3::timestamptz - interval '1 day')::int AS failed_24h,
+              count(*) FILTER (WHERE a.result = 'ok')::int AS ok_7d,
+              count(*) FILTER (WHERE a.result <> 'ok')::int AS failed_7d
+         FROM delivery_attempts a
+         JOIN deliveries d ON d.tenant_id = a.tenant_id AND d.delivery_id = a.delivery_id
+        WHERE d.tenant_id = $1 AND d.endpoint_id = $2 AND a.counted
+          AND a.attempted_at > $3::timestamptz - interval '7 days' AND a.attempted_at <= $3::timestamptz`,
+      [tenantId, endpointId, now],
+    );
+    const [open] = await this.dataSource.query(
+      `SELECT count(*) FILTER (WHERE status IN ('pending', 'failed_retrying'))::int AS pending,
+              min(created_at) FILTER (WHERE status IN ('pending', 'failed_retrying')) AS oldest_pending,
+              max(completed_at) FILTER (WHERE status = 'succeeded') AS last_success
+         FROM deliveries WHERE tenant_id = $1 AND endpoint_id = $2`,
+      [tenantId, endpointId],
+    );
+    return { ...attempts, ...open };
   }
 
   /** Open deliveries per endpoint and the creation time of the oldest (for the backlog gauges). */
