@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import type { Tx } from '../../platform/database/transaction-manager';
 import { DeliveryAttempt } from './delivery-attempt.entity';
 import { Delivery, type DeliveryStatus } from './delivery.entity';
+import type { PacingState } from './rate-pacing';
 
 export interface NewDelivery {
   readonly tenantId: string;
@@ -23,6 +24,8 @@ export interface NewDelivery {
 export interface ClaimedDelivery extends NewDelivery {
   readonly attemptCount: number;
   readonly leaseToken: string;
+  /** For a rate-limited endpoint: the send time reserved for it (not before). */
+  readonly sendAt?: Date;
 }
 
 export interface DeliveryOutcomeWrite {
@@ -153,6 +156,28 @@ export class DeliveriesRepository {
       [sorted, now],
     );
     return new Map(rows.map((r) => [r.endpoint_id, r.n]));
+  }
+
+  /** Rate limits and the next free send time of those endpoints that have a limit (call with their locks held). */
+  async pacingOf(tx: Tx, endpointIds: readonly string[]): Promise<Map<string, PacingState>> {
+    if (!endpointIds.length) return new Map();
+    const rows: Array<{ endpoint_id: string; rate: number; next: Date | null }> = await tx.query(
+      `SELECT endpoint_id, rate_limit_per_second AS rate, rate_next_send_at AS next FROM webhook_endpoints
+        WHERE endpoint_id = ANY($1::uuid[]) AND rate_limit_per_second IS NOT NULL`,
+      [[...new Set(endpointIds)]],
+    );
+    return new Map(
+      rows.map((r) => [r.endpoint_id, { ratePerSecond: r.rate, nextSendAt: r.next ? new Date(r.next).getTime() : 0 }]),
+    );
+  }
+
+  async savePacing(tx: Tx, pacing: ReadonlyMap<string, PacingState>): Promise<void> {
+    if (!pacing.size) return;
+    await tx.query(
+      `UPDATE webhook_endpoints e SET rate_next_send_at = u.next
+         FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, next) WHERE e.endpoint_id = u.id`,
+      [[...pacing.keys()], [...pacing.values()].map((p) => new Date(p.nextSendAt))],
+    );
   }
 
   async lease(

@@ -39,6 +39,13 @@ export class WebhookEndpoint {
   @Column('int', { nullable: true })
   rateLimitPerSecond: number | null;
 
+  /**
+   * With a rate limit: the earliest time the next request may be sent (dispatchers reserve send times from it
+   * while holding the endpoint's claim lock, so the limit holds across replicas).
+   */
+  @Column('timestamptz', { nullable: true })
+  rateNextSendAt: Date | null;
+
   /** `EndpointSecrets` JSON, sealed (purpose endpoint.secret). */
   @Column('bytea', { nullable: true })
   secretsCiphertext: Buffer | null;
