@@ -16,7 +16,7 @@ import { OrderRecordExpiry1796416507009 } from './1796416507009-OrderRecordExpir
 import { ConnectionBuyerDataSchedule1796415355698 } from './1796415355698-ConnectionBuyerDataSchedule';
 import { PiiOverrides1796416336653 } from './1796416336653-PiiOverrides';
 import { DeadLetterOperations1796500000000 } from './1796500000000-DeadLetterOperations';
-import { EndpointRatePacing1796500100000 } from './1796500100000-EndpointRatePacing';
+import { EndpointDeliveryState1796500100000 } from './1796500100000-EndpointDeliveryState';
 import { Deliveries1796414314187 } from './1796414314187-Deliveries';
 import { DeliveryFacts1796419433245 } from './1796419433245-DeliveryFacts';
 import { SellerUsers1796417315562 } from './1796417315562-SellerUsers';
@@ -44,5 +44,5 @@ export const MIGRATIONS: Function[] = [
   Deliveries1796414314187,
   DeliveryFacts1796419433245,
   SellerUsers1796417315562,
-  EndpointRatePacing1796500100000,
+  EndpointDeliveryState1796500100000,
 ];

@@ -109,7 +109,7 @@ export class DeliveryRecorder {
       await this.endpoints.markFailing(tx, tenantId, stillFailing, at);
       await this.checkFailureWindow(tx, tenantId, stillFailing, gone, at);
       for (const endpointId of gone) {
-        if (!(await this.endpoints.disable(tx, tenantId, endpointId, 'gone'))) continue;
+        if (!(await this.endpoints.disable(tx, tenantId, endpointId, 'gone', at))) continue;
         await this.audit.append(tx, {
           tenantId,
           ...auditedBy(DISPATCH_ACTOR),
@@ -143,7 +143,7 @@ export class DeliveryRecorder {
       const level = failureLevel(e.failingSince, now);
       if (level <= e.failureWarnings) continue;
       if (!(await this.endpoints.raiseWarnings(tx, tenantId, e.endpointId, level))) continue;
-      const disabling = level === 3 && (await this.endpoints.disable(tx, tenantId, e.endpointId, 'failing'));
+      const disabling = level === 3 && (await this.endpoints.disable(tx, tenantId, e.endpointId, 'failing', now));
       const type = disabling ? 'endpoint.disabled' : 'endpoint.failing';
       const disableAt = new Date(e.failingSince.getTime() + FAILURE_WINDOW_MS);
       await this.queueOperational(tx, tenantId, e.endpointId, type, now, {

@@ -14,7 +14,7 @@ export const PACING_HORIZON_MS = 1000;
  * Sends are spaced 1/r s apart plus this margin, so that timer and network jitter cannot bring r + 1
  * requests within one second of each other at the receiver (the limit is a ceiling, not a target).
  */
-export const PACING_MARGIN = 0.1;
+export const PACING_MARGIN = 0.2;
 
 export function pacingIntervalMs(ratePerSecond: number): number {
   return (1000 / ratePerSecond) * (1 + PACING_MARGIN);

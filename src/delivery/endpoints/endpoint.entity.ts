@@ -35,6 +35,10 @@ export class WebhookEndpoint {
   @Column('text', { nullable: true })
   disabledReason: string | null;
 
+  /** When it was last disabled (null while enabled): what a re-enabling reports it missed since. */
+  @Column('timestamptz', { nullable: true })
+  disabledAt: Date | null;
+
   /** Requests per second this receiver accepts; null for no limit beyond the concurrency cap. */
   @Column('int', { nullable: true })
   rateLimitPerSecond: number | null;

@@ -17,6 +17,8 @@ export interface EndpointView {
   payloadMode: string;
   enabled: boolean;
   disabledReason: string | null;
+  /** When it was disabled (null while enabled). */
+  disabledAt: string | null;
   rateLimitPerSecond: number | null;
   /** Names of the static headers sent with every request (owner only; values are never shown). */
   staticHeaderNames?: string[];
@@ -47,6 +49,7 @@ export function toEndpointView(e: WebhookEndpoint, audience: EndpointAudience): 
     payloadMode: e.payloadMode,
     enabled: e.enabled,
     disabledReason: e.disabledReason,
+    disabledAt: e.disabledAt?.toISOString() ?? null,
     rateLimitPerSecond: e.rateLimitPerSecond,
     ...(audience === 'owner' ? { staticHeaderNames: e.headerNames } : {}),
     signingPublicKey: e.signingPublicKey ?? null,
@@ -57,5 +60,20 @@ export function toEndpointView(e: WebhookEndpoint, audience: EndpointAudience): 
     updatedAt: e.updatedAt.toISOString(),
   };
 }
+
+/**
+ * What an endpoint missed, reported when it is enabled again: the deliveries that failed or were given up since
+ * its failing stretch began (or, disabled by hand, since it was disabled), and the replay that sends them again.
+ * Deliveries still pending when it was disabled were kept and go out now without a replay.
+ */
+export interface MissedWhileDisabled {
+  disabledAt: string | null;
+  disabledReason: string | null;
+  since: string;
+  failedOrGivenUp: number;
+  replay: { method: 'POST'; path: string };
+}
+
+export type ReenabledEndpointView = EndpointView & { missedWhileDisabled?: MissedWhileDisabled };
 
 export const withSecret = (view: EndpointView, secret: string): EndpointWithSecretView => ({ ...view, secret });

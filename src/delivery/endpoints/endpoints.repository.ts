@@ -92,13 +92,23 @@ export class EndpointsRepository {
   }
 
   /** Disables an enabled endpoint for a reason; returns whether it was enabled. */
-  async disable(tx: Tx, tenantId: string, endpointId: string, reason: string): Promise<boolean> {
+  async disable(tx: Tx, tenantId: string, endpointId: string, reason: string, at: Date): Promise<boolean> {
     const [, count] = (await tx.query(
-      `UPDATE webhook_endpoints SET enabled = false, disabled_reason = $3, updated_at = now()
+      `UPDATE webhook_endpoints SET enabled = false, disabled_reason = $3, disabled_at = $4, updated_at = now()
         WHERE tenant_id = $1 AND endpoint_id = $2 AND enabled AND deleted_at IS NULL`,
-      [tenantId, endpointId, reason],
+      [tenantId, endpointId, reason, at],
     )) as [unknown, number];
     return count === 1;
+  }
+
+  /** Failed or given-up deliveries of the endpoint created since then: what a replay since then sends again. */
+  async countFailedSince(tx: Tx, tenantId: string, endpointId: string, since: Date): Promise<number> {
+    const [row] = await tx.query(
+      `SELECT count(*)::int AS n FROM deliveries
+        WHERE tenant_id = $1 AND endpoint_id = $2 AND created_at >= $3 AND status IN ('failed_retrying', 'given_up')`,
+      [tenantId, endpointId, since],
+    );
+    return row.n;
   }
 
   countLive(tx: Tx, tenantId: string): Promise<number> {

@@ -29,6 +29,8 @@ import {
   type EndpointAudience,
   type EndpointView,
   type EndpointWithSecretView,
+  type MissedWhileDisabled,
+  type ReenabledEndpointView,
 } from './endpoint.mapper';
 import { EndpointsRepository } from './endpoints.repository';
 import { normaliseStaticHeaders } from './static-headers';
@@ -101,6 +103,7 @@ export class EndpointsService {
         payloadMode: input.payloadMode ?? 'thin',
         enabled: input.enabled ?? true,
         disabledReason: input.enabled === false ? 'manual' : null,
+        disabledAt: input.enabled === false ? this.clock.now() : null,
         rateLimitPerSecond: input.rateLimitPerSecond ?? null,
         sealingPublicKey: input.sealingPublicKey ?? null,
         previousSecretsExpireAt: null,
@@ -144,7 +147,14 @@ export class EndpointsService {
     return toEndpointView(await this.require(tenantId, endpointId), audience);
   }
 
-  async update(by: ActorContext, tenantId: string, endpointId: string, patch: EndpointFields): Promise<EndpointView> {
+  /** Changes an endpoint; enabling a disabled one also reports what it missed and the replay that recovers it. */
+  async update(
+    by: ActorContext,
+    tenantId: string,
+    endpointId: string,
+    patch: EndpointFields,
+  ): Promise<ReenabledEndpointView> {
+    let missed: MissedWhileDisabled | undefined;
     checkEndpointFields(patch);
     await this.require(tenantId, endpointId);
     const url = patch.url !== undefined ? await this.checkedUrl(patch.url) : undefined;
@@ -182,10 +192,15 @@ export class EndpointsService {
         changed.push('signingKeyPair');
       }
       if (patch.enabled !== undefined && patch.enabled !== endpoint.enabled) {
+        if (patch.enabled) missed = await this.missedWhileDisabled(tx, endpoint);
         endpoint.enabled = patch.enabled;
         endpoint.disabledReason = patch.enabled ? null : 'manual';
-        endpoint.failingSince = null;
-        endpoint.failureWarnings = 0;
+        endpoint.disabledAt = patch.enabled ? null : this.clock.now();
+        // The failing stretch is kept while disabled (the re-enabling reports from its start), then starts afresh.
+        if (patch.enabled) {
+          endpoint.failingSince = null;
+          endpoint.failureWarnings = 0;
+        }
         changed.push('enabled');
       }
       if (headers !== undefined) {
@@ -205,7 +220,24 @@ export class EndpointsService {
       });
       return stored;
     });
-    return toEndpointView(saved, 'owner');
+    const view = toEndpointView(saved, 'owner');
+    return missed ? { ...view, missedWhileDisabled: missed } : view;
+  }
+
+  private async missedWhileDisabled(tx: Tx, e: WebhookEndpoint): Promise<MissedWhileDisabled> {
+    // Disabled for failing: the failures began with the stretch, days before the disabling.
+    const since = e.failingSince ?? e.disabledAt ?? e.updatedAt;
+    const failedOrGivenUp = await this.endpoints.countFailedSince(tx, e.tenantId, e.endpointId, since);
+    return {
+      disabledAt: e.disabledAt?.toISOString() ?? null,
+      disabledReason: e.disabledReason,
+      since: since.toISOString(),
+      failedOrGivenUp,
+      replay: {
+        method: 'POST',
+        path: `/v1/endpoints/${e.endpointId}/replay?since=${encodeURIComponent(since.toISOString())}`,
+      },
+    };
   }
 
   /** A new signing secret, shown once; the previous one keeps signing for the overlap (both signatures sent). */
@@ -248,6 +280,7 @@ export class EndpointsService {
       endpoint.deletedAt = this.clock.now();
       endpoint.enabled = false;
       endpoint.disabledReason = 'deleted';
+      endpoint.disabledAt = endpoint.deletedAt;
       endpoint.secretsCiphertext = null;
       endpoint.headersCiphertext = null;
       endpoint.headerNames = [];
