@@ -1,4 +1,4 @@
-import { deliverOnce } from '../../src/cli/delivery-commands';
+import { deliverOnce, endpointEnabledText, setEndpointEnabled } from '../../src/cli/delivery-commands';
 import { ManualClock } from '../../src/platform/clock/clock';
 import { seedOrders } from '../support/order-factory';
 import { startTestApp, type AuthHeader, type TestApp } from '../support/test-app';
@@ -80,5 +80,25 @@ describe('enabling a disabled endpoint reports what it missed', () => {
       .body;
     expect(enabled.missedWhileDisabled).toMatchObject({ disabledAt: at, disabledReason: 'gone' });
     expect(enabled.missedWhileDisabled.replay.path).toContain(`/v1/endpoints/${endpointId}/replay?since=`);
+  });
+
+  it('endpoint disable / enable for operators: enabling prints what was missed and the replay', async () => {
+    // Deliveries are stamped by the database's clock; the service's, moved an hour on above, comes back to it.
+    t.clock.set(Date.now());
+    const { endpointId } = (await t.http().post('/v1/endpoints').set(owner).send({ url: receiver.url }).expect(201))
+      .body;
+    receiver.answer = () => ({ status: 500 });
+    await seedOrders(t.app, tenantId, 2);
+    const failedAt = t.clock.now().toISOString();
+    // Two orders to this endpoint and to the one enabled again above.
+    expect(await deliverOnce(t.app)).toMatchObject({ claimed: 4, retrying: 4 });
+    const off = await setEndpointEnabled(t.app, endpointId, false);
+    expect(endpointEnabledText(off)).toBe(`endpoint ${endpointId} disabled (manual)`);
+    const on = await setEndpointEnabled(t.app, endpointId, true);
+    expect(on.missedWhileDisabled).toMatchObject({ failedOrGivenUp: 2, since: failedAt });
+    const text = endpointEnabledText(on);
+    expect(text).toContain(`endpoint ${endpointId} enabled`);
+    expect(text).toContain(`2 deliveries failed or were given up since ${failedAt}`);
+    expect(text).toContain(`ordervault replay --endpoint ${endpointId} --since ${failedAt}`);
   });
 });
