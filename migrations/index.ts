@@ -16,8 +16,8 @@ import { OrderRecordExpiry1796416507009 } from './1796416507009-OrderRecordExpir
 import { ConnectionBuyerDataSchedule1796415355698 } from './1796415355698-ConnectionBuyerDataSchedule';
 import { PiiOverrides1796416336653 } from './1796416336653-PiiOverrides';
 import { DeliveryPurge1796600000000 } from './1796600000000-DeliveryPurge';
-import { EndpointDisabledAt1796600100000 } from './1796600100000-EndpointDisabledAt';
 import { DeadLetterOperations1796500000000 } from './1796500000000-DeadLetterOperations';
+import { EndpointDeliveryState1796500100000 } from './1796500100000-EndpointDeliveryState';
 import { Deliveries1796414314187 } from './1796414314187-Deliveries';
 import { DeliveryFacts1796419433245 } from './1796419433245-DeliveryFacts';
 import { SellerUsers1796417315562 } from './1796417315562-SellerUsers';
@@ -50,5 +50,5 @@ export const MIGRATIONS: Function[] = [
   DeliveryPurge1796600000000,
   TenantOffboardings1796427403954,
   DsrHeldOrders1796427569952,
-  EndpointDisabledAt1796600100000,
+  EndpointDeliveryState1796500100000,
 ];

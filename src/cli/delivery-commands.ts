@@ -1,9 +1,12 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Command, Option } from 'commander';
 import type { AppConfig } from '../config';
+import { cliActor } from '../auth';
 import { DeliveriesService } from '../delivery/dispatch/deliveries.service';
 import { Dispatcher, type DispatchSummary } from '../delivery/dispatch/dispatcher.service';
 import { FanOutService } from '../delivery/dispatch/fan-out.service';
+import type { ReenabledEndpointView } from '../delivery/endpoints/endpoint.mapper';
+import { EndpointsService } from '../delivery/endpoints/endpoints.service';
 import { withAppContext } from './app-context';
 import { emit, table } from './output';
 
@@ -27,6 +30,33 @@ export function deliverSummaryText(s: DeliverOnceSummary): string {
       (s.released ? `, ${s.released} handed back (endpoint disabled meanwhile)` : '') +
       (s.endpointsDisabled ? `; ${s.endpointsDisabled} answered 410 Gone (endpoint disabled)` : ''),
   ].join('\n');
+}
+
+/** Enables or disables an endpoint named by its id alone (operators); enabling reports what it missed. */
+export async function setEndpointEnabled(
+  app: INestApplicationContext,
+  endpointId: string,
+  enabled: boolean,
+): Promise<ReenabledEndpointView> {
+  const endpoints = app.get(EndpointsService);
+  const tenantId = await endpoints.tenantOf(endpointId);
+  return endpoints.update(cliActor(enabled ? 'endpoint-enable' : 'endpoint-disable'), tenantId, endpointId, {
+    enabled,
+  });
+}
+
+export function endpointEnabledText(e: ReenabledEndpointView): string {
+  const lines = [`endpoint ${e.endpointId} ${e.enabled ? 'enabled' : `disabled (${e.disabledReason})`}`];
+  const m = e.missedWhileDisabled;
+  if (m) {
+    lines.push(
+      `while disabled (${m.disabledReason ?? 'unknown'}, since ${m.disabledAt ?? 'unknown'}): ${m.failedOrGivenUp} deliveries failed or were given up since ${m.since}; ${m.notQueued} events were never queued for it`,
+      m.failedOrGivenUp + m.notQueued
+        ? `send them again: ordervault replay --endpoint ${e.endpointId} --since ${m.since}  (or ${m.replay.method} ${m.replay.path})`
+        : 'nothing to replay',
+    );
+  }
+  return lines.join('\n');
 }
 
 export function registerDeliveryCommands(program: Command, cfg: () => AppConfig, json: () => Option): void {

@@ -3,13 +3,13 @@ import type { Command, Option } from 'commander';
 import { cliActor } from '../auth';
 import type { AppConfig } from '../config';
 import { DeliveriesService } from '../delivery/dispatch/deliveries.service';
-import type { MissedReport } from '../delivery/dispatch/missed-deliveries';
 import type { EndpointView, EndpointWithSecretView } from '../delivery/endpoints/endpoint.mapper';
 import { EndpointsService } from '../delivery/endpoints/endpoints.service';
 import { PAYLOAD_MODES, type PayloadMode } from '../delivery/payload-modes';
 import { parseInstant } from '../platform/validation/instant';
 import { isUuid } from '../platform/validation/uuid';
 import { withAppContext } from './app-context';
+import { endpointEnabledText, setEndpointEnabled } from './delivery-commands';
 import { emit, table, UsageError } from './output';
 
 export interface EndpointAddOptions {
@@ -69,15 +69,6 @@ export async function endpointRotate(
   return app.get(EndpointsService).rotateSecret(by('rotate-secret'), t, endpointId, overlapSeconds);
 }
 
-export async function endpointSetEnabled(
-  app: INestApplicationContext,
-  endpointId: string,
-  enabled: boolean,
-): Promise<EndpointView & { missedWhileDisabled?: MissedReport }> {
-  const t = await owned(app, endpointId);
-  return app.get(EndpointsService).update(by(enabled ? 'enable' : 'disable'), t, endpointId, { enabled });
-}
-
 export async function endpointReplay(
   app: INestApplicationContext,
   endpointId: string,
@@ -87,14 +78,6 @@ export async function endpointReplay(
   if (!since) throw new UsageError('--since must be an ISO-8601 instant such as 2026-12-01T00:00:00Z');
   const t = await owned(app, endpointId);
   return app.get(DeliveriesService).replay(t, endpointId, since);
-}
-
-export function missedText(m: MissedReport, endpointId: string): string {
-  return (
-    `missed while disabled (since ${m.since}): ${m.notQueued} event(s) never queued, ${m.givenUp} delivery(ies) given up, ` +
-    `${m.waiting} waiting (they go out now)` +
-    (m.notQueued + m.givenUp > 0 ? `\nrecover them: ordervault replay --endpoint ${endpointId} --since ${m.since}` : '')
-  );
 }
 
 const row = (e: EndpointView) => ({
@@ -161,12 +144,8 @@ export function registerEndpointCommands(program: Command, cfg: () => AppConfig,
       .requiredOption('--endpoint <id>', 'endpoint id')
       .addOption(json())
       .action(async (o: { endpoint: string; json?: boolean }) => {
-        const e = await withAppContext(cfg(), (app) => endpointSetEnabled(app, o.endpoint, enabled));
-        emit(!!o.json, e, () =>
-          [table([row(e)]), ...(e.missedWhileDisabled ? [missedText(e.missedWhileDisabled, e.endpointId)] : [])].join(
-            '\n',
-          ),
-        );
+        const e = await withAppContext(cfg(), (app) => setEndpointEnabled(app, o.endpoint, enabled));
+        emit(!!o.json, e, () => endpointEnabledText(e));
       });
   }
   program

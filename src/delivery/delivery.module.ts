@@ -23,7 +23,6 @@ import { EventFeedService } from './feed/event-feed.service';
 import { EventsController } from './feed/events.controller';
 import { EventTypesController } from './catalog/event-types.controller';
 import { OutboxPurgeScheduler } from './purge/outbox-purge.scheduler';
-import { MissedDeliveries } from './dispatch/missed-deliveries';
 import { HostResolver, SystemHostResolver } from './outbound/host-resolver';
 import { WebhookTargetGuard } from './outbound/target-guard';
 
@@ -36,7 +35,6 @@ import { WebhookTargetGuard } from './outbound/target-guard';
     EndpointsService,
     EventFeedService,
     OutboxPurgeScheduler,
-    MissedDeliveries,
     WebhookTargetGuard,
     { provide: HostResolver, useClass: SystemHostResolver },
     DeliveriesRepository,

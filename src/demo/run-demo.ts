@@ -22,6 +22,7 @@ import { TenantsService } from '../tenants/tenants.service';
 import { createHttpApp } from '../http-app';
 import { EbayDeletionWorker } from '../rights/ebay-deletion';
 import { dumpAllRows } from './database-dump';
+import { deliveryDemoText, runDeliveryDemo } from './delivery-demo';
 import { scanBuffer, scanDirectory } from './leak-scan';
 
 const HOUR = 3600_000;
@@ -118,6 +119,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       },
     },
     sync: { ...base.sync, schedulerEnabled: false },
+    // The demo drives fan-out and dispatch itself (moving its clock past retry delays); its receiver is on loopback.
+    delivery: { ...base.delivery, loopEnabled: false, allowPrivateNetworks: true },
   };
 
   human('ordervault demo');
@@ -189,6 +192,21 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       bar.stop();
     }
     const events = await orders.pendingEvents(tenant.tenantId);
+
+    // Thirty Amazon orders ship after the sync; a second sync gives each a second version, queued behind the first.
+    // (Amazon reads changes up to two minutes before now: the clock moves past that.)
+    const shippedLater = amazonOrders.slice(60, 90);
+    clock.advance(60_000);
+    shippedLater.forEach((o) => amazon.ship(o.orderId));
+    clock.advance(3 * 60_000);
+    await app.get(SyncWorker).runOnce(tenant.tenantId, { now: true });
+    const delivery = await runDeliveryDemo(
+      app,
+      clock,
+      demo,
+      tenant.tenantId,
+      new Set(shippedLater.map((o) => o.orderId)),
+    );
 
     // Access control and the access log: the seller reveals one order (audited in the same
     // transaction), an auditor-style verification of the signed, hash-chained log follows.
@@ -321,6 +339,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       })),
       ordersByMarketplace: perMarketplace,
       eventsQueued: events,
+      delivery,
       ebayAccountDeletion: accountDeletion,
       accessLog: { ok: audit.ok, chains: audit.chains, entries: audit.entries, checkpoints: audit.checkpoints },
       privacyCheck: {
@@ -339,13 +358,14 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       accountDeletion.forgedRefused === 412 &&
       accountDeletion.completed &&
       accountDeletion.ordersErased >= 1;
-    code = leaks.length === 0 && stored === expected && audit.ok && erased && retentionOk ? 0 : 1;
+    code = leaks.length === 0 && stored === expected && audit.ok && erased && retentionOk && delivery.ok ? 0 : 1;
     if (options.json) {
       say(JSON.stringify(summary, null, 2));
     } else {
       say(`\nsynced in ${seconds.toFixed(2)} s`);
       for (const m of perMarketplace) say(`  ${m.marketplace.padEnd(8)} ${m.count} orders stored (buyer data sealed)`);
       say(`  events queued for delivery: ${events}`);
+      for (const line of deliveryDemoText(delivery)) say(line);
       say('\neBay account deletion');
       say(
         `  a signed notification for one buyer: ${accountDeletion.acknowledged} acknowledged; ${accountDeletion.ordersErased} order(s) erased${accountDeletion.completed ? '' : ' (NOT completed)'}; a forged copy: ${accountDeletion.forgedRefused} refused`,

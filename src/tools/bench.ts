@@ -6,6 +6,7 @@ import 'reflect-metadata';
 import { loadConfigFromProcess } from '../config';
 import { parseBenchArgs } from './bench/bench-args';
 import { runIngestBench } from './bench/ingest-bench';
+import { runDeliverBench } from './bench/deliver-bench';
 import { runDestroyBench } from './bench/destroy-bench';
 import { runRevealBench } from './bench/reveal-bench';
 
@@ -24,6 +25,8 @@ async function main(): Promise<number> {
   const o = args.options;
   if (args.benchmark === 'ingest') {
     await runIngestBench({ databaseUrl: url, pages: o.pages, rounds: o.rounds, print });
+  } else if (args.benchmark === 'deliver') {
+    await runDeliverBench({ databaseUrl: url, orders: o.orders, tenants: o.tenants, commits: o.commits, print });
   } else if (args.benchmark === 'destroy') {
     await runDestroyBench({
       databaseUrl: url,

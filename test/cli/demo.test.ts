@@ -7,7 +7,7 @@ describe('ordervault demo (the README’s second command)', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ovdemo-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('syncs both simulated marketplaces, verifies the access log, finds no buyer datum in clear, and destroys it all on time', async () => {
+  it('syncs both simulated marketplaces, forwards every order by verified webhook, verifies the access log, finds no buyer datum in clear, and destroys it all on time', async () => {
     const r = await runCli(['demo', '--json'], { ORDERVAULT_DATA_DIR: dir });
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.stdout);
@@ -16,6 +16,21 @@ describe('ordervault demo (the README’s second command)', () => {
       { marketplace: 'ebay', count: 150 },
     ]);
     expect(summary.eventsQueued).toBe(350);
+    // Forwarding: 350 orders plus 30 second versions to a thin and a full endpoint, every request verified
+    // by the receiver with standardwebhooks, five refused on purpose and retried, versions in order per order.
+    expect(summary.delivery).toMatchObject({
+      ok: true,
+      endpoints: [
+        { mode: 'thin', deliveries: 380, succeeded: 380 },
+        { mode: 'full', deliveries: 380, succeeded: 380 },
+      ],
+      retried: 5,
+      receiver: { requests: 765, taken: 760, refused: 5, verified: 765, signatureFailures: 0, duplicates: 0 },
+      ordersWithTwoVersions: 60,
+      outOfOrder: 0,
+      fullPayloadsWithBuyerData: 380,
+    });
+    expect(summary.delivery.piiForwardedEntries).toBeGreaterThanOrEqual(1);
     expect(summary.ebayAccountDeletion).toEqual({
       acknowledged: 204,
       forgedRefused: 412,

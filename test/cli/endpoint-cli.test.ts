@@ -1,13 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { deliverOnce } from '../../src/cli/delivery-commands';
-import {
-  endpointAdd,
-  endpointList,
-  endpointReplay,
-  endpointRotate,
-  endpointSetEnabled,
-  missedText,
-} from '../../src/cli/endpoint-commands';
+import { endpointEnabledText, setEndpointEnabled as endpointSetEnabled } from '../../src/cli/delivery-commands';
+import { endpointAdd, endpointList, endpointReplay, endpointRotate } from '../../src/cli/endpoint-commands';
 import { UsageError } from '../../src/cli/output';
 import { ManualClock } from '../../src/platform/clock/clock';
 import { DomainError } from '../../src/platform/errors/domain-error';
@@ -49,8 +43,8 @@ describe('CLI: endpoints and replay', () => {
     await seedOrders(t.app, tenantId, 2, 10);
     await deliverOnce(t.app);
     const on = await endpointSetEnabled(t.app, added.endpointId, true);
-    expect(on.missedWhileDisabled).toMatchObject({ since: off.disabledAt, notQueued: 2, givenUp: 0, waiting: 0 });
-    expect(missedText(on.missedWhileDisabled!, on.endpointId)).toContain(
+    expect(on.missedWhileDisabled).toMatchObject({ since: off.disabledAt, notQueued: 2, failedOrGivenUp: 0 });
+    expect(endpointEnabledText(on)).toContain(
       `ordervault replay --endpoint ${on.endpointId} --since ${off.disabledAt}`,
     );
     expect(await endpointReplay(t.app, added.endpointId, off.disabledAt!)).toEqual({ replayed: 0, queued: 2 });

@@ -53,10 +53,11 @@ describe('re-enabling an endpoint: what it missed, and the replay that recovers 
     const resumed = (await patch(endpointId, { enabled: true })).body;
     expect(resumed).toMatchObject({ enabled: true, disabledReason: null, disabledAt: null });
     expect(resumed.missedWhileDisabled).toEqual({
+      disabledAt,
+      disabledReason: 'manual',
       since: disabledAt,
+      failedOrGivenUp: 0,
       notQueued: 3,
-      givenUp: 0,
-      waiting: 0,
       replay: { method: 'POST', path: `/v1/endpoints/${endpointId}/replay?since=${encodeURIComponent(disabledAt)}` },
     });
 

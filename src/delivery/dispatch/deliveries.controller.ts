@@ -6,7 +6,7 @@ import { Permissions, RequirePermission, TenantScope } from '../../auth';
 import { IsInstant } from '../../platform/validation/instant';
 import { ORDER_EVENT_TYPES, OPERATIONAL_EVENT_TYPES, PING_EVENT_TYPE } from '../event-types';
 import { DeliveriesService, STATUS_FILTERS, type DeliveryPage } from './deliveries.service';
-import type { AttemptView, DeliveryView } from './delivery.mapper';
+import type { AttemptView, DeliveryView, EndpointStatsView } from './delivery.mapper';
 
 const EVENT_TYPES = [...ORDER_EVENT_TYPES, ...OPERATIONAL_EVENT_TYPES, PING_EVENT_TYPE];
 
@@ -80,6 +80,17 @@ export class DeliveriesController {
     @Query() query: ListDeliveriesQuery,
   ): Promise<DeliveryPage> {
     return this.deliveries.list(tenantId, params.endpointId, query);
+  }
+
+  @Get('endpoints/:endpointId/stats')
+  @RequirePermission(Permissions.ENDPOINTS_READ)
+  @ApiOkResponse({
+    description:
+      'counted attempts that succeeded (2xx) and failed over the last hour, 24 hours and 7 days; the last success; ' +
+      'the backlog (deliveries pending or retrying, and the age of the oldest)',
+  })
+  stats(@TenantScope() tenantId: string, @Param() params: EndpointIdParam): Promise<EndpointStatsView> {
+    return this.deliveries.stats(tenantId, params.endpointId);
   }
 
   @Post('endpoints/:endpointId/test')

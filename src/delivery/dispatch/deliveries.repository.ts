@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import type { Tx } from '../../platform/database/transaction-manager';
 import { DeliveryAttempt } from './delivery-attempt.entity';
 import { Delivery, type DeliveryStatus } from './delivery.entity';
+import type { PacingState } from './rate-pacing';
 
 export interface NewDelivery {
   readonly tenantId: string;
@@ -23,6 +24,8 @@ export interface NewDelivery {
 export interface ClaimedDelivery extends NewDelivery {
   readonly attemptCount: number;
   readonly leaseToken: string;
+  /** For a rate-limited endpoint: the send time reserved for it (not before). */
+  readonly sendAt?: Date;
 }
 
 export interface DeliveryOutcomeWrite {
@@ -42,6 +45,18 @@ export interface DeliveryListFilter {
   readonly until?: Date;
   readonly after?: { createdAt: Date; deliveryId: string };
   readonly limit: number;
+}
+
+export interface EndpointStatsRow {
+  ok_1h: number;
+  failed_1h: number;
+  ok_24h: number;
+  failed_24h: number;
+  ok_7d: number;
+  failed_7d: number;
+  pending: number;
+  oldest_pending: Date | null;
+  last_success: Date | null;
 }
 
 interface ClaimRow {
@@ -141,6 +156,28 @@ export class DeliveriesRepository {
       [sorted, now],
     );
     return new Map(rows.map((r) => [r.endpoint_id, r.n]));
+  }
+
+  /** Rate limits and the next free send time of those endpoints that have a limit (call with their locks held). */
+  async pacingOf(tx: Tx, endpointIds: readonly string[]): Promise<Map<string, PacingState>> {
+    if (!endpointIds.length) return new Map();
+    const rows: Array<{ endpoint_id: string; rate: number; next: Date | null }> = await tx.query(
+      `SELECT endpoint_id, rate_limit_per_second AS rate, rate_next_send_at AS next FROM webhook_endpoints
+        WHERE endpoint_id = ANY($1::uuid[]) AND rate_limit_per_second IS NOT NULL`,
+      [[...new Set(endpointIds)]],
+    );
+    return new Map(
+      rows.map((r) => [r.endpoint_id, { ratePerSecond: r.rate, nextSendAt: r.next ? new Date(r.next).getTime() : 0 }]),
+    );
+  }
+
+  async savePacing(tx: Tx, pacing: ReadonlyMap<string, PacingState>): Promise<void> {
+    if (!pacing.size) return;
+    await tx.query(
+      `UPDATE webhook_endpoints e SET rate_next_send_at = u.next
+         FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, next) WHERE e.endpoint_id = u.id`,
+      [[...pacing.keys()], [...pacing.values()].map((p) => new Date(p.nextSendAt))],
+    );
   }
 
   async lease(
@@ -357,6 +394,34 @@ export class DeliveriesRepository {
       [tenantId, eventIds],
     )) as Array<{ event_id: string }>;
     return new Set(rows.map((r) => r.event_id));
+  }
+
+  /**
+   * One endpoint's counted attempts over the last hour, day and week (succeeded = a 2xx answer), its last
+   * success, and its open deliveries with the creation time of the oldest.
+   */
+  async endpointStats(tenantId: string, endpointId: string, now: Date): Promise<EndpointStatsRow> {
+    const [attempts] = await this.dataSource.query(
+      `SELECT count(*) FILTER (WHERE a.result = 'ok' AND a.attempted_at > $3::timestamptz - interval '1 hour')::int AS ok_1h,
+              count(*) FILTER (WHERE a.result <> 'ok' AND a.attempted_at > $3::timestamptz - interval '1 hour')::int AS failed_1h,
+              count(*) FILTER (WHERE a.result = 'ok' AND a.attempted_at > $3::timestamptz - interval '1 day')::int AS ok_24h,
+              count(*) FILTER (WHERE a.result <> 'ok' AND a.attempted_at > $3::timestamptz - interval '1 day')::int AS failed_24h,
+              count(*) FILTER (WHERE a.result = 'ok')::int AS ok_7d,
+              count(*) FILTER (WHERE a.result <> 'ok')::int AS failed_7d
+         FROM delivery_attempts a
+         JOIN deliveries d ON d.tenant_id = a.tenant_id AND d.delivery_id = a.delivery_id
+        WHERE d.tenant_id = $1 AND d.endpoint_id = $2 AND a.counted
+          AND a.attempted_at > $3::timestamptz - interval '7 days' AND a.attempted_at <= $3::timestamptz`,
+      [tenantId, endpointId, now],
+    );
+    const [open] = await this.dataSource.query(
+      `SELECT count(*) FILTER (WHERE status IN ('pending', 'failed_retrying'))::int AS pending,
+              min(created_at) FILTER (WHERE status IN ('pending', 'failed_retrying')) AS oldest_pending,
+              max(completed_at) FILTER (WHERE status = 'succeeded') AS last_success
+         FROM deliveries WHERE tenant_id = $1 AND endpoint_id = $2`,
+      [tenantId, endpointId],
+    );
+    return { ...attempts, ...open };
   }
 
   /** Open deliveries per endpoint and the creation time of the oldest (for the backlog gauges). */

@@ -9,7 +9,14 @@ import { EndpointsService } from '../endpoints/endpoints.service';
 import { PING_EVENT_TYPE } from '../event-types';
 import { DeliveriesRepository } from './deliveries.repository';
 import { DELIVERY_STATUSES, type DeliveryStatus } from './delivery.entity';
-import { toAttemptView, toDeliveryView, type AttemptView, type DeliveryView } from './delivery.mapper';
+import {
+  toAttemptView,
+  toDeliveryView,
+  toEndpointStatsView,
+  type AttemptView,
+  type DeliveryView,
+  type EndpointStatsView,
+} from './delivery.mapper';
 import { DispatchWake } from './dispatch-wake';
 import { FanOutService } from './fan-out.service';
 
@@ -73,6 +80,13 @@ export class DeliveriesService {
     const items = rows.slice(0, limit).map(toDeliveryView);
     const last = rows.length > limit ? rows[limit - 1] : undefined;
     return last ? { items, nextCursor: encodeCursor(last.createdAt, last.deliveryId) } : { items };
+  }
+
+  /** An endpoint's success and failure counts over 1 h / 24 h / 7 d, last success and backlog (readers as for deliveries). */
+  async stats(tenantId: string, endpointId: string): Promise<EndpointStatsView> {
+    await this.endpoints.get(tenantId, endpointId, 'staff');
+    const now = this.clock.now();
+    return toEndpointStatsView(endpointId, await this.deliveries.endpointStats(tenantId, endpointId, now), now);
   }
 
   async get(tenantId: string, deliveryId: string): Promise<DeliveryView & { attempts: AttemptView[] }> {

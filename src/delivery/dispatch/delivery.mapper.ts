@@ -1,3 +1,4 @@
+import type { EndpointStatsRow } from './deliveries.repository';
 import type { DeliveryAttempt } from './delivery-attempt.entity';
 import type { Delivery } from './delivery.entity';
 
@@ -68,5 +69,41 @@ export function toAttemptView(a: DeliveryAttempt): AttemptView {
     nextAttemptAt: iso(a.nextAttemptAt),
     responseKept: a.responseCiphertext !== null,
     counted: a.counted,
+  };
+}
+
+/** Counted attempts in a window: a 2xx answer succeeded, anything else (no answer included) failed. */
+export interface AttemptCounts {
+  succeeded: number;
+  failed: number;
+}
+
+export interface EndpointStatsView {
+  endpointId: string;
+  /** When the figures were taken. */
+  at: string;
+  attempts: { lastHour: AttemptCounts; last24Hours: AttemptCounts; last7Days: AttemptCounts };
+  /** When a delivery last succeeded (null: never, or no longer kept). */
+  lastSuccessAt: string | null;
+  /** Deliveries not finished yet (pending or retrying), and how long the oldest has waited. */
+  backlog: { pending: number; oldestPendingSince: string | null; oldestPendingAgeSeconds: number | null };
+}
+
+export function toEndpointStatsView(endpointId: string, r: EndpointStatsRow, now: Date): EndpointStatsView {
+  const oldest = r.oldest_pending ? new Date(r.oldest_pending) : null;
+  return {
+    endpointId,
+    at: now.toISOString(),
+    attempts: {
+      lastHour: { succeeded: r.ok_1h, failed: r.failed_1h },
+      last24Hours: { succeeded: r.ok_24h, failed: r.failed_24h },
+      last7Days: { succeeded: r.ok_7d, failed: r.failed_7d },
+    },
+    lastSuccessAt: r.last_success ? new Date(r.last_success).toISOString() : null,
+    backlog: {
+      pending: r.pending,
+      oldestPendingSince: oldest ? oldest.toISOString() : null,
+      oldestPendingAgeSeconds: oldest ? Math.max(0, Math.floor((now.getTime() - oldest.getTime()) / 1000)) : null,
+    },
   };
 }

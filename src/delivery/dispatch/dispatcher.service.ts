@@ -8,6 +8,7 @@ import { AppLogger } from '../../platform/logging/app-logger';
 import { DeliveriesRepository, type ClaimedDelivery } from './deliveries.repository';
 import { DeliveryPreparer, type PreparedDelivery } from './delivery-preparer';
 import { DeliveryRecorder, type AttemptRecord, type RecordedOutcome } from './delivery-recorder';
+import { PACING_HORIZON_MS, reserveSendTime } from './rate-pacing';
 import { WebhookClient } from './webhook-client';
 
 /** A lease outlives the send's deadline by this much; a dispatcher that dies loses it after that. */
@@ -69,16 +70,32 @@ export class Dispatcher {
         now,
       );
       const cap = this.config.delivery.concurrencyPerEndpoint;
+      const pacing = await this.deliveries.pacingOf(
+        tx,
+        due.map((d) => d.endpoint_id),
+      );
       const taken: typeof due = [];
+      const sendAt = new Map<string, Date>();
       for (const row of due) {
         if (taken.length >= limit) break;
         const n = inFlight.get(row.endpoint_id) ?? 0;
         if (n >= cap) continue;
+        const paced = pacing.get(row.endpoint_id);
+        if (paced) {
+          // Over the endpoint's rate: left queued for a later pass (nothing lost, order kept).
+          const at = reserveSendTime(paced, now.getTime());
+          if (at === null) continue;
+          sendAt.set(row.delivery_id, new Date(at));
+        }
         inFlight.set(row.endpoint_id, n + 1);
         taken.push(row);
       }
-      const until = new Date(now.getTime() + this.config.delivery.timeoutMs + LEASE_MARGIN_MS);
-      return this.deliveries.lease(tx, taken, randomUUID(), this.owner, until);
+      await this.deliveries.savePacing(tx, pacing);
+      // A paced send may wait up to the horizon before it starts: its lease covers the wait.
+      const wait = sendAt.size ? PACING_HORIZON_MS : 0;
+      const until = new Date(now.getTime() + wait + this.config.delivery.timeoutMs + LEASE_MARGIN_MS);
+      const claimed = await this.deliveries.lease(tx, taken, randomUUID(), this.owner, until);
+      return claimed.map((d) => (sendAt.has(d.deliveryId) ? { ...d, sendAt: sendAt.get(d.deliveryId) } : d));
     });
   }
 
@@ -135,6 +152,7 @@ export class Dispatcher {
           } else records.push(failed(p.delivery, this.clock.now(), p.unsendable));
           return;
         }
+        if (p.delivery.sendAt) await this.until(p.delivery.sendAt);
         const attemptedAt = this.clock.now();
         const outcome = await this.client.send({ url: p.url, body: p.body, headers: p.headers });
         records.push({ delivery: p.delivery, attemptedAt, ...outcome });
@@ -142,6 +160,12 @@ export class Dispatcher {
     );
     const outcomes = records.length ? await this.recorder.record(tenantId, records) : [];
     return summarise(outcomes, released);
+  }
+
+  /** Waits for a reserved send time (at most the pacing horizon). */
+  private async until(at: Date): Promise<void> {
+    const ms = Math.min(at.getTime() - this.clock.nowMs(), PACING_HORIZON_MS);
+    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
   }
 }
 

@@ -35,13 +35,20 @@ export class WebhookEndpoint {
   @Column('text', { nullable: true })
   disabledReason: string | null;
 
-  /** Since when it is disabled (null while enabled): what it missed is counted from here when it is enabled again. */
+  /** When it was last disabled (null while enabled): what a re-enabling reports it missed since. */
   @Column('timestamptz', { nullable: true })
   disabledAt: Date | null;
 
   /** Requests per second this receiver accepts; null for no limit beyond the concurrency cap. */
   @Column('int', { nullable: true })
   rateLimitPerSecond: number | null;
+
+  /**
+   * With a rate limit: the earliest time the next request may be sent (dispatchers reserve send times from it
+   * while holding the endpoint's claim lock, so the limit holds across replicas).
+   */
+  @Column('timestamptz', { nullable: true })
+  rateNextSendAt: Date | null;
 
   /** `EndpointSecrets` JSON, sealed (purpose endpoint.secret). */
   @Column('bytea', { nullable: true })

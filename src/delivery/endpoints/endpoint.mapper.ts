@@ -17,7 +17,7 @@ export interface EndpointView {
   payloadMode: string;
   enabled: boolean;
   disabledReason: string | null;
-  /** Since when it is disabled; null while enabled. */
+  /** When it was disabled (null while enabled). */
   disabledAt: string | null;
   rateLimitPerSecond: number | null;
   /** Names of the static headers sent with every request (owner only; values are never shown). */
@@ -60,5 +60,22 @@ export function toEndpointView(e: WebhookEndpoint, audience: EndpointAudience): 
     updatedAt: e.updatedAt.toISOString(),
   };
 }
+
+/**
+ * What an endpoint missed, reported when it is enabled again: the deliveries that failed or were given up since
+ * its failing stretch began (or, disabled by hand, since it was disabled), and the replay that sends them again.
+ * Deliveries still pending when it was disabled were kept and go out now without a replay.
+ */
+export interface MissedWhileDisabled {
+  disabledAt: string | null;
+  disabledReason: string | null;
+  since: string;
+  failedOrGivenUp: number;
+  /** Events since then it never got: fanned out while it was disabled, never queued for it (the replay queues them). */
+  notQueued: number;
+  replay: { method: 'POST'; path: string };
+}
+
+export type ReenabledEndpointView = EndpointView & { missedWhileDisabled?: MissedWhileDisabled };
 
 export const withSecret = (view: EndpointView, secret: string): EndpointWithSecretView => ({ ...view, secret });

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   IsArray,
@@ -29,7 +29,7 @@ import { SUBSCRIBABLE_EVENT_TYPES } from '../event-types';
 import { MAX_DESCRIPTION_LENGTH, MAX_RATE_LIMIT } from './endpoint-input';
 import { MAX_OVERLAP_SECONDS } from './endpoint-secrets';
 import { PAYLOAD_MODES, type PayloadMode } from '../payload-modes';
-import type { EndpointAudience, EndpointView, EndpointWithSecretView } from './endpoint.mapper';
+import type { EndpointAudience, EndpointView, EndpointWithSecretView, ReenabledEndpointView } from './endpoint.mapper';
 import { EndpointsService } from './endpoints.service';
 import { MAX_URL_LENGTH } from '../outbound/target-guard';
 
@@ -161,12 +161,17 @@ export class EndpointsController {
 
   @Patch(':endpointId')
   @RequirePermission(Permissions.ENDPOINTS_MANAGE)
+  @ApiOkResponse({
+    description:
+      'the endpoint; when this enables a disabled endpoint, `missedWhileDisabled` counts the deliveries that failed ' +
+      'or were given up since its failing stretch began (or since it was disabled) and names the replay that sends them again',
+  })
   update(
     @Actor() by: ActorContext,
     @TenantScope() tenantId: string,
     @Param() params: EndpointIdParam,
     @Body() body: EndpointPatchBody,
-  ): Promise<EndpointView> {
+  ): Promise<ReenabledEndpointView> {
     return this.endpoints.update(by, tenantId, params.endpointId, body);
   }
 

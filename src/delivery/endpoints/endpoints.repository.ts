@@ -101,6 +101,16 @@ export class EndpointsRepository {
     return count === 1;
   }
 
+  /** Failed or given-up deliveries of the endpoint created since then: what a replay since then sends again. */
+  async countFailedSince(tx: Tx, tenantId: string, endpointId: string, since: Date): Promise<number> {
+    const [row] = await tx.query(
+      `SELECT count(*)::int AS n FROM deliveries
+        WHERE tenant_id = $1 AND endpoint_id = $2 AND created_at >= $3 AND status IN ('failed_retrying', 'given_up')`,
+      [tenantId, endpointId, since],
+    );
+    return row.n;
+  }
+
   countLive(tx: Tx, tenantId: string): Promise<number> {
     return this.repo(tx).count({ where: { tenantId, deletedAt: IsNull() } });
   }

@@ -29,8 +29,10 @@ import {
   type EndpointAudience,
   type EndpointView,
   type EndpointWithSecretView,
+  type MissedWhileDisabled,
+  type ReenabledEndpointView,
 } from './endpoint.mapper';
-import { MissedDeliveries, type MissedReport } from '../dispatch/missed-deliveries';
+import { FanOutService } from '../dispatch/fan-out.service';
 import { EndpointsRepository } from './endpoints.repository';
 import { normaliseStaticHeaders } from './static-headers';
 
@@ -76,7 +78,7 @@ export class EndpointsService {
     private readonly audit: AuditLog,
     private readonly guard: WebhookTargetGuard,
     private readonly clock: Clock,
-    private readonly missed: MissedDeliveries,
+    private readonly fanOut: FanOutService,
   ) {}
 
   async create(
@@ -147,13 +149,14 @@ export class EndpointsService {
     return toEndpointView(await this.require(tenantId, endpointId), audience);
   }
 
-  /** An endpoint enabled again answers with what it missed while disabled (`missedWhileDisabled`). */
+  /** Changes an endpoint; enabling a disabled one also reports what it missed and the replay that recovers it. */
   async update(
     by: ActorContext,
     tenantId: string,
     endpointId: string,
     patch: EndpointFields,
-  ): Promise<EndpointView & { missedWhileDisabled?: MissedReport }> {
+  ): Promise<ReenabledEndpointView> {
+    let missed: Omit<MissedWhileDisabled, 'notQueued'> | undefined;
     checkEndpointFields(patch);
     await this.require(tenantId, endpointId);
     const url = patch.url !== undefined ? await this.checkedUrl(patch.url) : undefined;
@@ -161,7 +164,6 @@ export class EndpointsService {
       patch.staticHeaders === undefined || patch.staticHeaders === null
         ? patch.staticHeaders
         : normaliseStaticHeaders(patch.staticHeaders);
-    let reEnabledAfter: Date | null = null;
     const saved = await this.tx.run(async (tx) => {
       const endpoint = await this.lockLive(tx, tenantId, endpointId);
       const changed: string[] = [];
@@ -192,13 +194,15 @@ export class EndpointsService {
         changed.push('signingKeyPair');
       }
       if (patch.enabled !== undefined && patch.enabled !== endpoint.enabled) {
-        // What an endpoint enabled again missed is counted from when it stopped (or began failing, if earlier).
-        if (patch.enabled) reEnabledAfter = earliest(endpoint.disabledAt, endpoint.failingSince);
+        if (patch.enabled) missed = await this.missedWhileDisabled(tx, endpoint);
         endpoint.enabled = patch.enabled;
         endpoint.disabledReason = patch.enabled ? null : 'manual';
         endpoint.disabledAt = patch.enabled ? null : this.clock.now();
-        endpoint.failingSince = null;
-        endpoint.failureWarnings = 0;
+        // The failing stretch is kept while disabled (the re-enabling reports from its start), then starts afresh.
+        if (patch.enabled) {
+          endpoint.failingSince = null;
+          endpoint.failureWarnings = 0;
+        }
         changed.push('enabled');
       }
       if (headers !== undefined) {
@@ -219,8 +223,26 @@ export class EndpointsService {
       return stored;
     });
     const view = toEndpointView(saved, 'owner');
-    if (!reEnabledAfter) return view;
-    return { ...view, missedWhileDisabled: await this.missed.since(tenantId, endpointId, reEnabledAfter) };
+    if (!missed) return view;
+    // Events fanned out while it was disabled were never queued for it: the replay queues them too.
+    const notQueued = await this.fanOut.countMissed(tenantId, endpointId, new Date(missed.since));
+    return { ...view, missedWhileDisabled: { ...missed, notQueued } };
+  }
+
+  private async missedWhileDisabled(tx: Tx, e: WebhookEndpoint): Promise<Omit<MissedWhileDisabled, 'notQueued'>> {
+    // Disabled for failing: the failures began with the stretch, days before the disabling.
+    const since = e.failingSince ?? e.disabledAt ?? e.updatedAt;
+    const failedOrGivenUp = await this.endpoints.countFailedSince(tx, e.tenantId, e.endpointId, since);
+    return {
+      disabledAt: e.disabledAt?.toISOString() ?? null,
+      disabledReason: e.disabledReason,
+      since: since.toISOString(),
+      failedOrGivenUp,
+      replay: {
+        method: 'POST',
+        path: `/v1/endpoints/${e.endpointId}/replay?since=${encodeURIComponent(since.toISOString())}`,
+      },
+    };
   }
 
   /** A new signing secret, shown once; the previous one keeps signing for the overlap (both signatures sent). */
@@ -263,6 +285,7 @@ export class EndpointsService {
       endpoint.deletedAt = this.clock.now();
       endpoint.enabled = false;
       endpoint.disabledReason = 'deleted';
+      endpoint.disabledAt = endpoint.deletedAt;
       endpoint.secretsCiphertext = null;
       endpoint.headersCiphertext = null;
       endpoint.headerNames = [];
@@ -304,9 +327,4 @@ export class EndpointsService {
     if (!endpoint) throw notFound('endpoint');
     return endpoint;
   }
-}
-
-function earliest(a: Date | null, b: Date | null): Date | null {
-  if (!a || !b) return a ?? b;
-  return a.getTime() <= b.getTime() ? a : b;
 }

@@ -35,6 +35,22 @@ export const BENCHMARKS: readonly Benchmark[] = [
     ],
   },
   {
+    name: 'deliver',
+    summary:
+      'full-mode webhooks/s through fan-out, prepare, sign, POST and record vs the same signed POSTs sent raw; idle commit-to-receiver latency',
+    options: [
+      {
+        name: 'orders',
+        default: 2000,
+        min: 10,
+        max: 1_000_000,
+        description: 'order events delivered for the throughput',
+      },
+      { name: 'tenants', default: 10, min: 1, max: 100, description: 'tenants, one full-mode endpoint each' },
+      { name: 'commits', default: 200, min: 1, max: 100_000, description: 'single-order commits timed for latency' },
+    ],
+  },
+  {
     name: 'destroy',
     summary:
       'overdue orders destroyed/s by the retention sweep (key shredded, columns cleared, event and receipt) vs a raw UPDATE + key DELETE; time to clear a backlog',

@@ -5,6 +5,8 @@ export interface ReceivedRequest {
   readonly path: string;
   readonly headers: http.IncomingHttpHeaders;
   readonly body: string;
+  /** When the request's body had arrived (epoch milliseconds). */
+  readonly at: number;
 }
 
 /** What the receiver answers: a status (and headers, body), `hang` (never answers) or `reset` (drops the socket). */
@@ -27,7 +29,12 @@ export class Receiver {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const r = { path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+        const r = {
+          path: req.url ?? '/',
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+          at: Date.now(),
+        };
         this.received.push(r);
         const a = this.answer(r, this.received.length - 1);
         if (a === 'hang') {

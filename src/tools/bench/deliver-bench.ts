@@ -1,0 +1,221 @@
+import type { INestApplication } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { systemActor } from '../../auth';
+import { loadConfig } from '../../config';
+import { DispatchLoop } from '../../delivery/dispatch/dispatch-loop';
+import { Dispatcher } from '../../delivery/dispatch/dispatcher.service';
+import { FanOutService } from '../../delivery/dispatch/fan-out.service';
+import { WebhookClient } from '../../delivery/dispatch/webhook-client';
+import type { WebhookRequest } from '../../delivery/dispatch/webhook-sender';
+import { EndpointsService } from '../../delivery/endpoints/endpoints.service';
+import { createHttpApp } from '../../http-app';
+import { OrderIngestService } from '../../orders';
+import { SystemClock } from '../../platform/clock/clock';
+import { TransactionManager } from '../../platform/database/transaction-manager';
+import { AppLogger } from '../../platform/logging/app-logger';
+import { canonicalOrder } from '../../sandbox/canonical-orders';
+import { TenantsService } from '../../tenants/tenants.service';
+import { withScratchDatabase } from './scratch-database';
+
+export interface DeliverBenchOptions {
+  readonly databaseUrl?: string;
+  readonly tenants: number;
+  readonly orders: number;
+  readonly commits: number;
+  readonly print: (line: string) => void;
+}
+
+const BENCH = systemActor('bench', null);
+const ORDERS_PER_PAGE = 100;
+
+/** What a loopback receiver saw: each request's headers and body, and when it arrived. */
+class BenchReceiver {
+  readonly requests: Array<{ path: string; headers: Record<string, string>; body: string; at: number }> = [];
+  private waiter: ((at: number) => void) | null = null;
+  private constructor(private readonly server: http.Server) {}
+
+  static async start(): Promise<BenchReceiver> {
+    const r: BenchReceiver = new BenchReceiver(
+      http.createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          const at = performance.now();
+          const pick = (h: string) => String(req.headers[h] ?? '');
+          r.requests.push({
+            path: req.url ?? '/',
+            headers: {
+              'webhook-id': pick('webhook-id'),
+              'webhook-timestamp': pick('webhook-timestamp'),
+              'webhook-signature': pick('webhook-signature'),
+            },
+            body: Buffer.concat(chunks).toString('utf8'),
+            at,
+          });
+          res.writeHead(204).end();
+          r.waiter?.(at);
+        });
+      }),
+    );
+    r.server.keepAliveTimeout = 60_000;
+    await new Promise<void>((resolve) => r.server.listen(0, '127.0.0.1', resolve));
+    return r;
+  }
+
+  url(path: string): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}${path}`;
+  }
+
+  /** Resolves at the next request's arrival time. */
+  next(): Promise<number> {
+    return new Promise((resolve) => {
+      this.waiter = (at) => {
+        this.waiter = null;
+        resolve(at);
+      };
+    });
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/**
+ * Webhooks delivered per second through the real pipeline (fan-out, the
+ * preparer opening buyer data and writing `pii.forwarded`, signing, HTTP to a
+ * loopback receiver, the attempt recorded) in full mode for several tenants,
+ * beside the raw limit measured in the same run: the very requests the
+ * pipeline sent, posted again through the same webhook client (same agents,
+ * same concurrency), with no database. Then idle latency from an order's
+ * commit to the receiver, with the dispatcher loop woken by LISTEN/NOTIFY.
+ */
+export async function runDeliverBench(o: DeliverBenchOptions): Promise<{ ratio: number; p50: number; p99: number }> {
+  return withScratchDatabase(o.databaseUrl, async (target, label) => {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      ORDERVAULT_MASTER_KEY: randomBytes(32).toString('base64'),
+      SYNC_SCHEDULER_ENABLED: 'false',
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+      LOG_LEVEL: 'error',
+    });
+    const inFlight = o.tenants * config.delivery.concurrencyPerEndpoint;
+    const app = await createHttpApp({
+      config,
+      clock: new SystemClock(),
+      database: target.kind === 'server' ? { ...target, poolSize: Math.min(o.tenants + 4, 20) } : target,
+      migrateOnStart: true,
+      logger: new AppLogger({ level: 'error', destination: 'stderr' }),
+    });
+    await app.init();
+    const receiver = await BenchReceiver.start();
+    try {
+      const tenantIds = await seed(app, receiver, o);
+      const perTenant = Math.ceil(o.orders / o.tenants);
+      let serial = 0;
+      for (const tenantId of tenantIds) {
+        for (let done = 0; done < perTenant; done += ORDERS_PER_PAGE) {
+          const page = Array.from({ length: Math.min(ORDERS_PER_PAGE, perTenant - done) }, () =>
+            canonicalOrder(serial++, {}, 'bench'),
+          );
+          await ingest(app, tenantId, page);
+        }
+      }
+      const total = serial;
+
+      // The pipeline: every committed event fanned out and delivered.
+      const started = performance.now();
+      await app.get(FanOutService).fanOutAll();
+      const sent = await app.get(Dispatcher).dispatchAllDue();
+      const pipelineSeconds = (performance.now() - started) / 1000;
+      if (sent.succeeded !== total) throw new Error(`delivered ${sent.succeeded} of ${total}`);
+
+      // The raw limit: the same signed requests, same client and agents, same concurrency, no database.
+      const replay: WebhookRequest[] = receiver.requests.map((r) => ({
+        url: receiver.url(r.path),
+        body: r.body,
+        headers: r.headers,
+      }));
+      const client = app.get(WebhookClient);
+      const rawStarted = performance.now();
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: inFlight }, async () => {
+          while (next < replay.length) {
+            const outcome = await client.send(replay[next++]);
+            if (outcome.result !== 'ok') throw new Error(`raw POST failed: ${outcome.result}`);
+          }
+        }),
+      );
+      const rawSeconds = (performance.now() - rawStarted) / 1000;
+
+      // Idle latency: one order per commit, the loop asleep until the outbox's notification wakes it.
+      const loop = app.get(DispatchLoop);
+      await loop.start();
+      const latencies: number[] = [];
+      try {
+        for (let i = 0; i < o.commits; i++) {
+          await new Promise((r) => setTimeout(r, 20));
+          const arrived = receiver.next();
+          await ingest(app, tenantIds[0], [canonicalOrder(serial++, {}, 'bench')]);
+          const committed = performance.now();
+          latencies.push((await arrived) - committed);
+        }
+      } finally {
+        await loop.stop();
+      }
+
+      const rate = total / pipelineSeconds;
+      const raw = total / rawSeconds;
+      const ratio = rate / raw;
+      const p50 = percentile(latencies, 0.5);
+      const p99 = percentile(latencies, 0.99);
+      o.print(`deliver benchmark on ${label}`);
+      o.print(
+        `  ${total} full-mode webhooks, ${o.tenants} tenants (one endpoint each), up to ${inFlight} requests in flight`,
+      );
+      o.print(
+        `  pipeline (fan-out, prepare + pii.forwarded, sign, POST, record) ${rate.toFixed(0).padStart(7)} webhooks/s`,
+      );
+      o.print(
+        `  raw: the same signed POSTs through the same client, no database  ${raw.toFixed(0).padStart(7)} POSTs/s`,
+      );
+      o.print(`  ratio ${ratio.toFixed(2)} (goal >= 0.5)`);
+      o.print(
+        `  idle latency commit -> receiver over ${o.commits} single-order commits (${target.kind === 'server' ? 'LISTEN/NOTIFY' : 'polling: embedded database'}):` +
+          ` p50 ${p50.toFixed(1)} ms (goal <= 50), p99 ${p99.toFixed(1)} ms (goal <= 250), max ${Math.max(...latencies).toFixed(1)} ms`,
+      );
+      return { ratio, p50, p99 };
+    } finally {
+      await receiver.close();
+      await app.close();
+    }
+  });
+}
+
+async function seed(app: INestApplication, receiver: BenchReceiver, o: DeliverBenchOptions): Promise<string[]> {
+  const ids: string[] = [];
+  for (let t = 0; t < o.tenants; t++) {
+    const tenant = await app.get(TenantsService).create(BENCH, `bench ${t}`);
+    await app.get(EndpointsService).create(BENCH, tenant.tenantId, {
+      url: receiver.url(`/t${t}`),
+      payloadMode: 'full',
+    });
+    ids.push(tenant.tenantId);
+  }
+  return ids;
+}
+
+async function ingest(app: INestApplication, tenantId: string, orders: ReturnType<typeof canonicalOrder>[]) {
+  await app
+    .get(TransactionManager)
+    .run((tx) => app.get(OrderIngestService).ingestPage(tx, { tenantId, connectionId: tenantId }, orders));
+}
+
+function percentile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
+}
