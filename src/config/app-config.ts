@@ -95,6 +95,11 @@ export interface DeliveryConfig {
   readonly concurrencyPerEndpoint: number;
   /** Deliveries one dispatcher claims per pass (DELIVERY_BATCH_SIZE, default 100). */
   readonly batchSize: number;
+  /**
+   * Dispatch passes running at once in each process: one pass's prepare, send and record overlap another's claim, so
+   * a process is not held to one batch per round trip.
+   */
+  readonly lanes: number;
   /** How often the dispatcher looks for due work without a notification (DELIVERY_POLL_MS, default 1000). */
   readonly pollMs: number;
   /** Whether this process runs the dispatcher loop (DELIVERY_ENABLED and SYNC_SCHEDULER_ENABLED). */

@@ -179,6 +179,7 @@ const schema = z.object({
   WEBHOOK_TIMEOUT_MS: intIn(100, 60000, 15000),
   DELIVERY_CONCURRENCY_PER_ENDPOINT: intIn(1, 64, 8),
   DELIVERY_BATCH_SIZE: intIn(1, 1000, 100),
+  DELIVERY_LANES: intIn(1, 32, 4),
   DELIVERY_POLL_MS: intIn(50, 60000, 1000),
   DELIVERY_ENABLED: bool(true),
 });
@@ -338,6 +339,7 @@ export function loadConfig(env: Env): AppConfig {
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
       concurrencyPerEndpoint: e.DELIVERY_CONCURRENCY_PER_ENDPOINT,
       batchSize: e.DELIVERY_BATCH_SIZE,
+      lanes: e.DELIVERY_LANES,
       pollMs: e.DELIVERY_POLL_MS,
       loopEnabled: e.DELIVERY_ENABLED && e.SYNC_SCHEDULER_ENABLED,
     },

@@ -106,14 +106,23 @@ export class Dispatcher {
     return this.sendClaimed(claimed);
   }
 
-  /** Passes until nothing is due now (or `maxPasses` ran). */
+  /**
+   * Passes until nothing is due now (or `maxPasses` ran), in `DELIVERY_LANES` lanes at once: claims are SKIP LOCKED,
+   * first-in-queue and capped per endpoint under the endpoint's row lock, so lanes share the work like separate
+   * dispatchers do and never break an order's queue or an endpoint's cap.
+   */
   async dispatchAllDue(maxPasses = 1000): Promise<DispatchSummary> {
     let total = EMPTY;
-    for (let i = 0; i < maxPasses; i++) {
-      const s = await this.dispatchOnce();
-      if (!s.claimed) break;
-      total = add(total, s);
-    }
+    let passes = 0;
+    const lane = async () => {
+      while (passes < maxPasses) {
+        passes++;
+        const s = await this.dispatchOnce();
+        if (!s.claimed) return;
+        total = add(total, s);
+      }
+    };
+    await Promise.all(Array.from({ length: this.config.delivery.lanes }, lane));
     return total;
   }
 
