@@ -1,14 +1,17 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule, type AppOptions } from './app.module';
+import { PUBLIC_KEY } from './auth';
 import { APP_CONFIG, type AppConfig } from './config';
 import { AppLogger } from './platform/logging/app-logger';
 import { DomainErrorFilter } from './platform/http/domain-error.filter';
+import { buildOpenApiDocument } from './platform/http/openapi/openapi-document';
 import { jsonBodyMiddleware } from './platform/http/json-body.middleware';
 import { requestIdMiddleware } from './platform/http/request-id.middleware';
 import { RequestShapePipe } from './platform/http/request-shape.pipe';
 import { validationPipe } from './platform/http/validation';
+import { PRODUCT_VERSION } from './version';
 
 /**
  * Builds the HTTP application exactly as production runs it (error filter,
@@ -47,15 +50,11 @@ export function configureHttpApp(app: INestApplication, http: { shutdownHooks?: 
   const { trustProxy } = app.get<AppConfig>(APP_CONFIG);
   httpAdapter.set('trust proxy', trustProxy.length ? [...trustProxy] : false);
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('ordervault')
-      .setDescription('Marketplace orders with sealed buyer data, forwarded by signed webhook.')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
+  const document = buildOpenApiDocument(app, {
+    version: PRODUCT_VERSION,
+    isPublic: (handler, controller) =>
+      Boolean(Reflect.getMetadata(PUBLIC_KEY, handler) ?? Reflect.getMetadata(PUBLIC_KEY, controller)),
+  });
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
 }

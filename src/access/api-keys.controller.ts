@@ -5,6 +5,9 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Length
 import { Actor, Permissions, RequirePermission, SELLER_SCOPES, TenantScope, type ActorContext } from '../auth';
 import type { ApiKeyView, IssuedKeyView } from './api-key.mapper';
 import { ApiKeysService } from './api-keys.service';
+import { ApiRoute } from '../platform/http/openapi/api-route';
+import { ApiKeyViewSchema, IssuedKeyViewSchema } from './api-key.schema';
+import { z } from 'zod';
 
 class CreateKeyBody {
   @ApiProperty({ example: 'ERP integration' })
@@ -44,6 +47,7 @@ export class ApiKeysController {
   /** The response holds the key; it is shown this once. */
   @Post()
   @RequirePermission(Permissions.KEYS_MANAGE)
+  @ApiRoute({ summary: 'Create a seller API key (shown once)', status: 201, response: IssuedKeyViewSchema })
   create(
     @Actor() by: ActorContext,
     @TenantScope() tenantId: string,
@@ -54,12 +58,14 @@ export class ApiKeysController {
 
   @Get()
   @RequirePermission(Permissions.KEYS_MANAGE)
+  @ApiRoute({ summary: 'List the seller’s API keys', response: z.array(ApiKeyViewSchema) })
   list(@TenantScope() tenantId: string): Promise<ApiKeyView[]> {
     return this.keys.listForTenant(tenantId);
   }
 
   @Delete(':keyId')
   @RequirePermission(Permissions.KEYS_MANAGE)
+  @ApiRoute({ summary: 'Revoke a seller API key', response: ApiKeyViewSchema })
   revoke(@Actor() by: ActorContext, @TenantScope() tenantId: string, @Param() p: KeyIdParam): Promise<ApiKeyView> {
     return this.keys.revoke(by, { tenantId }, p.keyId);
   }
@@ -67,6 +73,7 @@ export class ApiKeysController {
   @Post(':keyId/rotate')
   @HttpCode(201)
   @RequirePermission(Permissions.KEYS_MANAGE)
+  @ApiRoute({ summary: 'Rotate a seller API key (new key shown once)', status: 201, response: IssuedKeyViewSchema })
   rotate(@Actor() by: ActorContext, @TenantScope() tenantId: string, @Param() p: KeyIdParam): Promise<IssuedKeyView> {
     return this.keys.rotate(by, { tenantId }, p.keyId);
   }

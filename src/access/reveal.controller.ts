@@ -78,7 +78,7 @@ export class RevealController {
   @Post(':orderId/reveal')
   @HttpCode(200)
   @RequirePermission(Permissions.ORDERS_READ_PII)
-  @ApiParam({ name: 'orderId', format: 'uuid' })
+  @ApiParam({ name: 'orderId', type: String, format: 'uuid' })
   @ApiBody({
     required: false,
     schema: {

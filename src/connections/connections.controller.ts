@@ -1,8 +1,11 @@
 import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { ApiRoute } from '../platform/http/openapi/api-route';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { Actor, Permissions, RequirePermission, TenantScope, type ActorContext } from '../auth';
 import type { ConnectionView } from './connection.mapper';
+import { ConnectionViewSchema } from './connection.schema';
 import { ConnectionsService } from './connections.service';
 
 class AddConnectionBody {
@@ -64,6 +67,12 @@ export class ConnectionsController {
   /** Adds a connection directly from a refresh token the seller already holds. */
   @Post()
   @RequirePermission(Permissions.CONNECTIONS_MANAGE)
+  @ApiRoute({
+    summary: 'Add a connection from a refresh token',
+    description: 'Refused when this server has no application credentials for the marketplace.',
+    status: 201,
+    response: ConnectionViewSchema,
+  })
   add(
     @Actor() by: ActorContext,
     @TenantScope() tenantId: string,
@@ -82,12 +91,14 @@ export class ConnectionsController {
 
   @Get()
   @RequirePermission(Permissions.CONNECTIONS_MANAGE)
+  @ApiRoute({ summary: 'List connections', response: z.array(ConnectionViewSchema) })
   list(@TenantScope() tenantId: string): Promise<ConnectionView[]> {
     return this.connections.list(tenantId);
   }
 
   @Get(':connectionId')
   @RequirePermission(Permissions.CONNECTIONS_MANAGE)
+  @ApiRoute({ summary: 'Get one connection', response: ConnectionViewSchema })
   get(@TenantScope() tenantId: string, @Param() p: ConnectionIdParam): Promise<ConnectionView> {
     return this.connections.get(tenantId, p.connectionId);
   }
@@ -98,6 +109,11 @@ export class ConnectionsController {
    */
   @Delete(':connectionId')
   @RequirePermission(Permissions.CONNECTIONS_MANAGE)
+  @ApiRoute({
+    summary: 'Disconnect',
+    description: 'Syncing stops, credentials are destroyed, buyer data is scheduled for destruction.',
+    response: ConnectionViewSchema,
+  })
   disconnect(
     @Actor() by: ActorContext,
     @TenantScope() tenantId: string,

@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiRoute } from '../platform/http/openapi/api-route';
 import type { Request, Response } from 'express';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { PublicRoute } from '../auth';
@@ -28,7 +29,11 @@ export class MetricsController {
   }
 
   @Get()
-  @ApiOkResponse({ description: 'Prometheus text exposition (bearer METRICS_TOKEN when configured)' })
+  @ApiRoute({
+    summary: 'Prometheus metrics',
+    description: 'Bearer METRICS_TOKEN when configured; absent in production without a token or with METRICS_PORT.',
+    response: { contentType: 'text/plain', description: 'Prometheus text exposition' },
+  })
   async render(@Req() req: Request, @Res() res: Response): Promise<void> {
     if (this.tokenDigest) {
       const presented = /^bearer\s+(.+)$/i.exec(req.header('authorization') ?? '')?.[1]?.trim() ?? '';

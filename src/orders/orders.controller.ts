@@ -1,6 +1,7 @@
 import { IsInstant } from '../platform/validation/instant';
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiRoute } from '../platform/http/openapi/api-route';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import {
@@ -13,6 +14,7 @@ import {
   type StaffTenantAccess,
 } from '../auth';
 import type { MaskedOrderView } from './order.mapper';
+import { MaskedOrderViewSchema, OrderPageSchema } from './order.schema';
 import { OrdersService, type OrderPage } from './orders.service';
 
 const STATUSES = ['pending', 'unshipped', 'partially_shipped', 'shipped', 'delivered', 'cancelled'];
@@ -63,7 +65,11 @@ export class OrdersController {
 
   @Get()
   @RequirePermission(Permissions.ORDERS_READ)
-  @ApiOkResponse({ description: 'masked orders (no buyer data), oldest change first, cursor-paged' })
+  @ApiRoute({
+    summary: 'List orders',
+    description: 'Masked orders (no buyer data), oldest change first, cursor-paged.',
+    response: OrderPageSchema,
+  })
   list(
     @TenantScope() tenantId: string,
     @StaffAccess() access: StaffTenantAccess | undefined,
@@ -74,7 +80,7 @@ export class OrdersController {
 
   @Get(':orderId')
   @RequirePermission(Permissions.ORDERS_READ)
-  @ApiOkResponse({ description: 'one masked order' })
+  @ApiRoute({ summary: 'Get one order (masked)', response: MaskedOrderViewSchema })
   get(
     @TenantScope() tenantId: string,
     @StaffAccess() access: StaffTenantAccess | undefined,
@@ -86,8 +92,10 @@ export class OrdersController {
   @Post(':orderId/acknowledge')
   @HttpCode(200)
   @RequirePermission(Permissions.ORDERS_ACKNOWLEDGE)
-  @ApiOkResponse({
-    description: 'the masked order with its acknowledgement (the first one stands; repeats change nothing)',
+  @ApiRoute({
+    summary: 'Acknowledge an order',
+    description: 'The masked order with its acknowledgement (the first one stands; repeats change nothing).',
+    response: MaskedOrderViewSchema,
   })
   acknowledge(
     @CurrentPrincipal() caller: Principal,

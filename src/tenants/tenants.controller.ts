@@ -1,9 +1,12 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { ApiRoute } from '../platform/http/openapi/api-route';
 import { IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { Type } from 'class-transformer';
 import { Actor, Permissions, RequirePermission, type ActorContext } from '../auth';
 import type { TenantView } from './tenant.mapper';
+import { TenantViewSchema } from './tenant.schema';
 import { TenantsService } from './tenants.service';
 
 class CreateTenantBody {
@@ -39,20 +42,21 @@ export class TenantsController {
 
   @Post()
   @RequirePermission(Permissions.TENANTS_MANAGE)
-  @ApiCreatedResponse({ description: 'tenant created' })
+  @ApiRoute({ summary: 'Create a tenant (seller) with its keys', status: 201, response: TenantViewSchema })
   create(@Actor() by: ActorContext, @Body() body: CreateTenantBody): Promise<TenantView> {
     return this.tenants.create(by, body.name);
   }
 
   @Get()
   @RequirePermission(Permissions.TENANTS_MANAGE)
-  @ApiOkResponse({ description: 'tenants, ordered by id' })
+  @ApiRoute({ summary: 'List tenants, ordered by id', response: z.array(TenantViewSchema) })
   list(@Query() query: ListTenantsQuery): Promise<TenantView[]> {
     return this.tenants.list(query.limit, query.after);
   }
 
   @Get(':tenantId')
   @RequirePermission(Permissions.TENANTS_MANAGE)
+  @ApiRoute({ summary: 'Get one tenant', response: TenantViewSchema })
   get(@Param() params: TenantIdParam): Promise<TenantView> {
     return this.tenants.get(params.tenantId);
   }
