@@ -5,6 +5,8 @@ import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from '
 import { Permissions, RequirePermission, TenantScope } from '../../auth';
 import { IsInstant } from '../../platform/validation/instant';
 import { ORDER_EVENT_TYPES, OPERATIONAL_EVENT_TYPES, PING_EVENT_TYPE } from '../event-types';
+import { ApiRoute } from '../../platform/http/openapi/api-route';
+import { EndpointStatsViewSchema } from './endpoint-stats.schema';
 import { DeliveriesService, STATUS_FILTERS, type DeliveryPage } from './deliveries.service';
 import type { AttemptView, DeliveryView, EndpointStatsView } from './delivery.mapper';
 
@@ -84,10 +86,9 @@ export class DeliveriesController {
 
   @Get('endpoints/:endpointId/stats')
   @RequirePermission(Permissions.ENDPOINTS_READ)
-  @ApiOkResponse({
-    description:
-      'counted attempts that succeeded (2xx) and failed over the last hour, 24 hours and 7 days; the last success; ' +
-      'the backlog (deliveries pending or retrying, and the age of the oldest)',
+  @ApiRoute({
+    summary: 'An endpoint’s delivery health: attempts per window, last success, backlog',
+    response: EndpointStatsViewSchema,
   })
   stats(@TenantScope() tenantId: string, @Param() params: EndpointIdParam): Promise<EndpointStatsView> {
     return this.deliveries.stats(tenantId, params.endpointId);

@@ -1,5 +1,7 @@
+import { ApiRoute } from '../../platform/http/openapi/api-route';
+import { OffboardingResultSchema } from './offboarding-result.schema';
 import { Body, Controller, Delete, HttpCode, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { Actor, Permissions, RequirePermission, type ActorContext } from '../../auth';
 import { MAX_OFFBOARDING_REASON, MAX_REQUESTED_BY, MAX_TICKET_REF } from './offboarding-request';
@@ -48,7 +50,10 @@ export class TenantOffboardingController {
   @Delete(':tenantId')
   @HttpCode(200)
   @RequirePermission(Permissions.TENANTS_MANAGE)
-  @ApiOkResponse({ description: 'tenant offboarded; the body holds the deletion certificate' })
+  @ApiRoute({
+    summary: 'Offboard a seller: revoke, destroy its keys, delete its data; answers the signed deletion certificate',
+    response: OffboardingResultSchema,
+  })
   offboard(
     @Actor() by: ActorContext,
     @Param() params: TenantIdParam,
