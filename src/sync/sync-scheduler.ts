@@ -50,6 +50,13 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
   async tick(): Promise<void> {
     if (this.stopping) return;
     try {
+      if (!this.config.database.url) {
+        // The embedded database serves this one process, so there is no other replica to keep out; and its single
+        // session cannot hold the lock's transaction open while the enqueueing checks out a session of its own
+        // (that waited forever and took every API request with it).
+        await this.worker.enqueueDue();
+        return;
+      }
       await this.tx.run(async (tx) => {
         const [{ locked }] = await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [TICK_LOCK_KEY]);
         if (locked) await this.worker.enqueueDue();

@@ -15,6 +15,40 @@ interface LogLine {
   [field: string]: unknown;
 }
 
+/** Starts the built service with `env`; its JSON log lines are collected as they come. */
+function startService(buildDir: string, env: Record<string, string>) {
+  const proc = spawn(process.execPath, [path.join(buildDir, 'dist/src/main.js')], {
+    cwd: buildDir,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: LogLine[] = [];
+  let stderr = '';
+  let pending = '';
+  const waiters: Array<() => void> = [];
+  proc.stdout!.on('data', (d: Buffer) => {
+    pending += d.toString('utf8');
+    const parts = pending.split('\n');
+    pending = parts.pop()!;
+    for (const p of parts.filter(Boolean)) lines.push(JSON.parse(p) as LogLine);
+    waiters.splice(0).forEach((w) => w());
+  });
+  proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const lineWith = async (msg: string): Promise<LogLine> => {
+    for (;;) {
+      const found = lines.find((l) => l.msg === msg);
+      if (found) return found;
+      if (proc.exitCode !== null) throw new Error(`service exited before "${msg}": ${stderr}`);
+      await new Promise<void>((resolve) => waiters.push(resolve));
+    }
+  };
+
+  return { proc, lines, exited, lineWith };
+}
+
 /**
  * The built service (`node dist/src/main.js`, as `npm start` and the image run it) in a child process:
  * it logs what it started with, and SIGTERM stops it gracefully (schedulers stop claiming, workers finish,
@@ -58,36 +92,8 @@ describe('the service process: start-up and graceful shutdown', () => {
       LOG_LEVEL: 'info',
       SYNC_SCHEDULER_ENABLED: 'true',
     };
-    const proc = spawn(process.execPath, [path.join(buildDir, 'dist/src/main.js')], {
-      cwd: buildDir,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const { proc, lines, exited, lineWith } = startService(buildDir, env);
     child = proc;
-    const lines: LogLine[] = [];
-    let stderr = '';
-    let pending = '';
-    const waiters: Array<() => void> = [];
-    proc.stdout!.on('data', (d: Buffer) => {
-      pending += d.toString('utf8');
-      const parts = pending.split('\n');
-      pending = parts.pop()!;
-      for (const p of parts.filter(Boolean)) lines.push(JSON.parse(p) as LogLine);
-      waiters.splice(0).forEach((w) => w());
-    });
-    proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      proc.on('exit', (code, signal) => resolve({ code, signal })),
-    );
-    const lineWith = async (msg: string): Promise<LogLine> => {
-      for (;;) {
-        const found = lines.find((l) => l.msg === msg);
-        if (found) return found;
-        if (proc.exitCode !== null) throw new Error(`service exited before "${msg}": ${stderr}`);
-        await new Promise<void>((resolve) => waiters.push(resolve));
-      }
-    };
-
     const started = await lineWith('ordervault started');
     expect(started).toMatchObject({
       level: 'info',
@@ -121,5 +127,39 @@ describe('the service process: start-up and graceful shutdown', () => {
     expect(lines.filter((l) => l.level === 'error' || l.level === 'fatal')).toEqual([]);
     // The port is free again: nothing of the service is left listening.
     await expect(fetch(`http://127.0.0.1:${started.port as number}/health/live`)).rejects.toThrow();
+  }, 120_000);
+
+  it('on the embedded database with the scheduler on, the sync tick does not take the one session from the API', async () => {
+    const embeddedDir = mkdtempSync(path.join(os.tmpdir(), 'ovt-embedded-'));
+    const { proc, exited, lineWith } = startService(buildDir, {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'development',
+      ORDERVAULT_DATA_DIR: embeddedDir,
+      ORDERVAULT_MASTER_KEY: randomBytes(32).toString('base64'),
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      SYNC_SCHEDULER_ENABLED: 'true',
+      SYNC_TICK_SECONDS: '1',
+    });
+    child = proc;
+    try {
+      const started = await lineWith('ordervault started');
+      expect(started).toMatchObject({ scheduler: 'on', database: `embedded PGlite (${embeddedDir})` });
+      // Across several ticks (one at start, then every second), every query the API makes is answered. The
+      // deadline only tells a hang from an answer: a tick that kept the session would keep these waiting forever.
+      for (let i = 0; i < 5; i++) {
+        const ready = await fetch(`http://127.0.0.1:${started.port as number}/health/ready`, {
+          signal: AbortSignal.timeout(30_000),
+        });
+        expect(ready.status).toBe(200);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      proc.kill('SIGTERM');
+      expect(await exited).toEqual({ code: 0, signal: null });
+    } finally {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+      rmSync(embeddedDir, { recursive: true, force: true });
+    }
   }, 120_000);
 });
