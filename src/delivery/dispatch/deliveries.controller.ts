@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { Permissions, RequirePermission, TenantScope } from '../../auth';
@@ -7,6 +7,12 @@ import { IsInstant } from '../../platform/validation/instant';
 import { ORDER_EVENT_TYPES, OPERATIONAL_EVENT_TYPES, PING_EVENT_TYPE } from '../event-types';
 import { ApiRoute } from '../../platform/http/openapi/api-route';
 import { EndpointStatsViewSchema } from './endpoint-stats.schema';
+import {
+  DeliveryPageSchema,
+  DeliveryViewSchema,
+  DeliveryWithAttemptsSchema,
+  ReplayResultSchema,
+} from './delivery.schema';
 import { DeliveriesService, STATUS_FILTERS, type DeliveryPage } from './deliveries.service';
 import type { AttemptView, DeliveryView, EndpointStatsView } from './delivery.mapper';
 
@@ -75,7 +81,7 @@ export class DeliveriesController {
 
   @Get('endpoints/:endpointId/deliveries')
   @RequirePermission(Permissions.ENDPOINTS_READ)
-  @ApiOkResponse({ description: 'the endpoint’s deliveries, newest first, cursor-paged' })
+  @ApiRoute({ summary: 'An endpoint’s deliveries, newest first, cursor-paged', response: DeliveryPageSchema })
   list(
     @TenantScope() tenantId: string,
     @Param() params: EndpointIdParam,
@@ -97,7 +103,11 @@ export class DeliveriesController {
   @Post('endpoints/:endpointId/test')
   @HttpCode(202)
   @RequirePermission(Permissions.ENDPOINTS_MANAGE)
-  @ApiOkResponse({ description: 'a ping queued through the real pipeline; follow it with GET /v1/deliveries/:id' })
+  @ApiRoute({
+    summary: 'Queue a ping to the endpoint through the real pipeline',
+    response: DeliveryViewSchema,
+    status: 202,
+  })
   test(@TenantScope() tenantId: string, @Param() params: EndpointIdParam): Promise<DeliveryView> {
     return this.deliveries.ping(tenantId, params.endpointId);
   }
@@ -105,9 +115,10 @@ export class DeliveriesController {
   @Post('endpoints/:endpointId/replay')
   @HttpCode(202)
   @RequirePermission(Permissions.ENDPOINTS_MANAGE)
-  @ApiOkResponse({
-    description:
-      'replayed: failed or given-up deliveries since the instant, due again now; queued: events since then the endpoint never got (it was disabled), queued for it',
+  @ApiRoute({
+    summary: 'Recover an endpoint since an instant: failed deliveries again, missed events queued',
+    response: ReplayResultSchema,
+    status: 202,
   })
   replay(
     @TenantScope() tenantId: string,
@@ -119,7 +130,7 @@ export class DeliveriesController {
 
   @Get('deliveries/:deliveryId')
   @RequirePermission(Permissions.ENDPOINTS_READ)
-  @ApiOkResponse({ description: 'one delivery and its attempts' })
+  @ApiRoute({ summary: 'One delivery with its attempts', response: DeliveryWithAttemptsSchema })
   get(
     @TenantScope() tenantId: string,
     @Param() params: DeliveryIdParam,
@@ -130,7 +141,7 @@ export class DeliveriesController {
   @Post('deliveries/:deliveryId/retry')
   @HttpCode(202)
   @RequirePermission(Permissions.ENDPOINTS_MANAGE)
-  @ApiOkResponse({ description: 'the delivery, due now' })
+  @ApiRoute({ summary: 'Send a delivery again now', response: DeliveryViewSchema, status: 202 })
   retry(@TenantScope() tenantId: string, @Param() params: DeliveryIdParam): Promise<DeliveryView> {
     return this.deliveries.retry(tenantId, params.deliveryId);
   }

@@ -1,5 +1,13 @@
+import { z } from 'zod';
+import { ApiRoute } from '../../platform/http/openapi/api-route';
+import {
+  EndpointDeletedSchema,
+  EndpointViewSchema,
+  EndpointWithSecretViewSchema,
+  ReenabledEndpointViewSchema,
+} from './endpoint.schema';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   IsArray,
@@ -135,6 +143,11 @@ export class EndpointsController {
   /** The response holds the signing secret; it is shown this once. */
   @Post()
   @RequirePermission(Permissions.ENDPOINTS_MANAGE)
+  @ApiRoute({
+    summary: 'Create a webhook endpoint (its signing secret shown once)',
+    status: 201,
+    response: EndpointWithSecretViewSchema,
+  })
   create(
     @Actor() by: ActorContext,
     @TenantScope() tenantId: string,
@@ -145,12 +158,14 @@ export class EndpointsController {
 
   @Get()
   @RequirePermission(Permissions.ENDPOINTS_READ)
+  @ApiRoute({ summary: 'List the seller’s webhook endpoints', response: z.array(EndpointViewSchema) })
   list(@CurrentPrincipal() p: Principal, @TenantScope() tenantId: string): Promise<EndpointView[]> {
     return this.endpoints.list(tenantId, audienceOf(p));
   }
 
   @Get(':endpointId')
   @RequirePermission(Permissions.ENDPOINTS_READ)
+  @ApiRoute({ summary: 'One webhook endpoint', response: EndpointViewSchema })
   get(
     @CurrentPrincipal() p: Principal,
     @TenantScope() tenantId: string,
@@ -161,10 +176,9 @@ export class EndpointsController {
 
   @Patch(':endpointId')
   @RequirePermission(Permissions.ENDPOINTS_MANAGE)
-  @ApiOkResponse({
-    description:
-      'the endpoint; when this enables a disabled endpoint, `missedWhileDisabled` counts the deliveries that failed ' +
-      'or were given up since its failing stretch began (or since it was disabled) and names the replay that sends them again',
+  @ApiRoute({
+    summary: 'Change an endpoint; enabling a disabled one reports what it missed',
+    response: ReenabledEndpointViewSchema,
   })
   update(
     @Actor() by: ActorContext,
@@ -177,6 +191,7 @@ export class EndpointsController {
 
   @Delete(':endpointId')
   @RequirePermission(Permissions.ENDPOINTS_MANAGE)
+  @ApiRoute({ summary: 'Delete an endpoint (its secrets shredded)', response: EndpointDeletedSchema })
   remove(
     @Actor() by: ActorContext,
     @TenantScope() tenantId: string,
@@ -189,6 +204,11 @@ export class EndpointsController {
   @Post(':endpointId/rotate-secret')
   @HttpCode(201)
   @RequirePermission(Permissions.ENDPOINTS_MANAGE)
+  @ApiRoute({
+    summary: 'Rotate the signing secret (the new one shown once; the old one signs for the overlap)',
+    status: 201,
+    response: EndpointWithSecretViewSchema,
+  })
   rotateSecret(
     @Actor() by: ActorContext,
     @TenantScope() tenantId: string,
