@@ -15,6 +15,7 @@ import { LegalHolds1796415162898 } from './1796415162898-LegalHolds';
 import { OrderRecordExpiry1796416507009 } from './1796416507009-OrderRecordExpiry';
 import { ConnectionBuyerDataSchedule1796415355698 } from './1796415355698-ConnectionBuyerDataSchedule';
 import { PiiOverrides1796416336653 } from './1796416336653-PiiOverrides';
+import { DeliveryClaimIndex1796700000000 } from './1796700000000-DeliveryClaimIndex';
 import { DeliveryPurge1796600000000 } from './1796600000000-DeliveryPurge';
 import { DeadLetterOperations1796500000000 } from './1796500000000-DeadLetterOperations';
 import { EndpointDeliveryState1796500100000 } from './1796500100000-EndpointDeliveryState';
@@ -51,4 +52,5 @@ export const MIGRATIONS: Function[] = [
   TenantOffboardings1796427403954,
   DsrHeldOrders1796427569952,
   EndpointDeliveryState1796500100000,
+  DeliveryClaimIndex1796700000000,
 ];

@@ -114,24 +114,49 @@ export class DeliveriesRepository {
    * Locks due deliveries (skipping rows other dispatchers hold) that are first in
    * their (endpoint, order) queue: none of the same stream with a lower version is
    * still open. Only deliveries whose lease is free or expired, to enabled endpoints.
+   *
+   * At most `perEndpoint` candidates per endpoint, oldest first, so that one
+   * endpoint's backlog never fills the window: a slow endpoint at its concurrency
+   * cap with thousands of older deliveries used to leave every other endpoint's
+   * deliveries outside the `limit` oldest rows, unsent until it drained. The
+   * endpoints with open deliveries are found by a loose index scan of
+   * `deliveries_open_endpoint_idx` (one probe per such endpoint, whatever its
+   * backlog), then each endpoint's due rows by a range scan of the same index.
    */
-  async lockDue(tx: Tx, now: Date, limit: number): Promise<ClaimRow[]> {
+  async lockDue(tx: Tx, now: Date, limit: number, perEndpoint: number): Promise<ClaimRow[]> {
     const rows: ClaimRow[] = await tx.query(
-      `SELECT d.tenant_id, d.delivery_id, d.endpoint_id, d.event_id, d.event_type, d.order_id, d.stream_id,
-              d.order_version, d.occurred_at, d.next_attempt_at, d.attempt_count, d.facts
-         FROM deliveries d
-         JOIN webhook_endpoints e ON e.tenant_id = d.tenant_id AND e.endpoint_id = d.endpoint_id
-        WHERE d.status IN ('pending', 'failed_retrying') AND d.next_attempt_at <= $1
-          AND (d.lease_expires_at IS NULL OR d.lease_expires_at <= $1)
-          AND e.enabled AND e.deleted_at IS NULL
-          AND NOT EXISTS (
-                SELECT 1 FROM deliveries p
-                 WHERE p.tenant_id = d.tenant_id AND p.endpoint_id = d.endpoint_id AND p.stream_id = d.stream_id
-                   AND p.order_version < d.order_version AND p.status IN ('pending', 'failed_retrying'))
-        ORDER BY d.next_attempt_at
-        LIMIT $2
-        FOR UPDATE OF d SKIP LOCKED`,
-      [now, limit],
+      `WITH RECURSIVE open_endpoints AS (
+         (SELECT tenant_id, endpoint_id FROM deliveries
+           WHERE status IN ('pending', 'failed_retrying')
+           ORDER BY tenant_id, endpoint_id LIMIT 1)
+         UNION ALL
+         SELECT n.tenant_id, n.endpoint_id FROM open_endpoints o
+          CROSS JOIN LATERAL (
+            SELECT tenant_id, endpoint_id FROM deliveries
+             WHERE status IN ('pending', 'failed_retrying')
+               AND (tenant_id, endpoint_id) > (o.tenant_id, o.endpoint_id)
+             ORDER BY tenant_id, endpoint_id LIMIT 1) n
+       )
+       SELECT c.* FROM open_endpoints o
+         JOIN webhook_endpoints e ON e.tenant_id = o.tenant_id AND e.endpoint_id = o.endpoint_id
+        CROSS JOIN LATERAL (
+          SELECT d.tenant_id, d.delivery_id, d.endpoint_id, d.event_id, d.event_type, d.order_id, d.stream_id,
+                 d.order_version, d.occurred_at, d.next_attempt_at, d.attempt_count, d.facts
+            FROM deliveries d
+           WHERE d.tenant_id = o.tenant_id AND d.endpoint_id = o.endpoint_id
+             AND d.status IN ('pending', 'failed_retrying') AND d.next_attempt_at <= $1
+             AND (d.lease_expires_at IS NULL OR d.lease_expires_at <= $1)
+             AND NOT EXISTS (
+                   SELECT 1 FROM deliveries p
+                    WHERE p.tenant_id = d.tenant_id AND p.endpoint_id = d.endpoint_id AND p.stream_id = d.stream_id
+                      AND p.order_version < d.order_version AND p.status IN ('pending', 'failed_retrying'))
+           ORDER BY d.next_attempt_at
+           LIMIT $3
+           FOR UPDATE OF d SKIP LOCKED) c
+        WHERE e.enabled AND e.deleted_at IS NULL
+        ORDER BY c.next_attempt_at
+        LIMIT $2`,
+      [now, limit, perEndpoint],
     );
     return rows;
   }
@@ -211,26 +236,41 @@ export class DeliveriesRepository {
     }));
   }
 
-  /** Records an attempt's outcome if the lease is still this claim's; returns whether it was. */
-  async complete(tx: Tx, d: ClaimedDelivery, outcome: DeliveryOutcomeWrite): Promise<boolean> {
-    const [, count] = (await tx.query(
-      `UPDATE deliveries SET status = $4::text, attempt_count = attempt_count + 1, last_attempt_at = $5::timestamptz,
-              next_attempt_at = $6, last_status_code = $7, last_error_class = $8,
-              completed_at = CASE WHEN $4::text IN ('succeeded', 'given_up') THEN $5::timestamptz ELSE NULL END,
-              lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = $5::timestamptz
-        WHERE tenant_id = $1 AND delivery_id = $2 AND lease_token = $3`,
+  /**
+   * Writes a batch's outcomes in one statement, each fenced by its lease token;
+   * returns the ids of the deliveries whose lease was still ours (the others were
+   * taken over meanwhile and are left as they are). One statement instead of one
+   * per delivery: `bench deliver` recorded 2,000 outcomes in 3.9 s summed with
+   * single-row UPDATEs (see README, Benchmarks).
+   */
+  async completeMany(
+    tx: Tx,
+    writes: ReadonlyArray<{ delivery: ClaimedDelivery; outcome: DeliveryOutcomeWrite }>,
+  ): Promise<Set<string>> {
+    if (!writes.length) return new Set();
+    const col = <T>(f: (w: (typeof writes)[number]) => T) => writes.map(f);
+    const [rows] = (await tx.query(
+      `UPDATE deliveries d
+          SET status = u.status, attempt_count = d.attempt_count + 1, last_attempt_at = u.at,
+              next_attempt_at = u.nx, last_status_code = u.code, last_error_class = u.err,
+              completed_at = CASE WHEN u.status IN ('succeeded', 'given_up') THEN u.at ELSE NULL END,
+              lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = u.at
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::timestamptz[], $6::timestamptz[],
+                     $7::int[], $8::text[]) AS u(t, id, lease, status, at, nx, code, err)
+        WHERE d.tenant_id = u.t AND d.delivery_id = u.id AND d.lease_token = u.lease
+       RETURNING d.delivery_id`,
       [
-        d.tenantId,
-        d.deliveryId,
-        d.leaseToken,
-        outcome.status,
-        outcome.attemptedAt,
-        outcome.nextAttemptAt,
-        outcome.statusCode,
-        outcome.errorClass,
+        col((w) => w.delivery.tenantId),
+        col((w) => w.delivery.deliveryId),
+        col((w) => w.delivery.leaseToken),
+        col((w) => w.outcome.status),
+        col((w) => w.outcome.attemptedAt),
+        col((w) => w.outcome.nextAttemptAt),
+        col((w) => w.outcome.statusCode),
+        col((w) => w.outcome.errorClass),
       ],
-    )) as [unknown, number];
-    return count === 1;
+    )) as [Array<{ delivery_id: string }>, number];
+    return new Set(rows.map((r) => r.delivery_id));
   }
 
   /** Hands a claimed delivery back untried (its endpoint went away meanwhile, or the send was not possible yet). */
@@ -242,8 +282,9 @@ export class DeliveriesRepository {
     );
   }
 
-  async insertAttempt(tx: Tx, attempt: DeliveryAttempt): Promise<void> {
-    await tx.getRepository(DeliveryAttempt).insert(attempt);
+  /** One multi-row INSERT for a batch's attempts (3.8 s summed for 2,000 single-row INSERTs in `bench deliver`). */
+  async insertAttempts(tx: Tx, attempts: readonly DeliveryAttempt[]): Promise<void> {
+    if (attempts.length) await tx.getRepository(DeliveryAttempt).insert([...attempts]);
   }
 
   newAttempt(fields: Partial<DeliveryAttempt>): DeliveryAttempt {

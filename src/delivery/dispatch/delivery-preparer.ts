@@ -36,6 +36,12 @@ export type PreparedDelivery =
     }
   | { readonly delivery: ClaimedDelivery; readonly unsendable: AttemptResult | 'endpoint_gone' };
 
+interface EndpointSigner {
+  readonly secrets: ReturnType<typeof signingSecrets>;
+  readonly ed25519: ReturnType<typeof ed25519KeyFromPkcs8> | null;
+  readonly headers: Record<string, string>;
+}
+
 /**
  * Builds what a batch of one tenant's deliveries sends, in one transaction that
  * commits before anything is sent: orders read as they are now (locked FOR
@@ -68,6 +74,7 @@ export class DeliveryPreparer {
       const timestamp = Math.floor(now.getTime() / 1000);
       const forwarded = new Map<string, string[]>();
       const out: PreparedDelivery[] = [];
+      const signers = new Map<string, EndpointSigner>();
       for (const d of batch) {
         const endpoint = endpoints.get(d.endpointId);
         const key = endpointKeys.get(d.endpointId);
@@ -84,21 +91,25 @@ export class DeliveryPreparer {
           out.push({ delivery: d, unsendable: 'payload_too_large' });
           continue;
         }
-        const secrets = key.openJson<EndpointSecrets>(ENDPOINT_SECRET_PURPOSE, endpoint.secretsCiphertext);
-        const signature = signatureHeader(
-          d.eventId,
-          timestamp,
-          built.body,
-          signingSecrets(secrets, now),
-          secrets.ed25519 ? ed25519KeyFromPkcs8(secrets.ed25519) : null,
-        );
+        let signer = signers.get(d.endpointId);
+        if (!signer) {
+          // Opened once per endpoint and batch, not per delivery.
+          const secrets = key.openJson<EndpointSecrets>(ENDPOINT_SECRET_PURPOSE, endpoint.secretsCiphertext);
+          signer = {
+            secrets: signingSecrets(secrets, now),
+            ed25519: secrets.ed25519 ? ed25519KeyFromPkcs8(secrets.ed25519) : null,
+            headers: this.staticHeaders(endpoint, key),
+          };
+          signers.set(d.endpointId, signer);
+        }
+        const signature = signatureHeader(d.eventId, timestamp, built.body, signer.secrets, signer.ed25519);
         out.push({
           delivery: d,
           url: endpoint.url,
           body: built.body,
           carriesBuyerData: built.withPii,
           headers: {
-            ...this.staticHeaders(endpoint, key),
+            ...signer.headers,
             'webhook-id': d.eventId,
             'webhook-timestamp': String(timestamp),
             'webhook-signature': signature,

@@ -61,29 +61,38 @@ export class DeliveryRecorder {
       const gone = new Set<string>();
       const succeededEndpoints = new Set<string>();
       const failedEndpoints = new Set<string>();
-      for (const r of records) {
-        const d = r.delivery;
-        const attemptNumber = d.attemptCount + 1;
-        const step = nextStep(attemptNumber, r, random);
+      const steps = records.map((r) => {
+        const step = nextStep(r.delivery.attemptCount + 1, r, random);
         const status: DeliveryStatus =
           step.kind === 'succeeded' ? 'succeeded' : step.kind === 'retry' ? 'failed_retrying' : 'given_up';
         const next = step.kind === 'retry' ? new Date(r.attemptedAt.getTime() + step.delayMs) : r.attemptedAt;
-        const counted = await this.deliveries.complete(tx, d, {
-          status,
-          attemptedAt: r.attemptedAt,
-          nextAttemptAt: next,
-          statusCode: r.statusCode,
-          errorClass: r.result === 'ok' ? null : r.result,
-        });
+        return { r, step, status, next };
+      });
+      const ours = await this.deliveries.completeMany(
+        tx,
+        steps.map(({ r, status, next }) => ({
+          delivery: r.delivery,
+          outcome: {
+            status,
+            attemptedAt: r.attemptedAt,
+            nextAttemptAt: next,
+            statusCode: r.statusCode,
+            errorClass: r.result === 'ok' ? null : r.result,
+          },
+        })),
+      );
+      const attempts = [];
+      for (const { r, step, status, next } of steps) {
+        const d = r.delivery;
+        const counted = ours.has(d.deliveryId);
         const key = d.orderId ? orderKeys.get(d.orderId) : undefined;
-        await this.deliveries.insertAttempt(
-          tx,
+        attempts.push(
           this.deliveries.newAttempt({
             tenantId,
             attemptId: randomUUID(),
             deliveryId: d.deliveryId,
             orderId: d.orderId,
-            attemptNumber,
+            attemptNumber: d.attemptCount + 1,
             attemptedAt: r.attemptedAt,
             statusCode: r.statusCode,
             latencyMs: r.latencyMs,
@@ -103,6 +112,7 @@ export class DeliveryRecorder {
           endpointDisabled: step.kind === 'disable_endpoint',
         });
       }
+      await this.deliveries.insertAttempts(tx, attempts);
       const at = records[0]?.attemptedAt ?? new Date(0);
       await this.endpoints.markSucceeded(tx, tenantId, [...succeededEndpoints]);
       const stillFailing = [...failedEndpoints].filter((e) => !succeededEndpoints.has(e));

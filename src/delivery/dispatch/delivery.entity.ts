@@ -15,6 +15,10 @@ export const OPEN_DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'fa
 @Entity({ name: 'deliveries' })
 // The dispatcher's scan: open deliveries by due time.
 @Index('deliveries_due_idx', ['nextAttemptAt'], { where: "status IN ('pending', 'failed_retrying')" })
+// The claim: endpoints with open deliveries (loose index scan), then each one's due rows oldest first.
+@Index('deliveries_open_endpoint_idx', ['tenantId', 'endpointId', 'nextAttemptAt'], {
+  where: "status IN ('pending', 'failed_retrying')",
+})
 // The per-order queue (FIFO check) and the endpoint's listing.
 @Index('deliveries_stream_idx', ['tenantId', 'endpointId', 'streamId', 'orderVersion'])
 @Index('deliveries_endpoint_created_idx', ['tenantId', 'endpointId', 'createdAt'])

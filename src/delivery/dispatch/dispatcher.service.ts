@@ -62,14 +62,14 @@ export class Dispatcher {
   claim(limit = this.config.delivery.batchSize): Promise<ClaimedDelivery[]> {
     return this.tx.run(async (tx) => {
       const now = this.clock.now();
-      const due = await this.deliveries.lockDue(tx, now, limit * 4);
+      const cap = this.config.delivery.concurrencyPerEndpoint;
+      const due = await this.deliveries.lockDue(tx, now, limit * 4, Math.min(cap, limit));
       if (!due.length) return [];
       const inFlight = await this.deliveries.lockEndpointsAndCountInFlight(
         tx,
         due.map((d) => d.endpoint_id),
         now,
       );
-      const cap = this.config.delivery.concurrencyPerEndpoint;
       const pacing = await this.deliveries.pacingOf(
         tx,
         due.map((d) => d.endpoint_id),
