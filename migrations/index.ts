@@ -16,6 +16,7 @@ import { OrderRecordExpiry1796416507009 } from './1796416507009-OrderRecordExpir
 import { ConnectionBuyerDataSchedule1796415355698 } from './1796415355698-ConnectionBuyerDataSchedule';
 import { PiiOverrides1796416336653 } from './1796416336653-PiiOverrides';
 import { DeliveryClaimIndex1796700000000 } from './1796700000000-DeliveryClaimIndex';
+import { DsrSealedCorrections1796700100000 } from './1796700100000-DsrSealedCorrections';
 import { DeliveryPurge1796600000000 } from './1796600000000-DeliveryPurge';
 import { DeadLetterOperations1796500000000 } from './1796500000000-DeadLetterOperations';
 import { EndpointDeliveryState1796500100000 } from './1796500100000-EndpointDeliveryState';
@@ -53,4 +54,5 @@ export const MIGRATIONS: Function[] = [
   DsrHeldOrders1796427569952,
   EndpointDeliveryState1796500100000,
   DeliveryClaimIndex1796700000000,
+  DsrSealedCorrections1796700100000,
 ];

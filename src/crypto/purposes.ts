@@ -11,6 +11,7 @@ export const DATA_PURPOSES = [
   'endpoint.secret',
   'endpoint.headers',
   'delivery.response',
+  'dsr.corrections',
 ] as const;
 
 export type DataPurpose = (typeof DATA_PURPOSES)[number];

@@ -36,6 +36,6 @@ export {
   type ExpiredOrder,
 } from './order-records';
 export { PiiRectificationService, type RectificationResult } from './pii-rectification.service';
-export { RECTIFIABLE_FIELDS, type PiiCorrections, type RectifiableField } from './pii-merge';
+export { correctedPaths, RECTIFIABLE_FIELDS, type PiiCorrections, type RectifiableField } from './pii-merge';
 export { OutboxPurgeService, type OutboxPurgeResult } from './outbox-purge.service';
 export { OutboxRetainers, type OutboxRetainer } from './outbox-retainers';

@@ -77,6 +77,14 @@ export class DataSubjectRequest {
   @Column('timestamptz', { nullable: true })
   exportedAt: Date | null;
 
+  /**
+   * Rectify in the background: the corrected values (buyer data), sealed under the request's own data key
+   * (purpose `dsr.corrections`, subject = the request id) until the last batch is corrected; then the key is
+   * destroyed and this is cleared in the same transaction. Null for every other request.
+   */
+  @Column('bytea', { nullable: true })
+  correctionsCiphertext: Buffer | null;
+
   /** Why a request failed: an error code, never buyer data. */
   @Column('text', { nullable: true })
   failure: string | null;

@@ -137,7 +137,7 @@ class ListDsrQuery {
 export class DataSubjectRequestsController {
   constructor(private readonly requests: DataSubjectRequestsService) {}
 
-  /** Receives and answers a request (within the call: at most 500 orders of the buyer). */
+  /** Receives a request: answered in the call, or (an erasure or rectification of more than 500 orders) in the background. */
   @Post()
   @RequirePermission(Permissions.DSR_MANAGE)
   create(

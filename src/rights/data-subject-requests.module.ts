@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit';
+import { CryptoModule } from '../crypto';
 import { OrdersModule } from '../orders';
 import { RetentionModule } from '../retention';
 import { SyncModule } from '../sync/sync.module';
@@ -8,23 +9,24 @@ import { DataSubjectRequestsRepository } from './data-subject-requests.repositor
 import { DataSubjectRequestsService } from './data-subject-requests.service';
 import { DsrRefusalsInterceptor } from './dsr-refusals.interceptor';
 import { DsrErasureOrdersRepository } from './dsr-erasure-orders.repository';
-import { DsrErasureWorker } from './dsr-erasure.worker';
+import { DsrBackgroundWorker } from './dsr-background.worker';
 
 /**
  * Buyers' data-subject requests: lookup, erasure (through orders/' destruction
- * step; legal holds keep what they cover), exports and rectification. Sync is imported so its copy holder (dead
+ * step; legal holds keep what they cover), exports and rectification; erasures and rectifications of more orders than
+ * one call answers run in the background (DsrBackgroundWorker). Sync is imported so its copy holder (dead
  * letters) is registered wherever an erasure can run.
  */
 @Module({
-  imports: [AuditModule, OrdersModule, RetentionModule, SyncModule],
+  imports: [AuditModule, CryptoModule, OrdersModule, RetentionModule, SyncModule],
   controllers: [DataSubjectRequestsController],
   providers: [
     DataSubjectRequestsRepository,
     DataSubjectRequestsService,
     DsrRefusalsInterceptor,
     DsrErasureOrdersRepository,
-    DsrErasureWorker,
+    DsrBackgroundWorker,
   ],
-  exports: [DataSubjectRequestsService, DsrErasureWorker],
+  exports: [DataSubjectRequestsService, DsrBackgroundWorker],
 })
 export class DataSubjectRequestsModule {}

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AuditLog, AuditQueryService, MAX_ORDER_IDS, auditedBy } from '../audit';
 import type { ActorContext } from '../auth';
+import { DataKeyService } from '../crypto';
 import {
+  correctedPaths,
   OrdersService,
   PiiDestructionService,
   PiiRectificationService,
@@ -27,17 +29,17 @@ import {
   type DataSubjectRequestView,
 } from './data-subject-request.mapper';
 import { DataSubjectRequestsRepository } from './data-subject-requests.repository';
-import { DsrErasureWorker, DSR_ERASURE_QUEUE } from './dsr-erasure.worker';
+import { DsrBackgroundWorker, DSR_BACKGROUND_QUEUE, DSR_CORRECTIONS_PURPOSE } from './dsr-background.worker';
 
 /**
- * Requests are answered within the call up to this many orders. A larger erasure is
- * answered in the background (DsrErasureWorker, progress on the request); a larger
- * request of another type is refused (412) rather than half answered.
+ * Erasures and rectifications are answered within the call up to this many orders; a larger one is
+ * answered in the background (DsrBackgroundWorker, progress on the request). Access and portability are
+ * answered in the call at any size taken (receiving them only counts; the export is built at download).
  */
 export const MAX_ORDERS_PER_REQUEST = 500;
 /**
- * The most orders a background erasure takes: every id is recorded on the request and named by its
- * `dsr.requested` entry, which holds at most this many (the access log's limit per entry).
+ * The most orders any request takes: every id is recorded on the request and named by its `dsr.requested`
+ * entry, which holds at most this many (the access log's limit per entry). A larger one is refused (412).
  */
 export const MAX_ORDERS_IN_BACKGROUND = MAX_ORDER_IDS;
 
@@ -84,6 +86,8 @@ interface Answer {
   readonly exportExpiresAt?: Date;
   readonly correctedFields?: string[];
   readonly heldOrderIds?: string[];
+  /** A background rectification's corrected values, sealed under the request's own data key. */
+  readonly correctionsCiphertext?: Buffer;
   readonly entries: ReadonlyArray<{ action: 'pii.erased' | 'pii.rectified'; orderIds: string[]; reason: string }>;
 }
 
@@ -110,7 +114,8 @@ export class DataSubjectRequestsService {
     private readonly clock: Clock,
     private readonly holds: LegalHoldsService,
     private readonly jobs: JobQueue,
-    private readonly erasures: DsrErasureWorker,
+    private readonly background: DsrBackgroundWorker,
+    private readonly dataKeys: DataKeyService,
   ) {}
 
   async create(by: ActorContext, tenantId: string, input: DataSubjectRequestInput): Promise<DataSubjectRequestView> {
@@ -118,22 +123,22 @@ export class DataSubjectRequestsService {
     const row = await this.transactions.run(async (tx) => {
       const receivedAt = this.clock.now();
       const lock = input.type === 'erase' || input.type === 'rectify' ? 'update' : 'share';
-      // An erasure of more orders than one call answers runs in the background (up to a limit); others are refused.
-      const ceiling = input.type === 'erase' ? MAX_ORDERS_IN_BACKGROUND : MAX_ORDERS_PER_REQUEST;
-      const found = await this.subjects.find(tx, tenantId, input.subject, { lock, limit: ceiling + 1 });
-      if (found.length > ceiling) {
+      const found = await this.subjects.find(tx, tenantId, input.subject, {
+        lock,
+        limit: MAX_ORDERS_IN_BACKGROUND + 1,
+      });
+      if (found.length > MAX_ORDERS_IN_BACKGROUND) {
         throw new DomainError(
           ErrorCodes.PRECONDITION_FAILED,
-          input.type === 'erase'
-            ? `this buyer has more than ${MAX_ORDERS_IN_BACKGROUND} orders: an erasure that large is not taken; ` +
-                'name the orders one by one (subject.marketplaceOrderId)'
-            : `this buyer has more than ${MAX_ORDERS_PER_REQUEST} orders: requests that large are not answered in one call yet; ` +
-                'name the orders one by one (subject.marketplaceOrderId)',
+          `this buyer has more than ${MAX_ORDERS_IN_BACKGROUND} orders: a request that large is not taken; ` +
+            'name the orders one by one (subject.marketplaceOrderId)',
         );
       }
       const requestId = randomUUID();
-      background = found.length > MAX_ORDERS_PER_REQUEST;
-      const answer = background ? queuedErasure(found) : await this.answer(tx, tenantId, input, found);
+      background = found.length > MAX_ORDERS_PER_REQUEST && (input.type === 'erase' || input.type === 'rectify');
+      const answer = background
+        ? await this.queued(tx, tenantId, requestId, input, found)
+        : await this.answer(tx, tenantId, input, found);
       const now = this.clock.now();
       const actor = auditedBy(by).actor;
       const saved = await this.requests.insert(tx, {
@@ -155,11 +160,12 @@ export class DataSubjectRequestsService {
         completedAt: background ? null : now,
         exportExpiresAt: answer.exportExpiresAt ?? null,
         exportedAt: null,
+        correctionsCiphertext: answer.correctionsCiphertext ?? null,
         failure: null,
       });
       // The job names the request only: the buyer is found again through the ids recorded on it.
       if (background) {
-        await this.jobs.enqueue(DSR_ERASURE_QUEUE, requestId, { tenantId, payload: { requestId } }, tx);
+        await this.jobs.enqueue(DSR_BACKGROUND_QUEUE, requestId, { tenantId, payload: { requestId } }, tx);
       }
       // Entries last: they hold the tenant's chain head until commit.
       await this.audit.append(tx, {
@@ -184,7 +190,7 @@ export class DataSubjectRequestsService {
       }
       return saved;
     });
-    if (background) this.erasures.kick();
+    if (background) this.background.kick();
     return toDataSubjectRequestView(row);
   }
 
@@ -314,6 +320,43 @@ export class DataSubjectRequestsService {
     return row;
   }
 
+  /**
+   * A large erasure or rectification as received: nothing done yet, progress counted by the background job.
+   * A rectification's corrected values are buyer data: never in the job's payload, sealed on the request
+   * under a data key of its own (subject: the request id) that the job destroys when it completes.
+   */
+  private async queued(
+    tx: Tx,
+    tenantId: string,
+    requestId: string,
+    input: DataSubjectRequestInput,
+    found: readonly SubjectOrderRef[],
+  ): Promise<Answer> {
+    if (input.type !== 'rectify') {
+      return {
+        counts: {
+          processed: 0,
+          erased: 0,
+          alreadyDestroyed: found.filter((o) => o.piiState === 'destroyed').length,
+          withoutBuyerData: found.filter((o) => o.piiState === 'absent').length,
+          heldByLegalHold: 0,
+          keysShredded: 0,
+        },
+        entries: [],
+      };
+    }
+    if (!input.corrections) throw validationFailed('a rectify request names the corrected fields');
+    const keys = await this.dataKeys.createDataKeys(tx, tenantId, [
+      { subjectId: requestId, purpose: DSR_CORRECTIONS_PURPOSE },
+    ]);
+    return {
+      counts: { processed: 0, rectified: 0, withoutBuyerData: 0 },
+      correctedFields: correctedPaths(input.corrections),
+      correctionsCiphertext: keys.get(requestId)!.sealJson(DSR_CORRECTIONS_PURPOSE, input.corrections),
+      entries: [],
+    };
+  }
+
   private async answer(
     tx: Tx,
     tenantId: string,
@@ -414,21 +457,6 @@ export class DataSubjectRequestsService {
       entries: orderIds.length ? [{ action: 'pii.erased', orderIds, reason }] : [],
     };
   }
-}
-
-/** A large erasure as received: nothing done yet, progress counted by the background job. */
-function queuedErasure(found: readonly SubjectOrderRef[]): Answer {
-  return {
-    counts: {
-      processed: 0,
-      erased: 0,
-      alreadyDestroyed: found.filter((o) => o.piiState === 'destroyed').length,
-      withoutBuyerData: found.filter((o) => o.piiState === 'absent').length,
-      heldByLegalHold: 0,
-      keysShredded: 0,
-    },
-    entries: [],
-  };
 }
 
 /** How the buyer was named, for the log: the kind (and marketplace), never the value. */

@@ -19,4 +19,4 @@ export {
 } from './offboarding/tenant-offboarding.service';
 export type { OffboardingRequest } from './offboarding/offboarding-request';
 export { TenantOffboarding } from './offboarding/tenant-offboarding.entity';
-export { DsrErasureWorker, DSR_ERASURE_QUEUE } from './dsr-erasure.worker';
+export { DsrBackgroundWorker, DSR_BACKGROUND_QUEUE } from './dsr-background.worker';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ALL_TENANTS, AuditVerifier } from '../../src/audit';
 import { OrderIngestService } from '../../src/orders';
-import { DsrErasureWorker } from '../../src/rights';
+import { DsrBackgroundWorker, DSR_BACKGROUND_QUEUE } from '../../src/rights';
 import { TransactionManager } from '../../src/platform/database/transaction-manager';
 import { canonicalOrder } from '../../src/sandbox/canonical-orders';
 import { startTestApp, type AuthHeader, type TestApp } from '../support/test-app';
@@ -111,30 +111,88 @@ describe('data-subject requests: who may, and every refusal logged', () => {
     expect((await denied()).length - before).toBe(3);
   });
 
-  it('an access request for a buyer with more than 500 orders is refused with a 412 that says what to do, and nothing is done', async () => {
-    const before = (await denied()).length;
-    const res = await post(owner, { type: 'access', subject: { email: SHARED } }).expect(412);
-    expect(res.body.error.message).toContain('more than 500 orders');
-    const [{ n }] = await t.app
-      .get(TransactionManager)
-      .manager.query(`SELECT count(*)::int AS n FROM orders WHERE tenant_id = $1 AND pii_state = 'present'`, [
+  it('an access request for a buyer with more than 500 orders is answered in the call; its export lists every order', async () => {
+    const res = await post(owner, { type: 'access', subject: { email: SHARED } }).expect(201);
+    expect(res.body).toMatchObject({ status: 'completed', counts: { ordersFound: 501, withBuyerData: 501 } });
+    const file = await t.http().get(`/v1/data-subject-requests/${res.body.id}/export`).set(owner).expect(200);
+    expect(file.body.orders).toHaveLength(501);
+    expect(new Set(file.body.orders.map((o: { order: { orderId: string } }) => o.order.orderId))).toEqual(
+      new Set(res.body.orderIds),
+    );
+    expect(
+      file.body.orders.every(
+        (o: { order: { buyer: { data: { email: string } } } }) => o.order.buyer.data.email === SHARED,
+      ),
+    ).toBe(true);
+  });
+
+  it('a rectification of more than 500 orders is answered in the background; its corrected values are kept sealed only until it completes', async () => {
+    const CITY = 'Backgroundburg Ovsim';
+    const res = await post(owner, {
+      type: 'rectify',
+      subject: { email: SHARED },
+      corrections: { shippingAddress: { city: CITY } },
+    }).expect(201);
+    expect(res.body).toMatchObject({
+      status: 'running',
+      completedAt: null,
+      correctedFields: ['shippingAddress.city'],
+      counts: { ordersFound: 501, processed: 0, rectified: 0 },
+    });
+    expect(JSON.stringify(res.body)).not.toContain(CITY);
+    const manager = t.app.get(TransactionManager).manager;
+    // The job names the request only; the corrected value is on the request, sealed, under a key of its own.
+    const jobs = await manager.query(`SELECT payload::text AS p FROM jobs WHERE queue = $1`, [DSR_BACKGROUND_QUEUE]);
+    expect(jobs.map((j: { p: string }) => j.p).join()).not.toContain(CITY);
+    const key = () =>
+      manager.query(`SELECT count(*)::int AS n FROM data_keys WHERE tenant_id = $1 AND subject_id = $2`, [
         tenantId,
+        res.body.id,
       ]);
-    expect(n).toBe(501);
-    const after = (await denied()).slice(before);
-    expect(after).toHaveLength(1);
-    expect(after[0].reason).toContain('more than 500 orders');
-    const rows = await t.app
-      .get(TransactionManager)
-      .manager.query(`SELECT count(*)::int AS n FROM data_subject_requests WHERE tenant_id = $1`, [tenantId]);
-    expect(rows[0].n).toBe(0);
+
+    await t.app.get(DsrBackgroundWorker).idle();
+    const done = await t.http().get(`/v1/data-subject-requests/${res.body.id}`).set(owner).expect(200);
+    expect(done.body).toMatchObject({
+      status: 'completed',
+      correctedFields: ['shippingAddress.city'],
+      counts: { ordersFound: 501, processed: 501, rectified: 501, withoutBuyerData: 0 },
+    });
+    const [sealed] = await manager.query(
+      `SELECT corrections_ciphertext IS NULL AS cleared FROM data_subject_requests WHERE request_id = $1`,
+      [res.body.id],
+    );
+    expect(sealed.cleared).toBe(true);
+    expect((await key())[0].n).toBe(0);
+
+    // Every order corrected, and its correction kept as an override a later sync respects.
+    const overrides = await manager.query(
+      `SELECT count(*)::int AS n FROM orders WHERE tenant_id = $1 AND 'shippingAddress.city' = ANY(pii_overrides)`,
+      [tenantId],
+    );
+    expect(overrides[0].n).toBe(501);
+    const access = await post(owner, { type: 'access', subject: { email: SHARED } }).expect(201);
+    const file = await t.http().get(`/v1/data-subject-requests/${access.body.id}/export`).set(owner).expect(200);
+    expect(
+      file.body.orders.every(
+        (o: { order: { buyer: { data: { shippingAddress: { city: string } } } } }) =>
+          o.order.buyer.data.shippingAddress.city === CITY,
+      ),
+    ).toBe(true);
+    const receipts: Array<{ ids: string[]; dsr: string; reason: string }> = await manager.query(
+      `SELECT targets->'orderIds' AS ids, targets->>'dsrId' AS dsr, reason FROM audit_entries
+        WHERE tenant_id = $1 AND action = 'pii.rectified' ORDER BY audit_entries.seq`,
+      [tenantId],
+    );
+    expect(receipts.map((r) => r.ids.length)).toEqual([200, 200, 101]);
+    expect(new Set(receipts.map((r) => r.dsr))).toEqual(new Set([res.body.id]));
+    expect(receipts.map((r) => r.reason).join()).not.toContain(CITY);
   });
 
   it('an erasure of more than 500 orders is answered in the background, with progress on the request', async () => {
     const res = await post(owner, { type: 'erase', subject: { email: SHARED } }).expect(201);
     expect(res.body).toMatchObject({ status: 'running', completedAt: null, counts: { ordersFound: 501 } });
     expect(res.body.orderIds).toHaveLength(501);
-    await t.app.get(DsrErasureWorker).idle();
+    await t.app.get(DsrBackgroundWorker).idle();
     const done = await t.http().get(`/v1/data-subject-requests/${res.body.id}`).set(owner).expect(200);
     expect(done.body).toMatchObject({
       status: 'completed',
@@ -157,5 +215,36 @@ describe('data-subject requests: who may, and every refusal logged', () => {
     expect(new Set(receipts.map((r) => r.dsr))).toEqual(new Set([res.body.id]));
     expect(new Set(receipts.flatMap((r) => r.ids)).size).toBe(501);
     expect((await t.app.get(AuditVerifier).verify(ALL_TENANTS)).ok).toBe(true);
+  });
+
+  it('a request naming more than 1000 orders is refused with a 412 that says what to do, and nothing is done', async () => {
+    const MANY = 'many.ovsim@example.org';
+    const orders = Array.from({ length: 1001 }, (_, i) => {
+      const o = canonicalOrder(7000 + i);
+      return { ...o, pii: { ...o.pii!, email: MANY } };
+    });
+    await t.app
+      .get(TransactionManager)
+      .run((tx) => t.app.get(OrderIngestService).ingestPage(tx, { tenantId, connectionId: randomUUID() }, orders));
+    const count = () =>
+      t.app
+        .get(TransactionManager)
+        .manager.query(`SELECT count(*)::int AS n FROM data_subject_requests WHERE tenant_id = $1`, [tenantId]);
+    const requests = (await count())[0].n;
+    for (const type of ['access', 'erase']) {
+      const before = (await denied()).length;
+      const res = await post(owner, { type, subject: { email: MANY } }).expect(412);
+      expect(res.body.error.message).toContain('more than 1000 orders');
+      const after = (await denied()).slice(before);
+      expect(after).toHaveLength(1);
+      expect(after[0].reason).toContain('more than 1000 orders');
+    }
+    expect((await count())[0].n).toBe(requests);
+    const [{ n }] = await t.app
+      .get(TransactionManager)
+      .manager.query(`SELECT count(*)::int AS n FROM orders WHERE tenant_id = $1 AND pii_state = 'present'`, [
+        tenantId,
+      ]);
+    expect(n).toBe(1001);
   });
 });
