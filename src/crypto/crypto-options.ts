@@ -10,6 +10,12 @@ export interface CryptoOptions {
   readonly tenantKeyCacheSize?: number;
   /** Tenants whose derived blind-index keys are kept in memory. */
   readonly indexKeyCacheSize?: number;
+  /**
+   * How long a replica uses a tenant's cached blind-index keys before checking that the index root
+   * still exists: a tenant offboarded on another replica stops being indexable here within this time
+   * (its derived keys are dropped from memory at that check).
+   */
+  readonly indexRootTtlMs?: number;
 }
 
 export const CRYPTO_OPTIONS = Symbol('CRYPTO_OPTIONS');
@@ -18,6 +24,7 @@ export const DEFAULT_CRYPTO_OPTIONS: Required<CryptoOptions> = {
   currentVersionTtlMs: 30_000,
   tenantKeyCacheSize: 10_000,
   indexKeyCacheSize: 10_000,
+  indexRootTtlMs: 30_000,
 };
 
 export function resolveCryptoOptions(options: CryptoOptions | undefined): Required<CryptoOptions> {

@@ -33,6 +33,13 @@ interface CachedCurrent extends CurrentTenantKey {
   readonly expiresAtMs: number;
 }
 
+/** A tenant's derived blind-index keys, the wrapped root they came from, and until when they are trusted unchecked. */
+interface CachedIndexer {
+  readonly indexer: TenantIndexer;
+  readonly wrappedKey: Buffer;
+  readonly checkedUntilMs: number;
+}
+
 /**
  * Wraps, unwraps and caches tenant keys and index roots (internal to the crypto
  * module).
@@ -51,7 +58,7 @@ export class TenantKeyStore {
   private readonly options: Required<CryptoOptions>;
   private readonly unwrapped: BoundedCache<string, CachedKey>;
   private readonly currents: BoundedCache<string, CachedCurrent>;
-  private readonly indexers: BoundedCache<string, TenantIndexer>;
+  private readonly indexers: BoundedCache<string, CachedIndexer>;
 
   constructor(
     private readonly keyring: MasterKeyring,
@@ -95,15 +102,29 @@ export class TenantKeyStore {
     return this.unwrapTenantKey(tenantId, version, { wrappedKey: row.wrapped_key, masterKeyId: row.master_key_id });
   }
 
-  /** The tenant's blind-index keys, derived from its index root on first use. */
+  /**
+   * The tenant's blind-index keys, derived from its index root on first use. Trusted for
+   * `indexRootTtlMs`, then the root row is read again: gone (the tenant was offboarded, perhaps by
+   * another replica) and the derived keys are dropped and the call fails closed; unchanged and they
+   * are kept without deriving again.
+   */
   async indexer(tx: Tx, tenantId: string): Promise<TenantIndexer> {
     const cached = this.indexers.get(tenantId);
-    if (cached) return cached;
+    const now = this.clock.nowMs();
+    if (cached && cached.checkedUntilMs > now) return cached.indexer;
     const row = await this.keys.indexRoot(tx, tenantId);
-    if (!row) throw cryptoFailure(`tenant ${tenantId} has no blind-index key (not provisioned)`);
+    if (!row) {
+      this.indexers.delete(tenantId);
+      throw cryptoFailure(`tenant ${tenantId} has no blind-index key (not provisioned)`);
+    }
+    const checkedUntilMs = now + this.options.indexRootTtlMs;
+    if (cached && cached.wrappedKey.equals(row.wrapped_key)) {
+      this.indexers.set(tenantId, { ...cached, checkedUntilMs });
+      return cached.indexer;
+    }
     const root = this.unwrapIndexRoot(tenantId, { wrappedKey: row.wrapped_key, masterKeyId: row.master_key_id });
     const indexer = new TenantIndexer(tenantId, root);
-    this.indexers.set(tenantId, indexer);
+    this.indexers.set(tenantId, { indexer, wrappedKey: Buffer.from(row.wrapped_key), checkedUntilMs });
     return indexer;
   }
 

@@ -69,4 +69,35 @@ describe('tenant key destruction', () => {
     // Again: nothing left to destroy, nothing claimed.
     expect(await warm.transactions.run((tx) => warm.tenantKeys.destroyTenant(tx, tenantId))).toEqual([]);
   });
+
+  it('another replica that had the tenant warm stops indexing it within the index-root TTL, and drops the keys', async () => {
+    const here = await replica(dataSource, { current: master });
+    const tenantId = newId();
+    await here.transactions.run((tx) => here.tenantKeys.provisionTenant(tx, tenantId));
+    const subject = newId();
+    await seal(here, tenantId, subject);
+    const elsewhere = await replica(dataSource, { current: master }, { crypto: { indexRootTtlMs: 10_000 } });
+    const before = await elsewhere.blindIndex.emailIndex(tenantId, 'buyer@example.com');
+    expect((await openOn(elsewhere, tenantId, subject)).subjectId).toBe(subject);
+
+    await here.transactions.run((tx) => here.tenantKeys.destroyTenant(tx, tenantId));
+
+    // Sealed data fails closed on the other replica at once (every open reads its key rows) ...
+    await expectCode(() => openOn(elsewhere, tenantId, subject), ErrorCodes.CRYPTO_FAILURE);
+    // ... and its cached blind-index keys are trusted for at most the TTL, then checked and dropped.
+    elsewhere.clock.advance(9_000);
+    expect((await elsewhere.blindIndex.emailIndex(tenantId, 'buyer@example.com')).equals(before)).toBe(true);
+    elsewhere.clock.advance(1_001);
+    await expectCode(() => elsewhere.blindIndex.emailIndex(tenantId, 'buyer@example.com'), ErrorCodes.CRYPTO_FAILURE);
+    await expectCode(() => elsewhere.blindIndex.emailIndex(tenantId, 'buyer@example.com'), ErrorCodes.CRYPTO_FAILURE);
+  });
+
+  it('a tenant still provisioned keeps its blind-index keys past the TTL with one read of the root, not a new derivation', async () => {
+    const services = await replica(dataSource, { current: master }, { crypto: { indexRootTtlMs: 1_000 } });
+    const tenantId = newId();
+    await services.transactions.run((tx) => services.tenantKeys.provisionTenant(tx, tenantId));
+    const first = await services.blindIndex.indexerFor(tenantId);
+    services.clock.advance(5_000);
+    expect(await services.blindIndex.indexerFor(tenantId)).toBe(first);
+  });
 });
