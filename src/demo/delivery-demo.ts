@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { crypto_box_keypair, crypto_box_seal_open, ready as sodiumReady } from 'libsodium-wrappers';
 import { DataSource } from 'typeorm';
 import type { ActorContext } from '../auth';
 import { Dispatcher } from '../delivery/dispatch/dispatcher.service';
@@ -31,14 +32,18 @@ export interface DeliveryDemoResult {
   readonly ordersWithTwoVersions: number;
   readonly outOfOrder: number;
   readonly fullPayloadsWithBuyerData: number;
+  /** Sealed payloads the receiver opened with its own secret key, and how many of those held buyer data. */
+  readonly sealedOpened: number;
+  readonly sealedWithBuyerData: number;
   readonly piiForwardedEntries: number;
   readonly ok: boolean;
 }
 
 /**
  * Forwarding, end to end: a seller's receiver on loopback verifies every
- * request with `standardwebhooks` and refuses a few of the first ones; a thin
- * and a full endpoint point at it; the demo fans out and dispatches (moving
+ * request with `standardwebhooks` and refuses a few of the first ones; a thin,
+ * a full and a sealed endpoint point at it (the sealed one with the receiver's
+ * own public key: it alone can open the buyer section); the demo fans out and dispatches (moving
  * its clock past the retry delays instead of waiting for them) until nothing
  * is pending, then checks what the receiver took against the deliveries table.
  * `refuseAbout` picks the orders whose first version is refused, so a second
@@ -63,11 +68,14 @@ export async function runDeliveryDemo(
     const endpoints = app.get(EndpointsService);
     const paths: Record<PayloadMode, string> = { thin: '/thin', full: '/full', sealed: '/sealed' };
     const created = new Map<string, PayloadMode>();
-    for (const mode of ['thin', 'full'] as const) {
+    await sodiumReady;
+    const receiverKeys = crypto_box_keypair();
+    for (const mode of ['thin', 'full', 'sealed'] as const) {
       const e = await endpoints.create(by, tenantId, {
         url: receiver.url(paths[mode]),
         description: `demo receiver (${mode})`,
         payloadMode: mode,
+        ...(mode === 'sealed' ? { sealingPublicKey: Buffer.from(receiverKeys.publicKey).toString('base64') } : {}),
       });
       receiver.trust(paths[mode], e.secret);
       created.set(e.endpointId, mode);
@@ -125,6 +133,25 @@ export async function runDeliveryDemo(
     const fullPayloadsWithBuyerData = receiver.taken.filter(
       (m) => m.path === paths.full && (m.body.data as { buyer?: { pii?: string } }).buyer?.pii === 'included',
     ).length;
+    // The receiver opens each sealed buyer section with its secret key; a section it cannot open is not counted.
+    let sealedOpened = 0;
+    let sealedWithBuyerData = 0;
+    for (const m of receiver.taken.filter((t) => t.path === paths.sealed)) {
+      const buyer = (m.body.data as { buyer?: { pii?: string; sealed?: string } }).buyer;
+      if (buyer?.pii !== 'sealed' || !buyer.sealed) continue;
+      try {
+        const opened = crypto_box_seal_open(
+          Buffer.from(buyer.sealed, 'base64'),
+          receiverKeys.publicKey,
+          receiverKeys.privateKey,
+        );
+        sealedOpened++;
+        const pii = JSON.parse(Buffer.from(opened).toString('utf8')) as { email?: unknown; buyerName?: unknown };
+        if (pii.email || pii.buyerName) sealedWithBuyerData++;
+      } catch {
+        // Not opened: left out of the count, so the demo's check fails.
+      }
+    }
     const [{ forwarded }] = await ds.query(
       `SELECT count(*)::int AS forwarded FROM audit_entries WHERE tenant_id = $1 AND action = 'pii.forwarded'`,
       [tenantId],
@@ -147,6 +174,8 @@ export async function runDeliveryDemo(
       retried === REFUSALS.length &&
       outOfOrder === 0 &&
       fullPayloadsWithBuyerData === perEndpoint.find((e) => e.mode === 'full')?.deliveries &&
+      sealedOpened === perEndpoint.find((e) => e.mode === 'sealed')?.deliveries &&
+      sealedWithBuyerData === sealedOpened &&
       forwarded >= 1;
     return {
       endpoints: perEndpoint,
@@ -157,6 +186,8 @@ export async function runDeliveryDemo(
       ordersWithTwoVersions: twoVersions,
       outOfOrder,
       fullPayloadsWithBuyerData,
+      sealedOpened,
+      sealedWithBuyerData,
       piiForwardedEntries: forwarded,
       ok,
     };
@@ -174,12 +205,15 @@ export function deliveryDemoText(d: DeliveryDemoResult): string[] {
         `  ${e.mode.padEnd(5)} endpoint: ${e.succeeded}/${e.deliveries} deliveries succeeded` +
         (e.mode === 'full'
           ? ` (${d.fullPayloadsWithBuyerData} carried buyer data, opened at send time)`
-          : ' (ids, status, a link)'),
+          : e.mode === 'sealed'
+            ? ` (buyer section sealed to the receiver's public key: ${d.sealedOpened} opened by the receiver alone, ` +
+              `${d.sealedWithBuyerData} with buyer data)`
+            : ' (ids, status, a link)'),
     ),
     `  ${c.requests} requests in ${d.rounds} round(s): ${c.refused} refused on purpose (500, 503 with Retry-After), ` +
       `${d.retried} deliveries retried and then taken; the clock moved past each retry delay instead of waiting`,
     `  signatures verified: ${c.verified}/${c.requests}; failed: ${c.signatureFailures}; taken twice: ${c.duplicates}`,
     `  per-order order: ${d.ordersWithTwoVersions} order streams had two versions queued; out of order: ${d.outOfOrder}`,
-    `  pii.forwarded access-log entries written before the full payloads left: ${d.piiForwardedEntries}`,
+    `  pii.forwarded access-log entries written before the full and sealed payloads left: ${d.piiForwardedEntries}`,
   ];
 }

@@ -16,19 +16,23 @@ describe('ordervault demo (the README’s second command)', () => {
       { marketplace: 'ebay', count: 150 },
     ]);
     expect(summary.eventsQueued).toBe(350);
-    // Forwarding: 350 orders plus 30 second versions to a thin and a full endpoint, every request verified
-    // by the receiver with standardwebhooks, five refused on purpose and retried, versions in order per order.
+    // Forwarding: 350 orders plus 30 second versions to a thin, a full and a sealed endpoint, every request
+    // verified by the receiver with standardwebhooks, five refused on purpose and retried, versions in order per
+    // order; every sealed buyer section opened by the receiver's own secret key, and only by it.
     expect(summary.delivery).toMatchObject({
       ok: true,
       endpoints: [
         { mode: 'thin', deliveries: 380, succeeded: 380 },
         { mode: 'full', deliveries: 380, succeeded: 380 },
+        { mode: 'sealed', deliveries: 380, succeeded: 380 },
       ],
       retried: 5,
-      receiver: { requests: 765, taken: 760, refused: 5, verified: 765, signatureFailures: 0, duplicates: 0 },
-      ordersWithTwoVersions: 60,
+      receiver: { requests: 1145, taken: 1140, refused: 5, verified: 1145, signatureFailures: 0, duplicates: 0 },
+      ordersWithTwoVersions: 90,
       outOfOrder: 0,
       fullPayloadsWithBuyerData: 380,
+      sealedOpened: 380,
+      sealedWithBuyerData: 380,
     });
     expect(summary.delivery.piiForwardedEntries).toBeGreaterThanOrEqual(1);
     expect(summary.ebayAccountDeletion).toEqual({
