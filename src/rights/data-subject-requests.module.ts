@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit';
 import { CryptoModule } from '../crypto';
+import { DeliveryModule } from '../delivery/delivery.module';
 import { OrdersModule } from '../orders';
 import { RetentionModule } from '../retention';
 import { SyncModule } from '../sync/sync.module';
@@ -18,7 +19,7 @@ import { DsrBackgroundWorker } from './dsr-background.worker';
  * letters) is registered wherever an erasure can run.
  */
 @Module({
-  imports: [AuditModule, CryptoModule, OrdersModule, RetentionModule, SyncModule],
+  imports: [AuditModule, CryptoModule, DeliveryModule, OrdersModule, RetentionModule, SyncModule],
   controllers: [DataSubjectRequestsController],
   providers: [
     DataSubjectRequestsRepository,

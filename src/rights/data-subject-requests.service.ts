@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { AuditLog, AuditQueryService, MAX_ORDER_IDS, auditedBy } from '../audit';
 import type { ActorContext } from '../auth';
 import { DataKeyService } from '../crypto';
+import { DeliveriesService, type OrderForwarding } from '../delivery/dispatch/deliveries.service';
 import {
   correctedPaths,
   OrdersService,
@@ -58,6 +59,8 @@ export interface DataSubjectExport {
   request: { id: string; type: string; receivedAt: string; subject: { kind: string; marketplace: string | null } };
   orders: Array<
     SubjectOrderExport & {
+      /** Each webhook delivery of the order: to which endpoint, which event and version, when, and how it ended. */
+      deliveries: OrderForwarding[];
       /** Allowed accesses to this order's buyer data from the access log, newest first. */
       accessLog: Array<{
         at: string;
@@ -68,7 +71,7 @@ export interface DataSubjectExport {
       }>;
     }
   >;
-  /** Webhook deliveries are not recorded per endpoint yet: `events` lists what was queued and when it was handed on. */
+  /** How to read `events` and `deliveries`. */
   forwarding: string;
 }
 /** A request as the controller parsed it: every field already a domain value. */
@@ -116,6 +119,7 @@ export class DataSubjectRequestsService {
     private readonly jobs: JobQueue,
     private readonly background: DsrBackgroundWorker,
     private readonly dataKeys: DataKeyService,
+    private readonly deliveries: DeliveriesService,
   ) {}
 
   async create(by: ActorContext, tenantId: string, input: DataSubjectRequestInput): Promise<DataSubjectRequestView> {
@@ -228,6 +232,7 @@ export class DataSubjectRequestsService {
       if (!row) throw notFound('data-subject request');
       this.assertDownloadable(row);
       const orders = await this.orders.subjectExportInTx(tx, tenantId, row.orderIds);
+      const forwarded = await this.deliveries.forwardingOf(tx, tenantId, row.orderIds);
       const now = this.clock.now();
       await this.requests.markExported(tx, tenantId, row.requestId, now);
       const opened = orders.filter((o) => o.order.buyer.pii === 'revealed').length;
@@ -249,10 +254,16 @@ export class DataSubjectRequestsService {
           receivedAt: row.receivedAt.toISOString(),
           subject: { kind: row.subjectKind, marketplace: row.subjectMarketplace },
         },
-        orders: orders.map((o) => ({ ...o, accessLog: history.get(o.order.orderId) ?? [] })),
+        orders: orders.map((o) => ({
+          ...o,
+          deliveries: forwarded.get(o.order.orderId) ?? [],
+          accessLog: history.get(o.order.orderId) ?? [],
+        })),
         forwarding:
           'events lists every event queued for the order (occurredAt) and when it was handed to delivery (dispatchedAt); ' +
-          'per-endpoint deliveries are not recorded',
+          'deliveries lists each webhook delivery of it: endpoint and its URL, event type and order version, status, ' +
+          'attempts, when it was queued, last tried and taken by the receiver (deliveredAt); finished deliveries are ' +
+          'kept for the outbox retention period, and the access log (accessLog, pii.forwarded) keeps the rest',
       };
     });
   }

@@ -1,4 +1,7 @@
 import { ALL_TENANTS, AuditVerifier } from '../../src/audit';
+import { Dispatcher } from '../../src/delivery/dispatch/dispatcher.service';
+import { FanOutService } from '../../src/delivery/dispatch/fan-out.service';
+import { Receiver } from '../delivery/support/receiver';
 import { entries, HOUR, startDsrWorld, type DsrWorld } from './dsr-fixture';
 
 const DAY = 24 * HOUR;
@@ -7,6 +10,7 @@ interface ExportedOrder {
   order: { orderId: string; marketplaceOrderId: string; buyer: { pii: string; data?: Record<string, unknown> } };
   events: Array<{ type: string; orderVersion: number; occurredAt: string; dispatchedAt: string | null }>;
   accessLog: Array<{ action: string; reason: string | null; actor: { kind: string } }>;
+  deliveries: Array<Record<string, unknown>>;
 }
 
 /**
@@ -22,7 +26,8 @@ describe('data-subject request: access and portability exports', () => {
   let requestId: string;
   const BUYER = 911;
   beforeAll(async () => {
-    w = await startDsrWorld('Export');
+    // Private addresses allowed: a webhook receiver on loopback takes the orders' deliveries.
+    w = await startDsrWorld('Export', { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
     const seller = w.tenant.ebaySeller.sellerId;
     const createdAt = w.m.clock.nowMs() - HOUR;
     mine = [
@@ -149,6 +154,49 @@ describe('data-subject request: access and portability exports', () => {
     expect(body.orders[0].events.map((e) => e.type)).toEqual(['order.created', 'order.pii_destroyed']);
     expect(body.orders[0].accessLog.map((e) => e.action)).toEqual(['pii.erased', 'pii.exported']);
     expect(JSON.stringify(body)).not.toContain(w.m.ebay.buyerOf(mine[1]).email);
+  });
+
+  it('the export says when and to which endpoint each order was forwarded, and how each delivery ended', async () => {
+    const receiver = await Receiver.start();
+    try {
+      const manager = (await w.t.seller(w.tenantId, ['endpoints:manage'])).auth;
+      const endpoint = await w.t
+        .http()
+        .post('/v1/endpoints')
+        .set(manager)
+        .send({ url: receiver.url, payloadMode: 'full' })
+        .expect(201);
+      await w.t.app.get(FanOutService).fanOutAll();
+      await w.t.app.get(Dispatcher).dispatchAllDue();
+      const res = await w.t
+        .http()
+        .post('/v1/data-subject-requests')
+        .set(w.owner)
+        .send({ type: 'access', subject: { marketplace: 'ebay', marketplaceOrderId: mine[0] } })
+        .expect(201);
+      const body = (await w.t.http().get(`/v1/data-subject-requests/${res.body.id}/export`).set(w.owner).expect(200))
+        .body as { orders: ExportedOrder[]; forwarding: string };
+      expect(body.orders).toHaveLength(1);
+      expect(body.orders[0].deliveries).toEqual([
+        {
+          endpointId: endpoint.body.endpointId,
+          endpointUrl: receiver.url,
+          eventType: 'order.created',
+          orderVersion: 1,
+          status: 'succeeded',
+          attempts: 1,
+          queuedAt: expect.any(String),
+          lastAttemptAt: w.m.clock.now().toISOString(),
+          deliveredAt: w.m.clock.now().toISOString(),
+        },
+      ]);
+      // The full payload carried buyer data: its pii.forwarded entry is in the order's access history too.
+      expect(body.orders[0].accessLog.map((e) => e.action)).toContain('pii.forwarded');
+      expect(body.forwarding).toContain('deliveries lists each webhook delivery');
+      expect(receiver.received.some((r) => r.body.includes(mine[0]))).toBe(true);
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('the access log verifies', async () => {

@@ -31,9 +31,9 @@ export interface DsrWorld {
  * The HTTP application wired to both marketplace simulators (real clients), a
  * tenant with an Amazon and an eBay connection, and a seller key for requests.
  */
-export async function startDsrWorld(name: string): Promise<DsrWorld> {
+export async function startDsrWorld(name: string, env: Record<string, string> = {}): Promise<DsrWorld> {
   const m = await startMarketplaces();
-  const t = await startTestApp({ env: m.env, clock: m.clock });
+  const t = await startTestApp({ env: { ...m.env, ...env }, clock: m.clock });
   const asSyncApp = {
     tenants: t.app.get(TenantsService),
     connections: t.app.get(ConnectionsService),

@@ -59,6 +59,19 @@ export interface EndpointStatsRow {
   last_success: Date | null;
 }
 
+export interface OrderDeliveryRow {
+  order_id: string;
+  endpoint_id: string;
+  endpoint_url: string;
+  event_type: string;
+  order_version: number;
+  status: DeliveryStatus;
+  attempt_count: number;
+  created_at: Date;
+  last_attempt_at: Date | null;
+  completed_at: Date | null;
+}
+
 interface ClaimRow {
   tenant_id: string;
   delivery_id: string;
@@ -398,6 +411,20 @@ export class DeliveriesRepository {
       [doomed.map((d) => d.tenant_id), doomed.map((d) => d.delivery_id)],
     )) as [unknown, number];
     return { deliveries: doomed.length, attempts };
+  }
+
+  /** Every delivery about these orders, with its endpoint's URL (a buyer's data-subject export), oldest first. */
+  forOrders(tx: Tx, tenantId: string, orderIds: readonly string[]): Promise<OrderDeliveryRow[]> {
+    if (!orderIds.length) return Promise.resolve([]);
+    return tx.query(
+      `SELECT d.order_id, d.endpoint_id, e.url AS endpoint_url, d.event_type, d.order_version, d.status,
+              d.attempt_count, d.created_at, d.last_attempt_at, d.completed_at
+         FROM deliveries d
+         JOIN webhook_endpoints e ON e.tenant_id = d.tenant_id AND e.endpoint_id = d.endpoint_id
+        WHERE d.tenant_id = $1 AND d.order_id = ANY($2::uuid[])
+        ORDER BY d.created_at, d.delivery_id`,
+      [tenantId, orderIds],
+    );
   }
 
   /** Which of these events already have a delivery to the endpoint (uses `deliveries_event_uq`). */

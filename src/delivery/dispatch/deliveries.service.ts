@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../../platform/clock/clock';
-import { TransactionManager } from '../../platform/database/transaction-manager';
+import { TransactionManager, type Tx } from '../../platform/database/transaction-manager';
 import { conflict, notFound, validationFailed } from '../../platform/errors/domain-error';
 import { parseInstant } from '../../platform/validation/instant';
 import { isUuid } from '../../platform/validation/uuid';
@@ -40,6 +40,20 @@ export interface DeliveryPage {
   nextCursor?: string;
 }
 
+/** One delivery of an order to one endpoint, as a buyer's export lists it (no payload: ids, times, outcome). */
+export interface OrderForwarding {
+  readonly endpointId: string;
+  readonly endpointUrl: string;
+  readonly eventType: string;
+  readonly orderVersion: number;
+  readonly status: DeliveryStatus;
+  readonly attempts: number;
+  readonly queuedAt: string;
+  readonly lastAttemptAt: string | null;
+  /** When the receiver took it (2xx); null while pending, retrying or given up. */
+  readonly deliveredAt: string | null;
+}
+
 /** Reading deliveries, retrying one, and pinging an endpoint through the real pipeline. */
 @Injectable()
 export class DeliveriesService {
@@ -51,6 +65,30 @@ export class DeliveriesService {
     private readonly wake: DispatchWake,
     private readonly fanOut: FanOutService,
   ) {}
+
+  /**
+   * When and to which endpoints each of these orders was forwarded (a buyer's data-subject export), in the
+   * caller's transaction: every delivery still on record (finished ones are purged after OUTBOX_RETENTION_DAYS).
+   */
+  async forwardingOf(tx: Tx, tenantId: string, orderIds: readonly string[]): Promise<Map<string, OrderForwarding[]>> {
+    const out = new Map<string, OrderForwarding[]>();
+    for (const r of await this.deliveries.forOrders(tx, tenantId, orderIds)) {
+      const list = out.get(r.order_id) ?? [];
+      list.push({
+        endpointId: r.endpoint_id,
+        endpointUrl: r.endpoint_url,
+        eventType: r.event_type,
+        orderVersion: r.order_version,
+        status: r.status,
+        attempts: r.attempt_count,
+        queuedAt: new Date(r.created_at).toISOString(),
+        lastAttemptAt: r.last_attempt_at ? new Date(r.last_attempt_at).toISOString() : null,
+        deliveredAt: r.status === 'succeeded' && r.completed_at ? new Date(r.completed_at).toISOString() : null,
+      });
+      out.set(r.order_id, list);
+    }
+    return out;
+  }
 
   /** For operators: an endpoint's deliveries, named by the endpoint alone. */
   async listForOperator(endpointId: string, q: DeliveryQuery): Promise<DeliveryPage> {
