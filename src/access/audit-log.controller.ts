@@ -6,6 +6,7 @@ import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min
 import { Readable } from 'node:stream';
 import {
   AUDIT_ACTIONS,
+  AUDIT_ACTOR_KINDS,
   AuditCheckpointService,
   AuditExportService,
   AuditPublicKeys,
@@ -13,6 +14,7 @@ import {
   auditScopeOf,
   AuditVerifier,
   MAX_PAGE,
+  MAX_TEXT_FILTER,
   toVerificationView,
   type AuditCheckpointView,
   type AuditEntryPage,
@@ -39,6 +41,22 @@ class ListEntriesQuery {
   @MaxLength(128)
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/)
   actorId?: string;
+
+  @IsOptional()
+  @IsIn(AUDIT_ACTOR_KINDS)
+  actorKind?: string;
+
+  /** The actor's role when the entry was written. */
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z][a-z_]{0,31}$/)
+  role?: string;
+
+  /** Reason or ticket contains this text (case-insensitive). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_TEXT_FILTER)
+  q?: string;
 
   @IsOptional()
   @IsIn(AUDIT_ACTIONS)
@@ -103,7 +121,12 @@ export class AuditController {
   })
   entries(@Actor() by: ActorContext, @Query() q: ListEntriesQuery): Promise<AuditEntryPage> {
     // Reading the log is logged (audit.viewed), from the console and the API alike.
-    return this.query.view(by, auditScopeOf(by.actor), q);
+    const { role, q: text, ...rest } = q;
+    return this.query.view(by, auditScopeOf(by.actor), {
+      ...rest,
+      ...(role !== undefined ? { actorRole: role } : {}),
+      ...(text !== undefined ? { text } : {}),
+    });
   }
 
   @Get('export')

@@ -48,6 +48,10 @@ RETURNING seq::text AS seq, hash`;
 export interface EntryPageQuery {
   readonly tenantId: string | null;
   readonly actorId?: string;
+  readonly actorKind?: string;
+  readonly actorRole?: string;
+  /** Reason or ticket contains it, case-insensitive. */
+  readonly text?: string;
   readonly action?: string;
   readonly outcome?: string;
   readonly orderId?: string;
@@ -83,6 +87,12 @@ export class AuditEntriesRepository {
     };
     if (q.tenantId !== null) where.push(`e.tenant_id = ${param(q.tenantId)}::uuid`);
     if (q.actorId !== undefined) where.push(`e.actor_id = ${param(q.actorId)}`);
+    if (q.actorKind !== undefined) where.push(`e.actor_kind = ${param(q.actorKind)}`);
+    if (q.actorRole !== undefined) where.push(`e.actor_role = ${param(q.actorRole)}`);
+    if (q.text !== undefined) {
+      const like = param(`%${q.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      where.push(`(e.reason ILIKE ${like} OR e.ticket_ref ILIKE ${like})`);
+    }
     if (q.action !== undefined) where.push(`e.action = ${param(q.action)}`);
     if (q.outcome !== undefined) where.push(`e.outcome = ${param(q.outcome)}`);
     if (q.orderId !== undefined) {

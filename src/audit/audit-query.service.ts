@@ -3,16 +3,23 @@ import type { ActorContext } from '../auth';
 import { validationFailed } from '../platform/errors/domain-error';
 import { AuditEntriesRepository } from './audit-entries.repository';
 import { AuditLog } from './audit-log.service';
-import { AUDIT_ACTIONS } from './audit-entry-input';
+import { AUDIT_ACTIONS, AUDIT_ACTOR_KINDS } from './audit-entry-input';
 import { toAuditEntryView, type AuditEntryPage } from './audit.mapper';
 import type { EntryRow } from './audit-rows';
 import { auditedBy, tenantInScope, type AuditScope } from './audit-scope';
 import { isUuid } from '../platform/validation/uuid';
 import { parseInstant } from '../platform/validation/instant';
+import { isCleanText } from '../platform/validation/text';
 
 export interface AuditEntryFilter {
   tenantId?: string | null;
   actorId?: string;
+  /** `seller`, `staff`, `system` or `anonymous`. */
+  actorKind?: string;
+  /** The actor's role when the entry was written (a staff role, or a seller person's role). */
+  actorRole?: string;
+  /** Entries whose reason or ticket contains this text (case-insensitive). */
+  text?: string;
   action?: string;
   /** `allowed` or `denied`. */
   outcome?: string;
@@ -30,6 +37,9 @@ export const MAX_PAGE = 500;
 const DEFAULT_PAGE = 100;
 /** PostgreSQL's bigint ceiling: a larger seq cannot have been issued. */
 const MAX_BIGINT = 9223372036854775807n;
+const ROLE = /^[a-z][a-z_]{0,31}$/;
+/** The longest reason/ticket search: reasons are at most 500 characters. */
+export const MAX_TEXT_FILTER = 100;
 const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 /**
@@ -74,12 +84,26 @@ export class AuditQueryService {
     if (filter.outcome !== undefined && filter.outcome !== 'allowed' && filter.outcome !== 'denied') {
       throw validationFailed('unknown outcome', [{ field: 'outcome', issue: 'allowed or denied' }]);
     }
+    if (filter.actorKind !== undefined && !(AUDIT_ACTOR_KINDS as readonly string[]).includes(filter.actorKind)) {
+      throw validationFailed('unknown actor kind', [{ field: 'actorKind', issue: AUDIT_ACTOR_KINDS.join(', ') }]);
+    }
+    if (filter.actorRole !== undefined && !ROLE.test(filter.actorRole)) {
+      throw validationFailed('role is a lower-case role name', [{ field: 'role', issue: 'role name' }]);
+    }
+    if (filter.text !== undefined && (filter.text.length > MAX_TEXT_FILTER || !isCleanText(filter.text))) {
+      throw validationFailed(`text is at most ${MAX_TEXT_FILTER} printable characters`, [
+        { field: 'text', issue: 'length or control characters' },
+      ]);
+    }
     if (filter.orderId !== undefined && !isUuid(filter.orderId)) {
       throw validationFailed('orderId must be a uuid', [{ field: 'orderId', issue: 'uuid' }]);
     }
     const rows = await this.entries.page({
       tenantId,
       actorId: filter.actorId,
+      actorKind: filter.actorKind,
+      actorRole: filter.actorRole,
+      text: filter.text || undefined,
       action: filter.action,
       outcome: filter.outcome,
       orderId: filter.orderId?.toLowerCase(),
@@ -101,6 +125,10 @@ export class AuditQueryService {
 function describeFilter(f: AuditEntryFilter): string {
   const parts = [
     f.actorId !== undefined ? `actor=${f.actorId}` : null,
+    f.actorKind !== undefined ? `actorKind=${f.actorKind}` : null,
+    f.actorRole !== undefined ? `role=${f.actorRole}` : null,
+    // The words searched for are not repeated: an auditor may have typed anything.
+    f.text ? `text filter (${f.text.length} characters)` : null,
     f.action !== undefined ? `action=${f.action}` : null,
     f.outcome !== undefined ? `outcome=${f.outcome}` : null,
     f.from ? `from=${f.from.toISOString()}` : null,

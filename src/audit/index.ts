@@ -3,6 +3,7 @@ export { AuditModule } from './audit.module';
 export { AuditLog, type AppendedEntry } from './audit-log.service';
 export {
   AUDIT_ACTIONS,
+  AUDIT_ACTOR_KINDS,
   MAX_ORDER_IDS,
   MAX_REASON_LENGTH,
   chainIdFor,
@@ -19,7 +20,7 @@ export {
   CHECKPOINT_TICK_MS,
 } from './audit-checkpoint.service';
 export { AuditExportService } from './audit-export.service';
-export { AuditQueryService, MAX_PAGE, type AuditEntryFilter } from './audit-query.service';
+export { AuditQueryService, MAX_PAGE, MAX_TEXT_FILTER, type AuditEntryFilter } from './audit-query.service';
 export { AuditVerifier } from './audit-verifier.service';
 export { compareWitness, type WitnessReport } from './audit-witness';
 export { AuditPublicKeys } from './audit-public-keys.service';

@@ -1,5 +1,6 @@
-import { AUDIT_ACTIONS, type AuditEntryFilter } from '../audit';
+import { AUDIT_ACTIONS, AUDIT_ACTOR_KINDS, MAX_TEXT_FILTER, type AuditEntryFilter } from '../audit';
 import { parseInstant } from '../platform/validation/instant';
+import { isCleanText } from '../platform/validation/text';
 import { isUuid } from '../platform/validation/uuid';
 
 /** The access-log filter form as it travels in the URL (every field optional; empty means "any"). */
@@ -7,6 +8,11 @@ export interface AuditFormValues {
   readonly from: string;
   readonly to: string;
   readonly actor: string;
+  /** The actor's kind: seller, staff, system, anonymous. */
+  readonly kind: string;
+  readonly role: string;
+  /** Words in the reason or ticket. */
+  readonly text: string;
   readonly action: string;
   readonly outcome: string;
   readonly tenant: string;
@@ -14,9 +20,22 @@ export interface AuditFormValues {
   readonly cursor: string;
 }
 
-export const AUDIT_FORM_FIELDS = ['from', 'to', 'actor', 'action', 'outcome', 'tenant', 'order', 'cursor'] as const;
+export const AUDIT_FORM_FIELDS = [
+  'from',
+  'to',
+  'actor',
+  'kind',
+  'role',
+  'text',
+  'action',
+  'outcome',
+  'tenant',
+  'order',
+  'cursor',
+] as const;
 
 const ACTOR = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+const ROLE = /^[a-z][a-z_]{0,31}$/;
 
 export interface ParsedAuditForm {
   readonly values: AuditFormValues;
@@ -39,6 +58,13 @@ export function parseAuditForm(raw: Partial<Record<(typeof AUDIT_FORM_FIELDS)[nu
   const to = instant('to');
   if (from && to && from >= to) problems.push('from must be before to');
   if (v.actor && !ACTOR.test(v.actor)) problems.push('actor: an actor id (a staff member, key or job id)');
+  if (v.kind && !(AUDIT_ACTOR_KINDS as readonly string[]).includes(v.kind)) {
+    problems.push(`kind: one of ${AUDIT_ACTOR_KINDS.join(', ')}`);
+  }
+  if (v.role && !ROLE.test(v.role)) problems.push('role: a role name (support, admin, auditor, owner, …)');
+  if (v.text && (v.text.length > MAX_TEXT_FILTER || !isCleanText(v.text))) {
+    problems.push(`reason or ticket: at most ${MAX_TEXT_FILTER} printable characters`);
+  }
   if (v.action && !(AUDIT_ACTIONS as readonly string[]).includes(v.action)) problems.push('action: not a known action');
   if (v.outcome && v.outcome !== 'allowed' && v.outcome !== 'denied') problems.push('outcome: allowed or denied');
   if (v.tenant && !isUuid(v.tenant)) problems.push('tenant: a tenant id (uuid)');
@@ -47,6 +73,9 @@ export function parseAuditForm(raw: Partial<Record<(typeof AUDIT_FORM_FIELDS)[nu
     ...(from ? { from } : {}),
     ...(to ? { to } : {}),
     ...(v.actor ? { actorId: v.actor } : {}),
+    ...(v.kind ? { actorKind: v.kind } : {}),
+    ...(v.role ? { actorRole: v.role } : {}),
+    ...(v.text ? { text: v.text } : {}),
     ...(v.action ? { action: v.action } : {}),
     ...(v.outcome ? { outcome: v.outcome } : {}),
     ...(v.tenant ? { tenantId: v.tenant.toLowerCase() } : {}),

@@ -14,6 +14,10 @@ class AuditPageQuery {
   @IsOptional() @IsString() @MaxLength(64) from?: string;
   @IsOptional() @IsString() @MaxLength(64) to?: string;
   @IsOptional() @IsString() @MaxLength(128) actor?: string;
+  @IsOptional() @IsString() @MaxLength(16) kind?: string;
+  @IsOptional() @IsString() @MaxLength(64) role?: string;
+  // Longer than the filter takes, so the form (not the pipe) says what is wrong.
+  @IsOptional() @IsString() @MaxLength(400) text?: string;
   @IsOptional() @IsString() @MaxLength(64) action?: string;
   @IsOptional() @IsString() @MaxLength(16) outcome?: string;
   @IsOptional() @IsString() @MaxLength(64) tenant?: string;

@@ -167,6 +167,13 @@ describe('console pages', () => {
       actor: { kind: 'staff', id: hostileStaffId, keyId: expect.stringMatching(/^session:/) },
       chainId: 'platform',
     });
+    // Actor kind, role and words in the reason or ticket combine with the rest and stay in the URL.
+    const byKind = (await get('/console/audit?kind=staff&role=auditor&action=session.started', auditor).expect(200))
+      .text;
+    expect(byKind.match(/<tr><td class="mono">/g)?.length).toBeGreaterThan(0);
+    expect(byKind).toMatch(/<option value="staff" selected/);
+    const bySeller = (await get('/console/audit?kind=seller&role=auditor', auditor).expect(200)).text;
+    expect(bySeller).toContain('No entries match these filters.');
     const sellerViews = await t.app
       .get(AuditQueryService)
       .list({ kind: 'tenant', tenantId: tenantA }, { action: 'audit.viewed' });
@@ -182,6 +189,9 @@ describe('console pages', () => {
       'order=12',
       'tenant=x',
       'from=2026-11-02&to=2026-11-01',
+      'kind=robot',
+      'role=Admin',
+      `text=${'x'.repeat(101)}`,
     ]) {
       const res = await get(`/console/audit?${q}`, auditor);
       expect([q, res.status]).toEqual([q, 400]);

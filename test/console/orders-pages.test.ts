@@ -252,7 +252,7 @@ describe('console orders and staff access', () => {
     const views = await t.app
       .get(AuditQueryService)
       .list({ kind: 'tenant', tenantId: tenantA }, { action: 'audit.viewed' });
-    expect(views.items[0]).toMatchObject({ reason: 'filters: action=pii.revealed' });
+    expect(views.items[0]).toMatchObject({ reason: 'filters: actorKind=staff action=pii.revealed' });
 
     const revokePath = `/console/staff-access/grants/${grant.grantId}/revoke`;
     await post(revokePath, viewer, {}).expect(403);

@@ -1,5 +1,11 @@
 import { holds } from '../../access/access-policy';
-import { AUDIT_ACTIONS, type AuditCheckpointView, type AuditEntryPage, type AuditEntryView } from '../../audit';
+import {
+  AUDIT_ACTIONS,
+  AUDIT_ACTOR_KINDS,
+  type AuditCheckpointView,
+  type AuditEntryPage,
+  type AuditEntryView,
+} from '../../audit';
 import { Permissions } from '../../auth';
 import { auditPageUrl, type AuditFormValues } from '../audit-filter-form';
 import type { PageContext } from '../page-context';
@@ -25,6 +31,19 @@ export function AuditLogPage(props: AuditLogPageProps) {
           <TextField name="from" label="From (UTC)" value={v.from} hint="e.g. 2026-11-02T10:00Z" />
           <TextField name="to" label="Until (UTC)" value={v.to} hint="exclusive" />
           <TextField name="actor" label="Actor id" value={v.actor} hint="staff id, key or job" />
+          <div class="field">
+            <label for="kind">Actor kind</label>
+            <select id="kind" name="kind">
+              <option value="">any</option>
+              {AUDIT_ACTOR_KINDS.map((k) => (
+                <option key={k} value={k} selected={k === v.kind}>
+                  {k}
+                </option>
+              ))}
+            </select>
+          </div>
+          <TextField name="role" label="Role" value={v.role} hint="support, admin, auditor, owner, …" />
+          <TextField name="text" label="Reason or ticket contains" value={v.text} />
           <div class="field">
             <label for="action">Action</label>
             <select id="action" name="action">

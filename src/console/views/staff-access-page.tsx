@@ -7,8 +7,6 @@ export interface StaffReveals {
   /** Staff members' reveal entries of this page, newest first. */
   readonly items: AuditEntryView[];
   readonly nextCursor?: string;
-  /** Reveal entries read for this page (sellers' own included), to say how far back it goes. */
-  readonly scanned: number;
   readonly cursor: string;
 }
 
@@ -71,8 +69,7 @@ function Reveals(props: { reveals: StaffReveals; tenant: string; showTenant: boo
       ) : (
         <table>
           <caption>
-            {r.items.length} staff reveals among the latest {r.scanned} reveal entries
-            {r.cursor ? ' (older page)' : ''}, newest first. Times are UTC.
+            {r.items.length} staff reveals{r.cursor ? ' (older page)' : ''}, newest first. Times are UTC.
           </caption>
           <thead>
             <tr>

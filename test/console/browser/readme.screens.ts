@@ -1,0 +1,109 @@
+import { mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { GrantsService } from '../../../src/access/grants.service';
+import { SellerUsersService } from '../../../src/access/people/seller-users.service';
+import { totpAt } from '../../../src/access/people/totp';
+import { acceptInvitation, enrolStaff, type ConsolePerson, type InvitedPerson } from '../../support/console-people';
+import { seedOrders } from '../../support/order-factory';
+import { TEST_ACTOR } from '../../support/test-actor';
+import { startTestApp, type TestApp } from '../../support/test-app';
+import { launchChromium, listen, watchedContext, type CspViolation } from './chromium';
+
+/** Where the README's screenshots live. */
+const OUT = path.join(__dirname, '..', '..', '..', 'docs', 'screenshots');
+
+/**
+ * The README's console screenshots: a seller and a support member sign in to
+ * a tenant with orders, a staff reveal under a grant, and each main page is
+ * captured at 1280 px wide. Every page must load without a CSP violation.
+ */
+describe('console screenshots for the README', () => {
+  let t: TestApp;
+  let origin: string;
+  let browser: Browser;
+  let tenant: string;
+  let orderIds: string[];
+  let owner: InvitedPerson;
+  let support: ConsolePerson;
+
+  beforeAll(async () => {
+    mkdirSync(OUT, { recursive: true });
+    browser = await launchChromium();
+    t = await startTestApp();
+    origin = await listen(t);
+    tenant = await t.tenant('Nordic Outdoor GmbH');
+    orderIds = await seedOrders(t.app, tenant, 12, 9100);
+    owner = await acceptInvitation(
+      t,
+      (await t.app.get(SellerUsersService).invite(TEST_ACTOR, tenant, 'owner')).link,
+      'owner@nordic-outdoor.example',
+    );
+    support = await enrolStaff(t, 'support', 'Sam Support');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function signIn(page: Page, person: { login: string; password: string; secret: Buffer }) {
+    t.clock.advance(30_000);
+    await page.getByLabel('Login').fill(person.login);
+    await page.getByLabel('Password').fill(person.password);
+    await page.getByLabel('Code from your authenticator app').fill(totpAt(person.secret, t.clock.nowMs()));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  async function shoot(page: Page, name: string) {
+    await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
+  }
+
+  it('captures the sign-in page and the seller pages', async () => {
+    const { context, violations } = await watchedContext(browser);
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${origin}/console/orders`);
+    await shoot(page, 'sign-in');
+    await signIn(page, owner);
+    await page.waitForURL(`${origin}/console/orders`);
+    await shoot(page, 'orders');
+
+    await page.goto(`${origin}/console/orders/${orderIds[0]}`);
+    await page.getByLabel("Why do you need this buyer's data?").fill('Buyer asked to change the delivery address');
+    await page.getByLabel('Ticket (optional)').fill('CASE-1042');
+    await page.getByRole('button', { name: 'Reveal buyer data' }).click();
+    await page.locator('#buyer-data .revealed').waitFor();
+    await shoot(page, 'order-revealed');
+
+    // A staff reveal under the seller's grant, so "staff access to your data" has something to show.
+    await t.app.get(GrantsService).create(TEST_ACTOR, tenant, {
+      granteeStaffId: support.staffId,
+      expiresAt: new Date(t.clock.nowMs() + 8 * 3600_000),
+      ticketRef: 'CASE-1042',
+    });
+    const staff = await watchedContext(browser);
+    await staff.context.setExtraHTTPHeaders({ 'X-Tenant-Id': tenant });
+    const staffPage = await staff.context.newPage();
+    await staffPage.goto(`${origin}/console/orders/${orderIds[1]}`);
+    await signIn(staffPage, support);
+    await staffPage.waitForURL(`${origin}/console/orders/${orderIds[1]}`);
+    await staffPage.getByLabel("Why do you need this buyer's data?").fill('Seller asked us to check an address');
+    await staffPage.getByLabel('Ticket (optional)').fill('CASE-1042');
+    await staffPage.getByRole('button', { name: 'Reveal buyer data' }).click();
+    await staffPage.locator('#buyer-data .revealed').waitFor();
+    await staff.context.close();
+    expect(staff.violations).toEqual<CspViolation[]>([]);
+
+    for (const [name, url] of [
+      ['staff-access', '/console/staff-access'],
+      ['audit-log', '/console/audit'],
+      ['users', '/console/users'],
+    ] as const) {
+      const res = await page.goto(`${origin}${url}`);
+      expect({ url, status: res?.status() }).toEqual({ url, status: 200 });
+      await shoot(page, name);
+    }
+    expect(violations).toEqual<CspViolation[]>([]);
+    await context.close();
+  });
+});
