@@ -188,8 +188,10 @@ export class DeliveriesRepository {
       [sorted],
     );
     const rows: Array<{ endpoint_id: string; n: number }> = await tx.query(
+      // Range scan of deliveries_leased_idx: only rows under a lease, however long the endpoints' backlogs.
       `SELECT endpoint_id, count(*)::int AS n FROM deliveries
-        WHERE endpoint_id = ANY($1::uuid[]) AND status IN ('pending', 'failed_retrying') AND lease_expires_at > $2
+        WHERE endpoint_id = ANY($1::uuid[]) AND lease_token IS NOT NULL AND lease_expires_at > $2
+          AND status IN ('pending', 'failed_retrying')
         GROUP BY endpoint_id`,
       [sorted, now],
     );

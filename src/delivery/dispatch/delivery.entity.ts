@@ -19,6 +19,8 @@ export const OPEN_DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'fa
 @Index('deliveries_open_endpoint_idx', ['tenantId', 'endpointId', 'nextAttemptAt'], {
   where: "status IN ('pending', 'failed_retrying')",
 })
+// The claim's in-flight count per endpoint: only leased rows (a lease is cleared when its outcome is recorded).
+@Index('deliveries_leased_idx', ['endpointId'], { where: 'lease_token IS NOT NULL' })
 // The per-order queue (FIFO check) and the endpoint's listing.
 @Index('deliveries_stream_idx', ['tenantId', 'endpointId', 'streamId', 'orderVersion'])
 @Index('deliveries_endpoint_created_idx', ['tenantId', 'endpointId', 'createdAt'])
