@@ -8,7 +8,7 @@ import { AppLogger } from '../../platform/logging/app-logger';
 import { DeliveriesRepository, type ClaimedDelivery } from './deliveries.repository';
 import { DeliveryPreparer, type PreparedDelivery } from './delivery-preparer';
 import { DeliveryRecorder, type AttemptRecord, type RecordedOutcome } from './delivery-recorder';
-import { PACING_HORIZON_MS, reserveSendTime } from './rate-pacing';
+import { MAX_PACED_LATENESS_MS, PACING_HORIZON_MS, reserveSendTime } from './rate-pacing';
 import { WebhookClient } from './webhook-client';
 
 /** A lease outlives the send's deadline by this much; a dispatcher that dies loses it after that. */
@@ -19,7 +19,7 @@ export interface DispatchSummary {
   readonly succeeded: number;
   readonly retrying: number;
   readonly givenUp: number;
-  /** Handed back untried (endpoint disabled or deleted meanwhile). */
+  /** Handed back untried (endpoint disabled or deleted meanwhile, or a paced send too late for its slot). */
   readonly released: number;
   /** Answers that came after the lease was lost (another dispatcher sent it again). */
   readonly uncounted: number;
@@ -161,7 +161,15 @@ export class Dispatcher {
           } else records.push(failed(p.delivery, this.clock.now(), p.unsendable));
           return;
         }
-        if (p.delivery.sendAt) await this.until(p.delivery.sendAt);
+        if (p.delivery.sendAt) {
+          await this.until(p.delivery.sendAt);
+          if (this.clock.nowMs() - p.delivery.sendAt.getTime() > MAX_PACED_LATENESS_MS) {
+            // Too late for its slot: sending now could crowd the next one. Handed back, re-paced later.
+            released++;
+            await this.tx.run((tx) => this.deliveries.release(tx, p.delivery));
+            return;
+          }
+        }
         const attemptedAt = this.clock.now();
         const outcome = await this.client.send({ url: p.url, body: p.body, headers: p.headers });
         records.push({ delivery: p.delivery, attemptedAt, ...outcome });

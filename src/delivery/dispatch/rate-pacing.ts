@@ -16,6 +16,15 @@ export const PACING_HORIZON_MS = 1000;
  */
 export const PACING_MARGIN = 0.2;
 
+/**
+ * A paced send that would leave later than this after its reserved time is not sent: it is handed back
+ * and takes a new time in a later pass. Sends spaced I = (1000 / r)(1 + margin) apart, each leaving at
+ * most L late, put at most r in any second while L < 1000 × margin (200 ms); half of that is kept for
+ * the request's own way to the receiver. Without it a busy dispatcher (or two replicas) sent a late
+ * request right before an on-time one, and r + 1 arrived within a second.
+ */
+export const MAX_PACED_LATENESS_MS = 100;
+
 export function pacingIntervalMs(ratePerSecond: number): number {
   return (1000 / ratePerSecond) * (1 + PACING_MARGIN);
 }
