@@ -13,6 +13,9 @@ import {
   type Principal,
 } from '../auth';
 import { GrantsService, type GrantView } from './grants.service';
+import { z } from 'zod';
+import { ApiRoute } from '../platform/http/openapi/api-route';
+import { GrantViewSchema } from './grant.schema';
 
 class CreateGrantBody {
   @ApiPropertyOptional({ description: 'one staff member…' })
@@ -58,6 +61,11 @@ export class GrantsController {
 
   @Post()
   @RequirePermission(Permissions.GRANTS_MANAGE)
+  @ApiRoute({
+    summary: 'Grant our staff access to buyer data (one member or a role; all or listed orders; until a time)',
+    status: 201,
+    response: GrantViewSchema,
+  })
   create(
     @Actor() by: ActorContext,
     @TenantScope() tenantId: string,
@@ -68,6 +76,7 @@ export class GrantsController {
 
   @Get()
   @RequirePermission(Permissions.GRANTS_MANAGE)
+  @ApiRoute({ summary: 'The seller’s grants to our staff, active and past', response: z.array(GrantViewSchema) })
   list(@TenantScope() tenantId: string): Promise<GrantView[]> {
     return this.grants.list(tenantId);
   }
@@ -75,6 +84,10 @@ export class GrantsController {
   /** Grants the calling staff member holds now (by name or by role). */
   @Get('mine')
   @RequirePermission(Permissions.GRANTS_READ_OWN)
+  @ApiRoute({
+    summary: 'Grants the calling staff member holds now (by name or by role)',
+    response: z.array(GrantViewSchema),
+  })
   mine(@CurrentPrincipal() p: Principal): Promise<GrantView[]> {
     if (p.kind !== 'staff') throw new DomainError(ErrorCodes.FORBIDDEN, 'only staff hold grants');
     return this.grants.listForStaff({ staffId: p.id, role: p.role });
@@ -82,6 +95,7 @@ export class GrantsController {
 
   @Delete(':grantId')
   @RequirePermission(Permissions.GRANTS_MANAGE)
+  @ApiRoute({ summary: 'Revoke a grant at once', response: GrantViewSchema })
   revoke(@Actor() by: ActorContext, @TenantScope() tenantId: string, @Param() p: GrantIdParam): Promise<GrantView> {
     return this.grants.revoke(by, tenantId, p.grantId);
   }

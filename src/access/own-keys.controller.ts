@@ -5,6 +5,9 @@ import { Actor, CurrentPrincipal, Permissions, RequirePermission, type ActorCont
 import { DomainError, ErrorCodes } from '../platform/errors/domain-error';
 import type { ApiKeyView, IssuedKeyView } from './api-key.mapper';
 import { ApiKeysService } from './api-keys.service';
+import { z } from 'zod';
+import { ApiRoute } from '../platform/http/openapi/api-route';
+import { ApiKeyViewSchema, IssuedKeyViewSchema } from './api-key.schema';
 
 class OwnKeyBody {
   @ApiProperty({ example: 'laptop' })
@@ -35,6 +38,7 @@ export class OwnKeysController {
 
   @Get()
   @RequirePermission(Permissions.OWN_KEYS)
+  @ApiRoute({ summary: 'The caller’s own keys (never their secrets)', response: z.array(ApiKeyViewSchema) })
   list(@CurrentPrincipal() p: Principal): Promise<ApiKeyView[]> {
     return this.keys.listForStaff(staffIdOf(p));
   }
@@ -42,6 +46,11 @@ export class OwnKeysController {
   /** The response holds the key; it is shown this once. It expires no later than the calling key. */
   @Post()
   @RequirePermission(Permissions.OWN_KEYS)
+  @ApiRoute({
+    summary: 'Issue the caller a new key carrying no more than the key that made it (shown once)',
+    status: 201,
+    response: IssuedKeyViewSchema,
+  })
   create(@Actor() by: ActorContext, @Body() body: OwnKeyBody): Promise<IssuedKeyView> {
     return this.keys.createStaffKey(by, staffIdOf(by.actor), body.label);
   }
@@ -49,12 +58,18 @@ export class OwnKeysController {
   @Post(':keyId/rotate')
   @HttpCode(201)
   @RequirePermission(Permissions.OWN_KEYS)
+  @ApiRoute({
+    summary: 'Rotate one of the caller’s keys (the new one shown once)',
+    status: 201,
+    response: IssuedKeyViewSchema,
+  })
   rotate(@Actor() by: ActorContext, @Param() p: OwnKeyParam): Promise<IssuedKeyView> {
     return this.keys.rotate(by, { staffId: staffIdOf(by.actor) }, p.keyId);
   }
 
   @Delete(':keyId')
   @RequirePermission(Permissions.OWN_KEYS)
+  @ApiRoute({ summary: 'Revoke one of the caller’s keys', response: ApiKeyViewSchema })
   revoke(@Actor() by: ActorContext, @Param() p: OwnKeyParam): Promise<ApiKeyView> {
     return this.keys.revoke(by, { staffId: staffIdOf(by.actor) }, p.keyId);
   }

@@ -1,10 +1,13 @@
 import { Controller, createParamDecorator, HttpCode, Post, Res, type ExecutionContext } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { RevealedOrderView } from '../orders';
 import { Actor, Permissions, RequirePermission, TenantScope, type ActorContext } from '../auth';
 import { MAX_BATCH_ORDERS, type BatchRevealAttempt, type RevealAttempt } from './reveal-input';
 import { RevealService, type BatchRevealResponse } from './reveal.service';
+import { RevealedOrderViewSchema } from '../orders';
+import { ApiRoute } from '../platform/http/openapi/api-route';
+import { BatchRevealResponseSchema } from './reveal.schema';
 
 /**
  * The attempt exactly as it arrived (order id, reason header, body), handed to
@@ -60,10 +63,11 @@ export class RevealController {
       },
     },
   })
-  @ApiOkResponse({
+  @ApiRoute({
+    summary: 'Reveal the buyer data of up to 100 orders for one reason (one access-log entry)',
     description:
-      'one result per order, in the order named: `revealed` with the order and its buyer data, or `destroyed`, ' +
-      '`no_buyer_data`, `not_found`; one access-log entry for the batch was committed with it',
+      'one result per order, in the order named: `revealed` with the order and its buyer data, or `destroyed`, `no_buyer_data`, `not_found`; one access-log entry for the batch was committed with it',
+    response: BatchRevealResponseSchema,
   })
   revealBatch(
     @Actor() by: ActorContext,
@@ -89,7 +93,10 @@ export class RevealController {
       },
     },
   })
-  @ApiOkResponse({ description: 'the order with its buyer data; an access-log entry was committed with it' })
+  @ApiRoute({
+    summary: 'Reveal one order’s buyer data with a reason (X-Access-Reason), logged before it is returned',
+    response: RevealedOrderViewSchema,
+  })
   reveal(
     @Actor() by: ActorContext,
     @TenantScope() tenantId: string,

@@ -19,6 +19,14 @@ import {
   type PendingEnrolment,
   type SellerUserView,
 } from './people/seller-users.service';
+import { z } from 'zod';
+import { ApiRoute } from '../platform/http/openapi/api-route';
+import {
+  CreatedInvitationSchema,
+  InvitationViewSchema,
+  PendingEnrolmentSchema,
+  SellerUserViewSchema,
+} from './people/seller-user.schema';
 
 export class RoleBody {
   @ApiProperty({ enum: SELLER_ROLES })
@@ -79,12 +87,14 @@ export class UsersController {
 
   @Get('users')
   @RequirePermission(Permissions.USERS_MANAGE)
+  @ApiRoute({ summary: 'The people of the seller’s team', response: z.array(SellerUserViewSchema) })
   list(@TenantScope() tenantId: string): Promise<SellerUserView[]> {
     return this.users.listUsers(tenantId);
   }
 
   @Patch('users/:accountId')
   @RequirePermission(Permissions.USERS_MANAGE)
+  @ApiRoute({ summary: 'Change a person’s role (the last owner stays an owner)', response: SellerUserViewSchema })
   changeRole(
     @Actor() by: ActorContext,
     @TenantScope() tenantId: string,
@@ -96,6 +106,7 @@ export class UsersController {
 
   @Get('invitations')
   @RequirePermission(Permissions.USERS_MANAGE)
+  @ApiRoute({ summary: 'The seller’s invitations', response: z.array(InvitationViewSchema) })
   invitations(@TenantScope() tenantId: string): Promise<InvitationView[]> {
     return this.users.listInvitations(tenantId);
   }
@@ -103,6 +114,11 @@ export class UsersController {
   /** The response holds the invitation link; it is shown this once. */
   @Post('invitations')
   @RequirePermission(Permissions.USERS_MANAGE)
+  @ApiRoute({
+    summary: 'Invite a person with a role (the one-time link shown once)',
+    status: 201,
+    response: CreatedInvitationSchema,
+  })
   invite(
     @Actor() by: ActorContext,
     @TenantScope() tenantId: string,
@@ -113,6 +129,7 @@ export class UsersController {
 
   @Delete('invitations/:invitationId')
   @RequirePermission(Permissions.USERS_MANAGE)
+  @ApiRoute({ summary: 'Revoke a pending invitation', response: InvitationViewSchema })
   revoke(
     @Actor() by: ActorContext,
     @TenantScope() tenantId: string,
@@ -125,6 +142,10 @@ export class UsersController {
   @Post('invitation-acceptances')
   @PublicRoute()
   @HttpCode(200)
+  @ApiRoute({
+    summary: 'Accept an invitation: set a password, get the authenticator secret (shown once)',
+    response: PendingEnrolmentSchema,
+  })
   accept(@Body() body: AcceptInvitationBody): Promise<PendingEnrolment> {
     return this.users.startAcceptance(body);
   }
@@ -133,6 +154,11 @@ export class UsersController {
   @Post('invitation-acceptances/confirm')
   @PublicRoute()
   @HttpCode(201)
+  @ApiRoute({
+    summary: 'Confirm an invitation with the first authenticator code: the account exists',
+    status: 201,
+    response: SellerUserViewSchema,
+  })
   confirm(@RequestId() requestId: string | null, @Body() body: ConfirmInvitationBody): Promise<SellerUserView> {
     return this.users.confirmAcceptance(systemActor('invitation-acceptance', requestId), body);
   }

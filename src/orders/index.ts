@@ -39,3 +39,4 @@ export { PiiRectificationService, type RectificationResult } from './pii-rectifi
 export { correctedPaths, RECTIFIABLE_FIELDS, type PiiCorrections, type RectifiableField } from './pii-merge';
 export { OutboxPurgeService, type OutboxPurgeResult } from './outbox-purge.service';
 export { OutboxRetainers, type OutboxRetainer } from './outbox-retainers';
+export { BuyerPiiSchema, MaskedOrderViewSchema, RevealedOrderViewSchema } from './order.schema';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { instant, instantOrNull, viewSchema } from '../platform/http/openapi/view-schema';
-import type { MaskedOrderView } from './order.mapper';
+import type { BuyerPii } from '../marketplaces/canonical-order';
+import type { MaskedOrderView, RevealedOrderView } from './order.mapper';
 import type { OrderPage } from './orders.service';
 
 const LineItemSchema = z.object({
@@ -57,4 +58,43 @@ export const OrderPageSchema = viewSchema<OrderPage>()(
     items: z.array(MaskedOrderViewSchema),
     nextCursor: z.string().optional().meta({ description: 'pass as `cursor` for the next page; absent on the last' }),
   }),
+);
+
+const PostalAddressSchema = z.object({
+  name: z.string().nullable(),
+  companyName: z.string().nullable(),
+  lines: z.array(z.string()).readonly(),
+  postalCode: z.string().nullable(),
+  city: z.string().nullable(),
+  region: z.string().nullable(),
+  countryCode: z.string().nullable(),
+  phone: z.string().nullable(),
+});
+
+/** The buyer's data as a reveal returns it (never logged, never in a masked view). */
+export const BuyerPiiSchema = viewSchema<BuyerPii>()(
+  'BuyerPii',
+  z
+    .object({
+      buyerName: z.string().nullable(),
+      email: z.string().nullable(),
+      phone: z.string().nullable(),
+      companyName: z.string().nullable(),
+      shippingAddress: PostalAddressSchema.nullable(),
+      taxIds: z
+        .array(z.object({ type: z.string().nullable(), value: z.string(), issuingCountry: z.string().nullable() }))
+        .readonly(),
+      giftMessages: z.array(z.string()).readonly(),
+      buyerMarketplaceId: z.string().nullable().meta({ description: 'the eBay username (Amazon has none)' }),
+      notes: z.array(z.string()).readonly(),
+    })
+    .meta({ description: 'buyer data, opened for this answer only' }),
+);
+
+/** `RevealedOrderView`: the masked order with its buyer section opened. */
+export const RevealedOrderViewSchema = viewSchema<RevealedOrderView>()(
+  'RevealedOrder',
+  MaskedOrderViewSchema.extend({
+    buyer: z.object({ pii: z.literal('revealed'), data: BuyerPiiSchema }),
+  }).meta({ description: 'an order with its buyer data (each reveal is an access-log entry)' }),
 );
