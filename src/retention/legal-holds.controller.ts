@@ -5,6 +5,9 @@ import { Actor, Permissions, RequirePermission, TenantScope, type ActorContext }
 import { IsInstant } from '../platform/validation/instant';
 import type { LegalHoldView } from './legal-hold.mapper';
 import { LegalHoldsService, MAX_HOLD_REASON, MAX_HOLD_REQUESTER } from './legal-holds.service';
+import { z } from 'zod';
+import { ApiRoute } from '../platform/http/openapi/api-route';
+import { LegalHoldViewSchema } from './retention.schema';
 
 class PlaceHoldBody {
   @ApiPropertyOptional({ type: [String], description: 'orders held; omit to hold every order of the seller' })
@@ -54,6 +57,11 @@ export class LegalHoldsController {
 
   @Post()
   @RequirePermission(Permissions.LEGAL_HOLDS_MANAGE)
+  @ApiRoute({
+    summary: 'Place a legal hold on the tenant or listed orders: nothing it covers is destroyed until it ends',
+    status: 201,
+    response: LegalHoldViewSchema,
+  })
   place(
     @Actor() by: ActorContext,
     @TenantScope() tenantId: string,
@@ -65,12 +73,14 @@ export class LegalHoldsController {
   /** Every hold of the seller, active, expired and released. */
   @Get()
   @RequirePermission(Permissions.LEGAL_HOLDS_MANAGE)
+  @ApiRoute({ summary: 'The seller’s legal holds, active and past', response: z.array(LegalHoldViewSchema) })
   list(@TenantScope() tenantId: string): Promise<LegalHoldView[]> {
     return this.holds.list(tenantId);
   }
 
   @Get(':holdId')
   @RequirePermission(Permissions.LEGAL_HOLDS_MANAGE)
+  @ApiRoute({ summary: 'One legal hold', response: LegalHoldViewSchema })
   get(@TenantScope() tenantId: string, @Param() p: HoldIdParam): Promise<LegalHoldView> {
     return this.holds.get(tenantId, p.holdId);
   }
@@ -78,6 +88,7 @@ export class LegalHoldsController {
   /** A new expiry for an active hold. */
   @Post(':holdId/renew')
   @RequirePermission(Permissions.LEGAL_HOLDS_MANAGE)
+  @ApiRoute({ summary: 'Extend a legal hold to a later end', status: 201, response: LegalHoldViewSchema })
   renew(
     @Actor() by: ActorContext,
     @TenantScope() tenantId: string,
@@ -90,6 +101,10 @@ export class LegalHoldsController {
   /** Ends the hold: what it kept and is overdue goes in the next sweep. */
   @Delete(':holdId')
   @RequirePermission(Permissions.LEGAL_HOLDS_MANAGE)
+  @ApiRoute({
+    summary: 'Release a legal hold (what it kept is destroyed by the next sweep when due)',
+    response: LegalHoldViewSchema,
+  })
   release(@Actor() by: ActorContext, @TenantScope() tenantId: string, @Param() p: HoldIdParam): Promise<LegalHoldView> {
     return this.holds.release(by, tenantId, p.holdId);
   }

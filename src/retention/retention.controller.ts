@@ -8,6 +8,8 @@ import { RETENTION_MARKETPLACES } from './retention-caps';
 import type { RetentionPolicyView } from './retention-policy.mapper';
 import { RetentionPolicyService, type RetentionChange } from './retention-policy.service';
 import { RetentionOverview, type RetentionStatus } from './retention-overview.service';
+import { ApiRoute } from '../platform/http/openapi/api-route';
+import { RetentionPolicyViewSchema, RetentionStatusSchema } from './retention.schema';
 
 class MarketplaceRetentionBody {
   @ApiPropertyOptional({
@@ -63,6 +65,10 @@ export class RetentionController {
   /** The seller's buyer-data windows per marketplace, with their caps. */
   @Get()
   @RequirePermission(Permissions.RETENTION_MANAGE)
+  @ApiRoute({
+    summary: 'The seller’s buyer-data windows per marketplace, with their caps',
+    response: RetentionPolicyViewSchema,
+  })
   get(@TenantScope() tenantId: string): Promise<RetentionPolicyView> {
     return this.policies.view(tenantId);
   }
@@ -73,6 +79,10 @@ export class RetentionController {
    */
   @Get('status')
   @RequirePermission(Permissions.RETENTION_MANAGE)
+  @ApiRoute({
+    summary: 'Where the seller’s buyer data stands now: held, due within 7 days, overdue, destroyed lately',
+    response: RetentionStatusSchema,
+  })
   status(@TenantScope() tenantId: string): Promise<RetentionStatus> {
     return this.overview.status(tenantId);
   }
@@ -83,6 +93,10 @@ export class RetentionController {
    */
   @Put()
   @RequirePermission(Permissions.RETENTION_MANAGE)
+  @ApiRoute({
+    summary: 'Set buyer-data windows and order-record periods of the marketplaces named (caps enforced)',
+    response: RetentionPolicyViewSchema,
+  })
   put(
     @Actor() by: ActorContext,
     @TenantScope() tenantId: string,

@@ -1,10 +1,12 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Permissions, RequirePermission, StaffAccess, TenantScope, type StaffTenantAccess } from '../auth';
 import type { DeadLetterView } from './dead-letter.mapper';
 import { DeadLettersService, type DeadLetterPage } from './dead-letters.service';
+import { ApiRoute } from '../platform/http/openapi/api-route';
+import { DeadLetterPageSchema, DeadLetterViewSchema } from './dead-letter.schema';
 
 class ListDeadLettersQuery {
   @IsOptional()
@@ -55,7 +57,10 @@ export class DeadLettersController {
 
   @Get()
   @RequirePermission(Permissions.ORDERS_READ)
-  @ApiOkResponse({ description: 'dead letters (open by default), oldest first sighting first, cursor-paged' })
+  @ApiRoute({
+    summary: 'Orders that could not be read (open by default), oldest first, masked',
+    response: DeadLetterPageSchema,
+  })
   list(
     @TenantScope() tenantId: string,
     @StaffAccess() access: StaffTenantAccess | undefined,
@@ -66,7 +71,7 @@ export class DeadLettersController {
 
   @Get(':deadLetterId')
   @RequirePermission(Permissions.ORDERS_READ)
-  @ApiOkResponse({ description: 'one dead letter, masked' })
+  @ApiRoute({ summary: 'One dead letter, masked', response: DeadLetterViewSchema })
   get(
     @TenantScope() tenantId: string,
     @StaffAccess() access: StaffTenantAccess | undefined,

@@ -26,23 +26,11 @@ const NOT_YET_DESCRIBED = new Set<string>([
   'DataSubjectRequestsController.export',
   'DataSubjectRequestsController.get',
   'DataSubjectRequestsController.list',
-  'DeadLettersController.get',
-  'DeadLettersController.list',
   'EbayNotificationsController.challenge',
-  'EventTypesController.list',
-  'EventsController.list',
-  'LegalHoldsController.get',
-  'LegalHoldsController.list',
-  'LegalHoldsController.place',
-  'LegalHoldsController.release',
-  'LegalHoldsController.renew',
   'OAuthConnectController.amazonCallback',
   'OAuthConnectController.amazonStart',
   'OAuthConnectController.ebayCallback',
   'OAuthConnectController.ebayStart',
-  'RetentionController.get',
-  'RetentionController.put',
-  'RetentionController.status',
 ]);
 const openApiPath = (p: string) => p.replace(/:(\w+)/g, '{$1}');
 

@@ -1,5 +1,5 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { Response } from 'express';
@@ -11,6 +11,8 @@ import {
   FEED_MAX_WAIT_SECONDS,
   type FeedResponse,
 } from './event-feed.service';
+import { ApiRoute } from '../../platform/http/openapi/api-route';
+import { FeedResponseSchema } from './feed.schema';
 
 class FeedQuery {
   @ApiPropertyOptional({ description: 'cursor from the previous answer (`nextCursor`); absent: from the oldest kept' })
@@ -56,7 +58,10 @@ export class EventsController {
 
   @Get()
   @RequirePermission(Permissions.ORDERS_READ)
-  @ApiOkResponse({ description: 'thin events (no buyer data) in commit order, with the cursor to continue from' })
+  @ApiRoute({
+    summary: 'The pull feed: thin events in commit order, cursor-paged, optionally long-polled',
+    response: FeedResponseSchema,
+  })
   list(
     @TenantScope() tenantId: string,
     @StaffAccess() access: StaffTenantAccess | undefined,
