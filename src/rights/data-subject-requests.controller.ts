@@ -29,6 +29,12 @@ import {
   parseReference,
   parseSubject,
 } from './dsr-input';
+import { ApiRoute } from '../platform/http/openapi/api-route';
+import {
+  DataSubjectExportSchema,
+  DataSubjectRequestPageSchema,
+  DataSubjectRequestViewSchema,
+} from './data-subject-request.schema';
 
 class SubjectBody {
   @ApiPropertyOptional({ description: "the buyer's e-mail address (looked up through the blind index, never stored)" })
@@ -140,6 +146,13 @@ export class DataSubjectRequestsController {
   /** Receives a request: answered in the call, or (an erasure or rectification of more than 500 orders) in the background. */
   @Post()
   @RequirePermission(Permissions.DSR_MANAGE)
+  @ApiRoute({
+    summary: 'Receive a buyer’s data-subject request (access, portability, rectify, erase)',
+    description:
+      'answered in the call, or (an erasure or rectification of more than 500 orders) in the background with progress on the request',
+    status: 201,
+    response: DataSubjectRequestViewSchema,
+  })
   create(
     @Actor() by: ActorContext,
     @TenantScope() tenantId: string,
@@ -156,6 +169,7 @@ export class DataSubjectRequestsController {
   /** The tenant's requests, newest first. */
   @Get()
   @RequirePermission(Permissions.DSR_MANAGE)
+  @ApiRoute({ summary: 'The seller’s data-subject requests, newest first', response: DataSubjectRequestPageSchema })
   list(@TenantScope() tenantId: string, @Query() query: ListDsrQuery): Promise<DataSubjectRequestPage> {
     return this.requests.list(tenantId, query);
   }
@@ -165,6 +179,10 @@ export class DataSubjectRequestsController {
   @RequirePermission(Permissions.DSR_MANAGE)
   @Header('Cache-Control', 'no-store')
   @Header('Content-Disposition', 'attachment; filename="data-subject-export.json"')
+  @ApiRoute({
+    summary: 'The one download of an access or portability request (then 410)',
+    response: DataSubjectExportSchema,
+  })
   export(
     @Actor() by: ActorContext,
     @TenantScope() tenantId: string,
@@ -175,6 +193,10 @@ export class DataSubjectRequestsController {
 
   @Get(':id')
   @RequirePermission(Permissions.DSR_MANAGE)
+  @ApiRoute({
+    summary: 'One data-subject request with its progress and counts',
+    response: DataSubjectRequestViewSchema,
+  })
   get(@TenantScope() tenantId: string, @Param('id') id: string): Promise<DataSubjectRequestView> {
     return this.requests.get(tenantId, id);
   }

@@ -22,15 +22,6 @@ const NOT_YET_DESCRIBED = new Set<string>([
   'AuditController.export',
   'AuditController.publicKey',
   'AuditController.verify',
-  'DataSubjectRequestsController.create',
-  'DataSubjectRequestsController.export',
-  'DataSubjectRequestsController.get',
-  'DataSubjectRequestsController.list',
-  'EbayNotificationsController.challenge',
-  'OAuthConnectController.amazonCallback',
-  'OAuthConnectController.amazonStart',
-  'OAuthConnectController.ebayCallback',
-  'OAuthConnectController.ebayStart',
 ]);
 const openApiPath = (p: string) => p.replace(/:(\w+)/g, '{$1}');
 

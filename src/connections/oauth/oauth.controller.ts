@@ -9,7 +9,7 @@ import {
   type ExecutionContext,
   type NestInterceptor,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import type { Response } from 'express';
@@ -18,6 +18,9 @@ import { Permissions, PublicRoute, RequestId, RequirePermission, systemActor, Te
 import type { ConnectionView } from '../connection.mapper';
 import { AmazonOAuthService, type ConsentStart } from './amazon-oauth.service';
 import { EbayOAuthService } from './ebay-oauth.service';
+import { ApiRoute } from '../../platform/http/openapi/api-route';
+import { ConnectionViewSchema } from '../connection.schema';
+import { ConsentStartSchema } from './consent.schema';
 
 /** Callbacks are public: the seller's consent arrives through the marketplace's redirect, the signed state names the tenant. */
 const oauthCallbackActor = (marketplace: 'amazon' | 'ebay', requestId: string | null) =>
@@ -155,8 +158,11 @@ export class OAuthConnectController {
 
   @Get('amazon/start')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Amazon consent URL for the seller (website authorisation workflow)' })
   @RequirePermission(Permissions.CONNECTIONS_MANAGE)
+  @ApiRoute({
+    summary: 'Amazon consent URL for the seller (website authorisation workflow)',
+    response: ConsentStartSchema,
+  })
   amazonStart(@TenantScope() tenantId: string, @Query() q: AmazonStartQuery): Promise<ConsentStart> {
     return this.amazon.start(tenantId, q.region, q.marketplaceIds);
   }
@@ -164,16 +170,20 @@ export class OAuthConnectController {
   /** Amazon redirects the seller's browser here; the signed state names the tenant. */
   @Get('amazon/callback')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Amazon redirect target: exchanges the code and stores the connection' })
   @PublicRoute()
+  @ApiRoute({
+    summary: 'Amazon redirect target: exchanges the code and stores the connection',
+    status: 201,
+    response: ConnectionViewSchema,
+  })
   amazonCallback(@RequestId() requestId: string | null, @Query() q: AmazonCallbackQuery): Promise<ConnectionView> {
     return this.amazon.complete(oauthCallbackActor('amazon', requestId), q);
   }
 
   @Get('ebay/start')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'eBay consent URL for the seller (authorization code grant)' })
   @RequirePermission(Permissions.CONNECTIONS_MANAGE)
+  @ApiRoute({ summary: 'eBay consent URL for the seller (authorization code grant)', response: ConsentStartSchema })
   ebayStart(@TenantScope() tenantId: string, @Query() q: EbayStartQuery): Promise<ConsentStart> {
     return this.ebay.start(tenantId, q.marketplaceId);
   }
@@ -181,8 +191,12 @@ export class OAuthConnectController {
   /** The RuName's accept URL points here; the signed state names the tenant. */
   @Get('ebay/callback')
   @HttpCode(201)
-  @ApiOperation({ summary: 'eBay redirect target: exchanges the code, identifies the seller, stores the connection' })
   @PublicRoute()
+  @ApiRoute({
+    summary: 'eBay redirect target: exchanges the code, identifies the seller, stores the connection',
+    status: 201,
+    response: ConnectionViewSchema,
+  })
   ebayCallback(@RequestId() requestId: string | null, @Query() q: EbayCallbackQuery): Promise<ConnectionView> {
     return this.ebay.complete(oauthCallbackActor('ebay', requestId), q);
   }

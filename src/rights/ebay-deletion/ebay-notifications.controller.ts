@@ -4,6 +4,8 @@ import { Matches } from 'class-validator';
 import { PublicRoute } from '../../auth';
 import { RawBody } from '../../platform/http/raw-body';
 import { EbayAccountDeletionService } from './ebay-deletion.service';
+import { ApiRoute } from '../../platform/http/openapi/api-route';
+import { EbayChallengeSchema } from './ebay-challenge.schema';
 
 class ChallengeQuery {
   @ApiProperty({ description: 'the code eBay sends when the endpoint is saved in its developer portal' })
@@ -24,7 +26,10 @@ export class EbayNotificationsController {
   @Get()
   @PublicRoute()
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'eBay endpoint validation: challengeResponse = hex SHA-256(code + token + endpoint URL)' })
+  @ApiRoute({
+    summary: 'eBay endpoint validation: challengeResponse = hex SHA-256(code + token + endpoint URL)',
+    response: EbayChallengeSchema,
+  })
   challenge(@Query() q: ChallengeQuery): { challengeResponse: string } {
     return this.deletion.challenge(q.challenge_code);
   }
