@@ -13,6 +13,8 @@ import { registerDeadLetterCommands } from './cli/dead-letter-commands';
 import { registerDeliveryCommands } from './cli/delivery-commands';
 import { registerOffboardCommand } from './cli/offboarding-commands';
 import { registerEndpointCommands } from './cli/endpoint-commands';
+import { runSandbox } from './demo/sandbox';
+import { runService } from './cli/service-process';
 import { runDemo } from './demo/run-demo';
 import { DomainError } from './platform/errors/domain-error';
 import { databaseTargetFor, migrateAs } from './platform/platform.module';
@@ -168,6 +170,22 @@ registerDeliveryCommands(program, cfg, json);
 registerEndpointCommands(program, cfg, json);
 
 program
+  .command('serve')
+  .description(
+    'run the service (as `npm start`); --sandbox: against in-process marketplace simulators, with a demo seller',
+  )
+  .option(
+    '--sandbox',
+    'simulated Amazon and eBay, a demo seller with an API key and a console link, a fresh embedded database',
+  )
+  .option('--port <n>', 'listen on this port (default PORT, 3000)', (v) => parsePort(v))
+  .action(async (o: { sandbox?: boolean; port?: number }) => {
+    const config = cfg();
+    if (o.sandbox) await runSandbox(config, { port: o.port });
+    else await runService(o.port === undefined ? config : { ...config, port: o.port });
+  });
+
+program
   .command('demo')
   .description('run the whole pipeline on the embedded database against local marketplace simulators')
   .addOption(json())
@@ -175,6 +193,12 @@ program
     const code = await runDemo({ json: !!o.json });
     process.exitCode = code;
   });
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d{1,5}$/.test(value) || port > 65535) throw new UsageError('--port takes a port number (0-65535)');
+  return port;
+}
 
 async function main(argv: string[]): Promise<void> {
   try {

@@ -108,6 +108,11 @@ export interface DeliveryConfig {
 
 export interface AppConfig {
   readonly env: RuntimeEnv;
+  /**
+   * `sandbox`: started by `ordervault serve --sandbox` with in-process marketplace simulators and a demo seller
+   * (never from the environment); said in the start-up log and by `/health/ready`.
+   */
+  readonly mode: 'service' | 'sandbox';
   readonly port: number;
   /** Address the API listens on (HOST; default 127.0.0.1, or 0.0.0.0 in production). */
   readonly host: string;

@@ -277,6 +277,7 @@ export function loadConfig(env: Env): AppConfig {
 
   return {
     env: e.NODE_ENV,
+    mode: 'service',
     port: e.PORT,
     // Development listens on loopback only; production (and its container image) on every interface unless told.
     host: e.HOST ?? (e.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),

@@ -7,6 +7,7 @@ export const ReadinessSchema = viewSchema<Readiness>()(
   'Readiness',
   z.object({
     status: z.enum(['ok', 'unavailable']),
+    mode: z.enum(['service', 'sandbox']).meta({ description: 'sandbox: simulated marketplaces, demo seller' }),
     checks: z.object({
       database: z.enum(['ok', 'unreachable']),
       migrations: z.enum(['ok', 'pending', 'unknown']),

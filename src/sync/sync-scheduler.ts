@@ -54,13 +54,14 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
         // The embedded database serves this one process, so there is no other replica to keep out; and its single
         // session cannot hold the lock's transaction open while the enqueueing checks out a session of its own
         // (that waited forever and took every API request with it).
+        // (Enqueueing only: the worker loops below are topped up on this database too.)
         await this.worker.enqueueDue();
-        return;
+      } else {
+        await this.tx.run(async (tx) => {
+          const [{ locked }] = await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [TICK_LOCK_KEY]);
+          if (locked) await this.worker.enqueueDue();
+        });
       }
-      await this.tx.run(async (tx) => {
-        const [{ locked }] = await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [TICK_LOCK_KEY]);
-        if (locked) await this.worker.enqueueDue();
-      });
     } catch (err) {
       this.logger.error('sync tick failed', { err });
     }

@@ -10,7 +10,7 @@ describe('HTTP basics: health, tenants admin, errors', () => {
   it('reports liveness and readiness (database reachable, migrations applied)', async () => {
     await t.http().get('/health/live').expect(200, { status: 'ok' });
     const ready = await t.http().get('/health/ready').expect(200);
-    expect(ready.body).toEqual({ status: 'ok', checks: { database: 'ok', migrations: 'ok' } });
+    expect(ready.body).toEqual({ status: 'ok', mode: 'service', checks: { database: 'ok', migrations: 'ok' } });
   });
 
   it('creates, lists and reads tenants with the admin key', async () => {
