@@ -25,6 +25,10 @@ export const Permissions = {
   GRANTS_MANAGE: 'grants:manage',
   /** Grants given to the calling staff member. */
   GRANTS_READ_OWN: 'grants:read_own',
+  /** Asking a seller for access to its buyers' data, and withdrawing the ask (support and admin staff). */
+  ACCESS_REQUESTS_CREATE: 'access_requests:create',
+  /** Reading access requests: staff their own, sellers their tenant's (implied by grants:manage). */
+  ACCESS_REQUESTS_READ: 'access_requests:read',
   /** Webhook endpoints of a tenant (delivery). */
   ENDPOINTS_MANAGE: 'endpoints:manage',
   /** Reading a tenant's webhook endpoints and deliveries, never their secrets or headers (implied by endpoints:manage). */
