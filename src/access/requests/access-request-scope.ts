@@ -1,5 +1,8 @@
 import type { ErrorDetail } from '../../platform/errors/domain-error';
-import type { RequestedAccess } from './access-request.entity';
+
+export type AccessRequestStatus = 'pending' | 'approved' | 'denied' | 'cancelled' | 'expired';
+/** What the staff member asks to do: see masked orders only, or also reveal buyer data. */
+export type RequestedAccess = 'masked' | 'reveal';
 
 /** A request's lifetime when nobody answers: as long as the longest access one may ask for. */
 export const PENDING_HOURS = 72;

@@ -1,8 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export type AccessRequestStatus = 'pending' | 'approved' | 'denied' | 'cancelled' | 'expired';
-/** What the staff member asks to do: see masked orders only, or also reveal buyer data. */
-export type RequestedAccess = 'masked' | 'reveal';
+import type { AccessRequestStatus, RequestedAccess } from './access-request-scope';
 
 /**
  * A staff member asking a seller for access to its buyers' data for a support

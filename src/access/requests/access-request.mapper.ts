@@ -1,4 +1,5 @@
-import type { AccessRequest, AccessRequestStatus, RequestedAccess } from './access-request.entity';
+import type { AccessRequest } from './access-request.entity';
+import type { AccessRequestStatus, RequestedAccess } from './access-request-scope';
 
 export interface AccessRequestView {
   requestId: string;

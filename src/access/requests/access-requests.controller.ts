@@ -16,7 +16,7 @@ import {
 import { z } from 'zod';
 import { Actor, Permissions, RequirePermission, TenantScope, type ActorContext } from '../../auth';
 import { ApiRoute } from '../../platform/http/openapi/api-route';
-import type { AccessRequestStatus, RequestedAccess } from './access-request.entity';
+import type { AccessRequestStatus, RequestedAccess } from './access-request-scope';
 import type { AccessRequestView } from './access-request.mapper';
 import { AccessRequestViewSchema } from './access-request.schema';
 import { MAX_REQUEST_HOURS } from './access-request-scope';

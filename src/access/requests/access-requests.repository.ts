@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Tx } from '../../platform/database/transaction-manager';
-import { AccessRequest, type AccessRequestStatus } from './access-request.entity';
+import { AccessRequest } from './access-request.entity';
+import type { AccessRequestStatus } from './access-request-scope';
 
 /** Who may see which requests: a staff member their own, a seller its tenant's. */
 export type RequestsOf = { readonly requestedBy: string } | { readonly tenantId: string };

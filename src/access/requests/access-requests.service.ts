@@ -7,7 +7,8 @@ import { conflict, DomainError, ErrorCodes, notFound, validationFailed } from '.
 import { isCleanText } from '../../platform/validation/text';
 import { TenantsService } from '../../tenants';
 import { GrantsService } from '../grants.service';
-import type { AccessRequest, AccessRequestStatus, RequestedAccess } from './access-request.entity';
+import type { AccessRequest } from './access-request.entity';
+import type { AccessRequestStatus, RequestedAccess } from './access-request-scope';
 import { accessRequestView, type AccessRequestView } from './access-request.mapper';
 import {
   DEFAULT_REQUEST_HOURS,
@@ -101,6 +102,19 @@ export class AccessRequestsService {
   async get(by: ActorContext, requestId: string): Promise<AccessRequestView> {
     await this.expireOverdue(by.requestId);
     return accessRequestView(this.visible(by.actor, await this.requests.findOne(requestId)));
+  }
+
+  /**
+   * The tenant and ticket of one of the calling staff member's approved requests: where the
+   * console's reveal form sends its reveal (the reveal service still decides it
+   * against the grant, and logs it, as for POST /v1/orders/:id/reveal).
+   */
+  async approvedCaseOf(by: ActorContext, requestId: string): Promise<{ tenantId: string; ticketRef: string }> {
+    requireStaff(by.actor);
+    const row = this.visible(by.actor, await this.requests.findOne(requestId));
+    if (row.status !== 'approved') throw conflict(`the request is ${row.status}, not approved`);
+    await this.tenants.requireTenant(row.tenantId);
+    return { tenantId: row.tenantId, ticketRef: row.ticketRef };
   }
 
   /**
