@@ -1,23 +1,12 @@
-import {
-  Body,
-  createParamDecorator,
-  Get,
-  Header,
-  HttpCode,
-  Param,
-  Post,
-  Req,
-  Res,
-  type ExecutionContext,
-} from '@nestjs/common';
+import { Body, Get, Header, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { IsUUID } from 'class-validator';
 import type { Request, Response } from 'express';
 import { h } from 'preact';
 import type { RevealAttempt } from '../access/reveal-input';
+import { RequestRevealAttempt } from './request-reveal-attempt';
 import { RevealService } from '../access/reveal.service';
 import { AccessRequestsService } from '../access/requests/access-requests.service';
 import { Actor, ConsoleRoute, Permissions, RequirePermission, type ActorContext } from '../auth';
-import { RejectedBody } from '../platform/http/json-body.middleware';
 import { EMPTY_ACCESS_REQUEST_FORM, parseAccessRequestForm } from './access-request-form';
 import { ConsoleController } from './console-controller';
 import { Page, type PageContext } from './page-context';
@@ -29,16 +18,6 @@ class RequestIdParam {
   @IsUUID()
   requestId: string;
 }
-
-/** The reveal form as it arrived, handed to the reveal service unvalidated (it refuses and logs a bad one). */
-const FormAttempt = createParamDecorator((_: unknown, ctx: ExecutionContext): RevealAttempt => {
-  const body = ctx.switchToHttp().getRequest<Request>().body as unknown;
-  if (!body || typeof body !== 'object' || Array.isArray(body) || body instanceof RejectedBody) {
-    return { orderId: undefined, reason: undefined, body };
-  }
-  const { orderId, reason } = body as { orderId?: unknown; reason?: unknown };
-  return { orderId: typeof orderId === 'string' ? orderId.trim().toLowerCase() : orderId, reason };
-});
 
 /**
  * A support or admin staff member's access requests: the "request access" form
@@ -109,7 +88,7 @@ export class AccessRequestsPageController {
     @Actor() by: ActorContext,
     @Page() ctx: PageContext,
     @Param() p: RequestIdParam,
-    @FormAttempt() attempt: RevealAttempt,
+    @RequestRevealAttempt() attempt: RevealAttempt,
     @Req() req: Request,
   ): Promise<string> {
     // The reveal carries the case's ticket, as the grant does.
