@@ -71,9 +71,16 @@ export const SELLER_SCOPES = [
 
 export const PERMISSION_KEY = 'ordervault:permission';
 export const PUBLIC_KEY = 'ordervault:public';
+export const REVEALS_BUYER_DATA_KEY = 'ordervault:reveals-buyer-data';
 
 /** The permission a route requires. */
 export const RequirePermission = (permission: Permission) => SetMetadata(PERMISSION_KEY, permission);
 
 /** A route anyone may call (health, docs, OAuth callbacks that verify their own signed state). */
 export const PublicRoute = () => SetMetadata(PUBLIC_KEY, true);
+
+/**
+ * A route that reveals buyer data under a permission other than orders:read_pii (the console's reveal under an
+ * approved access request): the guard logs its refusals as denied reveals, as it does on the reveal routes.
+ */
+export const RevealsBuyerData = () => SetMetadata(REVEALS_BUYER_DATA_KEY, true);

@@ -6,7 +6,8 @@ import type { RevealAttempt } from '../access/reveal-input';
 import { RequestRevealAttempt } from './request-reveal-attempt';
 import { RevealService } from '../access/reveal.service';
 import { AccessRequestsService } from '../access/requests/access-requests.service';
-import { Actor, ConsoleRoute, Permissions, RequirePermission, type ActorContext } from '../auth';
+import { Actor, ConsoleRoute, Permissions, RequirePermission, RevealsBuyerData, type ActorContext } from '../auth';
+import { DomainError } from '../platform/errors/domain-error';
 import { EMPTY_ACCESS_REQUEST_FORM, parseAccessRequestForm } from './access-request-form';
 import { ConsoleController } from './console-controller';
 import { Page, type PageContext } from './page-context';
@@ -78,22 +79,36 @@ export class AccessRequestsPageController {
     res.redirect(303, '/console/access-requests');
   }
 
-  /** Reveal under the request's grant: a fragment for htmx, else a page. */
+  /**
+   * Reveal under the request's grant: a fragment for htmx, else a page. A buyer-data route: every refusal is a
+   * denied reveal in the access log, those before the reveal service (the guard's, a request that is not one of
+   * the caller's approved ones, a malformed id) included.
+   */
   @Post(':requestId/reveal')
   @HttpCode(200)
   @ConsoleRoute()
   @RequirePermission(Permissions.ACCESS_REQUESTS_CREATE)
+  @RevealsBuyerData()
   @Header('Content-Type', HTML)
   async reveal(
     @Actor() by: ActorContext,
     @Page() ctx: PageContext,
-    @Param() p: RequestIdParam,
+    // Checked by the service, so that a malformed id is logged like any refused reveal.
+    @Param('requestId') requestId: string,
     @RequestRevealAttempt() attempt: RevealAttempt,
     @Req() req: Request,
   ): Promise<string> {
+    const found = await this.requests.approvedCaseOf(by, requestId).catch(async (err: unknown) => {
+      const why = err instanceof DomainError ? err.message : 'refused';
+      await this.reveals.recordRefused(by, null, attempt, why);
+      throw err;
+    });
     // The reveal carries the case's ticket, as the grant does.
-    const { tenantId, ticketRef } = await this.requests.approvedCaseOf(by, p.requestId);
-    const order = await this.reveals.reveal(by, { tenantId, ...attempt, body: { ticketRef } });
+    const order = await this.reveals.reveal(by, {
+      tenantId: found.tenantId,
+      ...attempt,
+      body: { ticketRef: found.ticketRef },
+    });
     return req.header('hx-request') === 'true'
       ? renderFragment(h(RevealedBuyer, { order }))
       : renderPage(h(RevealedUnderRequestPage, { ctx, order }));

@@ -175,11 +175,27 @@ describe('console access requests', () => {
     expect(page.headers['cache-control']).toBe('no-store');
     // Outside the grant: refused, and logged as a refusal.
     await post(path, support, { orderId: orderIds[1], reason: 'not granted' }).expect(403);
+    // Refused before the reveal service (no such request of theirs; a seller on the staff route, refused by the
+    // guard, which reads a reason from X-Access-Reason only): logged too.
+    await post('/console/access-requests/00000000-0000-4000-8000-000000000000/reveal', support, {
+      orderId: orderIds[0],
+      reason: 'no such request',
+    }).expect(404);
+    await post(path, sellerA, { orderId: orderIds[0], reason: 'seller on the staff route' }).expect(403);
+    const refusedEarly = await ds.query(
+      `SELECT tenant_id, actor_kind FROM audit_entries WHERE action = 'pii.revealed' AND outcome = 'denied'
+        AND (reason LIKE 'no such request [denied:%' OR (actor_kind = 'seller' AND reason LIKE '[denied: this key may not%'))
+        ORDER BY actor_kind DESC`,
+    );
+    expect(refusedEarly).toEqual([
+      { tenant_id: null, actor_kind: 'staff' },
+      { tenant_id: tenantA, actor_kind: 'seller' },
+    ]);
     const entries = await ds.query(
       `SELECT outcome, ticket_ref, targets FROM audit_entries WHERE action = 'pii.revealed' AND actor_id = $1 ORDER BY seq`,
       [supportId],
     );
-    expect(entries.map((e: { outcome: string }) => e.outcome)).toEqual(['allowed', 'allowed', 'denied']);
+    expect(entries.map((e: { outcome: string }) => e.outcome)).toEqual(['allowed', 'allowed', 'denied', 'denied']);
     expect(entries[0]).toMatchObject({ ticket_ref: 'SUP-42', targets: { grantId: row.grant_id } });
   });
 

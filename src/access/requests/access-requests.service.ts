@@ -5,6 +5,7 @@ import { Clock } from '../../platform/clock/clock';
 import { TransactionManager, type Tx } from '../../platform/database/transaction-manager';
 import { conflict, DomainError, ErrorCodes, notFound, validationFailed } from '../../platform/errors/domain-error';
 import { isCleanText } from '../../platform/validation/text';
+import { isUuid } from '../../platform/validation/uuid';
 import { TenantsService } from '../../tenants';
 import { GrantsService } from '../grants.service';
 import type { AccessRequest } from './access-request.entity';
@@ -111,7 +112,9 @@ export class AccessRequestsService {
    */
   async approvedCaseOf(by: ActorContext, requestId: string): Promise<{ tenantId: string; ticketRef: string }> {
     requireStaff(by.actor);
-    const row = this.visible(by.actor, await this.requests.findOne(requestId));
+    if (!isUuid(requestId))
+      throw validationFailed('invalid access request id', [{ field: 'requestId', issue: 'a uuid' }]);
+    const row = this.visible(by.actor, await this.requests.findOne(requestId.toLowerCase()));
     if (row.status !== 'approved') throw conflict(`the request is ${row.status}, not approved`);
     await this.tenants.requireTenant(row.tenantId);
     return { tenantId: row.tenantId, ticketRef: row.ticketRef };
