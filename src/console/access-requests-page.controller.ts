@@ -2,8 +2,7 @@ import { Body, Get, Header, HttpCode, Param, Post, Req, Res } from '@nestjs/comm
 import { IsUUID } from 'class-validator';
 import type { Request, Response } from 'express';
 import { h } from 'preact';
-import type { RevealAttempt } from '../access/reveal-input';
-import { RequestRevealAttempt } from './request-reveal-attempt';
+import { RequestReveal, type RequestRevealAttempt } from './request-reveal-attempt';
 import { RevealService } from '../access/reveal.service';
 import { AccessRequestsService } from '../access/requests/access-requests.service';
 import { Actor, ConsoleRoute, Permissions, RequirePermission, RevealsBuyerData, type ActorContext } from '../auth';
@@ -93,9 +92,7 @@ export class AccessRequestsPageController {
   async reveal(
     @Actor() by: ActorContext,
     @Page() ctx: PageContext,
-    // Checked by the service, so that a malformed id is logged like any refused reveal.
-    @Param('requestId') requestId: string,
-    @RequestRevealAttempt() attempt: RevealAttempt,
+    @RequestReveal() { requestId, attempt }: RequestRevealAttempt,
     @Req() req: Request,
   ): Promise<string> {
     const found = await this.requests.approvedCaseOf(by, requestId).catch(async (err: unknown) => {

@@ -3,16 +3,29 @@ import type { Request } from 'express';
 import type { RevealAttempt } from '../access/reveal-input';
 import { RejectedBody } from '../platform/http/json-body.middleware';
 
+/** A reveal under an access request: the request's id from the path, the form's order id and reason. */
+export interface RequestRevealAttempt {
+  readonly requestId: string;
+  readonly attempt: RevealAttempt;
+}
+
 /**
  * The reveal form of an approved access request as it arrived (order id and
- * reason; the ticket is the request's), handed to the reveal service
- * unvalidated: it refuses a malformed reveal and logs it.
+ * reason; the ticket is the request's) and the request id from the path, both
+ * unvalidated: the services refuse a malformed one and log it, which a pipe
+ * refusing it before the handler would not.
  */
-export const RequestRevealAttempt = createParamDecorator((_: unknown, ctx: ExecutionContext): RevealAttempt => {
-  const body = ctx.switchToHttp().getRequest<Request>().body as unknown;
+export const RequestReveal = createParamDecorator((_: unknown, ctx: ExecutionContext): RequestRevealAttempt => {
+  const req = ctx.switchToHttp().getRequest<Request>();
+  const param: unknown = req.params.requestId;
+  const requestId = typeof param === 'string' ? param : '';
+  const body = req.body as unknown;
   if (!body || typeof body !== 'object' || Array.isArray(body) || body instanceof RejectedBody) {
-    return { orderId: undefined, reason: undefined, body };
+    return { requestId, attempt: { orderId: undefined, reason: undefined, body } };
   }
   const { orderId, reason } = body as { orderId?: unknown; reason?: unknown };
-  return { orderId: typeof orderId === 'string' ? orderId.trim().toLowerCase() : orderId, reason };
+  return {
+    requestId,
+    attempt: { orderId: typeof orderId === 'string' ? orderId.trim().toLowerCase() : orderId, reason },
+  };
 });
