@@ -7,6 +7,7 @@ import { ApiKey } from './access/api-key.entity';
 import { AuthFailure } from './access/auth-failure.entity';
 import { StaffMember } from './access/staff-member.entity';
 import { SupportGrant } from './access/support-grant.entity';
+import { AccessRequest } from './access/requests/access-request.entity';
 import { AuditChainHead } from './audit/audit-chain-head.entity';
 import { AuditCheckpoint } from './audit/audit-checkpoint.entity';
 import { AuditEntry } from './audit/audit-entry.entity';
@@ -38,6 +39,7 @@ import { EbayDeletionTarget } from './rights/ebay-deletion/ebay-deletion-target.
 import { PersonInvitation } from './access/people/person-invitation.entity';
 
 export const ALL_ENTITIES: Function[] = [
+  AccessRequest,
   Tenant,
   TenantKey,
   TenantIndexKey,

@@ -9,6 +9,8 @@ const STAFF_PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
     Permissions.USERS_MANAGE,
     Permissions.OWN_KEYS,
     Permissions.GRANTS_READ_OWN,
+    Permissions.ACCESS_REQUESTS_CREATE,
+    Permissions.ACCESS_REQUESTS_READ,
     Permissions.ORDERS_READ,
     Permissions.ORDERS_READ_PII,
     Permissions.CONNECTIONS_MANAGE,
@@ -18,6 +20,8 @@ const STAFF_PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
   support: [
     Permissions.OWN_KEYS,
     Permissions.GRANTS_READ_OWN,
+    Permissions.ACCESS_REQUESTS_CREATE,
+    Permissions.ACCESS_REQUESTS_READ,
     Permissions.ORDERS_READ,
     Permissions.ORDERS_READ_PII,
     Permissions.ENDPOINTS_READ,
@@ -69,6 +73,8 @@ const IMPLIED_BY: Partial<Record<Permission, Permission>> = {
   [Permissions.ENDPOINTS_READ]: Permissions.ENDPOINTS_MANAGE,
   // A seller who sets its retention windows may also keep data past them for a legal reason.
   [Permissions.LEGAL_HOLDS_MANAGE]: Permissions.RETENTION_MANAGE,
+  // The seller who grants access answers the requests for it.
+  [Permissions.ACCESS_REQUESTS_READ]: Permissions.GRANTS_MANAGE,
 };
 
 /** Whether the principal holds the permission and every permission it is usable only with. */

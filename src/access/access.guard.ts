@@ -13,6 +13,7 @@ import {
   PERMISSION_KEY,
   Permissions,
   PUBLIC_KEY,
+  REVEALS_BUYER_DATA_KEY,
   type AuthenticatedRequest,
   type Permission,
   type Principal,
@@ -65,6 +66,8 @@ export class AccessGuard implements CanActivate {
       // Every attempt to reach buyer data leaves an entry, refusals before the reveal itself included.
       if (permission === Permissions.ORDERS_READ_PII || permission === Permissions.DSR_MANAGE) {
         await this.recordRefusedPiiAttempt(req, principal, err, permission);
+      } else if (this.reflector.getAllAndOverride<boolean>(REVEALS_BUYER_DATA_KEY, targets) === true) {
+        await this.recordRefusedPiiAttempt(req, principal, err, Permissions.ORDERS_READ_PII);
       }
       throw err;
     }

@@ -27,6 +27,9 @@ import { SignInService } from './people/sign-in.service';
 import { PersonInvitationsRepository } from './people/person-invitations.repository';
 import { SellerUsersService } from './people/seller-users.service';
 import { UsersController } from './users.controller';
+import { AccessRequestsController } from './requests/access-requests.controller';
+import { AccessRequestsRepository } from './requests/access-requests.repository';
+import { AccessRequestsService } from './requests/access-requests.service';
 
 /**
  * Who may do what: API keys for sellers and staff, the default-deny guard on
@@ -41,6 +44,7 @@ import { UsersController } from './users.controller';
     OwnKeysController,
     StaffController,
     GrantsController,
+    AccessRequestsController,
     RevealController,
     AuditController,
     UsersController,
@@ -54,6 +58,8 @@ import { UsersController } from './users.controller';
     ApiKeysService,
     StaffService,
     GrantsService,
+    AccessRequestsRepository,
+    AccessRequestsService,
     RevealService,
     AccessGuard,
     { provide: APP_GUARD, useExisting: AccessGuard },
@@ -70,6 +76,7 @@ import { UsersController } from './users.controller';
     ApiKeysService,
     StaffService,
     GrantsService,
+    AccessRequestsService,
     RevealService,
     PersonSessionsService,
     SignInService,

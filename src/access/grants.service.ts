@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditLog, auditedBy } from '../audit';
 import type { ActorContext, StaffRole, StaffTenantAccess } from '../auth';
 import { Clock } from '../platform/clock/clock';
-import { TransactionManager } from '../platform/database/transaction-manager';
+import { TransactionManager, type Tx } from '../platform/database/transaction-manager';
 import { DomainError, ErrorCodes, notFound, validationFailed } from '../platform/errors/domain-error';
 import { GrantsRepository } from './grants.repository';
 import { StaffRepository } from './staff.repository';
@@ -19,6 +19,8 @@ export interface NewGrant {
   readonly expiresAt: Date;
   /** A support ticket reference: the help request is the seller's consent. */
   readonly ticketRef?: string | null;
+  /** False: masked orders only, never a reveal (default true). */
+  readonly revealAllowed?: boolean;
 }
 
 export interface GrantView {
@@ -27,6 +29,7 @@ export interface GrantView {
   granteeStaffId: string | null;
   granteeRole: string | null;
   orderIds: string[] | null;
+  revealAllowed: boolean;
   basis: string;
   ticketRef: string | null;
   createdBy: string;
@@ -48,6 +51,44 @@ export class GrantsService {
   ) {}
 
   async create(by: ActorContext, tenantId: string, input: NewGrant): Promise<GrantView> {
+    await this.check(input);
+    return this.tx.run((tx) => this.createWithin(tx, by, tenantId, input));
+  }
+
+  /**
+   * Checks and writes a grant and its entry inside the caller's transaction (an approved access request commits
+   * its state, the grant and both entries together). Callers outside a transaction use `create`.
+   */
+  async createWithin(tx: Tx, by: ActorContext, tenantId: string, input: NewGrant): Promise<GrantView> {
+    await this.check(input);
+    const grant = await this.grants.insert(tx, {
+      tenantId,
+      granteeStaffId: input.granteeStaffId ?? null,
+      granteeRole: input.granteeRole ?? null,
+      orderIds: input.orderIds ? [...new Set(input.orderIds)] : null,
+      revealAllowed: input.revealAllowed ?? true,
+      basis: input.ticketRef ? 'support_ticket' : 'explicit',
+      ticketRef: input.ticketRef ?? null,
+      createdBy: by.actor.id,
+      createdAt: this.clock.now(),
+      expiresAt: input.expiresAt,
+    });
+    await this.audit.append(tx, {
+      tenantId,
+      ...auditedBy(by),
+      action: 'grant.created',
+      targets: {
+        grantId: grant.grantId,
+        ...(grant.orderIds ? { orderIds: grant.orderIds } : {}),
+        ...(grant.granteeStaffId ? { staffId: grant.granteeStaffId } : {}),
+      },
+      ticketRef: grant.ticketRef,
+      outcome: 'allowed',
+    });
+    return this.view(grant);
+  }
+
+  private async check(input: NewGrant): Promise<void> {
     const now = this.clock.now();
     const problems: Array<{ field: string; issue: string }> = [];
     if (Boolean(input.granteeStaffId) === Boolean(input.granteeRole)) {
@@ -68,32 +109,6 @@ export class GrantsService {
         ]);
       }
     }
-    return this.tx.run(async (tx) => {
-      const grant = await this.grants.insert(tx, {
-        tenantId,
-        granteeStaffId: input.granteeStaffId ?? null,
-        granteeRole: input.granteeRole ?? null,
-        orderIds: input.orderIds ? [...new Set(input.orderIds)] : null,
-        basis: input.ticketRef ? 'support_ticket' : 'explicit',
-        ticketRef: input.ticketRef ?? null,
-        createdBy: by.actor.id,
-        createdAt: now,
-        expiresAt: input.expiresAt,
-      });
-      await this.audit.append(tx, {
-        tenantId,
-        ...auditedBy(by),
-        action: 'grant.created',
-        targets: {
-          grantId: grant.grantId,
-          ...(grant.orderIds ? { orderIds: grant.orderIds } : {}),
-          ...(grant.granteeStaffId ? { staffId: grant.granteeStaffId } : {}),
-        },
-        ticketRef: grant.ticketRef,
-        outcome: 'allowed',
-      });
-      return this.view(grant);
-    });
   }
 
   async revoke(by: ActorContext, tenantId: string, grantId: string): Promise<GrantView> {
@@ -136,7 +151,7 @@ export class GrantsService {
     orderId: string,
   ): Promise<SupportGrant | null> {
     const grants = await this.grants.active(tenantId, staff, this.clock.now(), tx);
-    return grants.find((g) => g.orderIds === null || g.orderIds.includes(orderId)) ?? null;
+    return grants.find((g) => g.revealAllowed && (g.orderIds === null || g.orderIds.includes(orderId))) ?? null;
   }
 
   /** One grant covering every one of the orders (a batch reveal is recorded under a single grant), or null. */
@@ -147,7 +162,11 @@ export class GrantsService {
     orderIds: readonly string[],
   ): Promise<SupportGrant | null> {
     const grants = await this.grants.active(tenantId, staff, this.clock.now(), tx);
-    return grants.find((g) => g.orderIds === null || orderIds.every((id) => g.orderIds!.includes(id))) ?? null;
+    return (
+      grants.find(
+        (g) => g.revealAllowed && (g.orderIds === null || orderIds.every((id) => g.orderIds!.includes(id))),
+      ) ?? null
+    );
   }
 
   private view(g: SupportGrant): GrantView {
@@ -157,6 +176,7 @@ export class GrantsService {
       granteeStaffId: g.granteeStaffId,
       granteeRole: g.granteeRole,
       orderIds: g.orderIds,
+      revealAllowed: g.revealAllowed,
       basis: g.basis,
       ticketRef: g.ticketRef,
       createdBy: g.createdBy,

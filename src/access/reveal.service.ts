@@ -132,6 +132,16 @@ export class RevealService implements OnModuleInit {
   }
 
   /**
+   * A reveal refused before it reached the decision (the console's reveal naming an access request that is not
+   * one of the caller's approved ones): one denied entry like every other refused reveal, in the tenant's chain
+   * when it is known, else the platform's.
+   */
+  async recordRefused(by: ActorContext, tenantId: string | null, attempt: RevealAttempt, why: string): Promise<void> {
+    const parsed = parseRevealAttempt(attempt);
+    await this.recordDenial(by, tenantId, singleAttempt(parsed.ok ? parsed.input : parsed.seen), why);
+  }
+
+  /**
    * A batch of up to 100 orders under one reason, for pull consumers: decided as a whole
    * (a seller key with orders:read_pii; staff only under one grant covering every order,
    * or an admin by break-glass), the orders locked FOR SHARE, and one access-log entry
@@ -246,7 +256,7 @@ export class RevealService implements OnModuleInit {
   }
 
   /** A refused attempt, in its own transaction (the attempt's rolled back). The reason keeps why it was refused. */
-  private async recordDenial(by: ActorContext, tenantId: string, seen: Attempted, why: string): Promise<void> {
+  private async recordDenial(by: ActorContext, tenantId: string | null, seen: Attempted, why: string): Promise<void> {
     const reason = withSuffix(seen.reason, `[denied: ${why.slice(0, 200)}]`);
     try {
       await this.audit.record({

@@ -25,6 +25,13 @@ export class SupportGrant {
   @Column('uuid', { array: true, nullable: true })
   orderIds: string[] | null;
 
+  /**
+   * False: masked orders only (a grant answering an access request for a masked view); the reveal policy
+   * looks only at grants that allow revealing.
+   */
+  @Column('boolean', { default: true })
+  revealAllowed: boolean;
+
   @Column('text')
   basis: 'explicit' | 'support_ticket';
 

@@ -19,6 +19,12 @@ export const AUDIT_ACTIONS = [
   'grant.created',
   'grant.revoked',
   'grant.used',
+  // Staff asking a seller for access (support access requests): asked, approved, denied, withdrawn, lapsed.
+  'access_request.created',
+  'access_request.approved',
+  'access_request.denied',
+  'access_request.cancelled',
+  'access_request.expired',
   'key.created',
   'key.revoked',
   'key.rotated',
@@ -73,6 +79,7 @@ export const AUDIT_TARGET_KEYS = [
   'dsrId',
   'holdId',
   'invitationId',
+  'accessRequestId',
 ] as const;
 
 /** Ids of what an access touched. Ids only: never names, e-mail addresses or any other buyer datum. */
@@ -98,6 +105,8 @@ export interface AuditTargets {
   holdId?: string;
   /** A seller user's invitation (created, accepted, revoked). */
   invitationId?: string;
+  /** A staff member's request for access to a tenant's buyer data. */
+  accessRequestId?: string;
 }
 
 export interface AuditEntryInput {

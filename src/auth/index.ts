@@ -6,6 +6,8 @@ export {
   PERMISSION_KEY,
   PUBLIC_KEY,
   PublicRoute,
+  REVEALS_BUYER_DATA_KEY,
+  RevealsBuyerData,
   RequirePermission,
   SELLER_SCOPES,
   type Permission,

@@ -25,6 +25,10 @@ export const Permissions = {
   GRANTS_MANAGE: 'grants:manage',
   /** Grants given to the calling staff member. */
   GRANTS_READ_OWN: 'grants:read_own',
+  /** Asking a seller for access to its buyers' data, and withdrawing the ask (support and admin staff). */
+  ACCESS_REQUESTS_CREATE: 'access_requests:create',
+  /** Reading access requests: staff their own, sellers their tenant's (implied by grants:manage). */
+  ACCESS_REQUESTS_READ: 'access_requests:read',
   /** Webhook endpoints of a tenant (delivery). */
   ENDPOINTS_MANAGE: 'endpoints:manage',
   /** Reading a tenant's webhook endpoints and deliveries, never their secrets or headers (implied by endpoints:manage). */
@@ -67,9 +71,16 @@ export const SELLER_SCOPES = [
 
 export const PERMISSION_KEY = 'ordervault:permission';
 export const PUBLIC_KEY = 'ordervault:public';
+export const REVEALS_BUYER_DATA_KEY = 'ordervault:reveals-buyer-data';
 
 /** The permission a route requires. */
 export const RequirePermission = (permission: Permission) => SetMetadata(PERMISSION_KEY, permission);
 
 /** A route anyone may call (health, docs, OAuth callbacks that verify their own signed state). */
 export const PublicRoute = () => SetMetadata(PUBLIC_KEY, true);
+
+/**
+ * A route that reveals buyer data under a permission other than orders:read_pii (the console's reveal under an
+ * approved access request): the guard logs its refusals as denied reveals, as it does on the reveal routes.
+ */
+export const RevealsBuyerData = () => SetMetadata(REVEALS_BUYER_DATA_KEY, true);

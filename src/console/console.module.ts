@@ -12,6 +12,7 @@ import { UsersPageController } from './users-page.controller';
 import { InvitationPageController } from './invitation-page.controller';
 import { OrdersPageController } from './orders-page.controller';
 import { StaffAccessPageController } from './staff-access-page.controller';
+import { AccessRequestsPageController } from './access-requests-page.controller';
 
 /**
  * The browser console: server-rendered pages under /console that parse the
@@ -30,6 +31,7 @@ import { StaffAccessPageController } from './staff-access-page.controller';
     InvitationPageController,
     OrdersPageController,
     StaffAccessPageController,
+    AccessRequestsPageController,
   ],
   providers: [ConsoleErrorFilter, ConsoleHeadersInterceptor],
 })

@@ -44,6 +44,9 @@ function Navigation({ ctx }: { ctx: PageContext }) {
   if (p.kind === 'seller' && holds(p, Permissions.ORDERS_READ)) links.push(['/console/orders', 'Orders']);
   if (holds(p, Permissions.AUDIT_READ)) links.push(['/console/audit', 'Access log']);
   if (holds(p, Permissions.AUDIT_READ)) links.push(['/console/staff-access', 'Staff access']);
+  if (p.kind === 'staff' && holds(p, Permissions.ACCESS_REQUESTS_CREATE)) {
+    links.push(['/console/access-requests', 'Access requests']);
+  }
   if (p.kind === 'seller' && holds(p, Permissions.USERS_MANAGE)) links.push(['/console/users', 'Users']);
   if (!links.length) return null;
   return (

@@ -1,4 +1,6 @@
 import type { GrantView } from '../../access/grants.service';
+import type { AccessRequestView } from '../../access/requests/access-request.mapper';
+import { PendingRequests } from './pending-access-requests';
 import type { AuditEntryView } from '../../audit';
 import type { PageContext } from '../page-context';
 import { Layout } from './layout';
@@ -27,6 +29,8 @@ export function StaffAccessPage(props: {
   showTenant: boolean;
   reveals: StaffReveals | null;
   grants: GrantView[] | null;
+  /** The seller's pending access requests (null: not a seller who manages grants). */
+  requests: AccessRequestView[] | null;
   problem: string | null;
 }) {
   return (
@@ -53,6 +57,7 @@ export function StaffAccessPage(props: {
           <p>{props.problem}</p>
         </div>
       ) : null}
+      {props.requests ? <PendingRequests requests={props.requests} csrf={props.ctx.session?.csrfToken} /> : null}
       {props.reveals ? <Reveals reveals={props.reveals} tenant={props.tenant} showTenant={props.showTenant} /> : null}
       {props.grants ? <Grants grants={props.grants} csrf={props.ctx.session?.csrfToken} /> : null}
     </Layout>
