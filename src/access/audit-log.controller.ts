@@ -1,5 +1,5 @@
 import { IsInstant } from '../platform/validation/instant';
-import { Controller, Get, HttpCode, Post, Query, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
@@ -8,6 +8,7 @@ import {
   AUDIT_ACTIONS,
   AUDIT_ACTOR_KINDS,
   AuditCheckpointService,
+  AuditExportBundleService,
   AuditExportService,
   AuditPublicKeys,
   AuditQueryService,
@@ -15,21 +16,17 @@ import {
   AuditVerifier,
   MAX_PAGE,
   MAX_TEXT_FILTER,
+  SignedExportViewSchema,
+  toSignedExportView,
   toVerificationView,
   type AuditCheckpointView,
   type AuditEntryPage,
   type AuditVerificationView,
   type PublicKeysView,
+  type SignedExportView,
 } from '../audit';
-import {
-  Actor,
-  CurrentPrincipal,
-  Permissions,
-  PublicRoute,
-  RequirePermission,
-  type ActorContext,
-  type Principal,
-} from '../auth';
+import { ApiRoute } from '../platform/http/openapi/api-route';
+import { Actor, Permissions, PublicRoute, RequirePermission, type ActorContext } from '../auth';
 
 class ListEntriesQuery {
   @IsOptional()
@@ -91,6 +88,15 @@ class ListEntriesQuery {
   limit?: number;
 }
 
+class SignedExportBody {
+  @IsIn(['ndjson', 'csv'])
+  format: 'ndjson' | 'csv';
+
+  @IsOptional()
+  @IsUUID()
+  tenantId?: string;
+}
+
 class TenantQuery {
   @IsOptional()
   @IsUUID()
@@ -109,6 +115,7 @@ export class AuditController {
   constructor(
     private readonly query: AuditQueryService,
     private readonly exports: AuditExportService,
+    private readonly signedExports: AuditExportBundleService,
     private readonly verifier: AuditVerifier,
     private readonly checkpoints: AuditCheckpointService,
     private readonly publicKeys: AuditPublicKeys,
@@ -141,11 +148,27 @@ export class AuditController {
     });
   }
 
+  @Post('exports')
+  @HttpCode(200)
+  @RequirePermission(Permissions.AUDIT_READ)
+  @ApiRoute({
+    summary: 'Export the access log as NDJSON or CSV with a signed manifest',
+    description:
+      'CSV cells that start like a formula are prefixed with an apostrophe. The manifest (SHA-256 of the file, scope, ' +
+      'counts) is signed with the checkpoint key; the export is logged (audit.exported).',
+    response: SignedExportViewSchema,
+  })
+  async signedExport(@Actor() by: ActorContext, @Body() body: SignedExportBody): Promise<SignedExportView> {
+    const scope = auditScopeOf(by.actor);
+    return toSignedExportView(await this.signedExports.create(by, scope, body.tenantId ?? null, body.format));
+  }
+
   @Get('verify')
   @RequirePermission(Permissions.AUDIT_READ)
   @ApiOkResponse({ description: 'recomputes chains and checkpoints; ok, counts and the first bad entry' })
-  async verify(@CurrentPrincipal() principal: Principal, @Query() q: TenantQuery): Promise<AuditVerificationView> {
-    return toVerificationView(await this.verifier.verify(auditScopeOf(principal), q.tenantId));
+  async verify(@Actor() by: ActorContext, @Query() q: TenantQuery): Promise<AuditVerificationView> {
+    // Asking for the report is logged (audit.verified), from the console and the API alike.
+    return toVerificationView(await this.verifier.verifyAs(by, auditScopeOf(by.actor), q.tenantId));
   }
 
   @Post('checkpoints')

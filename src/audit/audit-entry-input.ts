@@ -52,6 +52,7 @@ export const AUDIT_ACTIONS = [
   'session.ended',
   'account.enrolled',
   'audit.viewed',
+  'audit.verified',
   // Seller users: invitations (created, accepted, revoked) and role changes.
   'invitation.created',
   'invitation.accepted',

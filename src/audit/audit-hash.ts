@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { canonicalEntryJson, type CanonicalEntry } from './canonical-json';
+
+export { canonicalJson, ENTRY_FORMAT_TAG, type CanonicalEntry } from './canonical-json';
 
 /**
  * The byte formats of the access log: how an entry is hashed into its chain,
@@ -39,68 +42,17 @@ import { createHash } from 'node:crypto';
  *   <chainCount>
  *   <root, 64 lower-case hex digits>
  */
-export const ENTRY_FORMAT_TAG = 'ov-audit-v1';
 export const CHECKPOINT_STATEMENT_ORIGIN = 'ordervault/audit/checkpoint/v1';
 export const HASH_BYTES = 32;
 export const GENESIS_HASH: Buffer = Buffer.alloc(HASH_BYTES);
 
-/** The hashed fields of an entry, as stored (targets exactly as read back from the row or an export line). */
-export interface CanonicalEntry {
-  readonly chainId: string;
-  readonly tenantId: string | null;
-  readonly occurredAt: string;
-  readonly actorKind: string;
-  readonly actorId: string;
-  readonly actorRole: string | null;
-  readonly action: string;
-  readonly targets: unknown;
-  readonly reason: string | null;
-  readonly ticketRef: string | null;
-  readonly requestId: string | null;
-  readonly outcome: string;
-  readonly breakGlass: boolean;
-}
-
 export function canonicalEntryBytes(e: CanonicalEntry): Buffer {
-  return Buffer.from(
-    canonicalJson([
-      ENTRY_FORMAT_TAG,
-      e.chainId,
-      e.tenantId,
-      e.occurredAt,
-      e.actorKind,
-      e.actorId,
-      e.actorRole,
-      e.action,
-      e.targets,
-      e.reason,
-      e.ticketRef,
-      e.requestId,
-      e.outcome,
-      e.breakGlass,
-    ]),
-    'utf8',
-  );
+  return Buffer.from(canonicalEntryJson(e), 'utf8');
 }
 
 /** SHA-256(prev_hash || be64(seq) || canonical_bytes): what the append statement computes in SQL. */
 export function entryHash(prevHash: Uint8Array, seq: bigint, canonical: Uint8Array): Buffer {
   return createHash('sha256').update(prevHash).update(be64(seq)).update(canonical).digest();
-}
-
-/** JCS (RFC 8785) for the JSON values an entry holds: sorted object keys, no whitespace. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    if (value === undefined) return 'null';
-    if (typeof value === 'number' && !Number.isFinite(value)) return 'null';
-    return JSON.stringify(value);
-  }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
 }
 
 export function be64(n: bigint): Buffer {

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
+import type { ActorContext } from '../auth';
 import { SigningKeyService } from '../crypto';
 import { TransactionManager } from '../platform/database/transaction-manager';
 import { AuditEntriesRepository } from './audit-entries.repository';
 import { chainIdFor } from './audit-entry-input';
 import { AuditExportService } from './audit-export.service';
+import { AuditLog } from './audit-log.service';
 import { AuditLogVerifier, type AuditVerificationReport } from './audit-verification';
-import { tenantInScope, type AuditScope } from './audit-scope';
+import { auditedBy, tenantInScope, type AuditScope } from './audit-scope';
 import { AuditCheckpointsRepository } from './audit-checkpoints.repository';
 import { compareWitness, type WitnessReport } from './audit-witness';
 import { toCheckpointView } from './audit.mapper';
@@ -25,7 +27,28 @@ export class AuditVerifier {
     private readonly signingKeys: SigningKeyService,
     private readonly entries: AuditEntriesRepository,
     private readonly checkpoints: AuditCheckpointsRepository,
+    private readonly audit: AuditLog,
   ) {}
+
+  /**
+   * A person's or key's verification report (the console page, GET /v1/audit/verify): recorded as
+   * `audit.verified` in the verified tenant's chain (the platform chain for all), then verified.
+   */
+  async verifyAs(
+    by: ActorContext,
+    scope: AuditScope,
+    requestedTenantId?: string | null,
+  ): Promise<AuditVerificationReport> {
+    const tenantId = tenantInScope(scope, requestedTenantId);
+    await this.audit.record({
+      tenantId,
+      ...auditedBy(by),
+      action: 'audit.verified',
+      targets: tenantId ? { tenantId } : {},
+      outcome: 'allowed',
+    });
+    return this.verify(scope, tenantId);
+  }
 
   /** Compares checkpoints kept by an external witness (JSON lines) with the database's. */
   async compareWitness(lines: readonly string[]): Promise<WitnessReport> {

@@ -4,6 +4,7 @@ import { AuditCheckpointService } from './audit-checkpoint.service';
 import { AuditCheckpointsRepository } from './audit-checkpoints.repository';
 import { AuditEntriesRepository } from './audit-entries.repository';
 import { AuditExportService } from './audit-export.service';
+import { AuditExportBundleService } from './audit-export-bundle.service';
 import { AuditLog } from './audit-log.service';
 import { AuditPublicKeys } from './audit-public-keys.service';
 import { AuditQueryService } from './audit-query.service';
@@ -27,6 +28,7 @@ import { DeletionCertificatesRepository } from './deletion-certificates.reposito
     AuditLog,
     AuditCheckpointService,
     AuditExportService,
+    AuditExportBundleService,
     AuditQueryService,
     AuditVerifier,
     AuditPublicKeys,
@@ -37,6 +39,7 @@ import { DeletionCertificatesRepository } from './deletion-certificates.reposito
     AuditLog,
     AuditCheckpointService,
     AuditExportService,
+    AuditExportBundleService,
     AuditQueryService,
     AuditVerifier,
     AuditPublicKeys,

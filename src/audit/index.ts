@@ -20,6 +20,23 @@ export {
   CHECKPOINT_TICK_MS,
 } from './audit-checkpoint.service';
 export { AuditExportService } from './audit-export.service';
+export {
+  AuditExportBundleService,
+  toSignedExportView,
+  type SignedExport,
+  type SignedExportView,
+} from './audit-export-bundle.service';
+export { SignedExportViewSchema } from './audit-export.schema';
+export { CSV_COLUMNS, csvCell } from './audit-csv';
+export {
+  MANIFEST_FORMAT,
+  checkManifest,
+  parseManifest,
+  type ExportFileFormat,
+  type ExportManifest,
+  type ManifestCheck,
+} from './audit-manifest';
+export { nodeManifestCrypto } from './audit-manifest-node';
 export { AuditQueryService, MAX_PAGE, MAX_TEXT_FILTER, type AuditEntryFilter } from './audit-query.service';
 export { AuditVerifier } from './audit-verifier.service';
 export { compareWitness, type WitnessReport } from './audit-witness';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { exportVerifierScript } from './console-scripts';
 import { CONSOLE_CSS } from './console-stylesheet';
 
 /** A file the console serves from its own origin (no CDN), under a name that changes when its content does. */
@@ -33,6 +34,8 @@ function loadHtmx(): ConsoleAsset {
 export interface ConsoleAssets {
   readonly htmx: ConsoleAsset;
   readonly css: ConsoleAsset;
+  /** The in-browser verifier of an export (bundled with esbuild; console-scripts.ts). */
+  readonly verifier: ConsoleAsset;
   byPath(path: string): ConsoleAsset | undefined;
 }
 
@@ -47,7 +50,12 @@ export function consoleAssets(): ConsoleAssets {
     'text/css; charset=utf-8',
     Buffer.from(CONSOLE_CSS.trim() + '\n', 'utf8'),
   );
-  const all = new Map([htmx, css].map((a) => [a.path, a]));
-  loaded = { htmx, css, byPath: (path) => all.get(path) };
+  const verifier = asset(
+    (b) => `export-verifier-${shortHash(b)}.js`,
+    'text/javascript; charset=utf-8',
+    exportVerifierScript(),
+  );
+  const all = new Map([htmx, css, verifier].map((a) => [a.path, a]));
+  loaded = { htmx, css, verifier, byPath: (path) => all.get(path) };
   return loaded;
 }

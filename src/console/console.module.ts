@@ -4,6 +4,7 @@ import { AuditModule } from '../audit';
 import { OrdersModule } from '../orders/orders.module';
 import { AssetsController } from './assets.controller';
 import { AuditLogPageController } from './audit-log-page.controller';
+import { AuditVerificationPageController } from './audit-verification-page.controller';
 import { ConsoleErrorFilter } from './console-error.filter';
 import { ConsoleHeadersInterceptor } from './console-controller';
 import { HomeController } from './home.controller';
@@ -27,6 +28,7 @@ import { AccessRequestsPageController } from './access-requests-page.controller'
     SignInController,
     AssetsController,
     AuditLogPageController,
+    AuditVerificationPageController,
     UsersPageController,
     InvitationPageController,
     OrdersPageController,

@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import {
   AuditCheckpointService,
+  AuditExportBundleService,
   AuditExportService,
   AuditLog,
   AuditPublicKeys,
@@ -33,6 +34,7 @@ export interface AuditServices {
   readonly checkpoints: AuditCheckpointService;
   readonly checkpointRows: AuditCheckpointsRepository;
   readonly exports: AuditExportService;
+  readonly bundles: AuditExportBundleService;
   readonly verifier: AuditVerifier;
   readonly query: AuditQueryService;
   readonly publicKeys: AuditPublicKeys;
@@ -72,7 +74,8 @@ export async function auditServices(
     checkpoints,
     exports,
     checkpointRows,
-    verifier: new AuditVerifier(transactions, exports, signingKeys, entries, checkpointRows),
+    verifier: new AuditVerifier(transactions, exports, signingKeys, entries, checkpointRows, audit),
+    bundles: new AuditExportBundleService(exports, signingKeys, transactions),
     query: new AuditQueryService(entries, audit),
     publicKeys: new AuditPublicKeys(signingKeys),
   };

@@ -43,6 +43,7 @@ function Navigation({ ctx }: { ctx: PageContext }) {
   const links: Array<[string, string]> = [];
   if (p.kind === 'seller' && holds(p, Permissions.ORDERS_READ)) links.push(['/console/orders', 'Orders']);
   if (holds(p, Permissions.AUDIT_READ)) links.push(['/console/audit', 'Access log']);
+  if (holds(p, Permissions.AUDIT_READ)) links.push(['/console/audit/verification', 'Log integrity']);
   if (holds(p, Permissions.AUDIT_READ)) links.push(['/console/staff-access', 'Staff access']);
   if (p.kind === 'staff' && holds(p, Permissions.ACCESS_REQUESTS_CREATE)) {
     links.push(['/console/access-requests', 'Access requests']);
