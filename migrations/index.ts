@@ -23,6 +23,7 @@ import { DeliveryFacts1796419433245 } from './1796419433245-DeliveryFacts';
 import { SellerUsers1796417315562 } from './1796417315562-SellerUsers';
 import { TenantOffboardings1796427403954 } from './1796427403954-TenantOffboardings';
 import { DsrHeldOrders1796427569952 } from './1796427569952-DsrHeldOrders';
+import { Passkeys1796440856652 } from './1796440856652-Passkeys';
 
 /** Migrations in the order they apply. New files are appended here. */
 export const MIGRATIONS: Function[] = [
@@ -51,4 +52,5 @@ export const MIGRATIONS: Function[] = [
   TenantOffboardings1796427403954,
   DsrHeldOrders1796427569952,
   EndpointDeliveryState1796500100000,
+  Passkeys1796440856652,
 ];

@@ -36,6 +36,8 @@ import { PersonSession } from './access/people/person-session.entity';
 import { EbayDeletionNotification } from './rights/ebay-deletion/ebay-deletion-notification.entity';
 import { EbayDeletionTarget } from './rights/ebay-deletion/ebay-deletion-target.entity';
 import { PersonInvitation } from './access/people/person-invitation.entity';
+import { PersonPasskey } from './access/people/person-passkey.entity';
+import { WebAuthnChallenge } from './access/people/webauthn-challenge.entity';
 
 export const ALL_ENTITIES: Function[] = [
   Tenant,
@@ -65,6 +67,8 @@ export const ALL_ENTITIES: Function[] = [
   PersonAccount,
   PersonSession,
   PersonInvitation,
+  PersonPasskey,
+  WebAuthnChallenge,
   WebhookEndpoint,
   EbayDeletionNotification,
   EbayDeletionTarget,

@@ -25,6 +25,10 @@ import { PersonSessionsRepository } from './people/person-sessions.repository';
 import { PersonSessionsService } from './people/person-sessions.service';
 import { SignInService } from './people/sign-in.service';
 import { PersonInvitationsRepository } from './people/person-invitations.repository';
+import { PasskeysService } from './people/passkeys.service';
+import { PersonPasskeysRepository } from './people/person-passkeys.repository';
+import { WebAuthnChallengesRepository } from './people/webauthn-challenges.repository';
+import { OwnPasskeysController } from './own-passkeys.controller';
 import { SellerUsersService } from './people/seller-users.service';
 import { UsersController } from './users.controller';
 
@@ -44,6 +48,7 @@ import { UsersController } from './users.controller';
     RevealController,
     AuditController,
     UsersController,
+    OwnPasskeysController,
   ],
   providers: [
     ApiKeysRepository,
@@ -65,6 +70,9 @@ import { UsersController } from './users.controller';
     PersonEnrolmentService,
     PersonInvitationsRepository,
     SellerUsersService,
+    PersonPasskeysRepository,
+    WebAuthnChallengesRepository,
+    PasskeysService,
   ],
   exports: [
     ApiKeysService,
@@ -75,6 +83,7 @@ import { UsersController } from './users.controller';
     SignInService,
     PersonEnrolmentService,
     SellerUsersService,
+    PasskeysService,
   ],
 })
 export class AccessModule {}

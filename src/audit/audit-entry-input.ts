@@ -51,6 +51,9 @@ export const AUDIT_ACTIONS = [
   'invitation.accepted',
   'invitation.revoked',
   'user.role_changed',
+  // Passkeys of console people: registered, removed (sign-ins with one are session.started / signin.failed).
+  'passkey.registered',
+  'passkey.removed',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -73,6 +76,7 @@ export const AUDIT_TARGET_KEYS = [
   'dsrId',
   'holdId',
   'invitationId',
+  'passkeyId',
 ] as const;
 
 /** Ids of what an access touched. Ids only: never names, e-mail addresses or any other buyer datum. */
@@ -98,6 +102,8 @@ export interface AuditTargets {
   holdId?: string;
   /** A seller user's invitation (created, accepted, revoked). */
   invitationId?: string;
+  /** A console person's passkey (its row id, not the credential id). */
+  passkeyId?: string;
 }
 
 export interface AuditEntryInput {
