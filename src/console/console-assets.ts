@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CONSOLE_CSS } from './console-stylesheet';
+import { PASSKEYS_JS } from './passkeys-script';
 
 /** A file the console serves from its own origin (no CDN), under a name that changes when its content does. */
 export interface ConsoleAsset {
@@ -33,6 +34,8 @@ function loadHtmx(): ConsoleAsset {
 export interface ConsoleAssets {
   readonly htmx: ConsoleAsset;
   readonly css: ConsoleAsset;
+  /** The passkey ceremonies' script (an ES module), on the pages that use it only. */
+  readonly passkeys: ConsoleAsset;
   byPath(path: string): ConsoleAsset | undefined;
 }
 
@@ -47,7 +50,12 @@ export function consoleAssets(): ConsoleAssets {
     'text/css; charset=utf-8',
     Buffer.from(CONSOLE_CSS.trim() + '\n', 'utf8'),
   );
-  const all = new Map([htmx, css].map((a) => [a.path, a]));
-  loaded = { htmx, css, byPath: (path) => all.get(path) };
+  const passkeys = asset(
+    (b) => `passkeys-${shortHash(b)}.js`,
+    'text/javascript; charset=utf-8',
+    Buffer.from(PASSKEYS_JS.trim() + '\n', 'utf8'),
+  );
+  const all = new Map([htmx, css, passkeys].map((a) => [a.path, a]));
+  loaded = { htmx, css, passkeys, byPath: (path) => all.get(path) };
   return loaded;
 }

@@ -12,6 +12,8 @@ import { UsersPageController } from './users-page.controller';
 import { InvitationPageController } from './invitation-page.controller';
 import { OrdersPageController } from './orders-page.controller';
 import { StaffAccessPageController } from './staff-access-page.controller';
+import { PasskeysPageController } from './passkeys-page.controller';
+import { PasskeySignInController } from './passkey-sign-in.controller';
 
 /**
  * The browser console: server-rendered pages under /console that parse the
@@ -30,6 +32,8 @@ import { StaffAccessPageController } from './staff-access-page.controller';
     InvitationPageController,
     OrdersPageController,
     StaffAccessPageController,
+    PasskeysPageController,
+    PasskeySignInController,
   ],
   providers: [ConsoleErrorFilter, ConsoleHeadersInterceptor],
 })
