@@ -64,14 +64,18 @@ describe('console passkeys', () => {
     const cookie = String(signedIn.headers['set-cookie']?.[0] ?? '').split(';')[0];
     expect((await t.http().get('/console/passkeys').set('Cookie', cookie)).text).toContain('Passkey Person');
 
-    expect((await entries('passkey.registered')).find((e) => e.targets.passkeyId === passkeyId)).toMatchObject({
+    expect(
+      (await entries('passkey.registered')).find((e) => (e.targets as Record<string, unknown>).passkeyId === passkeyId),
+    ).toMatchObject({
       outcome: 'allowed',
       actor: { kind: 'staff', id: person.staffId },
       targets: { accountId: person.accountId, passkeyId },
     });
     expect(
       (await entries('session.started')).find(
-        (e) => e.targets.accountId === person.accountId && e.reason === 'signed in with a passkey (user verified)',
+        (e) =>
+          (e.targets as Record<string, unknown>).accountId === person.accountId &&
+          e.reason === 'signed in with a passkey (user verified)',
       ),
     ).toBeDefined();
     const [listed] = await t.app.get(PasskeysService).list(person.accountId);
@@ -177,7 +181,9 @@ describe('console passkeys', () => {
       .send({ _csrf: session.csrf });
     expect(removed.status).toBe(303);
     expect((await passkeySignIn(a)).status).toBe(401);
-    expect((await entries('passkey.removed')).find((e) => e.targets.passkeyId === passkeyId)).toMatchObject({
+    expect(
+      (await entries('passkey.removed')).find((e) => (e.targets as Record<string, unknown>).passkeyId === passkeyId),
+    ).toMatchObject({
       outcome: 'allowed',
       targets: { accountId: person.accountId, passkeyId },
     });
@@ -205,7 +211,7 @@ describe('console passkeys', () => {
     for (let i = 0; i < LOCKOUT_THRESHOLD; i++) expect((await passkeySignIn(a, { counter: 1 })).status).toBe(401);
     expect((await passkeySignIn(a, { counter: 100 })).status).toBe(401);
     const reasons = (await entries('signin.failed'))
-      .filter((e) => e.targets.accountId === locked.accountId)
+      .filter((e) => (e.targets as Record<string, unknown>).accountId === locked.accountId)
       .map((e) => e.reason);
     expect(reasons).toContain('account locked');
   });
