@@ -14,6 +14,7 @@ import { OrdersPageController } from './orders-page.controller';
 import { StaffAccessPageController } from './staff-access-page.controller';
 import { PasskeysPageController } from './passkeys-page.controller';
 import { PasskeySignInController } from './passkey-sign-in.controller';
+import { ApiKeysPageController } from './api-keys-page.controller';
 
 /**
  * The browser console: server-rendered pages under /console that parse the
@@ -34,6 +35,7 @@ import { PasskeySignInController } from './passkey-sign-in.controller';
     StaffAccessPageController,
     PasskeysPageController,
     PasskeySignInController,
+    ApiKeysPageController,
   ],
   providers: [ConsoleErrorFilter, ConsoleHeadersInterceptor],
 })

@@ -45,6 +45,8 @@ function Navigation({ ctx }: { ctx: PageContext }) {
   if (holds(p, Permissions.AUDIT_READ)) links.push(['/console/audit', 'Access log']);
   if (holds(p, Permissions.AUDIT_READ)) links.push(['/console/staff-access', 'Staff access']);
   if (p.kind === 'seller' && holds(p, Permissions.USERS_MANAGE)) links.push(['/console/users', 'Users']);
+  if (p.kind === 'seller' && holds(p, Permissions.KEYS_MANAGE)) links.push(['/console/api-keys', 'API keys']);
+  if (ctx.session) links.push(['/console/passkeys', 'Passkeys']);
   if (!links.length) return null;
   return (
     <nav aria-label="Console">
