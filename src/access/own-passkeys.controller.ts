@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { IsUUID } from 'class-validator';
 import { z } from 'zod';
 import { Actor, CurrentPrincipal, Permissions, RequirePermission, type ActorContext, type Principal } from '../auth';
+import { notFound } from '../platform/errors/domain-error';
 import { ApiRoute } from '../platform/http/openapi/api-route';
 import { PasskeyViewSchema } from './people/passkey.schema';
 import { PasskeysService, type PasskeyView } from './people/passkeys.service';
@@ -27,13 +28,17 @@ export class OwnPasskeysController {
   @RequirePermission(Permissions.OWN_KEYS)
   @ApiRoute({ summary: 'List your console passkeys', response: z.array(PasskeyViewSchema) })
   async list(@CurrentPrincipal() p: Principal): Promise<PasskeyView[]> {
-    return this.passkeys.list(await this.passkeys.accountIdOf(p));
+    const accountId = await this.passkeys.accountIdOf(p);
+    // Without a console account there are no passkeys.
+    return accountId ? this.passkeys.list(accountId) : [];
   }
 
   @Delete(':passkeyId')
   @RequirePermission(Permissions.OWN_KEYS)
   @ApiRoute({ summary: 'Remove one of your console passkeys', response: PasskeyViewSchema })
   async remove(@Actor() by: ActorContext, @Param() p: PasskeyIdParam): Promise<PasskeyView> {
-    return this.passkeys.remove(by, await this.passkeys.accountIdOf(by.actor), p.passkeyId);
+    const accountId = await this.passkeys.accountIdOf(by.actor);
+    if (!accountId) throw notFound('passkey');
+    return this.passkeys.remove(by, accountId, p.passkeyId);
   }
 }

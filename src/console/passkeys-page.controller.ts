@@ -5,7 +5,6 @@ import { h } from 'preact';
 import { PasskeysService } from '../access/people/passkeys.service';
 import { PersonSessionsService, type ResolvedSession } from '../access/people/person-sessions.service';
 import { PublicRoute, type ActorContext } from '../auth';
-import { DomainError, ErrorCodes } from '../platform/errors/domain-error';
 import { ConsoleController } from './console-controller';
 import { HTML, renderPage } from './render';
 import { PasskeysPage } from './views/passkeys-page';
@@ -37,6 +36,8 @@ class PasskeyIdParam {
 
 type SessionRequest = Request & { requestId?: string };
 
+const SIGN_IN_FIRST = '/console/sign-in?next=%2Fconsole%2Fpasskeys';
+
 /**
  * The signed-in person's own passkeys (staff and seller users alike). Every
  * person may manage their own and nobody else's, whatever their role, so no
@@ -55,7 +56,7 @@ export class PasskeysPageController {
   @PublicRoute()
   async page(@Req() req: SessionRequest, @Res() res: Response, @Query() q: PasskeysQuery): Promise<void> {
     const person = await this.sessions.fromRequest(req);
-    if (!person) return res.redirect(303, '/console/sign-in?next=%2Fconsole%2Fpasskeys');
+    if (!person) return res.redirect(303, SIGN_IN_FIRST);
     const passkeys = await this.passkeys.list(person.info.accountId);
     const notice = q.added ? 'Passkey added.' : q.removed ? 'Passkey removed.' : undefined;
     const ctx = { principal: person.principal, session: person.info };
@@ -67,6 +68,7 @@ export class PasskeysPageController {
   @PublicRoute()
   async options(@Req() req: SessionRequest, @Res() res: Response): Promise<void> {
     const person = await this.changingPerson(req);
+    if (!person) return res.redirect(303, SIGN_IN_FIRST);
     res.json(await this.passkeys.registrationOptions(person.info.accountId));
   }
 
@@ -74,6 +76,7 @@ export class PasskeysPageController {
   @PublicRoute()
   async register(@Req() req: SessionRequest, @Res() res: Response, @Body() body: RegisterBody): Promise<void> {
     const person = await this.changingPerson(req);
+    if (!person) return res.redirect(303, SIGN_IN_FIRST);
     const view = await this.passkeys.register(actorOf(req, person), person.info.accountId, body);
     res.status(201).json(view);
   }
@@ -82,15 +85,19 @@ export class PasskeysPageController {
   @PublicRoute()
   async remove(@Req() req: SessionRequest, @Res() res: Response, @Param() p: PasskeyIdParam): Promise<void> {
     const person = await this.changingPerson(req);
+    if (!person) return res.redirect(303, SIGN_IN_FIRST);
     await this.passkeys.remove(actorOf(req, person), person.info.accountId, p.passkeyId);
     res.redirect(303, '/console/passkeys?removed=yes');
   }
 
-  /** The signed-in person, for a change: session, CSRF token and origin checked. */
-  private async changingPerson(req: SessionRequest): Promise<ResolvedSession> {
+  /**
+   * The signed-in person, for a change: CSRF token and origin checked. Null
+   * without a session: the caller sends the browser to sign in, as every
+   * console page does.
+   */
+  private async changingPerson(req: SessionRequest): Promise<ResolvedSession | null> {
     const person = await this.sessions.fromRequest(req);
-    if (!person) throw new DomainError(ErrorCodes.UNAUTHENTICATED, 'sign in to the console first');
-    this.sessions.assertSameOriginChange(req, person.info);
+    if (person) this.sessions.assertSameOriginChange(req, person.info);
     return person;
   }
 }

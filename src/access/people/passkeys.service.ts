@@ -71,17 +71,13 @@ export class PasskeysService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** The console account a principal acts for: a staff member's, or the signed-in seller user's. */
-  async accountIdOf(principal: Principal): Promise<string> {
-    const accountId =
-      principal.kind === 'staff'
-        ? ((await this.accounts.findByStaffId(principal.id))?.accountId ?? null)
-        : principal.kind === 'seller'
-          ? accountIdOfActor(principal.id)
-          : null;
-    if (!accountId)
-      throw new DomainError(ErrorCodes.FORBIDDEN, 'passkeys belong to console accounts; this caller has none');
-    return accountId;
+  /**
+   * The console account a principal acts for: a staff member's (null if they
+   * never enrolled for the console), or the signed-in seller user's.
+   */
+  async accountIdOf(principal: Principal): Promise<string | null> {
+    if (principal.kind === 'staff') return (await this.accounts.findByStaffId(principal.id))?.accountId ?? null;
+    return principal.kind === 'seller' ? accountIdOfActor(principal.id) : null;
   }
 
   list(accountId: string): Promise<PasskeyView[]> {
