@@ -26,6 +26,7 @@ import { SellerUsers1796417315562 } from './1796417315562-SellerUsers';
 import { TenantOffboardings1796427403954 } from './1796427403954-TenantOffboardings';
 import { DsrHeldOrders1796427569952 } from './1796427569952-DsrHeldOrders';
 import { AccessRequests1796610000000 } from './1796610000000-AccessRequests';
+import { Passkeys1796440856652 } from './1796440856652-Passkeys';
 
 /** Migrations in the order they apply. New files are appended here. */
 export const MIGRATIONS: Function[] = [
@@ -54,6 +55,7 @@ export const MIGRATIONS: Function[] = [
   TenantOffboardings1796427403954,
   DsrHeldOrders1796427569952,
   EndpointDeliveryState1796500100000,
+  Passkeys1796440856652,
   AccessRequests1796610000000,
   DeliveryClaimIndex1796700000000,
   DsrSealedCorrections1796700100000,

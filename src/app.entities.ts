@@ -37,6 +37,8 @@ import { PersonSession } from './access/people/person-session.entity';
 import { EbayDeletionNotification } from './rights/ebay-deletion/ebay-deletion-notification.entity';
 import { EbayDeletionTarget } from './rights/ebay-deletion/ebay-deletion-target.entity';
 import { PersonInvitation } from './access/people/person-invitation.entity';
+import { PersonPasskey } from './access/people/person-passkey.entity';
+import { WebAuthnChallenge } from './access/people/webauthn-challenge.entity';
 
 export const ALL_ENTITIES: Function[] = [
   AccessRequest,
@@ -67,6 +69,8 @@ export const ALL_ENTITIES: Function[] = [
   PersonAccount,
   PersonSession,
   PersonInvitation,
+  PersonPasskey,
+  WebAuthnChallenge,
   WebhookEndpoint,
   EbayDeletionNotification,
   EbayDeletionTarget,

@@ -25,6 +25,10 @@ import { PersonSessionsRepository } from './people/person-sessions.repository';
 import { PersonSessionsService } from './people/person-sessions.service';
 import { SignInService } from './people/sign-in.service';
 import { PersonInvitationsRepository } from './people/person-invitations.repository';
+import { PasskeysService } from './people/passkeys.service';
+import { PersonPasskeysRepository } from './people/person-passkeys.repository';
+import { WebAuthnChallengesRepository } from './people/webauthn-challenges.repository';
+import { OwnPasskeysController } from './own-passkeys.controller';
 import { SellerUsersService } from './people/seller-users.service';
 import { UsersController } from './users.controller';
 import { AccessRequestsController } from './requests/access-requests.controller';
@@ -48,6 +52,7 @@ import { AccessRequestsService } from './requests/access-requests.service';
     RevealController,
     AuditController,
     UsersController,
+    OwnPasskeysController,
   ],
   providers: [
     ApiKeysRepository,
@@ -71,6 +76,9 @@ import { AccessRequestsService } from './requests/access-requests.service';
     PersonEnrolmentService,
     PersonInvitationsRepository,
     SellerUsersService,
+    PersonPasskeysRepository,
+    WebAuthnChallengesRepository,
+    PasskeysService,
   ],
   exports: [
     ApiKeysService,
@@ -82,6 +90,7 @@ import { AccessRequestsService } from './requests/access-requests.service';
     SignInService,
     PersonEnrolmentService,
     SellerUsersService,
+    PasskeysService,
   ],
 })
 export class AccessModule {}

@@ -58,6 +58,9 @@ export const AUDIT_ACTIONS = [
   'invitation.accepted',
   'invitation.revoked',
   'user.role_changed',
+  // Passkeys of console people: registered, removed (sign-ins with one are session.started / signin.failed).
+  'passkey.registered',
+  'passkey.removed',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -81,6 +84,7 @@ export const AUDIT_TARGET_KEYS = [
   'holdId',
   'invitationId',
   'accessRequestId',
+  'passkeyId',
 ] as const;
 
 /** Ids of what an access touched. Ids only: never names, e-mail addresses or any other buyer datum. */
@@ -108,6 +112,8 @@ export interface AuditTargets {
   invitationId?: string;
   /** A staff member's request for access to a tenant's buyer data. */
   accessRequestId?: string;
+  /** A console person's passkey (its row id, not the credential id). */
+  passkeyId?: string;
 }
 
 export interface AuditEntryInput {

@@ -144,6 +144,7 @@ export interface AppConfig {
   readonly extraCaPem?: string;
   /** Public base URL of this service, used for OAuth redirect URIs. */
   readonly publicBaseUrl: URL;
+  readonly webauthn: WebAuthnConfig;
   readonly amazon: AmazonConfig;
   readonly ebay: EbayConfig;
   readonly sync: SyncConfig;
@@ -151,4 +152,13 @@ export interface AppConfig {
   /** Outbound HTTP timeout for marketplace calls. */
   readonly httpTimeoutMs: number;
   readonly delivery: DeliveryConfig;
+}
+
+/** The WebAuthn relying party the console's passkeys are bound to. */
+export interface WebAuthnConfig {
+  /** The RP id (a domain): the public host, or a parent domain of it (ORDERVAULT_WEBAUTHN_RP_ID). */
+  readonly rpId: string;
+  readonly rpName: string;
+  /** The origin a passkey ceremony must come from: the public URL's. */
+  readonly origin: string;
 }

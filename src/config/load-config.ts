@@ -128,6 +128,14 @@ const schema = z.object({
   ORDERVAULT_MASTER_KEY_PREVIOUS: optionalString,
   ORDERVAULT_MASTER_KEY_FILE: optionalString,
   ORDERVAULT_PUBLIC_URL: httpUrl('http://localhost:3000'),
+  // The WebAuthn relying party id (passkeys): the public host or a parent domain of it; default the public host.
+  ORDERVAULT_WEBAUTHN_RP_ID: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, 'must be a lower-case domain name')
+      .optional(),
+  ),
   NODE_EXTRA_CA_CERTS: optionalString,
   AMAZON_LWA_CLIENT_ID: optionalString,
   AMAZON_LWA_CLIENT_SECRET: optionalString,
@@ -247,6 +255,17 @@ function readCaFile(file: string | undefined, problems: string[]): string | unde
   }
 }
 
+/** A browser accepts an RP id only if it is the page's host or a parent domain of it. */
+function relyingPartyProblems(publicUrl: URL, rpId: string | undefined): string[] {
+  if (rpId === undefined) return [];
+  const host = publicUrl.hostname;
+  return host === rpId || host.endsWith(`.${rpId}`)
+    ? []
+    : [
+        `ORDERVAULT_WEBAUTHN_RP_ID: ${rpId} is neither the host of ORDERVAULT_PUBLIC_URL (${host}) nor a parent domain of it`,
+      ];
+}
+
 /**
  * Validates the environment and returns the typed configuration, or throws a
  * ConfigError listing every problem at once (the entry points print them and exit 2).
@@ -255,6 +274,8 @@ export function loadConfig(env: Env): AppConfig {
   const parsed = schema.safeParse(env);
   const problems = [...(parsed.success ? [] : parsed.error.issues.map(formatIssue)), ...crossFieldProblems(env)];
   const extraCaPem = readCaFile(env.NODE_EXTRA_CA_CERTS?.trim() || undefined, problems);
+  if (parsed.success)
+    problems.push(...relyingPartyProblems(parsed.data.ORDERVAULT_PUBLIC_URL, parsed.data.ORDERVAULT_WEBAUTHN_RP_ID));
   if (!parsed.success || problems.length) throw new ConfigError(problems);
   const e = parsed.data;
 
@@ -291,6 +312,11 @@ export function loadConfig(env: Env): AppConfig {
     masterKey,
     extraCaPem,
     publicBaseUrl: e.ORDERVAULT_PUBLIC_URL,
+    webauthn: {
+      rpId: e.ORDERVAULT_WEBAUTHN_RP_ID ?? e.ORDERVAULT_PUBLIC_URL.hostname,
+      rpName: 'ordervault',
+      origin: e.ORDERVAULT_PUBLIC_URL.origin,
+    },
     amazon: {
       lwaClientId: e.AMAZON_LWA_CLIENT_ID,
       lwaClientSecret: e.AMAZON_LWA_CLIENT_SECRET,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { exportVerifierScript } from './console-scripts';
 import { CONSOLE_CSS } from './console-stylesheet';
+import { PASSKEYS_JS } from './passkeys-script';
 
 /** A file the console serves from its own origin (no CDN), under a name that changes when its content does. */
 export interface ConsoleAsset {
@@ -36,6 +37,8 @@ export interface ConsoleAssets {
   readonly css: ConsoleAsset;
   /** The in-browser verifier of an export (bundled with esbuild; console-scripts.ts). */
   readonly verifier: ConsoleAsset;
+  /** The passkey ceremonies' script (an ES module), on the pages that use it only. */
+  readonly passkeys: ConsoleAsset;
   byPath(path: string): ConsoleAsset | undefined;
 }
 
@@ -55,7 +58,12 @@ export function consoleAssets(): ConsoleAssets {
     'text/javascript; charset=utf-8',
     exportVerifierScript(),
   );
-  const all = new Map([htmx, css, verifier].map((a) => [a.path, a]));
-  loaded = { htmx, css, verifier, byPath: (path) => all.get(path) };
+  const passkeys = asset(
+    (b) => `passkeys-${shortHash(b)}.js`,
+    'text/javascript; charset=utf-8',
+    Buffer.from(PASSKEYS_JS.trim() + '\n', 'utf8'),
+  );
+  const all = new Map([htmx, css, verifier, passkeys].map((a) => [a.path, a]));
+  loaded = { htmx, css, verifier, passkeys, byPath: (path) => all.get(path) };
   return loaded;
 }

@@ -14,6 +14,9 @@ import { InvitationPageController } from './invitation-page.controller';
 import { OrdersPageController } from './orders-page.controller';
 import { StaffAccessPageController } from './staff-access-page.controller';
 import { AccessRequestsPageController } from './access-requests-page.controller';
+import { PasskeysPageController } from './passkeys-page.controller';
+import { PasskeySignInController } from './passkey-sign-in.controller';
+import { ApiKeysPageController } from './api-keys-page.controller';
 
 /**
  * The browser console: server-rendered pages under /console that parse the
@@ -34,6 +37,9 @@ import { AccessRequestsPageController } from './access-requests-page.controller'
     OrdersPageController,
     StaffAccessPageController,
     AccessRequestsPageController,
+    PasskeysPageController,
+    PasskeySignInController,
+    ApiKeysPageController,
   ],
   providers: [ConsoleErrorFilter, ConsoleHeadersInterceptor],
 })

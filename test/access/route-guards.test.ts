@@ -34,6 +34,8 @@ describe('every route declares who may call it', () => {
       'GET /console/assets/:name',
       // Accepting an invitation: the link's one-time token is the credential (page and API alike).
       'GET /console/invitations/:token',
+      // A person's own passkeys: the session is required in the handler (no role grants or withholds them).
+      'GET /console/passkeys',
       'GET /console/sign-in',
       'GET /health/live',
       'GET /health/ready',
@@ -47,7 +49,13 @@ describe('every route declares who may call it', () => {
       'GET /v1/marketplace-notifications/ebay',
       'POST /console/invitations/:token',
       'POST /console/invitations/:token/confirm',
+      'POST /console/passkeys',
+      'POST /console/passkeys/:passkeyId/remove',
+      'POST /console/passkeys/options',
       'POST /console/sign-in',
+      // Signing in with a passkey: options with a challenge, then the authenticator's answer.
+      'POST /console/sign-in/passkey',
+      'POST /console/sign-in/passkey/options',
       'POST /console/sign-out',
       'POST /v1/invitation-acceptances',
       'POST /v1/invitation-acceptances/confirm',

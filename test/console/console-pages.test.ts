@@ -115,10 +115,15 @@ describe('console pages', () => {
     }
   });
 
-  it('serves htmx and the stylesheet from our own origin, with the integrity the pages name', async () => {
+  it('serves htmx, the passkey script and the stylesheet from our own origin, with the integrity the pages name', async () => {
     const html = (await get('/console/sign-in').expect(200)).text;
     const tags = [...html.matchAll(/(?:src|href)="(\/console\/assets\/[^"]+)" integrity="([^"]+)"/g)];
-    expect(tags.map((m) => m[1])).toEqual([expect.stringMatching(/\.css$/), '/console/assets/htmx-4.0.1.min.js']);
+    // The sign-in page also names the passkey script (an ES module, content-hashed).
+    expect(tags.map((m) => m[1])).toEqual([
+      expect.stringMatching(/\.css$/),
+      '/console/assets/htmx-4.0.1.min.js',
+      expect.stringMatching(/^\/console\/assets\/passkeys-[0-9a-f]{12}\.js$/),
+    ]);
     for (const [, path, integrity] of tags) {
       const res = await get(path).expect(200);
       const body = Buffer.isBuffer(res.body) ? res.body : Buffer.from(res.text);

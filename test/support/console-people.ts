@@ -55,7 +55,7 @@ export async function signIn(
   const res = await t
     .http()
     .post('/console/sign-in')
-    .set('Origin', ORIGIN)
+    .set('Origin', t.config.publicBaseUrl.origin)
     .type('form')
     .send({ login: p.login, password: p.password, code: p.code(), next: '/console' });
   if (res.status !== 303) throw new Error(`sign-in failed with ${res.status}: ${res.text.slice(0, 300)}`);
@@ -81,7 +81,12 @@ export async function acceptInvitation(t: TestApp, link: string, login: string):
   const password = `invited person ${login} passphrase`;
   const form = await t.http().get(path);
   if (form.status !== 200) throw new Error(`invitation page answered ${form.status}`);
-  const step1 = await t.http().post(path).set('Origin', ORIGIN).type('form').send({ login, password });
+  const step1 = await t
+    .http()
+    .post(path)
+    .set('Origin', t.config.publicBaseUrl.origin)
+    .type('form')
+    .send({ login, password });
   if (step1.status !== 200) throw new Error(`accepting answered ${step1.status}: ${step1.text.slice(0, 300)}`);
   const secretText = /Key: <code class="secret">([A-Z2-7]+)<\/code>/.exec(step1.text)?.[1];
   if (!secretText) throw new Error('no TOTP key on the confirmation page');
@@ -90,7 +95,7 @@ export async function acceptInvitation(t: TestApp, link: string, login: string):
   const step2 = await t
     .http()
     .post(`${path}/confirm`)
-    .set('Origin', ORIGIN)
+    .set('Origin', t.config.publicBaseUrl.origin)
     .type('form')
     .send({ code: totpAt(secret, t.clock.nowMs()) });
   if (step2.status !== 303) throw new Error(`confirming answered ${step2.status}: ${step2.text.slice(0, 300)}`);

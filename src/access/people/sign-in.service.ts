@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditLog, auditedBy, type AuditTargets } from '../../audit';
 import type { ActorContext, PersonSessionInfo, Principal } from '../../auth';
 import { Clock } from '../../platform/clock/clock';
-import { TransactionManager } from '../../platform/database/transaction-manager';
+import { TransactionManager, type Tx } from '../../platform/database/transaction-manager';
 import { DomainError, ErrorCodes } from '../../platform/errors/domain-error';
 import { isCleanText } from '../../platform/validation/text';
 import type { PersonAccount } from './person-account.entity';
@@ -71,13 +71,28 @@ export class SignInService {
     const outcome = await this.check(attempt);
     if (outcome instanceof Refused) return this.refuse(by, outcome);
     const { account, step } = outcome;
-    let reused = false;
+    // The step is taken inside the transaction: of two sign-ins with one code, one wins.
+    return this.startSession(by, account, 'signed in with password and TOTP code', async (tx) =>
+      (await this.accounts.acceptTotpStep(tx, account.accountId, step)) ? null : 'code already used',
+    );
+  }
+
+  /**
+   * Opens a session for an account whose credentials were checked, with its
+   * `session.started` entry, in one transaction; `claim` takes what the
+   * sign-in used up (a TOTP step, a passkey's counter) there too and names why
+   * not if it cannot (the sign-in is then refused).
+   */
+  async startSession(
+    by: ActorContext,
+    account: PersonAccount,
+    reason: string,
+    claim: (tx: Tx) => Promise<string | null>,
+  ): Promise<SignedIn> {
+    let refusal: string | null = null;
     const signedIn = await this.tx.run(async (tx) => {
-      // The step is taken inside the transaction: of two sign-ins with one code, one wins.
-      if (!(await this.accounts.acceptTotpStep(tx, account.accountId, step))) {
-        reused = true;
-        return null;
-      }
+      refusal = await claim(tx);
+      if (refusal) return null;
       const identity = await this.sessions.identityOf(account, tx);
       if (!identity) return null;
       await this.accounts.recordSuccess(tx, account.accountId, this.clock.now());
@@ -88,7 +103,7 @@ export class SignInService {
         ...auditedBy({ actor: principal, requestId: by.requestId }),
         action: 'session.started',
         targets: { accountId: account.accountId, sessionId: started.sessionId },
-        reason: 'signed in with password and TOTP code',
+        reason,
         outcome: 'allowed',
       });
       return {
@@ -103,10 +118,22 @@ export class SignInService {
         },
       };
     });
-    if (!signedIn) {
-      return this.refuse(by, new Refused(reused ? 'code already used' : 'account may not sign in', account));
-    }
+    if (!signedIn) return this.refuse(by, new Refused(refusal ?? 'account may not sign in', account));
     return signedIn;
+  }
+
+  /**
+   * Refuses a sign-in: counts it against the account (unless it is locked
+   * already), locks it at the threshold, logs `signin.failed` (and
+   * `account.locked`), and throws the one refusal message.
+   */
+  refuseSignIn(by: ActorContext, account: PersonAccount | null, why: string): Promise<never> {
+    return this.refuse(by, new Refused(why, account));
+  }
+
+  /** Whether an account is locked now (a passkey sign-in is refused then as well). */
+  isLocked(account: PersonAccount): boolean {
+    return !!account.lockedUntil && account.lockedUntil > this.clock.now();
   }
 
   /** Everything but the writes: which account, and whether password and code are right. */

@@ -49,6 +49,8 @@ function Navigation({ ctx }: { ctx: PageContext }) {
     links.push(['/console/access-requests', 'Access requests']);
   }
   if (p.kind === 'seller' && holds(p, Permissions.USERS_MANAGE)) links.push(['/console/users', 'Users']);
+  if (p.kind === 'seller' && holds(p, Permissions.KEYS_MANAGE)) links.push(['/console/api-keys', 'API keys']);
+  if (ctx.session) links.push(['/console/passkeys', 'Passkeys']);
   if (!links.length) return null;
   return (
     <nav aria-label="Console">

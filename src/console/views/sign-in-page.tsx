@@ -1,3 +1,4 @@
+import { consoleAssets } from '../console-assets';
 import type { PageContext } from '../page-context';
 import { Layout } from './layout';
 
@@ -5,6 +6,7 @@ const NO_ONE: PageContext = { principal: null, session: null };
 
 /** Login, password and the current code of the authenticator app; `next` is where to go afterwards. */
 export function SignInPage(props: { next: string; error?: string; notice?: string }) {
+  const script = consoleAssets().passkeys;
   return (
     <Layout title="Sign in" ctx={NO_ONE}>
       <h1>Sign in</h1>
@@ -59,7 +61,16 @@ export function SignInPage(props: { next: string; error?: string; notice?: strin
           </div>
           <button type="submit">Sign in</button>
         </form>
+        {/* Shown by the script where the browser has WebAuthn; a passkey with user verification is both factors. */}
+        <section class="panel" aria-labelledby="passkey-heading" hidden>
+          <h2 id="passkey-heading">Or use a passkey</h2>
+          <p class="error" role="alert" id="passkey-error" hidden />
+          <button type="button" id="passkey-sign-in" data-next={props.next}>
+            Sign in with a passkey
+          </button>
+        </section>
       </div>
+      <script type="module" src={script.path} integrity={script.integrity} />
     </Layout>
   );
 }

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { TestApp } from '../../support/test-app';
 
@@ -18,12 +18,21 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 }
 
-/** The test app's HTTP server listening on a free loopback port; its origin as the browser reaches it. */
-export async function listen(t: TestApp): Promise<string> {
-  await t.app.listen(0, '127.0.0.1');
-  const { port } = t.app.getHttpServer().address() as AddressInfo;
+/** A loopback port free right now: for an app whose public URL (and so its passkeys' origin) must name its port. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** The test app's HTTP server listening on a loopback port (free by default); its origin as the browser reaches it. */
+export async function listen(t: TestApp, port = 0): Promise<string> {
+  await t.app.listen(port, '127.0.0.1');
+  const listening = (t.app.getHttpServer().address() as AddressInfo).port;
   // localhost (not 127.0.0.1) so that Chromium treats it as a secure context and keeps the __Host- cookie.
-  return `http://localhost:${port}`;
+  return `http://localhost:${listening}`;
 }
 
 /** A CSP violation as the browser reported it. */
