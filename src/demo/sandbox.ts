@@ -92,11 +92,11 @@ export async function runSandbox(base: AppConfig, options: SandboxOptions = {}):
     delivery: { ...base.delivery, loopEnabled: true, allowPrivateNetworks: true },
   };
 
-  let activity: NodeJS.Timeout | undefined;
+  const timers: { activity?: NodeJS.Timeout } = {};
   const running = await runService(config, {
     clock,
     afterClose: async () => {
-      if (activity) clearInterval(activity);
+      clearInterval(timers.activity);
       await Promise.all([amazon.close(), ebay.close(), receiver.close()]);
     },
   });
@@ -148,7 +148,7 @@ export async function runSandbox(base: AppConfig, options: SandboxOptions = {}):
 
   let round = 0;
   const open = { amazon: [...history.slice(15)], ebay: [...ebayHistory.slice(10)] };
-  activity = setInterval(() => {
+  timers.activity = setInterval(() => {
     round++;
     const placedAmazon = amazon.addOrders(amazonSeller.sellingPartnerId, 1 + (round % 3));
     const placedEbay = ebay.addOrders(ebaySeller.sellerId, 1 + ((round + 1) % 2));
