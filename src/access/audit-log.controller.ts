@@ -1,6 +1,6 @@
 import { IsInstant } from '../platform/validation/instant';
 import { Body, Controller, Get, HttpCode, Post, Query, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Readable } from 'node:stream';
@@ -27,6 +27,12 @@ import {
 } from '../audit';
 import { ApiRoute } from '../platform/http/openapi/api-route';
 import { Actor, Permissions, PublicRoute, RequirePermission, type ActorContext } from '../auth';
+import {
+  AuditCheckpointViewSchema,
+  AuditEntryPageSchema,
+  AuditVerificationViewSchema,
+  PublicKeysViewSchema,
+} from '../audit/audit.schema';
 
 class ListEntriesQuery {
   @IsOptional()
@@ -123,8 +129,11 @@ export class AuditController {
 
   @Get('entries')
   @RequirePermission(Permissions.AUDIT_READ)
-  @ApiOkResponse({
-    description: 'access-log entries, newest first, cursor-paged (ids only, never buyer data); the read is logged',
+  @ApiRoute({
+    summary: 'Access-log entries with combinable filters, newest first (the read is logged)',
+    description:
+      'ids only, never buyer data; filters: tenant, actor, actor kind, role, words in reason or ticket, action, outcome, order, time',
+    response: AuditEntryPageSchema,
   })
   entries(@Actor() by: ActorContext, @Query() q: ListEntriesQuery): Promise<AuditEntryPage> {
     // Reading the log is logged (audit.viewed), from the console and the API alike.
@@ -138,8 +147,13 @@ export class AuditController {
 
   @Get('export')
   @RequirePermission(Permissions.AUDIT_READ)
-  @ApiProduces('application/x-ndjson')
-  @ApiOkResponse({ description: 'NDJSON export: checkpoints then entries; a tenant export carries inclusion proofs' })
+  @ApiRoute({
+    summary: 'The access log as NDJSON: checkpoints then entries (a tenant export carries inclusion proofs)',
+    response: {
+      contentType: 'application/x-ndjson',
+      description: 'one JSON record per line (docs/ACCESS-LOG-FORMAT.md)',
+    },
+  })
   async export(@Actor() by: ActorContext, @Query() q: TenantQuery): Promise<StreamableFile> {
     const lines = await this.exports.open(by, auditScopeOf(by.actor), q.tenantId ?? null);
     return new StreamableFile(Readable.from(lines), {
@@ -165,7 +179,10 @@ export class AuditController {
 
   @Get('verify')
   @RequirePermission(Permissions.AUDIT_READ)
-  @ApiOkResponse({ description: 'recomputes chains and checkpoints; ok, counts and the first bad entry' })
+  @ApiRoute({
+    summary: 'Recompute chains and checkpoints: ok, counts and the first bad entry (the request is logged)',
+    response: AuditVerificationViewSchema,
+  })
   async verify(@Actor() by: ActorContext, @Query() q: TenantQuery): Promise<AuditVerificationView> {
     // Asking for the report is logged (audit.verified), from the console and the API alike.
     return toVerificationView(await this.verifier.verifyAs(by, auditScopeOf(by.actor), q.tenantId));
@@ -174,14 +191,17 @@ export class AuditController {
   @Post('checkpoints')
   @HttpCode(201)
   @RequirePermission(Permissions.AUDIT_CHECKPOINT)
-  @ApiCreatedResponse({ description: 'a signed checkpoint of every chain head, written now' })
+  @ApiRoute({ summary: 'Sign a checkpoint of every chain head now', status: 201, response: AuditCheckpointViewSchema })
   checkpoint(@Actor() by: ActorContext): Promise<AuditCheckpointView> {
     return this.checkpoints.write(by);
   }
 
   @Get('public-key')
   @PublicRoute()
-  @ApiOkResponse({ description: 'the Ed25519 keys that sign checkpoints (public)' })
+  @ApiRoute({
+    summary: 'The Ed25519 keys that sign checkpoints and export manifests (public)',
+    response: PublicKeysViewSchema,
+  })
   publicKey(): Promise<PublicKeysView> {
     return this.publicKeys.view();
   }
