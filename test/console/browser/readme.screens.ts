@@ -51,7 +51,7 @@ describe('console screenshots for the README', () => {
     await page.getByLabel('Login').fill(person.login);
     await page.getByLabel('Password').fill(person.password);
     await page.getByLabel('Code from your authenticator app').fill(totpAt(person.secret, t.clock.nowMs()));
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   }
 
   async function shoot(page: Page, name: string) {
@@ -94,7 +94,24 @@ describe('console screenshots for the README', () => {
     await staff.context.close();
     expect(staff.violations).toEqual<CspViolation[]>([]);
 
+    // A pending access request from another support member, for the seller to answer.
+    const asker = await t.staff('support', 'Riley Support');
+    await t
+      .http()
+      .post('/v1/access-requests')
+      .set(asker.auth)
+      .send({
+        tenantId: tenant,
+        access: 'reveal',
+        orderIds: [orderIds[2]],
+        durationHours: 8,
+        reason: 'Buyer says the parcel never arrived; the seller asked us to check the address',
+        ticketRef: 'CASE-1077',
+      })
+      .expect(201);
+
     for (const [name, url] of [
+      ['api-keys', '/console/api-keys'],
       ['staff-access', '/console/staff-access'],
       ['audit-log', '/console/audit'],
       ['users', '/console/users'],
@@ -105,5 +122,27 @@ describe('console screenshots for the README', () => {
     }
     expect(violations).toEqual<CspViolation[]>([]);
     await context.close();
+  });
+
+  it('captures the auditor’s verification report and the support member’s access requests', async () => {
+    const auditor = await enrolStaff(t, 'auditor', 'Avery Auditor');
+    const { context, violations } = await watchedContext(browser);
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${origin}/console/audit/verification`);
+    await signIn(page, auditor);
+    await page.waitForURL(`${origin}/console/audit/verification`);
+    await shoot(page, 'audit-verification');
+    await context.close();
+
+    const staff = await watchedContext(browser);
+    const staffPage = await staff.context.newPage();
+    await staffPage.setViewportSize({ width: 1280, height: 800 });
+    await staffPage.goto(`${origin}/console/access-requests`);
+    await signIn(staffPage, support);
+    await staffPage.waitForURL(`${origin}/console/access-requests`);
+    await shoot(staffPage, 'access-requests');
+    await staff.context.close();
+    expect([...violations, ...staff.violations]).toEqual<CspViolation[]>([]);
   });
 });
