@@ -105,6 +105,10 @@ export const RESIDUE_TABLES = [
   'retention_policies',
   'data_subject_requests',
   'ebay_deletion_targets',
+  // Staff requests for access to the tenant's buyer data (their story stays in the access log).
+  'access_requests',
+  // The seller's people's passkeys: with no password and no second factor left, no credential of theirs stays.
+  'person_passkeys',
 ] as const;
 
 /**

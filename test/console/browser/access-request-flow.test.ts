@@ -49,7 +49,7 @@ describe('support access request in Chromium', () => {
     await page.getByLabel('Login').fill(person.login);
     await page.getByLabel('Password').fill(person.password);
     await page.getByLabel('Code from your authenticator app').fill(totpAt(person.secret, t.clock.nowMs()));
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   }
 
   const axeOn = async (page: Page, where: string) => {

@@ -41,7 +41,7 @@ describe('access-log export verified in Chromium', () => {
     await page.getByLabel('Login').fill(auditor.login);
     await page.getByLabel('Password').fill(auditor.password);
     await page.getByLabel('Code from your authenticator app').fill(totpAt(auditor.secret, t.clock.nowMs()));
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   }
 
   const axeOn = async (page: Page, where: string) => {
