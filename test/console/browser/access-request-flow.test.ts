@@ -1,6 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
 import { SellerUsersService } from '../../../src/access/people/seller-users.service';
-import { totpAt } from '../../../src/access/people/totp';
 import { AccessRequestsService } from '../../../src/access/requests/access-requests.service';
 import { ALL_TENANTS, AuditQueryService } from '../../../src/audit';
 import type { ActorContext } from '../../../src/auth';
@@ -8,7 +7,14 @@ import { acceptInvitation, enrolStaff, type ConsolePerson, type InvitedPerson } 
 import { canonicalOrder, seedOrders } from '../../support/order-factory';
 import { TEST_ACTOR } from '../../support/test-actor';
 import { startTestApp, type TestApp } from '../../support/test-app';
-import { launchChromium, listen, seriousAxeFindings, watchedContext, type CspViolation } from './chromium';
+import {
+  launchChromium,
+  listen,
+  seriousAxeFindings,
+  watchedContext,
+  type CspViolation,
+  signInWithTotp,
+} from './chromium';
 
 const FIRST_INDEX = 8400;
 
@@ -45,11 +51,7 @@ describe('support access request in Chromium', () => {
   });
 
   async function signIn(page: Page, person: { login: string; password: string; secret: Buffer }) {
-    t.clock.advance(30_000);
-    await page.getByLabel('Login').fill(person.login);
-    await page.getByLabel('Password').fill(person.password);
-    await page.getByLabel('Code from your authenticator app').fill(totpAt(person.secret, t.clock.nowMs()));
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await signInWithTotp(t, page, person);
   }
 
   const axeOn = async (page: Page, where: string) => {

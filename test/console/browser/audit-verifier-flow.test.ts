@@ -3,10 +3,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ALL_TENANTS, AuditQueryService } from '../../../src/audit';
-import { totpAt } from '../../../src/access/people/totp';
 import { enrolStaff, type ConsolePerson } from '../../support/console-people';
 import { startTestApp, type TestApp } from '../../support/test-app';
-import { launchChromium, listen, seriousAxeFindings, watchedContext, type CspViolation } from './chromium';
+import {
+  launchChromium,
+  listen,
+  seriousAxeFindings,
+  watchedContext,
+  type CspViolation,
+  signInWithTotp,
+} from './chromium';
 
 /**
  * An auditor in a real Chromium: the verification report, an NDJSON export
@@ -37,11 +43,7 @@ describe('access-log export verified in Chromium', () => {
   });
 
   async function signIn(page: Page) {
-    t.clock.advance(30_000);
-    await page.getByLabel('Login').fill(auditor.login);
-    await page.getByLabel('Password').fill(auditor.password);
-    await page.getByLabel('Code from your authenticator app').fill(totpAt(auditor.secret, t.clock.nowMs()));
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await signInWithTotp(t, page, auditor);
   }
 
   const axeOn = async (page: Page, where: string) => {

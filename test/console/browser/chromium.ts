@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { totpAt } from '../../../src/access/people/totp';
 import type { TestApp } from '../../support/test-app';
 
 /** Debian's Chromium, which `.ci/run` installs when missing (`apt-get install chromium`). */
@@ -96,4 +97,20 @@ export async function seriousAxeFindings(page: Page): Promise<AxeFinding[]> {
 
 interface AxeResults {
   violations: Array<{ id: string; impact?: string | null; nodes: Array<{ target: string[] }> }>;
+}
+
+/**
+ * The sign-in form as a person fills it: login, password and the authenticator's code of a fresh 30-second step
+ * (the test clock moves one step on, so a code is never reused), then the password form's own button.
+ */
+export async function signInWithTotp(
+  t: TestApp,
+  page: Page,
+  person: { login: string; password: string; secret: Buffer },
+): Promise<void> {
+  t.clock.advance(30_000);
+  await page.getByLabel('Login').fill(person.login);
+  await page.getByLabel('Password').fill(person.password);
+  await page.getByLabel('Code from your authenticator app').fill(totpAt(person.secret, t.clock.nowMs()));
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }

@@ -1,14 +1,20 @@
 import type { Browser, Page } from 'playwright-core';
 import { GrantsService } from '../../../src/access/grants.service';
 import { SellerUsersService } from '../../../src/access/people/seller-users.service';
-import { totpAt } from '../../../src/access/people/totp';
 import { ALL_TENANTS, AuditQueryService } from '../../../src/audit';
 import { BUYER_MARKER } from '../../../src/sandbox/buyers';
 import { acceptInvitation, enrolStaff, type ConsolePerson, type InvitedPerson } from '../../support/console-people';
 import { canonicalOrder, seedOrders } from '../../support/order-factory';
 import { TEST_ACTOR } from '../../support/test-actor';
 import { startTestApp, type TestApp } from '../../support/test-app';
-import { launchChromium, listen, seriousAxeFindings, watchedContext, type CspViolation } from './chromium';
+import {
+  launchChromium,
+  listen,
+  seriousAxeFindings,
+  watchedContext,
+  type CspViolation,
+  signInWithTotp,
+} from './chromium';
 
 const FIRST_INDEX = 8200;
 
@@ -51,11 +57,7 @@ describe('console in Chromium', () => {
 
   /** The sign-in form as a person fills it, with the authenticator's code of a fresh 30-second step. */
   async function signIn(page: Page, person: { login: string; password: string; secret: Buffer }) {
-    t.clock.advance(30_000);
-    await page.getByLabel('Login').fill(person.login);
-    await page.getByLabel('Password').fill(person.password);
-    await page.getByLabel('Code from your authenticator app').fill(totpAt(person.secret, t.clock.nowMs()));
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await signInWithTotp(t, page, person);
   }
 
   const axeOn = async (page: Page, where: string) => {

@@ -6,7 +6,15 @@ import { ALL_TENANTS, AuditQueryService } from '../../../src/audit';
 import { acceptInvitation, type InvitedPerson } from '../../support/console-people';
 import { TEST_ACTOR } from '../../support/test-actor';
 import { startTestApp, type TestApp } from '../../support/test-app';
-import { freePort, launchChromium, listen, seriousAxeFindings, watchedContext, type CspViolation } from './chromium';
+import {
+  freePort,
+  launchChromium,
+  listen,
+  seriousAxeFindings,
+  watchedContext,
+  type CspViolation,
+  signInWithTotp,
+} from './chromium';
 
 /**
  * The console's people flows in a real Chromium: a passkey registered after a
@@ -38,11 +46,7 @@ describe('console people flows in Chromium', () => {
   });
 
   async function signIn(page: Page, person: { login: string; password: string; secret: Buffer }) {
-    t.clock.advance(30_000);
-    await page.getByLabel('Login').fill(person.login);
-    await page.getByLabel('Password').fill(person.password);
-    await page.getByLabel('Code from your authenticator app').fill(totpAt(person.secret, t.clock.nowMs()));
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await signInWithTotp(t, page, person);
   }
 
   const axeOn = async (page: Page, where: string) => {

@@ -3,12 +3,11 @@ import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { GrantsService } from '../../../src/access/grants.service';
 import { SellerUsersService } from '../../../src/access/people/seller-users.service';
-import { totpAt } from '../../../src/access/people/totp';
 import { acceptInvitation, enrolStaff, type ConsolePerson, type InvitedPerson } from '../../support/console-people';
 import { seedOrders } from '../../support/order-factory';
 import { TEST_ACTOR } from '../../support/test-actor';
 import { startTestApp, type TestApp } from '../../support/test-app';
-import { launchChromium, listen, watchedContext, type CspViolation } from './chromium';
+import { launchChromium, listen, watchedContext, type CspViolation, signInWithTotp } from './chromium';
 
 /** Where the README's screenshots live. */
 const OUT = path.join(__dirname, '..', '..', '..', 'docs', 'screenshots');
@@ -47,11 +46,7 @@ describe('console screenshots for the README', () => {
   });
 
   async function signIn(page: Page, person: { login: string; password: string; secret: Buffer }) {
-    t.clock.advance(30_000);
-    await page.getByLabel('Login').fill(person.login);
-    await page.getByLabel('Password').fill(person.password);
-    await page.getByLabel('Code from your authenticator app').fill(totpAt(person.secret, t.clock.nowMs()));
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await signInWithTotp(t, page, person);
   }
 
   async function shoot(page: Page, name: string) {
