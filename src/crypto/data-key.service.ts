@@ -101,6 +101,37 @@ export class DataKeyService {
     return handles;
   }
 
+  /**
+   * Opens the keys of subjects of several tenants in one statement (a dispatcher's claim spans tenants); the map's
+   * keys are `dataKeyRef(tenantId, subjectId)` of the ids as given. Absent subjects have no entry.
+   */
+  async openDataKeysOfTenants(
+    tx: Tx,
+    subjects: ReadonlyArray<{ tenantId: string; subjectId: string }>,
+  ): Promise<Map<string, DataKeyHandle>> {
+    const givenByCanonical = new Map<string, string[]>();
+    for (const s of subjects) {
+      const ref = dataKeyRef(canonicalId(s.tenantId, 'tenantId'), canonicalId(s.subjectId, 'subjectId'));
+      givenByCanonical.set(ref, [...(givenByCanonical.get(ref) ?? []), dataKeyRef(s.tenantId, s.subjectId)]);
+    }
+    const handles = new Map<string, DataKeyHandle>();
+    if (givenByCanonical.size === 0) return handles;
+    const pairs = [...givenByCanonical.keys()].map((ref) => ref.split('/'));
+    const rows = await this.keys.findBySubjectsOfTenants(
+      tx,
+      pairs.map(([t]) => t),
+      pairs.map(([, s]) => s),
+    );
+    for (const row of rows) {
+      const key = unwrapDataKey(this.store, row.tenant_id, row);
+      const handle = new DataKeyHandle(row.tenant_id, row.subject_id, row.purpose as DataPurpose, key);
+      for (const given of givenByCanonical.get(dataKeyRef(row.tenant_id, row.subject_id)) ?? []) {
+        handles.set(given, handle);
+      }
+    }
+    return handles;
+  }
+
   /** Opens one key, failing closed when it is gone (shredded subjects must not look like empty ones). */
   async openDataKey(tx: Tx, tenantId: string, subjectId: string): Promise<DataKeyHandle> {
     const handle = (await this.openDataKeys(tx, tenantId, [subjectId])).get(subjectId);
@@ -143,4 +174,9 @@ export class DataKeyService {
       throw err;
     }
   }
+}
+
+/** The key of a tenant's subject in `openDataKeysOfTenants`'s answer. */
+export function dataKeyRef(tenantId: string, subjectId: string): string {
+  return `${tenantId}/${subjectId}`;
 }

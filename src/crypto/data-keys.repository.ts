@@ -46,6 +46,19 @@ export class DataKeysRepository {
     ]);
   }
 
+  /** The rows of subjects of several tenants, each row with its tenant (one statement for a dispatcher's claim). */
+  findBySubjectsOfTenants(
+    tx: Tx,
+    tenantIds: string[],
+    subjectIds: string[],
+  ): Promise<Array<DataKeyRow & { tenant_id: string }>> {
+    return tx.query(
+      `SELECT d.tenant_id, ${DATA_KEY_ROW_SOURCE}
+         WHERE (d.tenant_id, d.subject_id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))`,
+      [tenantIds, subjectIds],
+    );
+  }
+
   /** Deletes the subjects' keys; returns how many existed. */
   async deleteBySubjects(tx: Tx, tenantId: string, subjectIds: string[]): Promise<number> {
     const [, count]: [unknown, number] = await tx.query(

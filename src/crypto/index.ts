@@ -23,7 +23,7 @@ export {
   verifyEd25519,
 } from './signing-key-format';
 export { SigningKey } from './signing-key.entity';
-export { DataKeyService, type DataKeySubject } from './data-key.service';
+export { DataKeyService, dataKeyRef, type DataKeySubject } from './data-key.service';
 export type { DataKeyHandle } from './data-key-handle';
 export { BlindIndexService } from './blind-index.service';
 export { BLIND_INDEX_BYTES, type TenantIndexer } from './tenant-indexer';

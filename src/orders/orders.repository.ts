@@ -185,6 +185,23 @@ export class OrdersRepository {
     return (share ? qb.setLock('pessimistic_read') : qb).getMany();
   }
 
+  /** Orders of several tenants by (tenant, order) pairs, optionally locked FOR SHARE (a dispatcher's claim). */
+  findManyOfTenants(
+    tx: Tx,
+    pairs: ReadonlyArray<{ tenantId: string; orderId: string }>,
+    share: boolean,
+  ): Promise<Order[]> {
+    if (!pairs.length) return Promise.resolve([]);
+    const qb = tx
+      .getRepository(Order)
+      .createQueryBuilder('o')
+      .where('(o.tenant_id, o.order_id) IN (SELECT * FROM unnest(:tenants::uuid[], :orders::uuid[]))', {
+        tenants: pairs.map((p) => p.tenantId),
+        orders: pairs.map((p) => p.orderId),
+      });
+    return (share ? qb.setLock('pessimistic_read') : qb).getMany();
+  }
+
   findOneShared(tx: Tx, tenantId: string, orderId: string): Promise<Order | null> {
     return tx.getRepository(Order).findOne({ where: { tenantId, orderId }, lock: { mode: 'pessimistic_read' } });
   }

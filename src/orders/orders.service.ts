@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { notFound, validationFailed } from '../platform/errors/domain-error';
 import { parseInstant } from '../platform/validation/instant';
-import { DataKeyService } from '../crypto';
+import { DataKeyService, dataKeyRef } from '../crypto';
 import type { BuyerPii } from '../marketplaces/canonical-order';
 import { DomainError, ErrorCodes } from '../platform/errors/domain-error';
 import type { Tx } from '../platform/database/transaction-manager';
@@ -226,29 +226,26 @@ export class OrdersService {
   }
 
   /**
-   * Orders as they are now, for the dispatcher, in the caller's transaction. With
-   * `withPii` the rows are locked FOR SHARE while their data keys are opened, so a
-   * retention sweep cannot shred a key mid-read; the caller appends its
-   * `pii.forwarded` entry in the same transaction and commits before sending.
+   * Orders as a dispatcher sends them, of several tenants in one read (a claim spans tenants), keyed by
+   * `dataKeyRef(tenantId, orderId)`: masked view, and the buyer data opened if `withPii` (rows locked FOR SHARE
+   * meanwhile, so destruction waits until the sending transaction commits).
    */
-  async forDispatch(
+  async forDispatchOfTenants(
     tx: Tx,
-    tenantId: string,
-    orderIds: readonly string[],
+    pairs: ReadonlyArray<{ tenantId: string; orderId: string }>,
     withPii: boolean,
   ): Promise<Map<string, OrderForDispatch>> {
-    const rows = await this.orders.findMany(tx, tenantId, orderIds, withPii);
+    const rows = await this.orders.findManyOfTenants(tx, pairs, withPii);
     const sealed = withPii ? rows.filter((o) => o.piiState === 'present' && o.piiCiphertext) : [];
-    const keys = await this.dataKeys.openDataKeys(
+    const keys = await this.dataKeys.openDataKeysOfTenants(
       tx,
-      tenantId,
-      sealed.map((o) => o.orderId),
+      sealed.map((o) => ({ tenantId: o.tenantId, subjectId: o.orderId })),
     );
     const out = new Map<string, OrderForDispatch>();
     for (const o of rows) {
-      const key = keys.get(o.orderId);
+      const key = keys.get(dataKeyRef(o.tenantId, o.orderId));
       const pii = key && o.piiCiphertext ? key.openJson<BuyerPii>(ORDER_PII_PURPOSE, o.piiCiphertext) : null;
-      out.set(o.orderId, { order: toMaskedOrderView(o), pii });
+      out.set(dataKeyRef(o.tenantId, o.orderId), { order: toMaskedOrderView(o), pii });
     }
     return out;
   }

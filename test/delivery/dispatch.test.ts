@@ -374,18 +374,28 @@ describe('forwarding orders: fan-out and dispatch', () => {
     const later = new Date(orders[0].lastUpdatedAt.getTime() + 3600_000);
     await ingest(orders.map((o) => ({ ...o, status: 'shipped' as const, rawStatus: 'Shipped', lastUpdatedAt: later })));
     await fanOut.fanOutAll();
+    // Each runs until nothing is due or in flight; a failed send (due again only later on the test clock) ends the
+    // runs too and shows below as a delivery not succeeded, with its error class, instead of a run that never ends.
     const run = async () => {
-      for (;;) {
+      for (let idleRounds = 0; idleRounds < 1000;) {
         const s = await dispatcher.dispatchOnce();
+        if (s.claimed) continue;
         const open = await db.query(
-          `SELECT 1 FROM deliveries WHERE endpoint_id = $1 AND status <> 'succeeded' LIMIT 1`,
-          [ep.endpointId],
+          `SELECT 1 FROM deliveries WHERE endpoint_id = $1 AND status IN ('pending', 'failed_retrying')
+              AND (next_attempt_at <= $2 OR lease_token IS NOT NULL) LIMIT 1`,
+          [ep.endpointId, t.clock.now()],
         );
-        if (!s.claimed && !open.length) return;
-        if (!s.claimed) await new Promise((r) => setTimeout(r, 10));
+        if (!open.length) return;
+        idleRounds++;
+        await new Promise((r) => setTimeout(r, 10));
       }
     };
     await Promise.all([run(), run(), run()]);
+    const notSucceeded = await db.query(
+      `SELECT status, last_error_class FROM deliveries WHERE endpoint_id = $1 AND status <> 'succeeded'`,
+      [ep.endpointId],
+    );
+    expect(notSucceeded).toEqual([]);
     const ids = receiver.received.map((r) => r.headers['webhook-id']);
     expect(ids).toHaveLength(24);
     expect(new Set(ids).size).toBe(24);
@@ -395,6 +405,61 @@ describe('forwarding orders: fan-out and dispatch', () => {
         .filter((b) => b.data.marketplaceOrderId === o.marketplaceOrderId)
         .map((b) => b.type);
       expect(types).toEqual(['order.created', 'order.updated']);
+    }
+  });
+
+  it('one claim spans tenants; a tenant whose endpoint cannot be opened sends nothing and holds no other back', async () => {
+    const a = await endpoint({ payloadMode: 'full' });
+    const tenantB = await t.tenant('Forwarder B');
+    const ownerB = (await t.seller(tenantB, ['endpoints:manage'])).auth;
+    const b = (
+      await t
+        .http()
+        .post('/v1/endpoints')
+        .set(ownerB)
+        .send({ url: receiver.url, payloadMode: 'full', staticHeaders: { 'x-tenant': 'b' } })
+        .expect(201)
+    ).body as { endpointId: string };
+    const { ids: idsA } = await newOrders(1);
+    const summaryB = await t.app
+      .get(TransactionManager)
+      .run((tx) =>
+        t.app
+          .get(OrderIngestService)
+          .ingestPage(tx, { tenantId: tenantB, connectionId }, [canonicalOrder(nextIndex++)]),
+      );
+    // B's endpoint secret can no longer be opened (its wrapped data key is damaged): B's share cannot be prepared.
+    await db.query(`UPDATE data_keys SET wrapped_key = decode(repeat('00', 72), 'hex') WHERE subject_id = $1`, [
+      b.endpointId,
+    ]);
+    try {
+      await fanOut.fanOutAll();
+      const s = await dispatcher.dispatchOnce();
+      expect(s).toMatchObject({ claimed: 2, succeeded: 1, retrying: 1 });
+      expect(receiver.received).toHaveLength(1);
+      expect(receiver.received[0].headers['x-tenant']).toBeUndefined();
+      const rows = await db.query(
+        `SELECT endpoint_id, status, last_error_class FROM deliveries WHERE endpoint_id = ANY($1::uuid[])`,
+        [[a.endpointId, b.endpointId]],
+      );
+      expect(rows).toEqual(
+        expect.arrayContaining([
+          { endpoint_id: a.endpointId, status: 'succeeded', last_error_class: null },
+          { endpoint_id: b.endpointId, status: 'failed_retrying', last_error_class: 'internal' },
+        ]),
+      );
+      // No entry, no send, both ways: A's order is in a pii.forwarded entry, B has none.
+      const forwarded = await db.query(
+        `SELECT tenant_id, targets FROM audit_entries WHERE action = 'pii.forwarded' AND tenant_id = ANY($1::uuid[])
+            AND (targets->'orderIds') ?| $2::text[]`,
+        [
+          [tenantId, tenantB],
+          [...idsA, ...summaryB.orderIds],
+        ],
+      );
+      expect(forwarded).toEqual([{ tenant_id: tenantId, targets: { orderIds: idsA, endpointId: a.endpointId } }]);
+    } finally {
+      await db.query(`UPDATE webhook_endpoints SET enabled = false WHERE tenant_id = $1`, [tenantB]);
     }
   });
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AuditLog, auditedBy } from '../../audit';
+import { AuditLog, auditedBy, type AuditEntryInput } from '../../audit';
 import { jobActor } from '../../auth';
 import { APP_CONFIG, type AppConfig } from '../../config';
-import { DataKeyService, sealForRecipient, type DataKeyHandle } from '../../crypto';
+import { DataKeyService, dataKeyRef, sealForRecipient, type DataKeyHandle } from '../../crypto';
 import { OrdersService, type OrderForDispatch } from '../../orders';
 import { Clock } from '../../platform/clock/clock';
 import { TransactionManager, type Tx } from '../../platform/database/transaction-manager';
@@ -43,11 +43,11 @@ interface EndpointSigner {
 }
 
 /**
- * Builds what a batch of one tenant's deliveries sends, in one transaction that
- * commits before anything is sent: orders read as they are now (locked FOR
+ * Builds what a claim's deliveries send, in one transaction that commits
+ * before anything is sent: orders read as they are now (locked FOR
  * SHARE while their buyer data is opened), endpoints' secrets and headers
- * opened, bodies signed, and one `pii.forwarded` entry per endpoint listing the
- * orders whose buyer data the batch carries. No entry, no send: if the entry
+ * opened, bodies signed, and one `pii.forwarded` entry per (tenant, endpoint)
+ * listing the orders whose buyer data the claim carries. No entry, no send: if the entry
  * cannot be written, the transaction fails and nothing leaves.
  */
 @Injectable()
@@ -62,95 +62,130 @@ export class DeliveryPreparer {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  prepare(tenantId: string, batch: readonly ClaimedDelivery[]): Promise<PreparedDelivery[]> {
+  /**
+   * Prepares a claim (any number of tenants) in one transaction. Each tenant's `pii.forwarded` entries are
+   * appended last and in tenant order, so two dispatchers preparing overlapping tenants take the chain heads in
+   * the same order (no deadlock) and hold them only until this commits.
+   */
+  prepare(batch: readonly ClaimedDelivery[]): Promise<PreparedDelivery[]> {
+    const byTenant = new Map<string, ClaimedDelivery[]>();
+    for (const d of batch) byTenant.set(d.tenantId, [...(byTenant.get(d.tenantId) ?? []), d]);
+    const tenants = [...byTenant.keys()].sort();
     return this.tx.run(async (tx) => {
-      const endpointIds = [...new Set(batch.map((d) => d.endpointId))];
-      const endpoints = new Map(
-        (await this.endpoints.findMany(tx, tenantId, endpointIds)).map((e) => [e.endpointId, e] as const),
-      );
-      const endpointKeys = await this.dataKeys.openDataKeys(tx, tenantId, endpointIds);
-      const orders = await this.loadOrders(tx, tenantId, batch, endpoints);
       const now = this.clock.now();
-      const timestamp = Math.floor(now.getTime() / 1000);
-      const forwarded = new Map<string, string[]>();
+      // Read for the whole claim at once (a claim spans tenants): a handful of statements, not a handful per tenant.
+      const endpointRefs = uniqueRefs(batch.map((d) => ({ tenantId: d.tenantId, subjectId: d.endpointId })));
+      const endpoints = new Map(
+        (
+          await this.endpoints.findManyOfTenants(
+            tx,
+            endpointRefs.map((r) => ({ tenantId: r.tenantId, endpointId: r.subjectId })),
+          )
+        ).map((e) => [dataKeyRef(e.tenantId, e.endpointId), e] as const),
+      );
+      const endpointKeys = await this.dataKeys.openDataKeysOfTenants(tx, endpointRefs);
+      const orders = await this.loadOrders(tx, batch, endpoints);
       const out: PreparedDelivery[] = [];
-      const signers = new Map<string, EndpointSigner>();
-      for (const d of batch) {
-        const endpoint = endpoints.get(d.endpointId);
-        const key = endpointKeys.get(d.endpointId);
-        if (!endpoint || !endpoint.enabled || endpoint.deletedAt || !key || !endpoint.secretsCiphertext) {
-          out.push({ delivery: d, unsendable: 'endpoint_gone' });
-          continue;
-        }
-        const built = this.body(d, endpoint, d.orderId ? orders.get(d.orderId) : undefined);
-        if ('unsendable' in built) {
-          out.push({ delivery: d, unsendable: built.unsendable });
-          continue;
-        }
-        if (Buffer.byteLength(built.body) > MAX_BODY_BYTES) {
-          out.push({ delivery: d, unsendable: 'payload_too_large' });
-          continue;
-        }
-        let signer = signers.get(d.endpointId);
-        if (!signer) {
-          // Opened once per endpoint and batch, not per delivery.
-          const secrets = key.openJson<EndpointSecrets>(ENDPOINT_SECRET_PURPOSE, endpoint.secretsCiphertext);
-          signer = {
-            secrets: signingSecrets(secrets, now),
-            ed25519: secrets.ed25519 ? ed25519KeyFromPkcs8(secrets.ed25519) : null,
-            headers: this.staticHeaders(endpoint, key),
-          };
-          signers.set(d.endpointId, signer);
-        }
-        const signature = signatureHeader(d.eventId, timestamp, built.body, signer.secrets, signer.ed25519);
-        out.push({
-          delivery: d,
-          url: endpoint.url,
-          body: built.body,
-          carriesBuyerData: built.withPii,
-          headers: {
-            ...signer.headers,
-            'webhook-id': d.eventId,
-            'webhook-timestamp': String(timestamp),
-            'webhook-signature': signature,
-          },
-        });
-        if (built.withPii && d.orderId) {
-          forwarded.set(d.endpointId, [...(forwarded.get(d.endpointId) ?? []), d.orderId]);
-        }
+      const entries: AuditEntryInput[] = [];
+      for (const tenantId of tenants) {
+        const built = this.prepareTenant(tenantId, byTenant.get(tenantId)!, { endpoints, endpointKeys, orders }, now);
+        out.push(...built.prepared);
+        entries.push(...built.entries);
       }
-      // Appended last: the tenant's chain head stays locked only until this commits.
-      for (const [endpointId, orderIds] of forwarded) {
-        const endpoint = endpoints.get(endpointId)!;
-        await this.audit.append(tx, {
-          tenantId,
-          ...auditedBy(DISPATCH_ACTOR),
-          action: 'pii.forwarded',
-          targets: { orderIds: [...new Set(orderIds)], endpointId },
-          reason: `buyer data forwarded by webhook (${endpoint.payloadMode} payload)`,
-          outcome: 'allowed',
-        });
-      }
+      // Appended last, in tenant order: two dispatchers preparing overlapping tenants take the chain heads in the
+      // same order, and hold them only until this commits.
+      for (const entry of entries) await this.audit.append(tx, entry);
       return out;
     });
   }
 
+  private prepareTenant(
+    tenantId: string,
+    batch: readonly ClaimedDelivery[],
+    read: {
+      endpoints: ReadonlyMap<string, WebhookEndpoint>;
+      endpointKeys: ReadonlyMap<string, DataKeyHandle>;
+      orders: ReadonlyMap<string, OrderForDispatch>;
+    },
+    now: Date,
+  ): { prepared: PreparedDelivery[]; entries: AuditEntryInput[] } {
+    const timestamp = Math.floor(now.getTime() / 1000);
+    const forwarded = new Map<string, string[]>();
+    const out: PreparedDelivery[] = [];
+    const signers = new Map<string, EndpointSigner>();
+    for (const d of batch) {
+      const endpoint = read.endpoints.get(dataKeyRef(tenantId, d.endpointId));
+      const key = read.endpointKeys.get(dataKeyRef(tenantId, d.endpointId));
+      if (!endpoint || !endpoint.enabled || endpoint.deletedAt || !key || !endpoint.secretsCiphertext) {
+        out.push({ delivery: d, unsendable: 'endpoint_gone' });
+        continue;
+      }
+      const order = d.orderId ? read.orders.get(dataKeyRef(tenantId, d.orderId)) : undefined;
+      const built = this.body(d, endpoint, order);
+      if ('unsendable' in built) {
+        out.push({ delivery: d, unsendable: built.unsendable });
+        continue;
+      }
+      if (Buffer.byteLength(built.body) > MAX_BODY_BYTES) {
+        out.push({ delivery: d, unsendable: 'payload_too_large' });
+        continue;
+      }
+      let signer = signers.get(d.endpointId);
+      if (!signer) {
+        // Opened once per endpoint and batch, not per delivery.
+        const secrets = key.openJson<EndpointSecrets>(ENDPOINT_SECRET_PURPOSE, endpoint.secretsCiphertext);
+        signer = {
+          secrets: signingSecrets(secrets, now),
+          ed25519: secrets.ed25519 ? ed25519KeyFromPkcs8(secrets.ed25519) : null,
+          headers: this.staticHeaders(endpoint, key),
+        };
+        signers.set(d.endpointId, signer);
+      }
+      const signature = signatureHeader(d.eventId, timestamp, built.body, signer.secrets, signer.ed25519);
+      out.push({
+        delivery: d,
+        url: endpoint.url,
+        body: built.body,
+        carriesBuyerData: built.withPii,
+        headers: {
+          ...signer.headers,
+          'webhook-id': d.eventId,
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': signature,
+        },
+      });
+      if (built.withPii && d.orderId) {
+        forwarded.set(d.endpointId, [...(forwarded.get(d.endpointId) ?? []), d.orderId]);
+      }
+    }
+    const entries = [...forwarded].map(([endpointId, orderIds]): AuditEntryInput => ({
+      tenantId,
+      ...auditedBy(DISPATCH_ACTOR),
+      action: 'pii.forwarded',
+      targets: { orderIds: [...new Set(orderIds)], endpointId },
+      reason: `buyer data forwarded by webhook (${read.endpoints.get(dataKeyRef(tenantId, endpointId))!.payloadMode} payload)`,
+      outcome: 'allowed',
+    }));
+    return { prepared: out, entries };
+  }
+
+  /** The claim's orders as they are now: locked FOR SHARE and opened where an endpoint gets buyer data. */
   private async loadOrders(
     tx: Tx,
-    tenantId: string,
     batch: readonly ClaimedDelivery[],
     endpoints: ReadonlyMap<string, WebhookEndpoint>,
   ): Promise<Map<string, OrderForDispatch>> {
-    const withPii = new Set<string>();
-    const without = new Set<string>();
+    const withPii = new Map<string, { tenantId: string; orderId: string }>();
+    const without = new Map<string, { tenantId: string; orderId: string }>();
     for (const d of batch) {
       if (!d.orderId) continue;
-      const mode = endpoints.get(d.endpointId)?.payloadMode;
-      (mode && carriesBuyerData(mode) ? withPii : without).add(d.orderId);
+      const mode = endpoints.get(dataKeyRef(d.tenantId, d.endpointId))?.payloadMode;
+      const ref = dataKeyRef(d.tenantId, d.orderId);
+      (mode && carriesBuyerData(mode) ? withPii : without).set(ref, { tenantId: d.tenantId, orderId: d.orderId });
     }
-    for (const id of withPii) without.delete(id);
-    const opened = await this.orders.forDispatch(tx, tenantId, [...withPii], true);
-    const plain = await this.orders.forDispatch(tx, tenantId, [...without], false);
+    for (const ref of withPii.keys()) without.delete(ref);
+    const opened = await this.orders.forDispatchOfTenants(tx, [...withPii.values()], true);
+    const plain = await this.orders.forDispatchOfTenants(tx, [...without.values()], false);
     return new Map([...plain, ...opened]);
   }
 
@@ -192,4 +227,10 @@ export class DeliveryPreparer {
       ? key.openJson<Record<string, string>>(ENDPOINT_HEADERS_PURPOSE, endpoint.headersCiphertext)
       : {};
   }
+}
+
+function uniqueRefs(
+  refs: ReadonlyArray<{ tenantId: string; subjectId: string }>,
+): Array<{ tenantId: string; subjectId: string }> {
+  return [...new Map(refs.map((r) => [dataKeyRef(r.tenantId, r.subjectId), r] as const)).values()];
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AuditLog, auditedBy } from '../../audit';
-import { DataKeyService } from '../../crypto';
+import { DataKeyService, type DataKeyHandle } from '../../crypto';
 import { TransactionManager, type Tx } from '../../platform/database/transaction-manager';
 import { filterMatches } from '../event-types';
 import { FAILURE_WINDOW_MS, failureLevel } from './failure-window';
@@ -33,7 +33,7 @@ export interface RecordedOutcome {
 }
 
 /**
- * Writes what came of a batch's attempts, one transaction per tenant: an
+ * Writes what came of a batch's attempts (any number of tenants) in one transaction: an
  * attempt row each (the answer's first 4 kB sealed under the order's data key),
  * the delivery's next state through its lease token (a dispatcher whose lease
  * was taken over changes nothing), the endpoint's failure stretch, and the
@@ -50,17 +50,27 @@ export class DeliveryRecorder {
     private readonly metrics: DeliveryMetrics,
   ) {}
 
-  record(tenantId: string, records: readonly AttemptRecord[], random: () => number = Math.random) {
+  record(records: readonly AttemptRecord[], random: () => number = Math.random): Promise<RecordedOutcome[]> {
     return this.tx.run(async (tx) => {
-      const orderIds = [
-        ...new Set(records.filter((r) => r.responseHead?.length && r.delivery.orderId).map((r) => r.delivery.orderId!)),
-      ];
+      const tenants = [...new Set(records.map((r) => r.delivery.tenantId))].sort();
       // A destroyed order has no key: its answer is not kept (there is nothing it may be kept under).
-      const orderKeys = await this.dataKeys.openDataKeys(tx, tenantId, orderIds);
+      const orderKeys = new Map<string, DataKeyHandle>();
+      for (const tenantId of tenants) {
+        const orderIds = [
+          ...new Set(
+            records
+              .filter((r) => r.delivery.tenantId === tenantId && r.responseHead?.length && r.delivery.orderId)
+              .map((r) => r.delivery.orderId!),
+          ),
+        ];
+        for (const [orderId, key] of await this.dataKeys.openDataKeys(tx, tenantId, orderIds)) {
+          orderKeys.set(`${tenantId}/${orderId}`, key);
+        }
+      }
       const outcomes: RecordedOutcome[] = [];
-      const gone = new Set<string>();
-      const succeededEndpoints = new Set<string>();
-      const failedEndpoints = new Set<string>();
+      const gone = new Map<string, Set<string>>();
+      const succeeded: Array<{ tenantId: string; endpointId: string }> = [];
+      const failed = new Map<string, Set<string>>();
       const steps = records.map((r) => {
         const step = nextStep(r.delivery.attemptCount + 1, r, random);
         const status: DeliveryStatus =
@@ -82,13 +92,14 @@ export class DeliveryRecorder {
         })),
       );
       const attempts = [];
+      const seen = new Set<string>();
       for (const { r, step, status, next } of steps) {
         const d = r.delivery;
         const counted = ours.has(d.deliveryId);
-        const key = d.orderId ? orderKeys.get(d.orderId) : undefined;
+        const key = d.orderId ? orderKeys.get(`${d.tenantId}/${d.orderId}`) : undefined;
         attempts.push(
           this.deliveries.newAttempt({
-            tenantId,
+            tenantId: d.tenantId,
             attemptId: randomUUID(),
             deliveryId: d.deliveryId,
             orderId: d.orderId,
@@ -103,8 +114,11 @@ export class DeliveryRecorder {
           }),
         );
         this.metrics.attempted(r.result, r.latencyMs, r.latencyMs > 0, counted ? status : null);
-        if (counted && step.kind === 'disable_endpoint') gone.add(d.endpointId);
-        if (counted) (status === 'succeeded' ? succeededEndpoints : failedEndpoints).add(d.endpointId);
+        if (counted && step.kind === 'disable_endpoint') addTo(gone, d.tenantId, d.endpointId);
+        if (counted && status === 'succeeded' && !seen.has(`${d.tenantId}/${d.endpointId}`)) {
+          seen.add(`${d.tenantId}/${d.endpointId}`);
+          succeeded.push({ tenantId: d.tenantId, endpointId: d.endpointId });
+        } else if (counted && status !== 'succeeded') addTo(failed, d.tenantId, d.endpointId);
         outcomes.push({
           deliveryId: d.deliveryId,
           status,
@@ -114,20 +128,25 @@ export class DeliveryRecorder {
       }
       await this.deliveries.insertAttempts(tx, attempts);
       const at = records[0]?.attemptedAt ?? new Date(0);
-      await this.endpoints.markSucceeded(tx, tenantId, [...succeededEndpoints]);
-      const stillFailing = [...failedEndpoints].filter((e) => !succeededEndpoints.has(e));
-      await this.endpoints.markFailing(tx, tenantId, stillFailing, at);
-      await this.checkFailureWindow(tx, tenantId, stillFailing, gone, at);
-      for (const endpointId of gone) {
-        if (!(await this.endpoints.disable(tx, tenantId, endpointId, 'gone', at))) continue;
-        await this.audit.append(tx, {
-          tenantId,
-          ...auditedBy(DISPATCH_ACTOR),
-          action: 'endpoint.updated',
-          targets: { endpointId },
-          reason: 'disabled: the receiver answered 410 Gone',
-          outcome: 'allowed',
-        });
+      await this.endpoints.markSucceededMany(tx, succeeded);
+      // Failures (rare when receivers are well) are handled per tenant, in tenant order: they may append to the
+      // tenant's chain, and every transaction that appends to several chains takes them in that order.
+      for (const tenantId of tenants) {
+        const stillFailing = [...(failed.get(tenantId) ?? [])].filter((e) => !seen.has(`${tenantId}/${e}`));
+        const goneHere = gone.get(tenantId) ?? new Set<string>();
+        await this.endpoints.markFailing(tx, tenantId, stillFailing, at);
+        await this.checkFailureWindow(tx, tenantId, stillFailing, goneHere, at);
+        for (const endpointId of goneHere) {
+          if (!(await this.endpoints.disable(tx, tenantId, endpointId, 'gone', at))) continue;
+          await this.audit.append(tx, {
+            tenantId,
+            ...auditedBy(DISPATCH_ACTOR),
+            action: 'endpoint.updated',
+            targets: { endpointId },
+            reason: 'disabled: the receiver answered 410 Gone',
+            outcome: 'allowed',
+          });
+        }
       }
       return outcomes;
     });
@@ -204,4 +223,10 @@ export class DeliveryRecorder {
       })),
     );
   }
+}
+
+function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
+  const set = map.get(key) ?? new Set<string>();
+  set.add(value);
+  map.set(key, set);
 }

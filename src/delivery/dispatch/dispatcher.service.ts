@@ -14,6 +14,9 @@ import { WebhookClient } from './webhook-client';
 /** A lease outlives the send's deadline by this much; a dispatcher that dies loses it after that. */
 export const LEASE_MARGIN_MS = 30_000;
 
+/** Outcomes written per record transaction at most. */
+const MAX_RECORD_BATCH = 1000;
+
 export interface DispatchSummary {
   readonly claimed: number;
   readonly succeeded: number;
@@ -46,6 +49,11 @@ const EMPTY: DispatchSummary = {
 @Injectable()
 export class Dispatcher {
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly recordQueue: Array<{
+    record: AttemptRecord;
+    resolve: (outcome: RecordedOutcome | null) => void;
+  }> = [];
+  private flushing = false;
 
   constructor(
     private readonly deliveries: DeliveriesRepository,
@@ -126,57 +134,114 @@ export class Dispatcher {
     return total;
   }
 
-  /** Sends deliveries already claimed (exposed so a test can hold a claim and let it lapse). */
+  /**
+   * Sends deliveries already claimed (exposed so a test can hold a claim and let it lapse): the whole claim
+   * prepared in one transaction, each delivery sent on its own, each outcome recorded as soon as it is known
+   * (outcomes that arrive while a record is being written go into the next one, so a busy dispatcher writes
+   * many per transaction and an idle one records at once; a slow receiver holds back no other's record).
+   */
   async sendClaimed(claimed: readonly ClaimedDelivery[]): Promise<DispatchSummary> {
-    const byTenant = new Map<string, ClaimedDelivery[]>();
-    for (const d of claimed) byTenant.set(d.tenantId, [...(byTenant.get(d.tenantId) ?? []), d]);
-    const results = await Promise.all([...byTenant].map(([tenantId, batch]) => this.sendTenant(tenantId, batch)));
-    return results.reduce(add, { ...EMPTY, claimed: claimed.length });
-  }
-
-  private async sendTenant(tenantId: string, batch: ClaimedDelivery[]): Promise<DispatchSummary> {
-    let prepared: PreparedDelivery[];
-    try {
-      prepared = await this.preparer.prepare(tenantId, batch);
-    } catch (err) {
-      // Nothing was sent (the entry did not commit): each delivery counts a failed attempt and retries.
-      this.logger.error('delivery batch could not be prepared', { tenantId, error: errorName(err) });
-      const at = this.clock.now();
-      return summarise(
-        await this.recorder.record(
-          tenantId,
-          batch.map((delivery) => failed(delivery, at, 'internal')),
-        ),
-        0,
-      );
-    }
-    const records: AttemptRecord[] = [];
-    let released = 0;
-    await Promise.all(
-      prepared.map(async (p) => {
+    const { prepared, unprepared } = await this.prepare(claimed);
+    const outcomes = await Promise.all([
+      ...unprepared.map((r) => this.recordSoon(r)),
+      ...prepared.map(async (p): Promise<RecordedOutcome | 'released' | null> => {
         if ('unsendable' in p) {
-          if (p.unsendable === 'endpoint_gone') {
-            released++;
-            await this.tx.run((tx) => this.deliveries.release(tx, p.delivery));
-          } else records.push(failed(p.delivery, this.clock.now(), p.unsendable));
-          return;
+          if (p.unsendable !== 'endpoint_gone')
+            return this.recordSoon(failed(p.delivery, this.clock.now(), p.unsendable));
+          await this.tx.run((tx) => this.deliveries.release(tx, p.delivery));
+          return 'released';
         }
         if (p.delivery.sendAt) {
           await this.until(p.delivery.sendAt);
           if (this.clock.nowMs() - p.delivery.sendAt.getTime() > MAX_PACED_LATENESS_MS) {
             // Too late for its slot: sending now could crowd the next one. Handed back, re-paced later.
-            released++;
             await this.tx.run((tx) => this.deliveries.release(tx, p.delivery));
-            return;
+            return 'released';
           }
         }
         const attemptedAt = this.clock.now();
         const outcome = await this.client.send({ url: p.url, body: p.body, headers: p.headers });
-        records.push({ delivery: p.delivery, attemptedAt, ...outcome });
+        return this.recordSoon({ delivery: p.delivery, attemptedAt, ...outcome });
       }),
-    );
-    const outcomes = records.length ? await this.recorder.record(tenantId, records) : [];
-    return summarise(outcomes, released);
+    ]);
+    return { ...summarise(outcomes), claimed: claimed.length };
+  }
+
+  /**
+   * The claim's deliveries made ready in one transaction. If that fails, each tenant is tried on its own, so
+   * one tenant's trouble holds no other back; a tenant that still fails sends nothing and each of its
+   * deliveries counts a failed attempt (the entry did not commit, so no byte leaves).
+   */
+  private async prepare(
+    claimed: readonly ClaimedDelivery[],
+  ): Promise<{ prepared: PreparedDelivery[]; unprepared: AttemptRecord[] }> {
+    try {
+      return { prepared: await this.preparer.prepare(claimed), unprepared: [] };
+    } catch (err) {
+      const byTenant = groupByTenant(claimed);
+      const results = await Promise.all(
+        [...byTenant].map(async ([tenantId, batch]) => {
+          try {
+            if (byTenant.size === 1) throw err;
+            return { prepared: await this.preparer.prepare(batch), unprepared: [] };
+          } catch (tenantErr) {
+            this.logger.error('delivery batch could not be prepared', { tenantId, error: errorName(tenantErr) });
+            const at = this.clock.now();
+            return { prepared: [], unprepared: batch.map((d) => failed(d, at, 'internal')) };
+          }
+        }),
+      );
+      return {
+        prepared: results.flatMap((r) => r.prepared),
+        unprepared: results.flatMap((r) => r.unprepared),
+      };
+    }
+  }
+
+  /** Queues an outcome for the next record transaction; resolves once it is written (null if it could not be). */
+  private recordSoon(record: AttemptRecord): Promise<RecordedOutcome | null> {
+    return new Promise((resolve) => {
+      this.recordQueue.push({ record, resolve });
+      void this.flushRecords();
+    });
+  }
+
+  private async flushRecords(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.recordQueue.length) {
+        const batch = this.recordQueue.splice(0, MAX_RECORD_BATCH);
+        const outcomes = await this.recordIsolated(batch.map((b) => b.record));
+        for (const b of batch) b.resolve(outcomes.get(b.record.delivery.deliveryId) ?? null);
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /**
+   * Records in one transaction, or tenant by tenant if that fails. A tenant whose record cannot be written keeps
+   * its deliveries leased: when the lease lapses they are sent again with the same `webhook-id`.
+   */
+  private async recordIsolated(records: readonly AttemptRecord[]): Promise<Map<string, RecordedOutcome>> {
+    const byId = (outcomes: readonly RecordedOutcome[]) => new Map(outcomes.map((o) => [o.deliveryId, o] as const));
+    try {
+      return byId(await this.recorder.record(records));
+    } catch (err) {
+      const byTenant = new Map<string, AttemptRecord[]>();
+      for (const r of records) byTenant.set(r.delivery.tenantId, [...(byTenant.get(r.delivery.tenantId) ?? []), r]);
+      const out = new Map<string, RecordedOutcome>();
+      for (const [tenantId, batch] of byTenant) {
+        try {
+          if (byTenant.size === 1) throw err;
+          for (const [id, o] of byId(await this.recorder.record(batch))) out.set(id, o);
+        } catch (tenantErr) {
+          this.logger.error('delivery outcomes could not be recorded', { tenantId, error: errorName(tenantErr) });
+        }
+      }
+      return out;
+    }
   }
 
   /** Waits for a reserved send time (at most the pacing horizon). */
@@ -190,15 +255,18 @@ function failed(delivery: ClaimedDelivery, at: Date, result: AttemptRecord['resu
   return { delivery, attemptedAt: at, result, statusCode: null, latencyMs: 0, retryAfterMs: null, responseHead: null };
 }
 
-function summarise(outcomes: readonly RecordedOutcome[], released: number): DispatchSummary {
+/** `null`: an outcome that could not be written (not counted; the lease lapses and the delivery is sent again). */
+function summarise(all: ReadonlyArray<RecordedOutcome | 'released' | null>): DispatchSummary {
+  const outcomes = all.filter((o): o is RecordedOutcome => o !== null && o !== 'released');
   const counted = outcomes.filter((o) => o.counted);
   return {
     claimed: 0,
     succeeded: counted.filter((o) => o.status === 'succeeded').length,
     retrying: counted.filter((o) => o.status === 'failed_retrying').length,
     givenUp: counted.filter((o) => o.status === 'given_up').length,
-    released,
-    uncounted: outcomes.length - counted.length,
+    released: all.filter((o) => o === 'released').length,
+    // Not counted: answers that came after the lease was lost, and outcomes that could not be written.
+    uncounted: outcomes.length - counted.length + all.filter((o) => o === null).length,
     endpointsDisabled: new Set(counted.filter((o) => o.endpointDisabled).map((o) => o.deliveryId)).size,
   };
 }
@@ -216,3 +284,9 @@ function add(a: DispatchSummary, b: DispatchSummary): DispatchSummary {
 }
 
 const errorName = (err: unknown) => (err instanceof Error ? ((err as { code?: string }).code ?? err.name) : 'error');
+
+function groupByTenant(claimed: readonly ClaimedDelivery[]): Map<string, ClaimedDelivery[]> {
+  const byTenant = new Map<string, ClaimedDelivery[]>();
+  for (const d of claimed) byTenant.set(d.tenantId, [...(byTenant.get(d.tenantId) ?? []), d]);
+  return byTenant;
+}

@@ -61,13 +61,29 @@ export class EndpointsRepository {
       .getMany();
   }
 
-  /** A success ends the endpoint's failing stretch (and its warnings). */
-  async markSucceeded(tx: Tx, tenantId: string, endpointIds: readonly string[]): Promise<void> {
-    if (!endpointIds.length) return;
+  /** Endpoints of several tenants by (tenant, endpoint) pairs, live or not (a dispatcher's claim). */
+  findManyOfTenants(
+    tx: Tx,
+    pairs: ReadonlyArray<{ tenantId: string; endpointId: string }>,
+  ): Promise<WebhookEndpoint[]> {
+    if (!pairs.length) return Promise.resolve([]);
+    return this.repo(tx)
+      .createQueryBuilder('e')
+      .where('(e.tenant_id, e.endpoint_id) IN (SELECT * FROM unnest(:tenants::uuid[], :ids::uuid[]))', {
+        tenants: pairs.map((p) => p.tenantId),
+        ids: pairs.map((p) => p.endpointId),
+      })
+      .getMany();
+  }
+
+  /** Ends the failing stretch of endpoints of any tenants (one statement for a whole claim's successes). */
+  async markSucceededMany(tx: Tx, endpoints: ReadonlyArray<{ tenantId: string; endpointId: string }>): Promise<void> {
+    if (!endpoints.length) return;
     await tx.query(
-      `UPDATE webhook_endpoints SET failing_since = NULL, failure_warnings = 0
-        WHERE tenant_id = $1 AND endpoint_id = ANY($2::uuid[]) AND failing_since IS NOT NULL`,
-      [tenantId, endpointIds],
+      `UPDATE webhook_endpoints e SET failing_since = NULL, failure_warnings = 0
+         FROM unnest($1::uuid[], $2::uuid[]) AS s(t, id)
+        WHERE e.tenant_id = s.t AND e.endpoint_id = s.id AND e.failing_since IS NOT NULL`,
+      [endpoints.map((e) => e.tenantId), endpoints.map((e) => e.endpointId)],
     );
   }
 
