@@ -17,6 +17,8 @@ describe('the dispatcher loop', () => {
         WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
         // On a server only the commit notification can wake the loop in time; embedded databases poll.
         DELIVERY_POLL_MS: usingServer() ? '60000' : '100',
+        // Far longer than any wait below: a receiver that hangs is still hanging when the others are checked.
+        WEBHOOK_TIMEOUT_MS: '60000',
       },
       clock: new ManualClock(Date.now()),
     });
@@ -55,5 +57,30 @@ describe('the dispatcher loop', () => {
     await seedOrders(t.app, tenantId, 1);
     await new Promise((r) => setTimeout(r, 300));
     expect(receiver.received).toHaveLength(5);
+  });
+
+  it('a receiver that hangs holds back no other endpoint: later orders go while its request is still open', async () => {
+    const slow = await Receiver.start();
+    slow.answer = () => 'hang';
+    const slowTenant = await t.tenant('Slow receiver');
+    const slowOwner = (await t.seller(slowTenant, ['endpoints:manage'])).auth;
+    await t.http().post('/v1/endpoints').set(slowOwner).send({ url: slow.url }).expect(201);
+    const loop = t.app.get(DispatchLoop);
+    await loop.start();
+    try {
+      await seedOrders(t.app, slowTenant, 1);
+      await waitFor(() => slow.received.length === 1, 'the hanging receiver to get its order');
+      const before = receiver.received.length;
+      await seedOrders(t.app, tenantId, 2);
+      await waitFor(
+        () => receiver.received.length === before + 2,
+        'orders to the other endpoint while the hanging request is open',
+        20_000,
+      );
+      expect(slow.received).toHaveLength(1);
+    } finally {
+      await slow.close(); // the hanging request fails now; stopping waits for its outcome to be recorded
+      await loop.stop();
+    }
   });
 });

@@ -13,8 +13,9 @@ import { Dispatcher } from './dispatcher.service';
 import { FanOutService } from './fan-out.service';
 
 /**
- * The dispatcher's own loop (not the sync scheduler's tick): fan out, send what
- * is due, then sleep until woken or the poll interval passes. On a PostgreSQL
+ * The dispatcher's own loop (not the sync scheduler's tick): fan out, claim what
+ * is due into free lanes (sends go on beside the loop), then sleep until woken
+ * (a commit, a finished claim) or the poll interval passes. On a PostgreSQL
  * server it LISTENs for the outbox's commit notifications, so a committed order
  * is on its way within milliseconds; on embedded PGlite it polls. Every replica
  * may run it: claims are SKIP LOCKED with leases. Off with the scheduler.
@@ -26,6 +27,8 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
   private pendingWake = false;
   private sleeper: (() => void) | null = null;
   private listener: NotificationListener | null = null;
+  /** Claims being sent: each holds a lane until its last outcome is recorded. */
+  private readonly claims = new Set<Promise<void>>();
 
   constructor(
     private readonly fanOut: FanOutService,
@@ -58,6 +61,8 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
     this.wake.onWake(null);
     this.nudge();
     await this.done;
+    // Nothing more is claimed; what was claimed is sent and its outcomes recorded before the loop is stopped.
+    await Promise.all([...this.claims]);
     await this.listener?.close();
     this.listener = null;
   }
@@ -78,6 +83,34 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
     }
   }
 
+  /**
+   * Claims while a lane is free and something is due, and lets each claim's sends go on without waiting for them:
+   * a receiver that hangs until its timeout keeps one lane, never the loop, so events committed meanwhile are
+   * fanned out and other endpoints' deliveries go. A finished claim wakes the loop (its lane, the endpoints'
+   * slots and the orders' next versions are free).
+   */
+  private async claimDue(): Promise<void> {
+    while (this.running && this.claims.size < this.config.delivery.lanes) {
+      const claimed = await this.dispatcher.claim();
+      if (!claimed.length) return;
+      const sending: Promise<void> = this.dispatcher
+        .sendClaimed(claimed)
+        .then(
+          () => undefined,
+          (err: unknown) =>
+            this.logger.error('delivery claim failed', {
+              error: (err as Error).name,
+              code: (err as { code?: string }).code,
+            }),
+        )
+        .finally(() => {
+          this.claims.delete(sending);
+          this.nudge();
+        });
+      this.claims.add(sending);
+    }
+  }
+
   private nudge(): void {
     this.pendingWake = true;
     this.sleeper?.();
@@ -88,7 +121,7 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
       this.pendingWake = false;
       try {
         await this.fanOut.fanOutAll();
-        await this.dispatcher.dispatchAllDue();
+        await this.claimDue();
       } catch (err) {
         this.logger.error('delivery pass failed', {
           error: (err as Error).name,
