@@ -17,6 +17,7 @@ import { ConnectionBuyerDataSchedule1796415355698 } from './1796415355698-Connec
 import { PiiOverrides1796416336653 } from './1796416336653-PiiOverrides';
 import { DeliveryClaimIndex1796700000000 } from './1796700000000-DeliveryClaimIndex';
 import { DsrSealedCorrections1796700100000 } from './1796700100000-DsrSealedCorrections';
+import { DeliveryOpenStreamIndex1796700200000 } from './1796700200000-DeliveryOpenStreamIndex';
 import { DeliveryPurge1796600000000 } from './1796600000000-DeliveryPurge';
 import { DeadLetterOperations1796500000000 } from './1796500000000-DeadLetterOperations';
 import { EndpointDeliveryState1796500100000 } from './1796500100000-EndpointDeliveryState';
@@ -59,4 +60,5 @@ export const MIGRATIONS: Function[] = [
   AccessRequests1796610000000,
   DeliveryClaimIndex1796700000000,
   DsrSealedCorrections1796700100000,
+  DeliveryOpenStreamIndex1796700200000,
 ];

@@ -135,6 +135,9 @@ export class DeliveriesRepository {
    * endpoints with open deliveries are found by a loose index scan of
    * `deliveries_open_endpoint_idx` (one probe per such endpoint, whatever its
    * backlog), then each endpoint's due rows by a range scan of the same index.
+   * The queue check is one probe of `deliveries_open_stream_idx` per candidate: `ORDER BY … LIMIT 1 OFFSET 0`
+   * keeps it a per-row subplan that walks that index (as an anti-join, right after a burst of fan-out the planner
+   * checked every candidate against all of its endpoint's open rows: 6.3 ms → 1.2 ms per claim of 80).
    */
   async lockDue(tx: Tx, now: Date, limit: number, perEndpoint: number): Promise<ClaimRow[]> {
     const rows: ClaimRow[] = await tx.query(
@@ -162,7 +165,8 @@ export class DeliveriesRepository {
              AND NOT EXISTS (
                    SELECT 1 FROM deliveries p
                     WHERE p.tenant_id = d.tenant_id AND p.endpoint_id = d.endpoint_id AND p.stream_id = d.stream_id
-                      AND p.order_version < d.order_version AND p.status IN ('pending', 'failed_retrying'))
+                      AND p.order_version < d.order_version AND p.status IN ('pending', 'failed_retrying')
+                    ORDER BY p.order_version LIMIT 1 OFFSET 0)
            ORDER BY d.next_attempt_at
            LIMIT $3
            FOR UPDATE OF d SKIP LOCKED) c

@@ -21,7 +21,11 @@ export const OPEN_DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'fa
 })
 // The claim's in-flight count per endpoint: only leased rows (a lease is cleared when its outcome is recorded).
 @Index('deliveries_leased_idx', ['endpointId'], { where: 'lease_token IS NOT NULL' })
-// The per-order queue (FIFO check) and the endpoint's listing.
+// The claim's FIFO check: is an earlier version of this order still open for this endpoint?
+@Index('deliveries_open_stream_idx', ['tenantId', 'endpointId', 'streamId', 'orderVersion'], {
+  where: "status IN ('pending', 'failed_retrying')",
+})
+// The per-order queue and the endpoint's listing.
 @Index('deliveries_stream_idx', ['tenantId', 'endpointId', 'streamId', 'orderVersion'])
 @Index('deliveries_endpoint_created_idx', ['tenantId', 'endpointId', 'createdAt'])
 // The purge of finished deliveries past the retention window.
