@@ -3,8 +3,8 @@ import { Clock } from '../platform/clock/clock';
 import { DomainError, ErrorCodes } from '../platform/errors/domain-error';
 import { TransactionManager, type Tx } from '../platform/database/transaction-manager';
 import { normaliseAuditInput, type AuditEntryInput } from './audit-entry-input';
-import { AuditEntriesRepository } from './audit-entries.repository';
-import { canonicalEntryBytes, GENESIS_HASH } from './audit-hash';
+import { AuditEntriesRepository, type ChainedEntryRow } from './audit-entries.repository';
+import { canonicalEntryBytes, entryHash, GENESIS_HASH } from './audit-hash';
 
 export interface AppendedEntry {
   readonly chainId: string;
@@ -66,6 +66,52 @@ export class AuditLog {
       if (row) return { chainId: e.chainId, seq: row.seq, hash: row.hash.toString('hex') };
     }
     throw new DomainError(ErrorCodes.UNAVAILABLE, 'could not append to the access log (chain head unavailable)');
+  }
+
+  /**
+   * Appends several entries, of any chains, in the caller's transaction with three statements however many
+   * chains (a dispatcher's claim writes one `pii.forwarded` entry per tenant and endpoint): the chains' heads are
+   * locked in chain order (as every multi-chain append takes them, so two never deadlock), each entry's seq and
+   * hash computed from its locked head exactly as the single append computes them in SQL, the entries inserted
+   * and the heads advanced. A chain with no head yet (its first entry ever) goes through `append`. Results are in
+   * the inputs' order; like `append`, call it last in the transaction.
+   */
+  async appendMany(tx: Tx, inputs: readonly AuditEntryInput[]): Promise<AppendedEntry[]> {
+    const entries = inputs.map((input) => normaliseAuditInput(input, () => this.clock.now()));
+    const chains = [...new Set(entries.map((e) => e.chainId))].sort();
+    const heads = new Map(
+      (await this.entries.lockHeads(tx, chains)).map((h) => [
+        h.chain_id,
+        { seq: BigInt(h.last_seq), hash: h.last_hash },
+      ]),
+    );
+    const out = new Array<AppendedEntry>(entries.length);
+    const rows: ChainedEntryRow[] = [];
+    const firstUse: number[] = [];
+    entries.forEach((e, i) => {
+      const head = heads.get(e.chainId);
+      if (!head) {
+        firstUse.push(i);
+        return;
+      }
+      const seq = head.seq + 1n;
+      const hash = entryHash(head.hash, seq, canonicalEntryBytes(e));
+      rows.push({ ...e, seq: seq.toString(), prevHash: head.hash, hash });
+      heads.set(e.chainId, { seq, hash });
+      out[i] = { chainId: e.chainId, seq: seq.toString(), hash: hash.toString('hex') };
+    });
+    await this.entries.insertChained(tx, rows);
+    const moved = new Set(rows.map((r) => r.chainId));
+    await this.entries.advanceHeads(
+      tx,
+      [...moved].map((chainId) => ({
+        chainId,
+        seq: heads.get(chainId)!.seq.toString(),
+        hash: heads.get(chainId)!.hash,
+      })),
+    );
+    for (const i of firstUse) out[i] = await this.append(tx, inputs[i]);
+    return out;
   }
 
   /** Appends in a transaction of its own (denials and authentication failures, where no other work commits). */

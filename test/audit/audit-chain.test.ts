@@ -158,6 +158,57 @@ describe('access log: hash chains', () => {
     expect((await h.verifier.verify(ALL_TENANTS)).ok).toBe(true);
   });
 
+  it('appends many entries of many chains at once, each chained as a single append chains it, beside single appends', async () => {
+    // Existing chains (A, B) and a chain used for the first time, several entries per chain, in mixed order; two
+    // multi-appenders and one single appender at once on overlapping chains (all take the heads in chain order).
+    const fresh = newId();
+    const batch = (n: number) => [reveal(tenantB, n), reveal(fresh, n), reveal(tenantA, n), reveal(tenantB, n + 1)];
+    const [first, second] = await Promise.all([
+      h.transactions.run((tx) => h.audit.appendMany(tx, batch(500))),
+      h.transactions.run((tx) => h.audit.appendMany(tx, batch(600))),
+      h.transactions.run((tx) => h.audit.append(tx, reveal(tenantA, 700))),
+    ]);
+    for (const appended of [first, second]) {
+      expect(appended.map((e) => e.chainId)).toEqual([
+        chainIdFor(tenantB),
+        chainIdFor(fresh),
+        chainIdFor(tenantA),
+        chainIdFor(tenantB),
+      ]);
+      expect(BigInt(appended[3].seq)).toBe(BigInt(appended[0].seq) + 1n);
+    }
+    const freshRows = await entriesOf(chainIdFor(fresh));
+    expect(freshRows.map((r) => r.seq)).toEqual(['1', '2']);
+    for (const chain of [chainIdFor(tenantA), chainIdFor(tenantB), chainIdFor(fresh)]) {
+      const rows = await entriesOf(chain);
+      expectValidChain(rows);
+      const [head] = await h.dataSource.query(`SELECT last_seq, last_hash FROM audit_chain_heads WHERE chain_id = $1`, [
+        chain,
+      ]);
+      expect(head.last_seq).toBe(rows[rows.length - 1].seq);
+      expect(head.last_hash.equals(rows[rows.length - 1].hash)).toBe(true);
+    }
+    // What appendMany answered is what was stored.
+    const stored = await entriesOf(chainIdFor(tenantB));
+    for (const e of [...first, ...second].filter((x) => x.chainId === chainIdFor(tenantB))) {
+      expect(stored.find((r) => r.seq === e.seq)!.hash.toString('hex')).toBe(e.hash);
+    }
+    // A multi-append that rolls back leaves no gap and no head behind.
+    const before = (await entriesOf(chainIdFor(tenantA))).length;
+    const rolledBackChain = newId();
+    await expect(
+      h.transactions.run(async (tx) => {
+        await h.audit.appendMany(tx, [reveal(tenantA, 800), reveal(rolledBackChain, 800)]);
+        throw new Error('rollback');
+      }),
+    ).rejects.toThrow('rollback');
+    expect(await entriesOf(chainIdFor(tenantA))).toHaveLength(before);
+    expect(
+      await h.dataSource.query(`SELECT 1 FROM audit_chain_heads WHERE chain_id = $1`, [chainIdFor(rolledBackChain)]),
+    ).toEqual([]);
+    expect((await h.verifier.verify(ALL_TENANTS)).ok).toBe(true);
+  });
+
   it('holds the chain head until the caller commits; a racing first use of a chain waits, then follows', async () => {
     const fresh = newId();
     let appended!: () => void;

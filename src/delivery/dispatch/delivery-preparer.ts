@@ -94,7 +94,7 @@ export class DeliveryPreparer {
       }
       // Appended last, in tenant order: two dispatchers preparing overlapping tenants take the chain heads in the
       // same order, and hold them only until this commits.
-      for (const entry of entries) await this.audit.append(tx, entry);
+      await this.audit.appendMany(tx, entries);
       return out;
     });
   }
