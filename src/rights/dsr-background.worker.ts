@@ -1,7 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { AuditLog, auditedBy } from '../audit';
 import { jobActor } from '../auth';
 import { APP_CONFIG, type AppConfig } from '../config';
@@ -10,6 +8,7 @@ import { PiiDestructionService, PiiRectificationService, type PiiCorrections } f
 import { Clock } from '../platform/clock/clock';
 import { TransactionManager, type Tx } from '../platform/database/transaction-manager';
 import { DomainError, ErrorCodes } from '../platform/errors/domain-error';
+import { DurableDrain, JOB_DONE } from '../platform/jobs/durable-drain';
 import { JobQueue, type ClaimedJob } from '../platform/jobs/job-queue';
 import { AppLogger } from '../platform/logging/app-logger';
 import { LegalHoldsService } from '../retention';
@@ -23,7 +22,6 @@ export const DSR_BACKGROUND_QUEUE = 'dsr-erasure';
 export const DSR_CORRECTIONS_PURPOSE = 'dsr.corrections';
 const LEASE_MS = 120_000;
 const RETRY_FAILED_MS = 60_000;
-const INTERVAL_NAME = 'dsr-background';
 const BY = jobActor(DSR_BACKGROUND_QUEUE);
 const TICK_MS = 30_000;
 
@@ -38,14 +36,11 @@ const TICK_MS = 30_000;
  */
 @Injectable()
 export class DsrBackgroundWorker implements OnApplicationBootstrap, OnApplicationShutdown {
-  readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopping = false;
+  private readonly runner: DurableDrain;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly registry: SchedulerRegistry,
+    registry: SchedulerRegistry,
     private readonly transactions: TransactionManager,
     private readonly requests: DataSubjectRequestsRepository,
     private readonly orders: DsrErasureOrdersRepository,
@@ -56,62 +51,50 @@ export class DsrBackgroundWorker implements OnApplicationBootstrap, OnApplicatio
     private readonly audit: AuditLog,
     private readonly jobs: JobQueue,
     private readonly clock: Clock,
-    private readonly logger: AppLogger,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (!this.config.sync.schedulerEnabled) return;
-    this.registry.addInterval(
-      INTERVAL_NAME,
-      setInterval(() => this.kick(), TICK_MS),
+    logger: AppLogger,
+  ) {
+    this.runner = new DurableDrain(
+      {
+        queue: DSR_BACKGROUND_QUEUE,
+        name: 'dsr-background',
+        leaseMs: LEASE_MS,
+        tickMs: TICK_MS,
+        retryFailedMs: RETRY_FAILED_MS,
+        failedReason: 'background_request_failed',
+        tick: config.sync.schedulerEnabled,
+      },
+      jobs,
+      registry,
+      clock,
+      logger,
+      async (job) => {
+        await this.process(job);
+        return JOB_DONE;
+      },
     );
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    if (this.registry.doesExist('interval', INTERVAL_NAME)) this.registry.deleteInterval(INTERVAL_NAME);
-    await this.running?.catch(() => undefined);
+  onApplicationBootstrap(): void {
+    this.runner.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.runner.stop();
   }
 
   /** Starts draining now (in the background); a kick while draining makes the drain look again. */
   kick(): void {
-    if (this.stopping) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        await this.drain().catch((err) => this.logger.error('data-subject background drain failed', { err }));
-      } while (this.again && !this.stopping);
-    })().finally(() => (this.running = null));
+    this.runner.kick();
   }
 
   /** Resolves when no drain is running. */
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
+  idle(): Promise<void> {
+    return this.runner.idle();
   }
 
   /** Takes due jobs until none is left. Returns how many finished. */
-  async drain(): Promise<number> {
-    let finished = 0;
-    while (!this.stopping) {
-      const job = await this.jobs.claim(DSR_BACKGROUND_QUEUE, this.owner, LEASE_MS);
-      if (!job) break;
-      try {
-        await this.process(job);
-        await this.jobs.complete(job);
-        finished++;
-      } catch (err) {
-        this.logger.error('data-subject background request failed; will retry', {
-          requestId: job.payload.requestId,
-          err,
-        });
-        await this.jobs.retryLater(job, new Date(this.clock.nowMs() + RETRY_FAILED_MS), 'background_request_failed');
-      }
-    }
-    return finished;
+  drain(): Promise<number> {
+    return this.runner.drain();
   }
 
   private async process(job: ClaimedJob): Promise<void> {
@@ -119,7 +102,7 @@ export class DsrBackgroundWorker implements OnApplicationBootstrap, OnApplicatio
     const requestId = String(job.payload.requestId);
     const batchSize = this.config.retention.batchSize;
     for (;;) {
-      await this.jobs.renew(job, LEASE_MS);
+      await this.runner.renew(job);
       const done = await this.transactions.run(async (tx) => {
         await this.jobs.assertLease(tx, job);
         const row = await this.requests.findForUpdate(tx, tenantId, requestId);

@@ -1,13 +1,12 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { AuditLog, auditedBy } from '../../audit';
 import { jobActor } from '../../auth';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { PiiDestructionService, type DestructionResult, type DestructionSelector } from '../../orders';
 import { Clock } from '../../platform/clock/clock';
 import { TransactionManager } from '../../platform/database/transaction-manager';
+import { DurableDrain, JOB_DONE, type JobOutcome } from '../../platform/jobs/durable-drain';
 import { JobQueue, type ClaimedJob } from '../../platform/jobs/job-queue';
 import { AppLogger } from '../../platform/logging/app-logger';
 import { LegalHoldsService } from '../../retention';
@@ -21,7 +20,6 @@ const RETRY_LOCKED_MS = 15_000;
 const RETRY_FAILED_MS = 60_000;
 /** Orders kept by a legal hold are looked at again this much later (a hold lasts days to months). */
 const RETRY_HELD_MS = 3_600_000;
-const INTERVAL_NAME = 'ebay-account-deletion';
 const TICK_MS = 30_000;
 
 /**
@@ -33,14 +31,11 @@ const TICK_MS = 30_000;
  */
 @Injectable()
 export class EbayDeletionWorker implements OnApplicationBootstrap, OnApplicationShutdown {
-  readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopping = false;
+  private readonly runner: DurableDrain;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly registry: SchedulerRegistry,
+    registry: SchedulerRegistry,
     private readonly transactions: TransactionManager,
     private readonly repository: EbayDeletionRepository,
     private readonly destruction: PiiDestructionService,
@@ -49,74 +44,63 @@ export class EbayDeletionWorker implements OnApplicationBootstrap, OnApplication
     private readonly metrics: EbayDeletionMetrics,
     private readonly holds: LegalHoldsService,
     private readonly clock: Clock,
-    private readonly logger: AppLogger,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (!this.config.sync.schedulerEnabled) return;
-    this.registry.addInterval(
-      INTERVAL_NAME,
-      setInterval(() => this.kick(), TICK_MS),
+    logger: AppLogger,
+  ) {
+    this.runner = new DurableDrain(
+      {
+        queue: EBAY_DELETION_QUEUE,
+        name: 'ebay-account-deletion',
+        leaseMs: LEASE_MS,
+        tickMs: TICK_MS,
+        retryFailedMs: RETRY_FAILED_MS,
+        failedReason: 'erasure_failed',
+        tick: config.sync.schedulerEnabled,
+      },
+      jobs,
+      registry,
+      clock,
+      logger,
+      (job) => this.take(job),
     );
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    if (this.registry.doesExist('interval', INTERVAL_NAME)) this.registry.deleteInterval(INTERVAL_NAME);
-    await this.running?.catch(() => undefined);
+  onApplicationBootstrap(): void {
+    this.runner.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.runner.stop();
   }
 
   /** Starts draining now (in the background); a kick while draining makes the drain look again. */
   kick(): void {
-    if (this.stopping) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        await this.drain().catch((err) => this.logger.error('eBay account deletion drain failed', { err }));
-      } while (this.again && !this.stopping);
-    })().finally(() => (this.running = null));
+    this.runner.kick();
   }
 
   /** Resolves when no drain is running (tests wait on it, then on the database). */
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
+  idle(): Promise<void> {
+    return this.runner.idle();
   }
 
   /** Takes due jobs until none is left. Returns how many finished. */
-  async drain(): Promise<number> {
-    let finished = 0;
-    while (!this.stopping) {
-      const job = await this.jobs.claim(EBAY_DELETION_QUEUE, this.owner, LEASE_MS);
-      if (!job) break;
-      const notificationId = String(job.payload.notificationId);
-      try {
-        const left = await this.process(job, notificationId);
-        if (left.locked) {
-          await this.jobs.retryLater(job, new Date(this.clock.nowMs() + RETRY_LOCKED_MS), 'orders_locked');
-        } else if (left.held) {
-          await this.jobs.retryLater(job, new Date(this.clock.nowMs() + RETRY_HELD_MS), 'legal_hold');
-        } else {
-          await this.repository.complete(notificationId, this.clock.now());
-          await this.jobs.complete(job);
-          finished++;
-        }
-      } catch (err) {
-        this.logger.error('eBay account deletion failed; will retry', { notificationId, err });
-        await this.jobs.retryLater(job, new Date(this.clock.nowMs() + RETRY_FAILED_MS), 'erasure_failed');
-      }
-    }
-    return finished;
+  drain(): Promise<number> {
+    return this.runner.drain();
+  }
+
+  private async take(job: ClaimedJob): Promise<JobOutcome> {
+    const notificationId = String(job.payload.notificationId);
+    const left = await this.process(job, notificationId);
+    if (left.locked) return { retryInMs: RETRY_LOCKED_MS, reason: 'orders_locked' };
+    if (left.held) return { retryInMs: RETRY_HELD_MS, reason: 'legal_hold' };
+    await this.repository.complete(notificationId, this.clock.now());
+    return JOB_DONE;
   }
 
   /** Every tenant of the notification; returns how many tenants still have orders to take, and why. */
   private async process(job: ClaimedJob, notificationId: string): Promise<{ locked: number; held: number }> {
     const left = { locked: 0, held: 0 };
     for (const target of await this.repository.targets(notificationId)) {
-      await this.jobs.renew(job, LEASE_MS);
+      await this.runner.renew(job);
       const state = await this.eraseTenant(job, notificationId, target);
       if (state !== 'done') left[state]++;
     }
