@@ -18,6 +18,7 @@ import { PiiOverrides1796416336653 } from './1796416336653-PiiOverrides';
 import { DeliveryClaimIndex1796700000000 } from './1796700000000-DeliveryClaimIndex';
 import { DsrSealedCorrections1796700100000 } from './1796700100000-DsrSealedCorrections';
 import { DeliveryOpenStreamIndex1796700200000 } from './1796700200000-DeliveryOpenStreamIndex';
+import { DeliveryReplays1796700300000 } from './1796700300000-DeliveryReplays';
 import { DeliveryPurge1796600000000 } from './1796600000000-DeliveryPurge';
 import { DeadLetterOperations1796500000000 } from './1796500000000-DeadLetterOperations';
 import { EndpointDeliveryState1796500100000 } from './1796500100000-EndpointDeliveryState';
@@ -61,4 +62,5 @@ export const MIGRATIONS: Function[] = [
   DeliveryClaimIndex1796700000000,
   DsrSealedCorrections1796700100000,
   DeliveryOpenStreamIndex1796700200000,
+  DeliveryReplays1796700300000,
 ];

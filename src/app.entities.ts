@@ -17,6 +17,7 @@ import { DataKey } from './crypto/data-key.entity';
 import { WebhookEndpoint } from './delivery/endpoints/endpoint.entity';
 import { Delivery } from './delivery/dispatch/delivery.entity';
 import { DeliveryAttempt } from './delivery/dispatch/delivery-attempt.entity';
+import { DeliveryReplay } from './delivery/replay/delivery-replay.entity';
 import { SigningKey } from './crypto/signing-key.entity';
 import { TenantIndexKey } from './crypto/tenant-index-key.entity';
 import { TenantKey } from './crypto/tenant-key.entity';
@@ -78,4 +79,5 @@ export const ALL_ENTITIES: Function[] = [
   TenantOffboarding,
   Delivery,
   DeliveryAttempt,
+  DeliveryReplay,
 ];

@@ -2,10 +2,12 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { Command, Option } from 'commander';
 import { cliActor } from '../auth';
 import type { AppConfig } from '../config';
-import { DeliveriesService } from '../delivery/dispatch/deliveries.service';
 import type { EndpointView, EndpointWithSecretView } from '../delivery/endpoints/endpoint.mapper';
 import { EndpointsService } from '../delivery/endpoints/endpoints.service';
 import { PAYLOAD_MODES, type PayloadMode } from '../delivery/payload-modes';
+import type { ReplayView } from '../delivery/replay/delivery-replay.mapper';
+import { DeliveryReplayWorker } from '../delivery/replay/delivery-replay.worker';
+import { DeliveryReplaysService } from '../delivery/replay/delivery-replays.service';
 import { parseInstant } from '../platform/validation/instant';
 import { isUuid } from '../platform/validation/uuid';
 import { withAppContext } from './app-context';
@@ -73,11 +75,17 @@ export async function endpointReplay(
   app: INestApplicationContext,
   endpointId: string,
   sinceText: string,
-): Promise<{ replayed: number; queued: number }> {
+): Promise<ReplayView> {
   const since = parseInstant(sinceText);
   if (!since) throw new UsageError('--since must be an ISO-8601 instant such as 2026-12-01T00:00:00Z');
   const t = await owned(app, endpointId);
-  return app.get(DeliveriesService).replay(t, endpointId, since);
+  const replays = app.get(DeliveryReplaysService);
+  const started = await replays.start(cliActor('replay'), t, endpointId, since);
+  // A command's process ends with it: the replay is run to the end here rather than left to the background.
+  const worker = app.get(DeliveryReplayWorker);
+  await worker.idle();
+  await worker.drain();
+  return replays.get(t, started.replayId);
 }
 
 const row = (e: EndpointView) => ({
@@ -158,6 +166,11 @@ export function registerEndpointCommands(program: Command, cfg: () => AppConfig,
     .addOption(json())
     .action(async (o: { endpoint: string; since: string; json?: boolean }) => {
       const r = await withAppContext(cfg(), (app) => endpointReplay(app, o.endpoint, o.since));
-      emit(!!o.json, r, () => `${r.replayed} delivery(ies) due again now, ${r.queued} event(s) queued`);
+      emit(
+        !!o.json,
+        r,
+        () =>
+          `replay ${r.replayId} ${r.status}: ${r.replayed} delivery(ies) due again now, ${r.queued} event(s) queued`,
+      );
     });
 }

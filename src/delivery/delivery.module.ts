@@ -24,6 +24,9 @@ import { EventsController } from './feed/events.controller';
 import { EventTypesController } from './catalog/event-types.controller';
 import { OutboxPurgeScheduler } from './purge/outbox-purge.scheduler';
 import { HostResolver, SystemHostResolver } from './outbound/host-resolver';
+import { DeliveryReplayWorker } from './replay/delivery-replay.worker';
+import { DeliveryReplaysRepository } from './replay/delivery-replays.repository';
+import { DeliveryReplaysService } from './replay/delivery-replays.service';
 import { WebhookTargetGuard } from './outbound/target-guard';
 
 /** Forwarding orders to sellers' systems: webhook endpoints, fan-out of outbox events, dispatch. */
@@ -49,7 +52,17 @@ import { WebhookTargetGuard } from './outbound/target-guard';
     DispatchWake,
     DispatchLoop,
     DeliveryMetrics,
+    DeliveryReplaysRepository,
+    DeliveryReplayWorker,
+    DeliveryReplaysService,
   ],
-  exports: [EndpointsService, FanOutService, Dispatcher, DeliveriesService],
+  exports: [
+    EndpointsService,
+    FanOutService,
+    Dispatcher,
+    DeliveriesService,
+    DeliveryReplaysService,
+    DeliveryReplayWorker,
+  ],
 })
 export class DeliveryModule {}

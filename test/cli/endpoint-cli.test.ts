@@ -47,7 +47,11 @@ describe('CLI: endpoints and replay', () => {
     expect(endpointEnabledText(on)).toContain(
       `ordervault replay --endpoint ${on.endpointId} --since ${off.disabledAt}`,
     );
-    expect(await endpointReplay(t.app, added.endpointId, off.disabledAt!)).toEqual({ replayed: 0, queued: 2 });
+    expect(await endpointReplay(t.app, added.endpointId, off.disabledAt!)).toMatchObject({
+      status: 'done',
+      replayed: 0,
+      queued: 2,
+    });
     await deliverOnce(t.app);
     expect(receiver.received).toHaveLength(3);
 

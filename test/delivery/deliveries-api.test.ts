@@ -8,6 +8,7 @@ import { BUYER_MARKER } from '../../src/sandbox/buyers';
 import { seedOrders } from '../support/order-factory';
 import { startTestApp, type AuthHeader, type TestApp } from '../support/test-app';
 import { Receiver } from './support/receiver';
+import { replayUntilDone } from './support/replays';
 
 describe('deliveries API, ping and deliver --once', () => {
   let t: TestApp;
@@ -119,8 +120,10 @@ describe('deliveries API, ping and deliver --once', () => {
     await t.http().post(`/v1/endpoints/${endpointId}/replay`).set(owner).expect(400);
     const future = new Date(t.clock.nowMs() + 3600_000).toISOString();
     await t.http().post(`/v1/endpoints/${endpointId}/replay?since=${future}`).set(owner).expect(400);
-    const res = await t.http().post(`/v1/endpoints/${endpointId}/replay?since=${since}`).set(owner).expect(202);
-    expect(res.body).toEqual({ replayed: 2, queued: 0 });
+    const done = await replayUntilDone(t, owner, `/v1/endpoints/${endpointId}/replay`, { since });
+    expect(done).toMatchObject({ endpointId, toReplay: 2, replayed: 2, queued: 0 });
+    const listed = (await t.http().get(`/v1/endpoints/${endpointId}/replays`).set(owner).expect(200)).body.items;
+    expect(listed[0]).toEqual(done);
     expect(await t.app.get(Dispatcher).dispatchAllDue()).toMatchObject({ claimed: 2, succeeded: 2 });
   });
 

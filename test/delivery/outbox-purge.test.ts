@@ -64,6 +64,7 @@ describe('outbox purge', () => {
       retained: { deliveries: 0, test_pending_deliveries: 0 },
       finishedDeliveries: 0,
       deliveryAttempts: 0,
+      replays: 0,
     });
 
     t.clock.advance(2 * DAY);
@@ -73,6 +74,7 @@ describe('outbox purge', () => {
       retained: { deliveries: 0, test_pending_deliveries: 1 },
       finishedDeliveries: 0,
       deliveryAttempts: 0,
+      replays: 0,
     });
     const left = (await ds.query(`SELECT event_id FROM outbox_events WHERE tenant_id = $1`, [tenantId])).map(
       (r: { event_id: string }) => r.event_id,

@@ -3,6 +3,7 @@ import { ManualClock } from '../../src/platform/clock/clock';
 import { seedOrders } from '../support/order-factory';
 import { startTestApp, type AuthHeader, type TestApp } from '../support/test-app';
 import { Receiver } from './support/receiver';
+import { replayUntilDone } from './support/replays';
 
 describe('enabling a disabled endpoint reports what it missed', () => {
   let t: TestApp;
@@ -63,8 +64,8 @@ describe('enabling a disabled endpoint reports what it missed', () => {
 
     // The named replay sends exactly those again.
     receiver.answer = () => ({ status: 204 });
-    const replay = await t.http().post(enabled.missedWhileDisabled.replay.path).set(owner).expect(202);
-    expect(replay.body).toEqual({ replayed: 3, queued: 0 });
+    const replay = await replayUntilDone(t, owner, enabled.missedWhileDisabled.replay.path);
+    expect(replay).toMatchObject({ toReplay: 3, replayed: 3, queued: 0 });
     expect(await deliverOnce(t.app)).toMatchObject({ claimed: 3, succeeded: 3 });
   });
 

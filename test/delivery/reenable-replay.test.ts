@@ -3,6 +3,7 @@ import { ManualClock } from '../../src/platform/clock/clock';
 import { seedOrders } from '../support/order-factory';
 import { startTestApp, type AuthHeader, type TestApp } from '../support/test-app';
 import { Receiver } from './support/receiver';
+import { replayUntilDone } from './support/replays';
 
 /** An endpoint enabled again says what it missed while disabled; a replay since then recovers all of it. */
 describe('re-enabling an endpoint: what it missed, and the replay that recovers it', () => {
@@ -61,10 +62,12 @@ describe('re-enabling an endpoint: what it missed, and the replay that recovers 
       replay: { method: 'POST', path: `/v1/endpoints/${endpointId}/replay?since=${encodeURIComponent(disabledAt)}` },
     });
 
-    const replay = await t.http().post(resumed.missedWhileDisabled.replay.path).set(owner).expect(202);
-    expect(replay.body).toEqual({ replayed: 0, queued: 3 });
+    expect(await replayUntilDone(t, owner, resumed.missedWhileDisabled.replay.path)).toMatchObject({
+      replayed: 0,
+      queued: 3,
+    });
     // Replaying again queues nothing twice.
-    expect((await t.http().post(resumed.missedWhileDisabled.replay.path).set(owner).expect(202)).body).toEqual({
+    expect(await replayUntilDone(t, owner, resumed.missedWhileDisabled.replay.path)).toMatchObject({
       replayed: 0,
       queued: 0,
     });
@@ -82,7 +85,9 @@ describe('re-enabling an endpoint: what it missed, and the replay that recovers 
     await deliverOnce(t.app);
     const resumed = (await patch(cancelledOnly, { enabled: true })).body;
     expect(resumed.missedWhileDisabled).toMatchObject({ since, notQueued: 0 });
-    const replay = await t.http().post(`/v1/endpoints/${cancelledOnly}/replay`).query({ since }).set(owner).expect(202);
-    expect(replay.body).toEqual({ replayed: 0, queued: 0 });
+    expect(await replayUntilDone(t, owner, `/v1/endpoints/${cancelledOnly}/replay`, { since })).toMatchObject({
+      replayed: 0,
+      queued: 0,
+    });
   });
 });

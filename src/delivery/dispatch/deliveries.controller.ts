@@ -2,17 +2,15 @@ import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
-import { Permissions, RequirePermission, TenantScope } from '../../auth';
+import { Actor, Permissions, RequirePermission, TenantScope, type ActorContext } from '../../auth';
 import { IsInstant } from '../../platform/validation/instant';
 import { ORDER_EVENT_TYPES, OPERATIONAL_EVENT_TYPES, PING_EVENT_TYPE } from '../event-types';
 import { ApiRoute } from '../../platform/http/openapi/api-route';
 import { EndpointStatsViewSchema } from './endpoint-stats.schema';
-import {
-  DeliveryPageSchema,
-  DeliveryViewSchema,
-  DeliveryWithAttemptsSchema,
-  ReplayResultSchema,
-} from './delivery.schema';
+import { DeliveryPageSchema, DeliveryViewSchema, DeliveryWithAttemptsSchema } from './delivery.schema';
+import { ReplayListSchema, ReplayViewSchema } from '../replay/delivery-replay.schema';
+import type { ReplayView } from '../replay/delivery-replay.mapper';
+import { DeliveryReplaysService } from '../replay/delivery-replays.service';
 import { DeliveriesService, STATUS_FILTERS, type DeliveryPage } from './deliveries.service';
 import type { AttemptView, DeliveryView, EndpointStatsView } from './delivery.mapper';
 
@@ -62,6 +60,11 @@ class EndpointIdParam {
   endpointId: string;
 }
 
+class ReplayIdParam {
+  @IsUUID()
+  replayId: string;
+}
+
 class DeliveryIdParam {
   @IsUUID()
   deliveryId: string;
@@ -69,15 +72,19 @@ class DeliveryIdParam {
 
 /**
  * Deliveries of a seller's endpoints: listing, one with its attempts (never the
- * receivers' answers, which may echo buyer data), a manual retry, and a ping.
- * Staff with the seller's grant may read; only the seller retries and pings.
+ * receivers' answers, which may echo buyer data), a manual retry, a ping, and
+ * replays (recovering an endpoint since an instant, in the background). Staff
+ * with the seller's grant may read; only the seller retries, pings and replays.
  */
 @ApiTags('delivery')
 @ApiBearerAuth()
 @ApiHeader({ name: 'X-Tenant-Id', required: false, description: 'tenant to act on (staff keys only)' })
 @Controller('v1')
 export class DeliveriesController {
-  constructor(private readonly deliveries: DeliveriesService) {}
+  constructor(
+    private readonly deliveries: DeliveriesService,
+    private readonly replays: DeliveryReplaysService,
+  ) {}
 
   @Get('endpoints/:endpointId/deliveries')
   @RequirePermission(Permissions.ENDPOINTS_READ)
@@ -116,16 +123,32 @@ export class DeliveriesController {
   @HttpCode(202)
   @RequirePermission(Permissions.ENDPOINTS_MANAGE)
   @ApiRoute({
-    summary: 'Recover an endpoint since an instant: failed deliveries again, missed events queued',
-    response: ReplayResultSchema,
+    summary:
+      'Recover an endpoint since an instant, in the background: failed deliveries again, then missed events queued; poll the answer’s link',
+    response: ReplayViewSchema,
     status: 202,
   })
   replay(
+    @Actor() by: ActorContext,
     @TenantScope() tenantId: string,
     @Param() params: EndpointIdParam,
     @Query() query: ReplayQuery,
-  ): Promise<{ replayed: number; queued: number }> {
-    return this.deliveries.replay(tenantId, params.endpointId, query.since);
+  ): Promise<ReplayView> {
+    return this.replays.start(by, tenantId, params.endpointId, query.since);
+  }
+
+  @Get('endpoints/:endpointId/replays')
+  @RequirePermission(Permissions.ENDPOINTS_READ)
+  @ApiRoute({ summary: 'The endpoint’s latest replays with their progress, newest first', response: ReplayListSchema })
+  async replaysOf(@TenantScope() tenantId: string, @Param() params: EndpointIdParam): Promise<{ items: ReplayView[] }> {
+    return { items: await this.replays.list(tenantId, params.endpointId) };
+  }
+
+  @Get('replays/:replayId')
+  @RequirePermission(Permissions.ENDPOINTS_READ)
+  @ApiRoute({ summary: 'One replay and its progress', response: ReplayViewSchema })
+  replayOne(@TenantScope() tenantId: string, @Param() params: ReplayIdParam): Promise<ReplayView> {
+    return this.replays.get(tenantId, params.replayId);
   }
 
   @Get('deliveries/:deliveryId')

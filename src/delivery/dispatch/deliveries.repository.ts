@@ -353,17 +353,46 @@ export class DeliveriesRepository {
     return count === 1;
   }
 
-  /** Makes every failed or given-up delivery of an endpoint created since `since` due now; returns how many. */
-  async makeFailedDue(tx: Tx, tenantId: string, endpointId: string, since: Date, now: Date): Promise<number> {
-    const [, count] = (await tx.query(
-      `UPDATE deliveries SET status = 'pending', next_attempt_at = $4::timestamptz, completed_at = NULL,
-              updated_at = $4::timestamptz
-        WHERE tenant_id = $1 AND endpoint_id = $2 AND created_at >= $3
-          AND status IN ('failed_retrying', 'given_up')
-          AND (lease_expires_at IS NULL OR lease_expires_at <= $4::timestamptz)`,
-      [tenantId, endpointId, since, now],
-    )) as [unknown, number];
-    return count;
+  /** Failed or given-up deliveries of an endpoint created since `since` (what a replay will make due again). */
+  async countFailedSince(tx: Tx, tenantId: string, endpointId: string, since: Date): Promise<number> {
+    const [row] = (await tx.query(
+      `SELECT count(*)::int AS n FROM deliveries
+        WHERE tenant_id = $1 AND endpoint_id = $2 AND created_at >= $3 AND status IN ('failed_retrying', 'given_up')`,
+      [tenantId, endpointId, since],
+    )) as Array<{ n: number }>;
+    return row.n;
+  }
+
+  /**
+   * One batch of a replay: the next `streams` order queues (by stream id, after `afterStream`) that hold failed or
+   * given-up deliveries of the endpoint created since `since`, each queue made due again as a whole, so an order's
+   * versions are never reopened across two commits (the dispatcher could otherwise send version n+1 before n is
+   * back in the queue). Deliveries being sent right now (a live lease) are left to their sender.
+   */
+  async makeFailedDueByStream(
+    tx: Tx,
+    q: { tenantId: string; endpointId: string; since: Date; now: Date; afterStream: string | null; streams: number },
+  ): Promise<{ streams: number; deliveries: number; lastStream: string | null }> {
+    const [row] = (await tx.query(
+      `WITH s AS (
+         SELECT DISTINCT stream_id FROM deliveries
+          WHERE tenant_id = $1 AND endpoint_id = $2 AND created_at >= $3 AND status IN ('failed_retrying', 'given_up')
+            AND ($5::uuid IS NULL OR stream_id > $5::uuid)
+          ORDER BY stream_id LIMIT $6
+       ), made AS (
+         UPDATE deliveries d SET status = 'pending', next_attempt_at = $4::timestamptz, completed_at = NULL,
+                updated_at = $4::timestamptz
+           FROM s
+          WHERE d.tenant_id = $1 AND d.endpoint_id = $2 AND d.stream_id = s.stream_id AND d.created_at >= $3
+            AND d.status IN ('failed_retrying', 'given_up')
+            AND (d.lease_expires_at IS NULL OR d.lease_expires_at <= $4::timestamptz)
+         RETURNING 1
+       )
+       SELECT (SELECT count(*)::int FROM s) AS streams, (SELECT max(stream_id::text) FROM s) AS last_stream,
+              (SELECT count(*)::int FROM made) AS deliveries`,
+      [q.tenantId, q.endpointId, q.since, q.now, q.afterStream, q.streams],
+    )) as Array<{ streams: number; deliveries: number; last_stream: string | null }>;
+    return { streams: row.streams, deliveries: row.deliveries, lastStream: row.last_stream };
   }
 
   /** Destroys the sealed answers kept for these orders (their data keys go in the same transaction). */

@@ -18,7 +18,6 @@ import {
   type EndpointStatsView,
 } from './delivery.mapper';
 import { DispatchWake } from './dispatch-wake';
-import { FanOutService } from './fan-out.service';
 
 /** `failed` stands for both failed states (retrying and given up). */
 export const STATUS_FILTERS: readonly string[] = [...DELIVERY_STATUSES, 'failed'];
@@ -63,7 +62,6 @@ export class DeliveriesService {
     private readonly tx: TransactionManager,
     private readonly clock: Clock,
     private readonly wake: DispatchWake,
-    private readonly fanOut: FanOutService,
   ) {}
 
   /**
@@ -146,27 +144,6 @@ export class DeliveriesService {
     if (!made) throw conflict('the delivery is being sent right now');
     this.wake.wake();
     return toDeliveryView((await this.deliveries.findOne(tenantId, deliveryId))!);
-  }
-
-  /**
-   * Sends again every failed or given-up delivery of the endpoint created since
-   * `since` (one statement; order queues are kept, so each order's versions still
-   * go in order). For a receiver that was down or an endpoint that was disabled.
-   */
-  /**
-   * Recovers an endpoint since an instant: its failed and given-up deliveries are due again now, and the events it
-   * never got (they happened while it was disabled) are queued for it.
-   */
-  async replay(tenantId: string, endpointId: string, since: Date): Promise<{ replayed: number; queued: number }> {
-    await this.endpoints.get(tenantId, endpointId, 'owner');
-    const now = this.clock.now();
-    if (since.getTime() > now.getTime()) {
-      throw validationFailed('invalid since', [{ field: 'since', issue: 'an instant in the past' }]);
-    }
-    const replayed = await this.tx.run((tx) => this.deliveries.makeFailedDue(tx, tenantId, endpointId, since, now));
-    const queued = await this.fanOut.queueMissed(tenantId, endpointId, since);
-    this.wake.wake();
-    return { replayed, queued };
   }
 
   /** Queues a `ping` to the endpoint; it goes through the dispatcher like any event. */

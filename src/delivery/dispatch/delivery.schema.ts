@@ -54,11 +54,3 @@ export const DeliveryPageSchema = viewSchema<DeliveryPage>()(
     nextCursor: z.string().optional().meta({ description: 'pass as `cursor` for the next (older) page' }),
   }),
 );
-
-export const ReplayResultSchema = viewSchema<{ replayed: number; queued: number }>()(
-  'ReplayResult',
-  z.object({
-    replayed: z.number().int().meta({ description: 'failed or given-up deliveries since the instant, due again now' }),
-    queued: z.number().int().meta({ description: 'events since then it never got, queued for it' }),
-  }),
-);

@@ -6,6 +6,7 @@ import { Clock } from '../../platform/clock/clock';
 import { TransactionManager } from '../../platform/database/transaction-manager';
 import { AppLogger } from '../../platform/logging/app-logger';
 import { DeliveriesRepository } from '../dispatch/deliveries.repository';
+import { DeliveryReplaysRepository } from '../replay/delivery-replays.repository';
 
 const INTERVAL_NAME = 'outbox-purge';
 const DAY_MS = 86_400_000;
@@ -15,11 +16,13 @@ export interface PurgeResult extends OutboxPurgeResult {
   /** Finished deliveries (succeeded or given up) older than the window, deleted with their attempts. */
   readonly finishedDeliveries: number;
   readonly deliveryAttempts: number;
+  /** Finished replays older than the window (their progress rows). */
+  readonly replays: number;
 }
 
 /**
  * Purges, on every replica every OUTBOX_PURGE_SECONDS, what is older than OUTBOX_RETENTION_DAYS: finished
- * deliveries with their attempt logs (never an open one), then outbox events (never one a delivery still needs).
+ * deliveries with their attempt logs (never an open one), finished replays, then outbox events (never one a delivery still needs).
  * Batches are claimed with SKIP LOCKED, so replicas share the work rather than collide. Off where the sync
  * scheduler is off (CLI one-shots, tests), like the other schedules.
  */
@@ -32,6 +35,7 @@ export class OutboxPurgeScheduler implements OnApplicationBootstrap, OnApplicati
     private readonly registry: SchedulerRegistry,
     private readonly purger: OutboxPurgeService,
     private readonly deliveries: DeliveriesRepository,
+    private readonly replays: DeliveryReplaysRepository,
     private readonly transactions: TransactionManager,
     private readonly clock: Clock,
     private readonly logger: AppLogger,
@@ -60,9 +64,10 @@ export class OutboxPurgeScheduler implements OnApplicationBootstrap, OnApplicati
       deliveryAttempts += batch.attempts;
       if (batch.deliveries < BATCH) break;
     }
+    const replays = await this.transactions.run((tx) => this.replays.purgeFinished(tx, before));
     // Events whose deliveries just went are no longer retained by them.
     const outbox = await this.purger.purge(now, this.config.delivery.outboxRetentionDays);
-    return { ...outbox, finishedDeliveries, deliveryAttempts };
+    return { ...outbox, finishedDeliveries, deliveryAttempts, replays };
   }
 
   private async tick(): Promise<void> {

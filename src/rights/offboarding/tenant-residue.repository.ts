@@ -92,6 +92,7 @@ export class TenantResidueRepository {
 export const RESIDUE_TABLES = [
   'delivery_attempts',
   'deliveries',
+  'delivery_replays',
   'event_feed',
   'event_feed_heads',
   'outbox_events',
