@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AuditLog, auditedBy } from '../audit';
 import { jobActor } from '../auth';
@@ -8,7 +8,7 @@ import { PiiDestructionService, PiiRectificationService, type PiiCorrections } f
 import { Clock } from '../platform/clock/clock';
 import { TransactionManager, type Tx } from '../platform/database/transaction-manager';
 import { DomainError, ErrorCodes } from '../platform/errors/domain-error';
-import { DurableDrain, JOB_DONE } from '../platform/jobs/durable-drain';
+import { DurableDrain, DurableWorker, JOB_DONE } from '../platform/jobs/durable-drain';
 import { JobQueue, type ClaimedJob } from '../platform/jobs/job-queue';
 import { AppLogger } from '../platform/logging/app-logger';
 import { LegalHoldsService } from '../retention';
@@ -35,8 +35,8 @@ const TICK_MS = 30_000;
  * left by a crash is taken again by the tick and resumes at `processed`.
  */
 @Injectable()
-export class DsrBackgroundWorker implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly runner: DurableDrain;
+export class DsrBackgroundWorker extends DurableWorker {
+  protected readonly runner: DurableDrain;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -53,6 +53,7 @@ export class DsrBackgroundWorker implements OnApplicationBootstrap, OnApplicatio
     private readonly clock: Clock,
     logger: AppLogger,
   ) {
+    super();
     this.runner = new DurableDrain(
       {
         queue: DSR_BACKGROUND_QUEUE,
@@ -72,29 +73,6 @@ export class DsrBackgroundWorker implements OnApplicationBootstrap, OnApplicatio
         return JOB_DONE;
       },
     );
-  }
-
-  onApplicationBootstrap(): void {
-    this.runner.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.runner.stop();
-  }
-
-  /** Starts draining now (in the background); a kick while draining makes the drain look again. */
-  kick(): void {
-    this.runner.kick();
-  }
-
-  /** Resolves when no drain is running. */
-  idle(): Promise<void> {
-    return this.runner.idle();
-  }
-
-  /** Takes due jobs until none is left. Returns how many finished. */
-  drain(): Promise<number> {
-    return this.runner.drain();
   }
 
   private async process(job: ClaimedJob): Promise<void> {

@@ -1,9 +1,9 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { APP_CONFIG, type AppConfig } from '../../config';
 import { Clock } from '../../platform/clock/clock';
 import { TransactionManager } from '../../platform/database/transaction-manager';
-import { DurableDrain, JOB_DONE } from '../../platform/jobs/durable-drain';
+import { DurableDrain, DurableWorker, JOB_DONE } from '../../platform/jobs/durable-drain';
 import { JobQueue, type ClaimedJob } from '../../platform/jobs/job-queue';
 import { AppLogger } from '../../platform/logging/app-logger';
 import { DeliveriesRepository } from '../dispatch/deliveries.repository';
@@ -26,8 +26,8 @@ const TICK_MS = 15_000;
  * twice) and the replay is done. A job left by a crash resumes after its last committed batch.
  */
 @Injectable()
-export class DeliveryReplayWorker implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly runner: DurableDrain;
+export class DeliveryReplayWorker extends DurableWorker {
+  protected readonly runner: DurableDrain;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -41,6 +41,7 @@ export class DeliveryReplayWorker implements OnApplicationBootstrap, OnApplicati
     private readonly clock: Clock,
     logger: AppLogger,
   ) {
+    super();
     this.runner = new DurableDrain(
       {
         queue: DELIVERY_REPLAY_QUEUE,
@@ -60,29 +61,6 @@ export class DeliveryReplayWorker implements OnApplicationBootstrap, OnApplicati
         return JOB_DONE;
       },
     );
-  }
-
-  onApplicationBootstrap(): void {
-    this.runner.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.runner.stop();
-  }
-
-  /** Starts draining now (after the commit that queued a replay). */
-  kick(): void {
-    this.runner.kick();
-  }
-
-  /** Resolves when no drain is running. */
-  idle(): Promise<void> {
-    return this.runner.idle();
-  }
-
-  /** Runs due replays until none is left (the CLI runs its replay to the end this way). */
-  drain(): Promise<number> {
-    return this.runner.drain();
   }
 
   private async process(job: ClaimedJob): Promise<void> {

@@ -109,3 +109,34 @@ export class DurableDrain {
     return this.jobs.renew(job, this.options.leaseMs);
   }
 }
+
+/**
+ * A Nest provider that runs a `DurableDrain`: its tick starts with the application and its drain is waited for at
+ * shutdown. Subclasses build `runner` in their constructor with their queue's options and handler.
+ */
+export abstract class DurableWorker {
+  protected abstract readonly runner: DurableDrain;
+
+  onApplicationBootstrap(): void {
+    this.runner.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.runner.stop();
+  }
+
+  /** Starts draining now (after the commit that queued work); a kick while draining makes the drain look again. */
+  kick(): void {
+    this.runner.kick();
+  }
+
+  /** Resolves when no drain is running (tests wait on it, then on the database). */
+  idle(): Promise<void> {
+    return this.runner.idle();
+  }
+
+  /** Takes due jobs until none is left (one-shot commands run their job to the end this way). Returns how many. */
+  drain(): Promise<number> {
+    return this.runner.drain();
+  }
+}

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AuditLog, auditedBy } from '../../audit';
 import { jobActor } from '../../auth';
@@ -6,7 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../../config';
 import { PiiDestructionService, type DestructionResult, type DestructionSelector } from '../../orders';
 import { Clock } from '../../platform/clock/clock';
 import { TransactionManager } from '../../platform/database/transaction-manager';
-import { DurableDrain, JOB_DONE, type JobOutcome } from '../../platform/jobs/durable-drain';
+import { DurableDrain, DurableWorker, JOB_DONE, type JobOutcome } from '../../platform/jobs/durable-drain';
 import { JobQueue, type ClaimedJob } from '../../platform/jobs/job-queue';
 import { AppLogger } from '../../platform/logging/app-logger';
 import { LegalHoldsService } from '../../retention';
@@ -30,8 +30,8 @@ const TICK_MS = 30_000;
  * with its last batch. Jobs are durable (platform/jobs): one left by a crash is taken again by the tick.
  */
 @Injectable()
-export class EbayDeletionWorker implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly runner: DurableDrain;
+export class EbayDeletionWorker extends DurableWorker {
+  protected readonly runner: DurableDrain;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -46,6 +46,7 @@ export class EbayDeletionWorker implements OnApplicationBootstrap, OnApplication
     private readonly clock: Clock,
     logger: AppLogger,
   ) {
+    super();
     this.runner = new DurableDrain(
       {
         queue: EBAY_DELETION_QUEUE,
@@ -62,29 +63,6 @@ export class EbayDeletionWorker implements OnApplicationBootstrap, OnApplication
       logger,
       (job) => this.take(job),
     );
-  }
-
-  onApplicationBootstrap(): void {
-    this.runner.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.runner.stop();
-  }
-
-  /** Starts draining now (in the background); a kick while draining makes the drain look again. */
-  kick(): void {
-    this.runner.kick();
-  }
-
-  /** Resolves when no drain is running (tests wait on it, then on the database). */
-  idle(): Promise<void> {
-    return this.runner.idle();
-  }
-
-  /** Takes due jobs until none is left. Returns how many finished. */
-  drain(): Promise<number> {
-    return this.runner.drain();
   }
 
   private async take(job: ClaimedJob): Promise<JobOutcome> {
