@@ -17,6 +17,9 @@ import { AccessRequestsPageController } from './access-requests-page.controller'
 import { PasskeysPageController } from './passkeys-page.controller';
 import { PasskeySignInController } from './passkey-sign-in.controller';
 import { ApiKeysPageController } from './api-keys-page.controller';
+import { EndpointsPageController } from './endpoints-page.controller';
+import { DeliveriesPageController } from './deliveries-page.controller';
+import { DeliveryModule } from '../delivery/delivery.module';
 
 /**
  * The browser console: server-rendered pages under /console that parse the
@@ -25,7 +28,7 @@ import { ApiKeysPageController } from './api-keys-page.controller';
  * access/ (people), everything shown comes from the modules that own it.
  */
 @Module({
-  imports: [AccessModule, AuditModule, OrdersModule],
+  imports: [AccessModule, AuditModule, OrdersModule, DeliveryModule],
   controllers: [
     HomeController,
     SignInController,
@@ -40,6 +43,8 @@ import { ApiKeysPageController } from './api-keys-page.controller';
     PasskeysPageController,
     PasskeySignInController,
     ApiKeysPageController,
+    EndpointsPageController,
+    DeliveriesPageController,
   ],
   providers: [ConsoleErrorFilter, ConsoleHeadersInterceptor],
 })

@@ -2,12 +2,8 @@ import type { ApiKeyView, IssuedKeyView } from '../../access/api-key.mapper';
 import { KEY_PREFIX } from '../../access/api-key-format';
 import { SELLER_SCOPES } from '../../auth';
 import type { PageContext } from '../page-context';
+import { Csrf, when } from './form-parts';
 import { Layout } from './layout';
-
-const Csrf = ({ ctx }: { ctx: PageContext }) =>
-  ctx.session ? <input type="hidden" name="_csrf" value={ctx.session.csrfToken} /> : null;
-
-const when = (iso: string | null) => (iso ? iso.replace('T', ' ').slice(0, 16) + ' UTC' : 'never');
 
 /** The tenant's API keys: prefix, scopes, dates; create one, revoke one. */
 export function ApiKeysPage(props: { ctx: PageContext; keys: ApiKeyView[] }) {

@@ -9,6 +9,7 @@ import {
 import { Permissions } from '../../auth';
 import { auditPageUrl, type AuditFormValues } from '../audit-filter-form';
 import type { PageContext } from '../page-context';
+import { FilterProblems } from './form-parts';
 import { Layout } from './layout';
 
 export interface AuditLogPageProps {
@@ -75,16 +76,7 @@ export function AuditLogPage(props: AuditLogPageProps) {
           <a href="/console/audit">Clear</a>
         </div>
       </form>
-      {props.problems.length ? (
-        <div class="error" role="alert">
-          <p>These filters could not be read:</p>
-          <ul>
-            {props.problems.map((p) => (
-              <li key={p}>{p}</li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <FilterProblems problems={props.problems} />
       {props.page ? <Entries page={props.page} values={v} /> : null}
       {props.ctx.principal && holds(props.ctx.principal, Permissions.AUDIT_CHECKPOINT) ? (
         <CheckpointForm csrf={props.ctx.session?.csrfToken} />

@@ -42,6 +42,7 @@ function Navigation({ ctx }: { ctx: PageContext }) {
   if (!p) return null;
   const links: Array<[string, string]> = [];
   if (p.kind === 'seller' && holds(p, Permissions.ORDERS_READ)) links.push(['/console/orders', 'Orders']);
+  if (p.kind === 'seller' && holds(p, Permissions.ENDPOINTS_READ)) links.push(['/console/endpoints', 'Webhooks']);
   if (holds(p, Permissions.AUDIT_READ)) links.push(['/console/audit', 'Access log']);
   if (holds(p, Permissions.AUDIT_READ)) links.push(['/console/audit/verification', 'Log integrity']);
   if (holds(p, Permissions.AUDIT_READ)) links.push(['/console/staff-access', 'Staff access']);

@@ -2,6 +2,7 @@ import type { MaskedOrderView, RevealedOrderView } from '../../orders';
 import { MAX_REASON, MAX_TICKET_REF } from '../../access/reveal-input';
 import { ORDER_MARKETPLACES, ORDER_STATUSES, ordersPageUrl, type OrderFormValues } from '../order-filter-form';
 import type { PageContext } from '../page-context';
+import { FilterProblems, Select } from './form-parts';
 import { Layout } from './layout';
 
 export interface OrderListPage {
@@ -51,34 +52,9 @@ export function OrdersPage(props: {
           <a href="/console/orders">Clear</a>
         </div>
       </form>
-      {props.problems.length ? (
-        <div class="error" role="alert">
-          <p>These filters could not be read:</p>
-          <ul>
-            {props.problems.map((p) => (
-              <li key={p}>{p}</li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <FilterProblems problems={props.problems} />
       {props.page ? <OrderTable page={props.page} values={v} /> : null}
     </Layout>
-  );
-}
-
-function Select(props: { name: string; label: string; value: string; options: readonly string[] }) {
-  return (
-    <div class="field">
-      <label for={props.name}>{props.label}</label>
-      <select id={props.name} name={props.name}>
-        <option value="">any</option>
-        {props.options.map((o) => (
-          <option key={o} value={o} selected={o === props.value}>
-            {o}
-          </option>
-        ))}
-      </select>
-    </div>
   );
 }
 

@@ -1,10 +1,8 @@
 import { SELLER_ROLES } from '../../access/people/seller-roles';
 import type { CreatedInvitation, InvitationView, SellerUserView } from '../../access/people/seller-users.service';
 import type { PageContext } from '../page-context';
+import { Csrf } from './form-parts';
 import { Layout } from './layout';
-
-const Csrf = ({ ctx }: { ctx: PageContext }) =>
-  ctx.session ? <input type="hidden" name="_csrf" value={ctx.session.csrfToken} /> : null;
 
 function RoleSelect({ id, value }: { id: string; value?: string }) {
   return (
