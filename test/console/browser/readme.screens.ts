@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { GrantsService } from '../../../src/access/grants.service';
+import { FanOutService } from '../../../src/delivery/dispatch/fan-out.service';
+import { EndpointsService } from '../../../src/delivery/endpoints/endpoints.service';
 import { SellerUsersService } from '../../../src/access/people/seller-users.service';
 import { acceptInvitation, enrolStaff, type ConsolePerson, type InvitedPerson } from '../../support/console-people';
 import { seedOrders } from '../../support/order-factory';
@@ -29,7 +31,8 @@ describe('console screenshots for the README', () => {
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
     browser = await launchChromium();
-    t = await startTestApp();
+    // A loopback receiver URL for the endpoint shown (nothing listens: the screenshots need no deliveries).
+    t = await startTestApp({ env: { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' } });
     origin = await listen(t);
     tenant = await t.tenant('Nordic Outdoor GmbH');
     orderIds = await seedOrders(t.app, tenant, 12, 9100);
@@ -105,7 +108,18 @@ describe('console screenshots for the README', () => {
       })
       .expect(201);
 
+    const endpoint = await t.app.get(EndpointsService).create(TEST_ACTOR, tenant, {
+      url: 'http://127.0.0.1:9/hooks/ordervault',
+      description: 'ERP order import',
+      eventTypes: ['order.created', 'order.updated', 'order.cancelled'],
+      payloadMode: 'thin',
+    });
+    await t.app.get(FanOutService).fanOutAll();
+
     for (const [name, url] of [
+      ['webhook-endpoints', '/console/endpoints'],
+      ['webhook-endpoint', `/console/endpoints/${endpoint.endpointId}`],
+      ['event-catalog', '/console/event-types'],
       ['api-keys', '/console/api-keys'],
       ['staff-access', '/console/staff-access'],
       ['audit-log', '/console/audit'],
