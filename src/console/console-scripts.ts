@@ -17,9 +17,17 @@ export function exportVerifierScript(): Buffer {
   return bundleExportVerifier();
 }
 
+/** A script of ours next to this file, as sources (tests, development) or compiled (a build). */
+function scriptFile(name: string): string {
+  const found = ['ts', 'js'].map((ext) => join(__dirname, 'scripts', `${name}.${ext}`)).find(existsSync);
+  if (!found) throw new Error(`the console script ${name} is missing`);
+  return found;
+}
+
 export function bundleExportVerifier(): Buffer {
-  const entry = ['ts', 'js'].map((ext) => join(__dirname, 'scripts', `export-verifier.${ext}`)).find(existsSync);
-  if (!entry) throw new Error('the export verifier script is missing');
+  const entry = scriptFile('export-verifier');
+  // The verifier runs the access log's own verification code (audit-verification.ts), which uses node:crypto and
+  // Buffer: in the browser those are the shims in scripts/shims (@noble's SHA-256 and Ed25519, the buffer package).
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a development dependency, loaded only here
   const esbuild = require('esbuild') as typeof import('esbuild');
   const result = esbuild.buildSync({
@@ -33,6 +41,8 @@ export function bundleExportVerifier(): Buffer {
     legalComments: 'none',
     charset: 'utf8',
     logLevel: 'silent',
+    alias: { 'node:crypto': scriptFile('shims/node-crypto') },
+    inject: [scriptFile('shims/buffer-global')],
   });
   return Buffer.from(result.outputFiles[0].contents);
 }

@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
-import { validationFailed } from '../platform';
+import { validationFailed } from '../platform/errors/domain-error';
 
 /**
  * Pure helpers around published Ed25519 keys, usable without a database or
@@ -26,7 +26,7 @@ export function verifyEd25519(publicKey: Uint8Array, message: Uint8Array, signat
   if (publicKey.length !== ED25519_PUBLIC_KEY_BYTES || signature.length !== ED25519_SIGNATURE_BYTES) return false;
   try {
     const key = createPublicKey({
-      key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKey).toString('base64url') },
+      key: { kty: 'OKP', crv: 'Ed25519', x: base64url(publicKey) },
       format: 'jwk',
     });
     return verify(null, message, key, signature);
@@ -47,4 +47,9 @@ export function parseEd25519PublicKey(text: string): Buffer {
     ]);
   }
   return bytes;
+}
+
+/** base64url without padding, spelled out: the browser bundle's Buffer (the `buffer` package) has no such encoding. */
+function base64url(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }

@@ -2,12 +2,18 @@
 /**
  * The in-browser verifier of an access-log export (bundled by esbuild into
  * one file the console serves from its own origin; console-scripts.ts). It
- * reads the export and its manifest from the auditor's disk and checks them
- * with WebCrypto (Ed25519, SHA-256): nothing is uploaded. The checks are the
- * CLI's own pure code (audit-manifest.ts, audit-export-links.ts).
+ * reads the export and its manifest from the auditor's disk and checks them:
+ * nothing is uploaded. The checks are the CLI's own code: the manifest
+ * (audit-manifest.ts, with WebCrypto), and the whole log as `audit verify
+ * --file` checks it (audit-verification.ts: every link and hash, every
+ * checkpoint's signature by a published key, its Merkle root or the tenant
+ * head's inclusion proof, heads never moving backwards), with SHA-256 and
+ * Ed25519 from the bundled shims (scripts/shims). Line numbers of a bad entry
+ * come from audit-export-links.ts.
  */
 import { checkExportLinks } from '../../audit/audit-export-links';
 import { checkManifest, parseManifest, type ManifestCrypto } from '../../audit/audit-manifest';
+import { ExportVerifier, type AuditVerificationReport } from '../../audit/audit-verification';
 
 const webCrypto: ManifestCrypto = {
   sha256: async (bytes) => new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as BufferSource)),
@@ -68,17 +74,43 @@ async function verify(form: HTMLFormElement, out: HTMLElement): Promise<void> {
   const keys = await keysById(keyText);
   if (!keys.size) return say(out, false, ['Give at least one published public key (base64 or hex).']);
   const isCsv = parseManifest(manifestText)?.file.format === 'csv';
-  const links = isCsv ? null : await checkExportLinks(new TextDecoder().decode(bytes), webCrypto.sha256);
-  const counted = links ? { entries: links.entries, checkpoints: links.checkpoints } : undefined;
+  const text = isCsv ? '' : new TextDecoder().decode(bytes);
+  const log = isCsv ? null : verifyLog(text, [...keys.values()]);
+  const links = isCsv ? null : await checkExportLinks(text, webCrypto.sha256);
+  const counted = log ? { entries: log.entries, checkpoints: log.checkpoints } : undefined;
   const manifest = await checkManifest(webCrypto, manifestText, bytes, keys, counted);
   const lines = [`Manifest: ${manifest.detail}`];
+  if (log) lines.push(...logLines(log));
   if (links?.firstBad) {
     const b = links.firstBad;
     lines.push(`First bad entry: ${b.chainId} seq ${b.seq} (line ${b.line}): ${b.problem}, ${b.detail}`);
-  } else if (links) {
-    lines.push(`Chains: ${links.chains}, entries: ${links.entries}, all links and hashes recomputed.`);
   }
-  say(out, manifest.ok && (links?.ok ?? true), lines);
+  say(out, manifest.ok && (log?.ok ?? true) && (links?.ok ?? true), lines);
+}
+
+/** The export through the log's own verifier, line by line, with the published keys. */
+function verifyLog(text: string, keys: Uint8Array[]): AuditVerificationReport {
+  const verifier = new ExportVerifier(keys);
+  for (const line of text.split('\n')) verifier.push(line);
+  return verifier.finish();
+}
+
+function logLines(r: AuditVerificationReport): string[] {
+  const counts = `Chains: ${r.chains}, entries: ${r.entries}, checkpoints: ${r.checkpoints}`;
+  if (r.ok) {
+    return [
+      `${counts}: all links and hashes recomputed; every checkpoint's signature, Merkle root and heads checked.`,
+      ...(r.unattestedEntries
+        ? [`${r.unattestedEntries} entries are newer than the last checkpoint (not yet signed).`]
+        : []),
+    ];
+  }
+  const b = r.firstBad!;
+  return [
+    counts,
+    `First problem: ${b.chainId} ${b.seq}: ${b.problem}${b.checkpointSeq ? ` (checkpoint ${b.checkpointSeq})` : ''}, ${b.detail}`,
+    ...(r.problems.length > 1 ? [`${r.problems.length - 1} more problem(s).`] : []),
+  ];
 }
 
 function start(): void {

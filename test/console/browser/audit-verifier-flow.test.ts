@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ALL_TENANTS, AuditQueryService } from '../../../src/audit';
+import { ALL_TENANTS, AuditCheckpointService, AuditQueryService } from '../../../src/audit';
 import { enrolStaff, type ConsolePerson } from '../../support/console-people';
 import { startTestApp, type TestApp } from '../../support/test-app';
 import {
@@ -17,8 +17,10 @@ import {
 /**
  * An auditor in a real Chromium: the verification report, an NDJSON export
  * with its signed manifest downloaded, then both checked by the bundled
- * verifier with the browser's WebCrypto (Ed25519 and SHA-256; Debian's
- * Chromium has both), and a copy with one entry changed caught at that entry.
+ * verifier (the manifest with the browser's WebCrypto, the log with the CLI's
+ * own verification code: links, hashes, checkpoint signatures and roots), a
+ * copy with one entry changed caught at that entry, and a copy with one
+ * checkpoint's signature altered caught at that checkpoint.
  * No Content-Security-Policy violation, no serious accessibility finding.
  */
 describe('access-log export verified in Chromium', () => {
@@ -34,6 +36,10 @@ describe('access-log export verified in Chromium', () => {
     origin = await listen(t);
     await t.tenant('Verified Seller');
     auditor = await enrolStaff(t, 'auditor', 'Browser Auditor');
+    // Two signed checkpoints in the export, so the browser checks signatures and Merkle roots too.
+    await t.app.get(AuditCheckpointService).writeNow();
+    await t.tenant('Second Seller');
+    await t.app.get(AuditCheckpointService).writeNow();
     dir = mkdtempSync(path.join(os.tmpdir(), 'ov-browser-export-'));
   });
   afterAll(async () => {
@@ -91,7 +97,10 @@ describe('access-log export verified in Chromium', () => {
     uploads.length = 0;
     const valid = await verifyInBrowser(page, exportFile, manifestFile);
     expect(valid).toContain('Verified: the export is intact.');
-    expect(valid).toMatch(/all links and hashes recomputed/);
+    expect(valid).toMatch(
+      /all links and hashes recomputed; every checkpoint's signature, Merkle root and heads checked/,
+    );
+    expect(valid).toMatch(/checkpoints: [2-9]/);
     await axeOn(page, 'in-browser verifier');
     expect(uploads).toEqual([]); // nothing uploaded
 
@@ -107,6 +116,19 @@ describe('access-log export verified in Chromium', () => {
     expect(caught).toContain('the file was altered');
     expect(caught).toContain(`First bad entry: ${changed.chainId} seq ${changed.seq} (line ${at + 1}): hash_mismatch`);
     expect(uploads).toEqual([]);
+
+    // Every entry intact, one checkpoint's signature altered: only the checkpoint check can see it, and it does.
+    const signed = readFileSync(exportFile, 'utf8').split('\n');
+    const cp = signed.findIndex((l) => l.includes('"type":"checkpoint"'));
+    const record = JSON.parse(signed[cp]) as { checkpointSeq: string; signature: string };
+    const flipped = (record.signature[0] === 'a' ? 'b' : 'a') + record.signature.slice(1);
+    signed[cp] = signed[cp].replace(record.signature, flipped);
+    const forged = path.join(dir, 'forged-checkpoint.ndjson');
+    writeFileSync(forged, signed.join('\n'));
+    const refused = await verifyInBrowser(page, forged, manifestFile);
+    expect(refused).toContain('Does not verify.');
+    expect(refused).toContain(`First problem: checkpoints ${record.checkpointSeq}: bad_signature`);
+    expect(refused).not.toContain('First bad entry');
 
     const logged = (await t.app.get(AuditQueryService).list(ALL_TENANTS, {})).items.map((e) => e.action);
     expect(logged).toEqual(expect.arrayContaining(['audit.verified', 'audit.exported']));
