@@ -17,6 +17,9 @@ import { AccessRequestsPageController } from './access-requests-page.controller'
 import { PasskeysPageController } from './passkeys-page.controller';
 import { PasskeySignInController } from './passkey-sign-in.controller';
 import { ApiKeysPageController } from './api-keys-page.controller';
+import { ConnectionsModule } from '../connections/connections.module';
+import { SyncModule } from '../sync/sync.module';
+import { AccountsPageController } from './accounts-page.controller';
 
 /**
  * The browser console: server-rendered pages under /console that parse the
@@ -25,7 +28,7 @@ import { ApiKeysPageController } from './api-keys-page.controller';
  * access/ (people), everything shown comes from the modules that own it.
  */
 @Module({
-  imports: [AccessModule, AuditModule, OrdersModule],
+  imports: [AccessModule, AuditModule, OrdersModule, ConnectionsModule, SyncModule],
   controllers: [
     HomeController,
     SignInController,
@@ -40,6 +43,7 @@ import { ApiKeysPageController } from './api-keys-page.controller';
     PasskeysPageController,
     PasskeySignInController,
     ApiKeysPageController,
+    AccountsPageController,
   ],
   providers: [ConsoleErrorFilter, ConsoleHeadersInterceptor],
 })

@@ -50,6 +50,7 @@ function Navigation({ ctx }: { ctx: PageContext }) {
   }
   if (p.kind === 'seller' && holds(p, Permissions.USERS_MANAGE)) links.push(['/console/users', 'Users']);
   if (p.kind === 'seller' && holds(p, Permissions.KEYS_MANAGE)) links.push(['/console/api-keys', 'API keys']);
+  if (p.kind === 'seller' && holds(p, Permissions.CONNECTIONS_MANAGE)) links.push(['/console/accounts', 'Accounts']);
   if (ctx.session) links.push(['/console/passkeys', 'Passkeys']);
   if (!links.length) return null;
   return (
