@@ -20,6 +20,7 @@ import { ApiKeysPageController } from './api-keys-page.controller';
 import { ConnectionsModule } from '../connections/connections.module';
 import { SyncModule } from '../sync/sync.module';
 import { AccountsPageController } from './accounts-page.controller';
+import { DeadLettersPageController } from './dead-letters-page.controller';
 
 /**
  * The browser console: server-rendered pages under /console that parse the
@@ -44,6 +45,7 @@ import { AccountsPageController } from './accounts-page.controller';
     PasskeySignInController,
     ApiKeysPageController,
     AccountsPageController,
+    DeadLettersPageController,
   ],
   providers: [ConsoleErrorFilter, ConsoleHeadersInterceptor],
 })

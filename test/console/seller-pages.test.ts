@@ -1,5 +1,8 @@
 import { SellerUsersService } from '../../src/access/people/seller-users.service';
 import { ConnectionsService } from '../../src/connections/connections.service';
+import { randomUUID } from 'node:crypto';
+import { TransactionManager } from '../../src/platform/database/transaction-manager';
+import { DeadLetterRepository } from '../../src/sync/dead-letter.repository';
 import { SyncStateRepository } from '../../src/sync/sync-state.repository';
 import { acceptInvitation, enrolStaff, ORIGIN, signIn, type BrowserSession } from '../support/console-people';
 import { seedOrders } from '../support/order-factory';
@@ -8,6 +11,7 @@ import { startTestApp, type TestApp } from '../support/test-app';
 
 const HOSTILE = '<script>alert(1)</script>';
 const AMAZON_DE = 'A1PA6795UKMFR9';
+const SEALED_MARKER = 'SEALED-PAYLOAD-BYTES';
 
 type Role = 'owner' | 'admin' | 'member' | 'viewer';
 
@@ -67,6 +71,38 @@ describe('console seller pages', () => {
       lastErrorCode: 'marketplace_unavailable',
     });
     await service.markAuthFailed(TEST_ACTOR, tenant, connections.failing, 'invalid_grant');
+
+    // Dead letters: a hostile detail, a sealed payload that must never show, one of each marketplace.
+    const letter = (connectionId: string, marketplace: string, orderId: string, code: string, detail: string) => ({
+      deadLetterId: randomUUID(),
+      connectionId,
+      marketplace,
+      marketplaceOrderId: orderId,
+      reasonCode: code,
+      reasonDetail: detail,
+      payloadCiphertext: Buffer.from(SEALED_MARKER),
+    });
+    await t.app
+      .get(TransactionManager)
+      .run((tx) =>
+        t.app
+          .get(DeadLetterRepository)
+          .insertMany(
+            tx,
+            tenant,
+            [
+              letter(connections.onTime, 'amazon', '302-1111111-2222222', 'missing_field', `buyer.name ${HOSTILE}`),
+              letter(
+                connections.failing,
+                'ebay',
+                '12-34567-89012',
+                'invalid_value',
+                'lineItems[0].quantity is negative',
+              ),
+            ],
+            new Date(t.clock.nowMs()),
+          ),
+      );
   });
   afterAll(() => t?.close());
 
@@ -177,6 +213,39 @@ describe('console seller pages', () => {
         (await form('/console/accounts/connect/amazon', people.owner, { region: 'eu', marketplaceIds: HOSTILE }))
           .status,
       ).toBe(400);
+    });
+  });
+
+  describe('dead letters', () => {
+    it('lists code, detail (escaped), attempts, replay and state; filters as the API takes them', async () => {
+      const res = await get('/console/dead-letters', people.viewer);
+      expect(res.status).toBe(200);
+      expectSafePage(res);
+      expect(res.text).toContain('buyer.name &lt;script>alert(1)&lt;/script>');
+      expect(res.text).toContain('302-1111111-2222222');
+      expect(res.text).toContain('12-34567-89012');
+      expect(res.text).toContain('missing_field');
+      expect(res.text).toContain('scheduled');
+      expect(res.text).not.toContain(SEALED_MARKER);
+      expect(res.text).not.toContain(Buffer.from(SEALED_MARKER).toString('base64'));
+
+      const ebay = await get('/console/dead-letters?marketplace=ebay&reasonCode=&state=open', people.owner);
+      expect(ebay.status).toBe(200);
+      expect(ebay.text).toContain('12-34567-89012');
+      expect(ebay.text).not.toContain('302-1111111-2222222');
+      expect(ebay.text).toContain('<option value="ebay" selected');
+      const byCode = await get('/console/dead-letters?reasonCode=missing_field', people.member);
+      expect(byCode.text).toContain('302-1111111-2222222');
+      expect(byCode.text).not.toContain('12-34567-89012');
+      const resolved = await get('/console/dead-letters?state=resolved', people.admin);
+      expect(resolved.text).toContain('No dead letters match these filters.');
+      expect((await get('/console/dead-letters?marketplace=etsy', people.owner)).status).toBe(400);
+    });
+
+    it('is for every seller role (orders:read), not staff without a grant or strangers', async () => {
+      expect((await get('/console/dead-letters', staffAdmin).set('X-Tenant-Id', tenant)).status).toBe(403);
+      await expectSignInForm('/console/dead-letters');
+      expect((await get('/console', people.viewer)).text).toContain('href="/console/dead-letters"');
     });
   });
 });
