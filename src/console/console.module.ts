@@ -21,6 +21,8 @@ import { ConnectionsModule } from '../connections/connections.module';
 import { SyncModule } from '../sync/sync.module';
 import { AccountsPageController } from './accounts-page.controller';
 import { DeadLettersPageController } from './dead-letters-page.controller';
+import { RetentionModule } from '../retention/retention.module';
+import { RetentionPageController } from './retention-page.controller';
 
 /**
  * The browser console: server-rendered pages under /console that parse the
@@ -29,7 +31,7 @@ import { DeadLettersPageController } from './dead-letters-page.controller';
  * access/ (people), everything shown comes from the modules that own it.
  */
 @Module({
-  imports: [AccessModule, AuditModule, OrdersModule, ConnectionsModule, SyncModule],
+  imports: [AccessModule, AuditModule, OrdersModule, ConnectionsModule, SyncModule, RetentionModule],
   controllers: [
     HomeController,
     SignInController,
@@ -46,6 +48,7 @@ import { DeadLettersPageController } from './dead-letters-page.controller';
     ApiKeysPageController,
     AccountsPageController,
     DeadLettersPageController,
+    RetentionPageController,
   ],
   providers: [ConsoleErrorFilter, ConsoleHeadersInterceptor],
 })

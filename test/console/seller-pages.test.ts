@@ -2,6 +2,7 @@ import { SellerUsersService } from '../../src/access/people/seller-users.service
 import { ConnectionsService } from '../../src/connections/connections.service';
 import { randomUUID } from 'node:crypto';
 import { TransactionManager } from '../../src/platform/database/transaction-manager';
+import { LegalHoldsService, RetentionPolicyService, RetentionSweeper } from '../../src/retention';
 import { DeadLetterRepository } from '../../src/sync/dead-letter.repository';
 import { SyncStateRepository } from '../../src/sync/sync-state.repository';
 import { acceptInvitation, enrolStaff, ORIGIN, signIn, type BrowserSession } from '../support/console-people';
@@ -246,6 +247,56 @@ describe('console seller pages', () => {
       expect((await get('/console/dead-letters', staffAdmin).set('X-Tenant-Id', tenant)).status).toBe(403);
       await expectSignInForm('/console/dead-letters');
       expect((await get('/console', people.viewer)).text).toContain('href="/console/dead-letters"');
+    });
+  });
+
+  describe('retention', () => {
+    it('shows windows with caps, status, receipts and legal holds; sets a window within its cap', async () => {
+      // A sweep as of a year from now destroys the seeded orders' buyer data: its receipts are in the access log.
+      const swept = await t.app
+        .get(RetentionSweeper)
+        .sweep(TEST_ACTOR, { tenantId: tenant, asOf: new Date(t.clock.nowMs() + 400 * 86_400_000) });
+      expect(swept).toBeDefined();
+      await t.app.get(LegalHoldsService).place(TEST_ACTOR, tenant, {
+        reason: `litigation ${HOSTILE}`,
+        requester: 'counsel@seller.example',
+        expiresAt: new Date(t.clock.nowMs() + 30 * 86_400_000),
+      });
+
+      const set = await form('/console/retention', people.admin, { marketplace: 'amazon', piiWindowDays: '12' });
+      expect(set.status).toBe(303);
+      expect(set.headers.location).toBe('/console/retention');
+      const policy = await t.app.get(RetentionPolicyService).view(tenant);
+      expect(policy.marketplaces.find((m) => m.marketplace === 'amazon')?.piiWindowDays).toBe(12);
+      // Above the cap, as on PUT /v1/retention.
+      expect(
+        (await form('/console/retention', people.owner, { marketplace: 'amazon', piiWindowDays: '31' })).status,
+      ).toBe(400);
+
+      const res = await get('/console/retention', people.owner);
+      expect(res.status).toBe(200);
+      expectSafePage(res);
+      expect(res.text).toContain('litigation &lt;script>alert(1)&lt;/script>');
+      expect(res.text).toContain('12 days');
+      expect(res.text).toContain('30 days (');
+      expect(res.text).toContain('90 days (');
+      expect(res.text).toContain('Awaiting destruction');
+      expect(res.text).toContain('Recent destruction receipts');
+      expect(res.text).not.toContain('No buyer data has been destroyed yet.');
+      expect(res.text).toContain('name="piiWindowDays"');
+    });
+
+    it('is for owners and admins (retention:manage), not members, viewers, staff or strangers', async () => {
+      expect((await get('/console/retention', people.admin)).status).toBe(200);
+      expect((await get('/console/retention', people.member)).status).toBe(403);
+      expect((await get('/console/retention', people.viewer)).status).toBe(403);
+      expect((await get('/console/retention', staffAdmin).set('X-Tenant-Id', tenant)).status).toBe(403);
+      expect(
+        (await form('/console/retention', people.member, { marketplace: 'ebay', piiWindowDays: '5' })).status,
+      ).toBe(403);
+      await expectSignInForm('/console/retention');
+      expect((await get('/console', people.owner)).text).toContain('href="/console/retention"');
+      expect((await get('/console', people.member)).text).not.toContain('href="/console/retention"');
     });
   });
 });
