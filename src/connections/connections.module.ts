@@ -12,6 +12,6 @@ import { AmazonOAuthService, EbayOAuthService, OAuthConnectController, OAuthStat
   imports: [CryptoModule, TenantsModule, AuditModule, MarketplacesModule],
   controllers: [ConnectionsController, OAuthConnectController],
   providers: [ConnectionsRepository, ConnectionsService, OAuthStateService, AmazonOAuthService, EbayOAuthService],
-  exports: [ConnectionsService],
+  exports: [ConnectionsService, AmazonOAuthService, EbayOAuthService],
 })
 export class ConnectionsModule {}

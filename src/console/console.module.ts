@@ -20,6 +20,12 @@ import { ApiKeysPageController } from './api-keys-page.controller';
 import { EndpointsPageController } from './endpoints-page.controller';
 import { DeliveriesPageController } from './deliveries-page.controller';
 import { DeliveryModule } from '../delivery/delivery.module';
+import { ConnectionsModule } from '../connections/connections.module';
+import { SyncModule } from '../sync/sync.module';
+import { AccountsPageController } from './accounts-page.controller';
+import { DeadLettersPageController } from './dead-letters-page.controller';
+import { RetentionModule } from '../retention/retention.module';
+import { RetentionPageController } from './retention-page.controller';
 
 /**
  * The browser console: server-rendered pages under /console that parse the
@@ -28,7 +34,7 @@ import { DeliveryModule } from '../delivery/delivery.module';
  * access/ (people), everything shown comes from the modules that own it.
  */
 @Module({
-  imports: [AccessModule, AuditModule, OrdersModule, DeliveryModule],
+  imports: [AccessModule, AuditModule, OrdersModule, DeliveryModule, ConnectionsModule, SyncModule, RetentionModule],
   controllers: [
     HomeController,
     SignInController,
@@ -45,6 +51,9 @@ import { DeliveryModule } from '../delivery/delivery.module';
     ApiKeysPageController,
     EndpointsPageController,
     DeliveriesPageController,
+    AccountsPageController,
+    DeadLettersPageController,
+    RetentionPageController,
   ],
   providers: [ConsoleErrorFilter, ConsoleHeadersInterceptor],
 })

@@ -11,6 +11,8 @@ import { DeadLettersService } from './dead-letters.service';
 import { PageCommitter } from './page-committer';
 import { RateBudgetRepository } from './rate-budget.repository';
 import { RateBudgetService } from './rate-budget.service';
+import { SyncHealthController } from './sync-health.controller';
+import { SyncHealthService } from './sync-health';
 import { SyncMetrics } from './sync-metrics';
 import { SyncRunner } from './sync-runner';
 import { SyncFailureHandler } from './sync-failure-handler';
@@ -22,7 +24,7 @@ import { WindowReader } from './window-reader';
 
 @Module({
   imports: [ConnectionsModule, MarketplacesModule, OrdersModule, CryptoModule],
-  controllers: [DeadLettersController],
+  controllers: [DeadLettersController, SyncHealthController],
   providers: [
     DeadLettersService,
     SyncStateRepository,
@@ -39,7 +41,8 @@ import { WindowReader } from './window-reader';
     SyncWorker,
     SyncScheduler,
     SyncSkipReasons,
+    SyncHealthService,
   ],
-  exports: [SyncWorker, DeadLetterCopies, SyncSkipReasons, DeadLettersService],
+  exports: [SyncWorker, DeadLetterCopies, SyncSkipReasons, DeadLettersService, SyncHealthService],
 })
 export class SyncModule {}

@@ -51,6 +51,9 @@ function Navigation({ ctx }: { ctx: PageContext }) {
   }
   if (p.kind === 'seller' && holds(p, Permissions.USERS_MANAGE)) links.push(['/console/users', 'Users']);
   if (p.kind === 'seller' && holds(p, Permissions.KEYS_MANAGE)) links.push(['/console/api-keys', 'API keys']);
+  if (p.kind === 'seller' && holds(p, Permissions.CONNECTIONS_MANAGE)) links.push(['/console/accounts', 'Accounts']);
+  if (p.kind === 'seller' && holds(p, Permissions.ORDERS_READ)) links.push(['/console/dead-letters', 'Dead letters']);
+  if (p.kind === 'seller' && holds(p, Permissions.RETENTION_MANAGE)) links.push(['/console/retention', 'Retention']);
   if (ctx.session) links.push(['/console/passkeys', 'Passkeys']);
   if (!links.length) return null;
   return (
