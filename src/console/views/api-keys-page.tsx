@@ -2,7 +2,8 @@ import type { ApiKeyView, IssuedKeyView } from '../../access/api-key.mapper';
 import { KEY_PREFIX } from '../../access/api-key-format';
 import { SELLER_SCOPES } from '../../auth';
 import type { PageContext } from '../page-context';
-import { Csrf, when } from './form-parts';
+import { Csrf } from './form-parts';
+import { when } from './format';
 import { Layout } from './layout';
 
 /** The tenant's API keys: prefix, scopes, dates; create one, revoke one. */

@@ -9,7 +9,8 @@ import {
   type DeliveryFilterValues,
 } from '../endpoint-forms';
 import type { PageContext } from '../page-context';
-import { Csrf, FilterProblems, Select, when } from './form-parts';
+import { Csrf, FilterProblems, Select } from './form-parts';
+import { when } from './format';
 import { Layout } from './layout';
 
 const PERIOD_LABELS: Record<string, string> = { '1h': 'last hour', '24h': 'last 24 hours', '7d': 'last 7 days' };

@@ -9,7 +9,8 @@ import { SUBSCRIBABLE_EVENT_TYPES } from '../../delivery/event-types';
 import { PAYLOAD_MODES } from '../../delivery/payload-modes';
 import type { ReplayView } from '../../delivery/replay/delivery-replay.mapper';
 import type { PageContext } from '../page-context';
-import { Csrf, when } from './form-parts';
+import { Csrf } from './form-parts';
+import { when } from './format';
 import { Layout } from './layout';
 
 export interface EndpointRow {

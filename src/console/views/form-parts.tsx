@@ -4,9 +4,6 @@ import type { PageContext } from '../page-context';
 export const Csrf = ({ ctx }: { ctx: PageContext }) =>
   ctx.session ? <input type="hidden" name="_csrf" value={ctx.session.csrfToken} /> : null;
 
-/** An instant as people read it in a table: minutes, UTC. */
-export const when = (iso: string | null, none = 'never') => (iso ? iso.replace('T', ' ').slice(0, 16) + ' UTC' : none);
-
 /** A filter's choice list: empty is "any". */
 export function Select(props: { name: string; label: string; value: string; options: readonly string[] }) {
   return (

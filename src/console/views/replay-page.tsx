@@ -1,6 +1,6 @@
 import type { ReplayView } from '../../delivery/replay/delivery-replay.mapper';
 import type { PageContext } from '../page-context';
-import { when } from './form-parts';
+import { when } from './format';
 import { Layout } from './layout';
 
 /** Polled every 2 s while the replay runs (htmx swaps this element for its next state); a plain page refreshes by link. */
