@@ -4,6 +4,7 @@ import { Permissions, type Permission, type Principal, type StaffRole } from '..
 const STAFF_PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
   admin: [
     Permissions.TENANTS_MANAGE,
+    Permissions.TENANTS_READ,
     Permissions.STAFF_MANAGE,
     Permissions.KEYS_MANAGE,
     Permissions.USERS_MANAGE,
@@ -18,6 +19,7 @@ const STAFF_PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
     Permissions.LEGAL_HOLDS_MANAGE,
   ],
   support: [
+    Permissions.TENANTS_READ,
     Permissions.OWN_KEYS,
     Permissions.GRANTS_READ_OWN,
     Permissions.ACCESS_REQUESTS_CREATE,

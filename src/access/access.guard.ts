@@ -60,14 +60,14 @@ export class AccessGuard implements CanActivate {
         throw new DomainError(ErrorCodes.FORBIDDEN, `this key may not ${permission} (needs ${needs})`);
       }
       if (TENANT_SCOPED.has(permission) || (permission === 'audit:read' && principal.kind === 'seller')) {
-        await this.scopeTenant(req, principal, permission);
+        await this.scopeTenant(req, principal, permission, consoleRoute);
       }
     } catch (err) {
       // Every attempt to reach buyer data leaves an entry, refusals before the reveal itself included.
       if (permission === Permissions.ORDERS_READ_PII || permission === Permissions.DSR_MANAGE) {
-        await this.recordRefusedPiiAttempt(req, principal, err, permission);
+        await this.recordRefusedPiiAttempt(req, principal, err, permission, consoleRoute);
       } else if (this.reflector.getAllAndOverride<boolean>(REVEALS_BUYER_DATA_KEY, targets) === true) {
-        await this.recordRefusedPiiAttempt(req, principal, err, Permissions.ORDERS_READ_PII);
+        await this.recordRefusedPiiAttempt(req, principal, err, Permissions.ORDERS_READ_PII, consoleRoute);
       }
       throw err;
     }
@@ -129,8 +129,9 @@ export class AccessGuard implements CanActivate {
     principal: Principal,
     why: unknown,
     permission: Permission,
+    consoleRoute: boolean,
   ): Promise<void> {
-    const header = req.header('x-tenant-id');
+    const header = namedTenant(req, consoleRoute);
     const named = header && isUuid(header) ? header.toLowerCase() : null;
     const tenantId =
       principal.kind === 'seller'
@@ -157,16 +158,24 @@ export class AccessGuard implements CanActivate {
       .catch((e: unknown) => this.logger.error('could not record a refused access to buyer data', { err: e }));
   }
 
-  private async scopeTenant(req: AuthenticatedRequest, principal: Principal, permission: Permission): Promise<void> {
-    const header = req.header('x-tenant-id');
+  private async scopeTenant(
+    req: AuthenticatedRequest,
+    principal: Principal,
+    permission: Permission,
+    consoleRoute: boolean,
+  ): Promise<void> {
+    const header = namedTenant(req, consoleRoute);
     if (principal.kind === 'seller') {
       if (header && header.toLowerCase() !== principal.tenantId) throw notFound('tenant');
       req.tenantId = principal.tenantId;
       return;
     }
     if (!header)
-      throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'X-Tenant-Id header is required for staff requests');
-    if (!isUuid(header)) throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'X-Tenant-Id must be a UUID');
+      throw new DomainError(
+        ErrorCodes.VALIDATION_FAILED,
+        consoleRoute ? 'choose the tenant first (from Tenants)' : 'X-Tenant-Id header is required for staff requests',
+      );
+    if (!isUuid(header)) throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'the tenant must be named by its UUID');
     // An unknown tenant is a 404 before anything else happens (no access-log chain is ever opened for it);
     // an offboarded one (or one being offboarded) a 410: nothing more is done on the seller's behalf.
     await this.tenants.requireTenant(header.toLowerCase());
@@ -178,6 +187,18 @@ export class AccessGuard implements CanActivate {
       req.staffAccess = access;
     }
   }
+}
+
+/**
+ * The tenant a request names: the `X-Tenant-Id` header, or on a console page the `tenant` query parameter (a
+ * browser's links and forms cannot set headers, so a staff member's pages carry the tenant in their URL). The
+ * header wins when both are there; a repeated parameter names nothing.
+ */
+function namedTenant(req: AuthenticatedRequest, consoleRoute: boolean): string | undefined {
+  const header = req.header('x-tenant-id');
+  if (header !== undefined || !consoleRoute) return header;
+  const query = (req.query as Record<string, unknown> | undefined)?.tenant;
+  return typeof query === 'string' && query !== '' ? query : undefined;
 }
 
 /** The route's declared path (`/v1/data-subject-requests/:id`), never the raw URL (which may carry anything). */

@@ -7,6 +7,12 @@ import { SetMetadata } from '@nestjs/common';
 export const Permissions = {
   /** Platform: create and list tenants (staff admin). */
   TENANTS_MANAGE: 'tenants:manage',
+  /**
+   * Platform: the tenants (name, status) and each one's sync and delivery health in figures (states, counts, lag,
+   * backlog; never a tenant's records): what support triages from before asking a seller for access (support and
+   * admin staff).
+   */
+  TENANTS_READ: 'tenants:read',
   /** Platform: staff members and their keys (staff admin). */
   STAFF_MANAGE: 'staff:manage',
   /** A staff member's own keys (every staff role). */

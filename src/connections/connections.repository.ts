@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import type { MarketplaceName } from '../marketplaces/canonical-order';
 import { execute } from '../platform/database/sql';
 import type { Tx } from '../platform/database/transaction-manager';
@@ -49,6 +49,15 @@ export class ConnectionsRepository {
   listAll(tenantId?: string): Promise<MarketplaceConnection[]> {
     return this.repo().find({
       where: tenantId ? { tenantId } : {},
+      order: { tenantId: 'ASC', createdAt: 'ASC', connectionId: 'ASC' },
+    });
+  }
+
+  /** Every connection of these tenants, whatever its status. */
+  listOfTenants(tenantIds: readonly string[]): Promise<MarketplaceConnection[]> {
+    if (!tenantIds.length) return Promise.resolve([]);
+    return this.repo().find({
+      where: { tenantId: In([...tenantIds]) },
       order: { tenantId: 'ASC', createdAt: 'ASC', connectionId: 'ASC' },
     });
   }

@@ -283,6 +283,11 @@ export class ConnectionsService {
     return (await this.connections.listAll(tenantId)).map((c) => this.view(c));
   }
 
+  /** Every connection of these tenants (for a health roll-up): views, never credentials. */
+  async listOfTenants(tenantIds: readonly string[]): Promise<ConnectionView[]> {
+    return (await this.connections.listOfTenants(tenantIds)).map((c) => this.view(c));
+  }
+
   /** Active connections across tenants (for the scheduler): ids only; none of an unconfigured marketplace. */
   async listActive(): Promise<Array<{ tenantId: string; connectionId: string; marketplace: MarketplaceName }>> {
     return (await this.connections.listByStatus('active'))

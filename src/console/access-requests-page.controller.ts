@@ -1,4 +1,4 @@
-import { Body, Get, Header, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Get, Header, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { IsUUID } from 'class-validator';
 import type { Request, Response } from 'express';
 import { h } from 'preact';
@@ -7,6 +7,7 @@ import { RevealService } from '../access/reveal.service';
 import { AccessRequestsService } from '../access/requests/access-requests.service';
 import { Actor, ConsoleRoute, Permissions, RequirePermission, RevealsBuyerData, type ActorContext } from '../auth';
 import { DomainError } from '../platform/errors/domain-error';
+import { isUuid } from '../platform/validation/uuid';
 import { EMPTY_ACCESS_REQUEST_FORM, parseAccessRequestForm } from './access-request-form';
 import { ConsoleController } from './console-controller';
 import { Page, type PageContext } from './page-context';
@@ -38,13 +39,21 @@ export class AccessRequestsPageController {
   @ConsoleRoute()
   @RequirePermission(Permissions.ACCESS_REQUESTS_READ)
   @Header('Content-Type', HTML)
-  async page(@Actor() by: ActorContext, @Page() ctx: PageContext, @Res({ passthrough: true }) res: Response) {
+  async page(
+    @Actor() by: ActorContext,
+    @Page() ctx: PageContext,
+    @Query('tenantId') tenantId: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     // A seller answers its tenant's requests with its grants, on the staff access page.
     if (by.actor.kind === 'seller') return res.redirect(303, '/console/staff-access');
     const requests = await this.requests.list(by);
-    return renderPage(
-      h(AccessRequestsPage, { ctx, values: EMPTY_ACCESS_REQUEST_FORM, requests, problems: [], notice: null }),
-    );
+    // From the tenants page: the form names the tenant already (anything but a tenant id is ignored).
+    const values =
+      typeof tenantId === 'string' && isUuid(tenantId)
+        ? { ...EMPTY_ACCESS_REQUEST_FORM, tenantId: tenantId.toLowerCase() }
+        : EMPTY_ACCESS_REQUEST_FORM;
+    return renderPage(h(AccessRequestsPage, { ctx, values, requests, problems: [], notice: null }));
   }
 
   @Post()

@@ -47,4 +47,6 @@ td.mono, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, m
 .facts dd { margin: 0; }
 .facts .line { display: block; }
 section.panel { margin-top: 1rem; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+.acting-tenant { margin: 0; padding: .5rem 1.5rem; background: var(--band); border-bottom: 1px solid var(--line); }
 `;

@@ -26,6 +26,8 @@ import { AccountsPageController } from './accounts-page.controller';
 import { DeadLettersPageController } from './dead-letters-page.controller';
 import { RetentionModule } from '../retention/retention.module';
 import { RetentionPageController } from './retention-page.controller';
+import { TenantsModule } from '../tenants';
+import { TenantsPageController } from './tenants-page.controller';
 
 /**
  * The browser console: server-rendered pages under /console that parse the
@@ -34,7 +36,16 @@ import { RetentionPageController } from './retention-page.controller';
  * access/ (people), everything shown comes from the modules that own it.
  */
 @Module({
-  imports: [AccessModule, AuditModule, OrdersModule, DeliveryModule, ConnectionsModule, SyncModule, RetentionModule],
+  imports: [
+    AccessModule,
+    AuditModule,
+    OrdersModule,
+    DeliveryModule,
+    ConnectionsModule,
+    SyncModule,
+    RetentionModule,
+    TenantsModule,
+  ],
   controllers: [
     HomeController,
     SignInController,
@@ -54,6 +65,7 @@ import { RetentionPageController } from './retention-page.controller';
     AccountsPageController,
     DeadLettersPageController,
     RetentionPageController,
+    TenantsPageController,
   ],
   providers: [ConsoleErrorFilter, ConsoleHeadersInterceptor],
 })

@@ -1,3 +1,4 @@
+import { TenantPageQuery } from './tenant-page-query';
 import { Get, Header, Query } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
@@ -21,7 +22,7 @@ const blankIsAbsent = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value;
 
 /** The filters GET /v1/dead-letters accepts, as a GET form sends them. */
-class DeadLettersPageQuery {
+class DeadLettersPageQuery extends TenantPageQuery {
   @Transform(blankIsAbsent) @IsOptional() @IsUUID() connectionId?: string;
   @Transform(blankIsAbsent) @IsOptional() @IsIn(['amazon', 'ebay']) marketplace?: string;
   @Transform(blankIsAbsent)

@@ -1,3 +1,4 @@
+import { TenantPageQuery } from './tenant-page-query';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -118,7 +119,7 @@ export function replaySince(form: ReplayForm, now: Date): Date | null {
 }
 
 /** The deliveries filter as it travels in the URL (every field optional; empty means "any"). */
-export class DeliveriesPageQuery {
+export class DeliveriesPageQuery extends TenantPageQuery {
   @IsOptional() @IsString() @MaxLength(32) status?: string;
   @IsOptional() @IsString() @MaxLength(64) eventType?: string;
   @IsOptional() @IsString() @MaxLength(64) orderId?: string;

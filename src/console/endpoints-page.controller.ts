@@ -227,8 +227,12 @@ export class EndpointsPageController {
   @ConsoleRoute()
   @RequirePermission(Permissions.ENDPOINTS_READ)
   @Header('Content-Type', HTML)
-  async replayProgress(@TenantScope() tenantId: string, @Param() params: ReplayIdParam): Promise<string> {
-    return renderFragment(h(ReplayProgress, { replay: await this.replays.get(tenantId, params.replayId) }));
+  async replayProgress(
+    @Page() ctx: PageContext,
+    @TenantScope() tenantId: string,
+    @Param() params: ReplayIdParam,
+  ): Promise<string> {
+    return renderFragment(h(ReplayProgress, { replay: await this.replays.get(tenantId, params.replayId) }), ctx);
   }
 
   /** As GET /v1/event-types. */

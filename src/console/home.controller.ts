@@ -20,6 +20,10 @@ export class HomeController {
       res.redirect(303, '/console/sign-in');
       return;
     }
-    res.type(HTML).send(renderPage(h(HomePage, { ctx: { principal: person.principal, session: person.info } })));
+    res
+      .type(HTML)
+      .send(
+        renderPage(h(HomePage, { ctx: { principal: person.principal, session: person.info, actingTenantId: null } })),
+      );
   }
 }

@@ -1,3 +1,4 @@
+import { TenantPageQuery } from './tenant-page-query';
 import {
   createParamDecorator,
   Get,
@@ -34,7 +35,7 @@ import { Page, type PageContext } from './page-context';
 import { HTML, renderFragment, renderPage } from './render';
 import { OrderPage, OrdersPage, RevealedBuyer } from './views/orders-page';
 
-class OrdersPageQuery {
+class OrdersPageQuery extends TenantPageQuery {
   @IsOptional() @IsString() @MaxLength(128) marketplace?: string;
   @IsOptional() @IsString() @MaxLength(128) status?: string;
   @IsOptional() @IsString() @MaxLength(64) updatedSince?: string;

@@ -5,6 +5,9 @@ import { OrdersModule } from '../orders';
 import { TenantsModule } from '../tenants/tenants.module';
 import { AttemptResponseCopies } from './dispatch/attempt-response-copies';
 import { DeliveryRecords } from './dispatch/delivery-records';
+import { DeliveryHealthService } from './dispatch/delivery-health';
+import { TenantDeliveryHealthController } from './dispatch/delivery-health.controller';
+import { DeliveryHealthRepository } from './dispatch/delivery-health.repository';
 import { DeliveriesController } from './dispatch/deliveries.controller';
 import { DeliveriesRepository } from './dispatch/deliveries.repository';
 import { DeliveriesService } from './dispatch/deliveries.service';
@@ -32,8 +35,16 @@ import { WebhookTargetGuard } from './outbound/target-guard';
 /** Forwarding orders to sellers' systems: webhook endpoints, fan-out of outbox events, dispatch. */
 @Module({
   imports: [CryptoModule, TenantsModule, AuditModule, OrdersModule],
-  controllers: [EndpointsController, EventsController, EventTypesController, DeliveriesController],
+  controllers: [
+    EndpointsController,
+    EventsController,
+    EventTypesController,
+    DeliveriesController,
+    TenantDeliveryHealthController,
+  ],
   providers: [
+    DeliveryHealthRepository,
+    DeliveryHealthService,
     EndpointsRepository,
     EndpointsService,
     EventFeedService,
@@ -63,6 +74,7 @@ import { WebhookTargetGuard } from './outbound/target-guard';
     DeliveriesService,
     DeliveryReplaysService,
     DeliveryReplayWorker,
+    DeliveryHealthService,
   ],
 })
 export class DeliveryModule {}

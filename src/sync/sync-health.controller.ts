@@ -1,10 +1,11 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Permissions, RequirePermission, TenantScope } from '../auth';
 import { ApiRoute } from '../platform/http/openapi/api-route';
-import { SyncHealthService, type ConnectionHealthView } from './sync-health';
-import { ConnectionHealthViewSchema } from './sync-health.schema';
+import { TenantIdsQuery } from '../platform/validation/comma-list';
+import { SyncHealthService, type ConnectionHealthView, type TenantSyncHealthView } from './sync-health';
+import { ConnectionHealthViewSchema, TenantSyncHealthViewSchema } from './sync-health.schema';
 
 @ApiTags('sync')
 @ApiBearerAuth()
@@ -22,5 +23,23 @@ export class SyncHealthController {
   })
   list(@TenantScope() tenantId: string): Promise<ConnectionHealthView[]> {
     return this.health.forTenant(tenantId);
+  }
+}
+
+/** Support's roll-up: every named tenant's sync health in figures, without any grant (nothing of a seller's records). */
+@ApiTags('sync')
+@ApiBearerAuth()
+@Controller('v1/tenant-health')
+export class TenantSyncHealthController {
+  constructor(private readonly health: SyncHealthService) {}
+
+  @Get('sync')
+  @RequirePermission(Permissions.TENANTS_READ)
+  @ApiRoute({
+    summary: 'Sync health of each named tenant in figures: connections per state, the worst, lag, last success',
+    response: z.array(TenantSyncHealthViewSchema),
+  })
+  rollUp(@Query() query: TenantIdsQuery): Promise<TenantSyncHealthView[]> {
+    return this.health.rollUp(query.tenantIds);
   }
 }

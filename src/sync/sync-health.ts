@@ -29,6 +29,25 @@ export interface ConnectionHealthView {
   reason: string | null;
 }
 
+/** A tenant's sync health in figures, for support's roll-up: no connection, account or record named. */
+export interface TenantSyncHealthView {
+  tenantId: string;
+  connections: number;
+  onTime: number;
+  delayed: number;
+  actionRequired: number;
+  disconnected: number;
+  /** The worst state of its connections that sync or should (`none` without any such connection). */
+  worst: SyncHealthState | 'none';
+  /** The largest lag of a connection that syncs; null when none has synced yet. */
+  maxLagSeconds: number | null;
+  /** The latest successful sync of any of its connections. */
+  lastSuccessAt: string | null;
+}
+
+/** From best to worst: what a tenant's roll-up calls its worst connection. */
+const SEVERITY: readonly SyncHealthState[] = ['disconnected', 'on_time', 'delayed', 'action_required'];
+
 /**
  * Sync health per connection of a tenant, read from the connection's status and its sync state: the
  * same facts the metrics report (lag, consecutive failures), put in a seller's words.
@@ -46,6 +65,22 @@ export class SyncHealthService {
     const [connections, states] = await Promise.all([this.connections.list(tenantId), this.states.listAll(tenantId)]);
     const byId = new Map(states.map((s) => [s.connectionId, s]));
     return connections.map((c) => this.health(c, byId.get(c.connectionId)));
+  }
+
+  /** Each named tenant's sync health in figures (every named tenant answered, in the order named). */
+  async rollUp(tenantIds: readonly string[]): Promise<TenantSyncHealthView[]> {
+    const [connections, states] = await Promise.all([
+      this.connections.listOfTenants(tenantIds),
+      this.states.listOfTenants(tenantIds),
+    ]);
+    const stateOf = new Map(states.map((s) => [s.connectionId, s]));
+    const byTenant = new Map<string, ConnectionHealthView[]>();
+    for (const c of connections) {
+      const list = byTenant.get(c.tenantId) ?? [];
+      list.push(this.health(c, stateOf.get(c.connectionId)));
+      byTenant.set(c.tenantId, list);
+    }
+    return tenantIds.map((tenantId) => summarise(tenantId, byTenant.get(tenantId) ?? []));
   }
 
   private health(c: ConnectionView, s: SyncState | undefined): ConnectionHealthView {
@@ -90,4 +125,26 @@ export class SyncHealthService {
     }
     return { ...base, state: 'on_time', reason: null };
   }
+}
+
+function summarise(tenantId: string, health: readonly ConnectionHealthView[]): TenantSyncHealthView {
+  const count = (state: SyncHealthState) => health.filter((h) => h.state === state).length;
+  const syncing = health.filter((h) => h.state !== 'disconnected');
+  const worst = syncing.reduce<SyncHealthState | 'none'>(
+    (w, h) => (w === 'none' || SEVERITY.indexOf(h.state) > SEVERITY.indexOf(w) ? h.state : w),
+    'none',
+  );
+  const lags = syncing.map((h) => h.lagSeconds).filter((l): l is number => l !== null);
+  const successes = health.map((h) => h.lastSuccessAt).filter((t): t is string => t !== null);
+  return {
+    tenantId,
+    connections: health.length,
+    onTime: count('on_time'),
+    delayed: count('delayed'),
+    actionRequired: count('action_required'),
+    disconnected: count('disconnected'),
+    worst,
+    maxLagSeconds: lags.length ? Math.max(...lags) : null,
+    lastSuccessAt: successes.length ? successes.reduce((a, b) => (a > b ? a : b)) : null,
+  };
 }

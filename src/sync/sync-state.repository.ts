@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { driverQuery } from '../platform/database/driver-query';
 import type { Tx } from '../platform/database/transaction-manager';
 import { SEALED_DATA_UNREADABLE } from './dead-letter.entity';
@@ -83,6 +83,11 @@ export class SyncStateRepository {
       [now, limit],
     );
     return rows.map((r) => ({ tenantId: r.tenant_id, connectionId: r.connection_id }));
+  }
+
+  listOfTenants(tenantIds: readonly string[]): Promise<SyncState[]> {
+    if (!tenantIds.length) return Promise.resolve([]);
+    return this.repo().find({ where: { tenantId: In([...tenantIds]) } });
   }
 
   listAll(tenantId?: string): Promise<SyncState[]> {

@@ -11,7 +11,7 @@ import { DeadLettersService } from './dead-letters.service';
 import { PageCommitter } from './page-committer';
 import { RateBudgetRepository } from './rate-budget.repository';
 import { RateBudgetService } from './rate-budget.service';
-import { SyncHealthController } from './sync-health.controller';
+import { SyncHealthController, TenantSyncHealthController } from './sync-health.controller';
 import { SyncHealthService } from './sync-health';
 import { SyncMetrics } from './sync-metrics';
 import { SyncRunner } from './sync-runner';
@@ -24,7 +24,7 @@ import { WindowReader } from './window-reader';
 
 @Module({
   imports: [ConnectionsModule, MarketplacesModule, OrdersModule, CryptoModule],
-  controllers: [DeadLettersController, SyncHealthController],
+  controllers: [DeadLettersController, SyncHealthController, TenantSyncHealthController],
   providers: [
     DeadLettersService,
     SyncStateRepository,

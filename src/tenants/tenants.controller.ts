@@ -48,14 +48,14 @@ export class TenantsController {
   }
 
   @Get()
-  @RequirePermission(Permissions.TENANTS_MANAGE)
+  @RequirePermission(Permissions.TENANTS_READ)
   @ApiRoute({ summary: 'List tenants, ordered by id', response: z.array(TenantViewSchema) })
   list(@Query() query: ListTenantsQuery): Promise<TenantView[]> {
     return this.tenants.list(query.limit, query.after);
   }
 
   @Get(':tenantId')
-  @RequirePermission(Permissions.TENANTS_MANAGE)
+  @RequirePermission(Permissions.TENANTS_READ)
   @ApiRoute({ summary: 'Get one tenant', response: TenantViewSchema })
   get(@Param() params: TenantIdParam): Promise<TenantView> {
     return this.tenants.get(params.tenantId);

@@ -18,6 +18,7 @@ import { Permissions, PublicRoute, RequestId, RequirePermission, systemActor, Te
 import type { ConnectionView } from '../connection.mapper';
 import { AmazonOAuthService, type ConsentStart } from './amazon-oauth.service';
 import { EbayOAuthService } from './ebay-oauth.service';
+import { commaList } from '../../platform/validation/comma-list';
 import { ApiRoute } from '../../platform/http/openapi/api-route';
 import { ConnectionViewSchema } from '../connection.schema';
 import { ConsentStartSchema } from './consent.schema';
@@ -27,15 +28,6 @@ const oauthCallbackActor = (marketplace: 'amazon' | 'ebay', requestId: string | 
   systemActor(`oauth-callback:${marketplace}`, requestId);
 
 /** `a,b` or repeated `?x=a&x=b` → ['a', 'b']. */
-const commaList = ({ value }: { value: unknown }) =>
-  (Array.isArray(value) ? value : [value]).flatMap((v) =>
-    typeof v === 'string'
-      ? v
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : [v],
-  );
 
 class AmazonStartQuery {
   @ApiProperty({ enum: ['na', 'eu', 'fe'], description: 'SP-API region; one consent covers its marketplaces' })

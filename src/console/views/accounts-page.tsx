@@ -3,6 +3,7 @@ import type { ConnectionHealthView, SyncHealthState } from '../../sync/sync-heal
 import type { PageContext } from '../page-context';
 import { duration, when } from './format';
 import { Layout } from './layout';
+import { withTenant } from './tenant-links';
 
 const Csrf = ({ ctx }: { ctx: PageContext }) =>
   ctx.session ? <input type="hidden" name="_csrf" value={ctx.session.csrfToken} /> : null;
@@ -34,7 +35,7 @@ function ReconnectForm({ ctx, c }: { ctx: PageContext; c: ConnectionView }) {
   const label = `Reconnect ${marketplaceName(c.marketplace)} account ${c.accountId}`;
   if (c.marketplace === 'amazon') {
     return (
-      <form method="post" action="/console/accounts/connect/amazon">
+      <form method="post" action={withTenant('/console/accounts/connect/amazon', ctx.actingTenantId)}>
         <Csrf ctx={ctx} />
         <input type="hidden" name="region" value={c.region} />
         <input type="hidden" name="marketplaceIds" value={c.marketplaceIds.join(',')} />
@@ -46,7 +47,7 @@ function ReconnectForm({ ctx, c }: { ctx: PageContext; c: ConnectionView }) {
   }
   if (c.marketplace === 'ebay') {
     return (
-      <form method="post" action="/console/accounts/connect/ebay">
+      <form method="post" action={withTenant('/console/accounts/connect/ebay', ctx.actingTenantId)}>
         <Csrf ctx={ctx} />
         <input type="hidden" name="marketplaceId" value={c.region} />
         <button type="submit" class="secondary" aria-label={label}>
@@ -110,7 +111,7 @@ export function AccountsPage(props: { ctx: PageContext; accounts: ConnectionHeal
       <section class="panel" aria-labelledby="connect-amazon-heading">
         <h2 id="connect-amazon-heading">Connect an Amazon account</h2>
         <p>You sign in at Amazon Seller Central and authorise ordervault; Amazon sends you back here.</p>
-        <form method="post" action="/console/accounts/connect/amazon">
+        <form method="post" action={withTenant('/console/accounts/connect/amazon', ctx.actingTenantId)}>
           <Csrf ctx={ctx} />
           <div class="field">
             <label for="amazon-region">Region</label>
@@ -136,7 +137,7 @@ export function AccountsPage(props: { ctx: PageContext; accounts: ConnectionHeal
       <section class="panel" aria-labelledby="connect-ebay-heading">
         <h2 id="connect-ebay-heading">Connect an eBay account</h2>
         <p>You sign in at eBay and grant ordervault access; eBay sends you back here.</p>
-        <form method="post" action="/console/accounts/connect/ebay">
+        <form method="post" action={withTenant('/console/accounts/connect/ebay', ctx.actingTenantId)}>
           <Csrf ctx={ctx} />
           <div class="field">
             <label for="ebay-marketplace">eBay marketplace id</label>

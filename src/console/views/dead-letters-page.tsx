@@ -3,6 +3,7 @@ import type { DeadLetterPage } from '../../sync/dead-letters.service';
 import type { PageContext } from '../page-context';
 import { when } from './format';
 import { Layout } from './layout';
+import { TenantField, tenantHref } from './tenant-links';
 
 export const DEAD_LETTERS_PER_PAGE = 50;
 
@@ -41,7 +42,9 @@ const query = (values: Record<string, string>) =>
 /** Dead letters: what could not be read and why, replay and resolution; never the buyer data or payload. */
 export function DeadLettersPage(props: { ctx: PageContext; filters: DeadLetterFilterValues; page: DeadLetterPage }) {
   const { ctx, filters, page } = props;
-  const next = page.nextCursor ? `/console/dead-letters?${query({ ...filters, cursor: page.nextCursor })}` : null;
+  const next = page.nextCursor
+    ? tenantHref(ctx)(`/console/dead-letters?${query({ ...filters, cursor: page.nextCursor })}`)
+    : null;
   return (
     <Layout title="Dead letters" ctx={ctx}>
       <h1>Dead letters</h1>
@@ -50,6 +53,7 @@ export function DeadLettersPage(props: { ctx: PageContext; filters: DeadLetterFi
         itself.
       </p>
       <form method="get" action="/console/dead-letters" class="panel" role="search" aria-label="Filter dead letters">
+        <TenantField />
         {filters.connectionId ? <input type="hidden" name="connectionId" value={filters.connectionId} /> : null}
         <div class="filters">
           <div class="field">

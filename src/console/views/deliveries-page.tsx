@@ -12,6 +12,7 @@ import type { PageContext } from '../page-context';
 import { Csrf, FilterProblems, Select } from './form-parts';
 import { when } from './format';
 import { Layout } from './layout';
+import { TenantField, tenantHref, useTenantHref } from './tenant-links';
 
 const PERIOD_LABELS: Record<string, string> = { '1h': 'last hour', '24h': 'last 24 hours', '7d': 'last 7 days' };
 
@@ -24,14 +25,16 @@ export function DeliveriesPage(props: {
   problems: string[];
 }) {
   const { endpoint: e, values: v } = props;
+  const href = tenantHref(props.ctx);
   const action = `/console/endpoints/${e.endpointId}/deliveries`;
   return (
     <Layout title="Deliveries" ctx={props.ctx}>
       <p>
-        <a href={`/console/endpoints/${e.endpointId}`}>Back to the endpoint</a>
+        <a href={href(`/console/endpoints/${e.endpointId}`)}>Back to the endpoint</a>
       </p>
       <h1>Deliveries to {e.url}</h1>
       <form method="get" action={action} class="panel" role="search" aria-label="Filter deliveries">
+        <TenantField />
         <div class="filters">
           <Select name="status" label="Status" value={v.status} options={STATUS_FILTERS} />
           <Select name="eventType" label="Event type" value={v.eventType} options={DELIVERY_EVENT_TYPES} />
@@ -53,14 +56,14 @@ export function DeliveriesPage(props: {
         </div>
         <div class="actions">
           <button type="submit">Apply filters</button>
-          <a href={action}>Clear</a>
+          <a href={href(action)}>Clear</a>
         </div>
       </form>
       <FilterProblems problems={props.problems} />
       {props.page ? <DeliveryTable items={props.page.items} /> : null}
       {props.page?.nextCursor ? (
         <p class="pager">
-          <a href={deliveriesPageUrl(e.endpointId, { ...v, cursor: props.page.nextCursor })}>Older deliveries</a>
+          <a href={href(deliveriesPageUrl(e.endpointId, { ...v, cursor: props.page.nextCursor }))}>Older deliveries</a>
         </p>
       ) : null}
     </Layout>
@@ -68,6 +71,7 @@ export function DeliveriesPage(props: {
 }
 
 function DeliveryTable({ items }: { items: DeliveryView[] }) {
+  const href = useTenantHref();
   if (!items.length) return <p>No deliveries match.</p>;
   return (
     <table>
@@ -86,7 +90,7 @@ function DeliveryTable({ items }: { items: DeliveryView[] }) {
         {items.map((d) => (
           <tr key={d.deliveryId}>
             <td>
-              <a href={`/console/deliveries/${d.deliveryId}`}>{when(d.createdAt)}</a>
+              <a href={href(`/console/deliveries/${d.deliveryId}`)}>{when(d.createdAt)}</a>
             </td>
             <td>{d.eventType}</td>
             <td>{d.orderId ? <code>{d.orderId}</code> : '-'}</td>
@@ -108,10 +112,11 @@ export function DeliveryPage(props: {
   canManage: boolean;
 }) {
   const d = props.delivery;
+  const href = tenantHref(props.ctx);
   return (
     <Layout title="Delivery" ctx={props.ctx}>
       <p>
-        <a href={`/console/endpoints/${d.endpointId}/deliveries`}>Back to the deliveries</a>
+        <a href={href(`/console/endpoints/${d.endpointId}/deliveries`)}>Back to the deliveries</a>
       </p>
       <h1>Delivery of {d.eventType}</h1>
       <dl class="facts">

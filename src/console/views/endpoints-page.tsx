@@ -12,6 +12,7 @@ import type { PageContext } from '../page-context';
 import { Csrf } from './form-parts';
 import { when } from './format';
 import { Layout } from './layout';
+import { tenantHref } from './tenant-links';
 
 export interface EndpointRow {
   readonly endpoint: EndpointView;
@@ -36,12 +37,13 @@ const events = (e: EndpointView) => (e.eventTypes.length ? e.eventTypes.join(', 
 /** The tenant's webhook endpoints with their last day's figures, and a form to add one. */
 export function EndpointsPage(props: { ctx: PageContext; rows: EndpointRow[]; canManage: boolean }) {
   const { ctx } = props;
+  const href = tenantHref(ctx);
   return (
     <Layout title="Webhook endpoints" ctx={ctx}>
       <h1>Webhook endpoints</h1>
       <p>
         Where ordervault sends your orders. Every request is signed (Standard Webhooks); see the{' '}
-        <a href="/console/event-types">event catalog</a> for what each event carries.
+        <a href={href('/console/event-types')}>event catalog</a> for what each event carries.
       </p>
       {props.rows.length ? (
         <table>
@@ -60,7 +62,7 @@ export function EndpointsPage(props: { ctx: PageContext; rows: EndpointRow[]; ca
             {props.rows.map(({ endpoint: e, stats: s }) => (
               <tr key={e.endpointId}>
                 <td>
-                  <a href={`/console/endpoints/${e.endpointId}`}>{e.url}</a>
+                  <a href={href(`/console/endpoints/${e.endpointId}`)}>{e.url}</a>
                   {e.description ? <div class="hint">{e.description}</div> : null}
                 </td>
                 <td>{endpointState(e)}</td>
@@ -197,10 +199,11 @@ export function EndpointPage(props: {
 }) {
   const { ctx, endpoint: e, stats: s } = props;
   const base = `/console/endpoints/${e.endpointId}`;
+  const href = tenantHref(ctx);
   return (
     <Layout title="Webhook endpoint" ctx={ctx}>
       <p>
-        <a href="/console/endpoints">All endpoints</a>
+        <a href={href('/console/endpoints')}>All endpoints</a>
       </p>
       <h1>{e.url}</h1>
       {props.missed ? <MissedNotice missed={props.missed} /> : null}
@@ -240,8 +243,8 @@ export function EndpointPage(props: {
         </dd>
       </dl>
       <p>
-        <a href={`${base}/deliveries`}>Deliveries</a> ·{' '}
-        <a href={`${base}/deliveries?status=failed`}>Failed deliveries</a>
+        <a href={href(`${base}/deliveries`)}>Deliveries</a> ·{' '}
+        <a href={href(`${base}/deliveries?status=failed`)}>Failed deliveries</a>
       </p>
       {props.canManage ? <EndpointActions ctx={ctx} endpoint={e} /> : null}
       <section class="panel" aria-labelledby="replays-heading">
@@ -282,8 +285,8 @@ export function EndpointPage(props: {
           <ul>
             {props.replays.map((r) => (
               <li key={r.replayId}>
-                <a href={`/console/replays/${r.replayId}`}>since {when(r.since)}</a>: {r.status}, {r.replayed} sent
-                again, {r.queued} missed events queued
+                <a href={href(`/console/replays/${r.replayId}`)}>since {when(r.since)}</a>: {r.status}, {r.replayed}{' '}
+                sent again, {r.queued} missed events queued
               </li>
             ))}
           </ul>

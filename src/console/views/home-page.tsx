@@ -10,6 +10,16 @@ export function HomePage({ ctx }: { ctx: PageContext }) {
   if (p && p.kind === 'seller' && holds(p, Permissions.ORDERS_READ)) {
     pages.push(['/console/orders', 'Orders', 'your orders, masked; reveal a buyer with a reason']);
   }
+  if (p && p.kind === 'staff' && holds(p, Permissions.TENANTS_READ)) {
+    pages.push(['/console/tenants', 'Tenants', "every seller's sync and delivery health, and your access to each"]);
+  }
+  if (p && p.kind === 'staff' && holds(p, Permissions.ACCESS_REQUESTS_CREATE)) {
+    pages.push([
+      '/console/access-requests',
+      'Access requests',
+      "ask a seller for access for a case; the seller's answers",
+    ]);
+  }
   if (p && holds(p, Permissions.AUDIT_READ)) {
     pages.push(['/console/audit', 'Access log', 'every access to buyer data and every change of access, with filters']);
   }

@@ -3,6 +3,7 @@ import { holds } from '../../access/access-policy';
 import { Permissions } from '../../auth';
 import { consoleAssets } from '../console-assets';
 import type { PageContext } from '../page-context';
+import { ActingTenant, withTenant } from './tenant-links';
 
 /** The frame of every page: head with our own stylesheet and htmx, top bar with navigation and sign-out. */
 export function Layout(props: { title: string; ctx: PageContext; children: ComponentChildren }) {
@@ -21,17 +22,20 @@ export function Layout(props: { title: string; ctx: PageContext; children: Compo
         <script src={htmx.path} integrity={htmx.integrity} defer />
       </head>
       <body {...bodyAttributes}>
-        <a class="skip" href="#main">
-          Skip to content
-        </a>
-        <header class="top">
-          <a class="brand" href="/console">
-            ordervault console
+        <ActingTenant.Provider value={props.ctx.actingTenantId}>
+          <a class="skip" href="#main">
+            Skip to content
           </a>
-          <Navigation ctx={props.ctx} />
-          <Who ctx={props.ctx} />
-        </header>
-        <main id="main">{props.children}</main>
+          <header class="top">
+            <a class="brand" href="/console">
+              ordervault console
+            </a>
+            <Navigation ctx={props.ctx} />
+            <Who ctx={props.ctx} />
+          </header>
+          {props.ctx.actingTenantId ? <ActingTenantBar tenantId={props.ctx.actingTenantId} /> : null}
+          <main id="main">{props.children}</main>
+        </ActingTenant.Provider>
       </body>
     </html>
   );
@@ -46,8 +50,21 @@ function Navigation({ ctx }: { ctx: PageContext }) {
   if (holds(p, Permissions.AUDIT_READ)) links.push(['/console/audit', 'Access log']);
   if (holds(p, Permissions.AUDIT_READ)) links.push(['/console/audit/verification', 'Log integrity']);
   if (holds(p, Permissions.AUDIT_READ)) links.push(['/console/staff-access', 'Staff access']);
+  if (p.kind === 'staff' && holds(p, Permissions.TENANTS_READ)) links.push(['/console/tenants', 'Tenants']);
   if (p.kind === 'staff' && holds(p, Permissions.ACCESS_REQUESTS_CREATE)) {
     links.push(['/console/access-requests', 'Access requests']);
+  }
+  // A staff member looking at one seller: that seller's pages their role may read (the seller's grant decides).
+  const t = ctx.actingTenantId;
+  if (t && p.kind === 'staff' && holds(p, Permissions.ORDERS_READ)) {
+    links.push([withTenant('/console/orders', t), 'Orders']);
+    links.push([withTenant('/console/dead-letters', t), 'Dead letters']);
+  }
+  if (t && p.kind === 'staff' && holds(p, Permissions.ENDPOINTS_READ)) {
+    links.push([withTenant('/console/endpoints', t), 'Webhooks']);
+  }
+  if (t && p.kind === 'staff' && holds(p, Permissions.CONNECTIONS_MANAGE)) {
+    links.push([withTenant('/console/accounts', t), 'Accounts']);
   }
   if (p.kind === 'seller' && holds(p, Permissions.USERS_MANAGE)) links.push(['/console/users', 'Users']);
   if (p.kind === 'seller' && holds(p, Permissions.KEYS_MANAGE)) links.push(['/console/api-keys', 'API keys']);
@@ -66,6 +83,16 @@ function Navigation({ ctx }: { ctx: PageContext }) {
         ))}
       </ul>
     </nav>
+  );
+}
+
+/** Whose data a staff member's page shows, and the way back to every tenant. */
+function ActingTenantBar({ tenantId }: { tenantId: string }) {
+  return (
+    <p class="acting-tenant" role="note">
+      Seller <code>{tenantId}</code>: you see what this seller's grant lets you see; every reveal is in their access
+      log. <a href="/console/tenants">All tenants</a>
+    </p>
   );
 }
 

@@ -4,6 +4,7 @@ import { ORDER_MARKETPLACES, ORDER_STATUSES, ordersPageUrl, type OrderFormValues
 import type { PageContext } from '../page-context';
 import { FilterProblems, Select } from './form-parts';
 import { Layout } from './layout';
+import { TenantField, tenantHref, useTenantHref } from './tenant-links';
 
 export interface OrderListPage {
   readonly items: MaskedOrderView[];
@@ -26,10 +27,12 @@ export function OrdersPage(props: {
   problems: string[];
 }) {
   const v = props.values;
+  const href = tenantHref(props.ctx);
   return (
     <Layout title="Orders" ctx={props.ctx}>
       <h1>Orders</h1>
       <form method="get" action="/console/orders" class="panel" role="search" aria-label="Filter orders">
+        <TenantField />
         <div class="filters">
           <Select name="marketplace" label="Marketplace" value={v.marketplace} options={ORDER_MARKETPLACES} />
           <Select name="status" label="Status" value={v.status} options={ORDER_STATUSES} />
@@ -49,7 +52,7 @@ export function OrdersPage(props: {
         </div>
         <div class="actions">
           <button type="submit">Apply filters</button>
-          <a href="/console/orders">Clear</a>
+          <a href={href('/console/orders')}>Clear</a>
         </div>
       </form>
       <FilterProblems problems={props.problems} />
@@ -59,6 +62,7 @@ export function OrdersPage(props: {
 }
 
 function OrderTable({ page, values }: { page: OrderListPage; values: OrderFormValues }) {
+  const href = useTenantHref();
   return (
     <section aria-labelledby="orders-heading">
       <h2 id="orders-heading">Orders</h2>
@@ -86,7 +90,7 @@ function OrderTable({ page, values }: { page: OrderListPage; values: OrderFormVa
             {page.items.map((o) => (
               <tr key={o.orderId}>
                 <td class="mono">
-                  <a href={`/console/orders/${o.orderId}`}>{o.marketplaceOrderId}</a>
+                  <a href={href(`/console/orders/${o.orderId}`)}>{o.marketplaceOrderId}</a>
                 </td>
                 <td>{o.marketplace}</td>
                 <td>{o.status}</td>
@@ -101,9 +105,9 @@ function OrderTable({ page, values }: { page: OrderListPage; values: OrderFormVa
         </table>
       )}
       <p class="pager">
-        {values.cursor ? <a href={ordersPageUrl(values)}>First page</a> : null}
+        {values.cursor ? <a href={href(ordersPageUrl(values))}>First page</a> : null}
         {values.cursor && page.nextCursor ? ' · ' : null}
-        {page.nextCursor ? <a href={ordersPageUrl(values, page.nextCursor)}>Next page</a> : null}
+        {page.nextCursor ? <a href={href(ordersPageUrl(values, page.nextCursor))}>Next page</a> : null}
       </p>
     </section>
   );
@@ -117,10 +121,11 @@ function OrderTable({ page, values }: { page: OrderListPage; values: OrderFormVa
 export function OrderPage(props: { ctx: PageContext; order: MaskedOrderView | RevealedOrderView; mayReveal: boolean }) {
   const o = props.order;
   const revealed = o.buyer.pii === 'revealed' ? (o as RevealedOrderView) : null;
+  const href = tenantHref(props.ctx);
   return (
     <Layout title={`Order ${o.marketplaceOrderId}`} ctx={props.ctx}>
       <p>
-        <a href="/console/orders">All orders</a>
+        <a href={href('/console/orders')}>All orders</a>
       </p>
       <h1>
         Order <span class="mono">{o.marketplaceOrderId}</span>
@@ -194,7 +199,7 @@ export function OrderPage(props: { ctx: PageContext; order: MaskedOrderView | Re
 }
 
 function RevealForm({ orderId, csrf }: { orderId: string; csrf?: string }) {
-  const action = `/console/orders/${orderId}/reveal`;
+  const action = useTenantHref()(`/console/orders/${orderId}/reveal`);
   return (
     <form method="post" action={action} hx-post={action} hx-target="#buyer-data" hx-swap="innerHTML">
       {csrf ? <input type="hidden" name="_csrf" value={csrf} /> : null}
