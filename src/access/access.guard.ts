@@ -165,6 +165,9 @@ export class AccessGuard implements CanActivate {
     consoleRoute: boolean,
   ): Promise<void> {
     const header = namedTenant(req, consoleRoute);
+    if (header && !isUuid(header)) {
+      throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'the tenant must be named by its UUID');
+    }
     if (principal.kind === 'seller') {
       if (header && header.toLowerCase() !== principal.tenantId) throw notFound('tenant');
       req.tenantId = principal.tenantId;
@@ -175,7 +178,6 @@ export class AccessGuard implements CanActivate {
         ErrorCodes.VALIDATION_FAILED,
         consoleRoute ? 'choose the tenant first (from Tenants)' : 'X-Tenant-Id header is required for staff requests',
       );
-    if (!isUuid(header)) throw new DomainError(ErrorCodes.VALIDATION_FAILED, 'the tenant must be named by its UUID');
     // An unknown tenant is a 404 before anything else happens (no access-log chain is ever opened for it);
     // an offboarded one (or one being offboarded) a 410: nothing more is done on the seller's behalf.
     await this.tenants.requireTenant(header.toLowerCase());

@@ -31,6 +31,8 @@ describe('every route declares who may call it', () => {
     ).toEqual([
       // The console's front door, sign-in and sign-out (they establish or end the session themselves), and its assets.
       'GET /console',
+      // Where a marketplace's consent sends the browser back: a code in words, nothing of a seller (see there).
+      'GET /console/accounts/consent-result',
       'GET /console/assets/:name',
       // Accepting an invitation: the link's one-time token is the credential (page and API alike).
       'GET /console/invitations/:token',

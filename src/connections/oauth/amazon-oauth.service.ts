@@ -8,7 +8,7 @@ import { TenantsService } from '../../tenants/tenants.service';
 import type { ConnectionView } from '../connection.mapper';
 import { ConnectionsService } from '../connections.service';
 import { amazonExchangeError, missingParameter, notConfigured, sellerDeclined } from './oauth-errors';
-import { OAuthStateService } from './oauth-state';
+import { OAuthStateService, type OAuthLanding } from './oauth-state';
 import { urlUnder, withQuery } from './oauth-urls';
 
 export const AMAZON_CALLBACK_PATH = 'v1/connect/amazon/callback';
@@ -48,10 +48,21 @@ export class AmazonOAuthService {
     this.logger = logger.child({ module: 'connections.oauth', marketplace: 'amazon' });
   }
 
-  async start(tenantId: string, region: string, marketplaceIds: readonly string[]): Promise<ConsentStart> {
+  async start(
+    tenantId: string,
+    region: string,
+    marketplaceIds: readonly string[],
+    landing: OAuthLanding = 'api',
+  ): Promise<ConsentStart> {
     const { appId } = this.requireConfig();
     await this.tenants.requireTenant(tenantId);
-    const { state, expiresAt } = this.states.issue({ tenantId, marketplace: 'amazon', region, marketplaceIds });
+    const { state, expiresAt } = this.states.issue({
+      tenantId,
+      marketplace: 'amazon',
+      region,
+      marketplaceIds,
+      landing,
+    });
     const params: Array<[string, string]> = [
       ['application_id', appId],
       ['state', state],

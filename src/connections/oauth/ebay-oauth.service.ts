@@ -10,7 +10,7 @@ import type { ConnectionView } from '../connection.mapper';
 import { ConnectionsService } from '../connections.service';
 import type { ConsentStart } from './amazon-oauth.service';
 import { ebayExchangeError, ebayIdentityError, missingParameter, notConfigured, sellerDeclined } from './oauth-errors';
-import { OAuthStateService } from './oauth-state';
+import { OAuthStateService, type OAuthLanding } from './oauth-state';
 import { withQuery } from './oauth-urls';
 
 /**
@@ -64,7 +64,7 @@ export class EbayOAuthService {
     return scopes.includes(EBAY_IDENTITY_SCOPE) ? scopes : [...scopes, EBAY_IDENTITY_SCOPE];
   }
 
-  async start(tenantId: string, marketplaceId: string): Promise<ConsentStart> {
+  async start(tenantId: string, marketplaceId: string, landing: OAuthLanding = 'api'): Promise<ConsentStart> {
     const { clientId, ruName } = this.requireConfig();
     await this.tenants.requireTenant(tenantId);
     const { state, expiresAt } = this.states.issue({
@@ -72,6 +72,7 @@ export class EbayOAuthService {
       marketplace: 'ebay',
       region: marketplaceId,
       marketplaceIds: [],
+      landing,
     });
     const consentUrl = withQuery(this.config.ebay.authUrl, [
       ['client_id', clientId],

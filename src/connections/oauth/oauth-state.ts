@@ -11,6 +11,13 @@ import { isUuid } from '../../platform/validation/uuid';
 export type OAuthMarketplace = 'amazon' | 'ebay';
 
 /**
+ * Where the seller's browser goes after the marketplace's redirect: `api` answers the callback with the
+ * connection as JSON (a client that started the flow itself); `console` sends the browser on to the console's
+ * accounts page, saying what happened.
+ */
+export type OAuthLanding = 'api' | 'console';
+
+/**
  * What a `state` carries between our start endpoint and the marketplace's
  * redirect to our callback. Ids only: no secrets, no seller or buyer data.
  */
@@ -25,6 +32,8 @@ export interface OAuthState {
   readonly nonce: string;
   /** Expiry, Unix seconds. */
   readonly exp: number;
+  /** Absent: `api`. */
+  readonly landing?: 'console';
 }
 
 /** Long enough for a seller to log in and consent, short enough that a leaked state soon dies. */
@@ -52,7 +61,9 @@ export class OAuthStateService {
     private readonly dataSource: DataSource,
   ) {}
 
-  issue(input: Pick<OAuthState, 'tenantId' | 'marketplace' | 'region' | 'marketplaceIds'>): {
+  issue(
+    input: Pick<OAuthState, 'tenantId' | 'marketplace' | 'region' | 'marketplaceIds'> & { landing?: OAuthLanding },
+  ): {
     state: string;
     expiresAt: Date;
   } {
@@ -64,6 +75,7 @@ export class OAuthStateService {
       marketplaceIds: [...input.marketplaceIds],
       nonce: randomBytes(16).toString('base64url'),
       exp,
+      ...(input.landing === 'console' ? { landing: 'console' as const } : {}),
     };
     const body = Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
     const tag = this.keyring.macs(MAC_CONTEXT, body)[0];
@@ -76,21 +88,7 @@ export class OAuthStateService {
    */
   verify(state: string | undefined, marketplace: OAuthMarketplace): OAuthState {
     if (!state) throw stateError('the state parameter is missing');
-    const parts = state.length <= MAX_STATE_LENGTH ? state.split('.') : [];
-    if (parts.length !== 2 || !B64URL.test(parts[0]) || !B64URL.test(parts[1])) {
-      throw stateError('the state parameter is not valid');
-    }
-    const [body, sig] = parts;
-    const presented = Buffer.from(sig, 'base64url');
-    // Canonical encoding only: base64url's spare low bits would otherwise give one tag several spellings.
-    const valid =
-      presented.toString('base64url') === sig &&
-      this.keyring
-        .macs(MAC_CONTEXT, body)
-        .reduce((ok, tag) => (presented.length === tag.length && timingSafeEqual(presented, tag)) || ok, false);
-    if (!valid) throw stateError('the state parameter is not valid');
-
-    const payload = parsePayload(body);
+    const payload = this.signedPayload(state);
     if (!payload) throw stateError('the state parameter is not valid');
     if (payload.exp * 1000 <= this.clock.nowMs()) {
       throw stateError('the authorisation took too long and its state has expired');
@@ -99,6 +97,35 @@ export class OAuthStateService {
       throw stateError(`the state was issued for the ${NAME[payload.marketplace]} flow, not ${NAME[marketplace]}`);
     }
     return payload;
+  }
+
+  /**
+   * Where the browser of this callback goes afterwards, as the state we signed says (expired or used states
+   * included: the person still deserves to land where they started). Anything we did not sign lands on `api`.
+   */
+  landingOf(
+    state: string | undefined,
+    marketplace: OAuthMarketplace,
+  ): { landing: OAuthLanding; tenantId: string | null } {
+    const payload = state ? this.signedPayload(state) : undefined;
+    return payload?.marketplace === marketplace && payload.landing === 'console'
+      ? { landing: 'console', tenantId: payload.tenantId }
+      : { landing: 'api', tenantId: null };
+  }
+
+  /** The payload of a state whose MAC one of our keys made, or undefined. */
+  private signedPayload(state: string): OAuthState | undefined {
+    const parts = state.length <= MAX_STATE_LENGTH ? state.split('.') : [];
+    if (parts.length !== 2 || !B64URL.test(parts[0]) || !B64URL.test(parts[1])) return undefined;
+    const [body, sig] = parts;
+    const presented = Buffer.from(sig, 'base64url');
+    // Canonical encoding only: base64url's spare low bits would otherwise give one tag several spellings.
+    const valid =
+      presented.toString('base64url') === sig &&
+      this.keyring
+        .macs(MAC_CONTEXT, body)
+        .reduce((ok, tag) => (presented.length === tag.length && timingSafeEqual(presented, tag)) || ok, false);
+    return valid ? parsePayload(body) : undefined;
   }
 
   /**
@@ -149,5 +176,6 @@ function parsePayload(body: string): OAuthState | undefined {
     marketplaceIds: p.marketplaceIds as string[],
     nonce: p.nonce,
     exp: p.exp,
+    ...(p.landing === 'console' ? { landing: 'console' as const } : {}),
   };
 }

@@ -4,6 +4,7 @@ import {
   HttpCode,
   Injectable,
   Query,
+  Res,
   UseInterceptors,
   type CallHandler,
   type ExecutionContext,
@@ -22,6 +23,9 @@ import { commaList } from '../../platform/validation/comma-list';
 import { ApiRoute } from '../../platform/http/openapi/api-route';
 import { ConnectionViewSchema } from '../connection.schema';
 import { ConsentStartSchema } from './consent.schema';
+import { consentFailure, consentResultUrl } from './consent-outcome';
+import { OAuthStateService, type OAuthMarketplace } from './oauth-state';
+import { DomainError } from '../../platform/errors/domain-error';
 
 /** Callbacks are public: the seller's consent arrives through the marketplace's redirect, the signed state names the tenant. */
 const oauthCallbackActor = (marketplace: 'amazon' | 'ebay', requestId: string | null) =>
@@ -146,6 +150,7 @@ export class OAuthConnectController {
   constructor(
     private readonly amazon: AmazonOAuthService,
     private readonly ebay: EbayOAuthService,
+    private readonly states: OAuthStateService,
   ) {}
 
   @Get('amazon/start')
@@ -164,12 +169,17 @@ export class OAuthConnectController {
   @HttpCode(201)
   @PublicRoute()
   @ApiRoute({
-    summary: 'Amazon redirect target: exchanges the code and stores the connection',
+    summary:
+      'Amazon redirect target: exchanges the code and stores the connection (started in the console: 303 to its accounts page)',
     status: 201,
     response: ConnectionViewSchema,
   })
-  amazonCallback(@RequestId() requestId: string | null, @Query() q: AmazonCallbackQuery): Promise<ConnectionView> {
-    return this.amazon.complete(oauthCallbackActor('amazon', requestId), q);
+  amazonCallback(
+    @RequestId() requestId: string | null,
+    @Query() q: AmazonCallbackQuery,
+    @Res() res: Response,
+  ): Promise<void> {
+    return this.answer(res, 'amazon', q, () => this.amazon.complete(oauthCallbackActor('amazon', requestId), q));
   }
 
   @Get('ebay/start')
@@ -185,11 +195,42 @@ export class OAuthConnectController {
   @HttpCode(201)
   @PublicRoute()
   @ApiRoute({
-    summary: 'eBay redirect target: exchanges the code, identifies the seller, stores the connection',
+    summary:
+      'eBay redirect target: exchanges the code, identifies the seller, stores the connection (started in the console: 303 to its accounts page)',
     status: 201,
     response: ConnectionViewSchema,
   })
-  ebayCallback(@RequestId() requestId: string | null, @Query() q: EbayCallbackQuery): Promise<ConnectionView> {
-    return this.ebay.complete(oauthCallbackActor('ebay', requestId), q);
+  ebayCallback(
+    @RequestId() requestId: string | null,
+    @Query() q: EbayCallbackQuery,
+    @Res() res: Response,
+  ): Promise<void> {
+    return this.answer(res, 'ebay', q, () => this.ebay.complete(oauthCallbackActor('ebay', requestId), q));
+  }
+
+  /**
+   * A flow started by a client answers with the connection (201) or the error, as JSON. A flow started in the
+   * console sends the browser on (303) to the console's landing page with the outcome as a code: the person sees
+   * what happened in words instead of a JSON body, and nothing of the error's text travels in the URL.
+   */
+  private async answer(
+    res: Response,
+    marketplace: OAuthMarketplace,
+    q: { state?: string; error?: string },
+    complete: () => Promise<ConnectionView>,
+  ): Promise<void> {
+    const { landing, tenantId } = this.states.landingOf(q.state, marketplace);
+    if (landing === 'api') {
+      res.status(201).json(await complete());
+      return;
+    }
+    try {
+      const connection = await complete();
+      res.redirect(303, consentResultUrl(marketplace, 'connected', tenantId, connection.connectionId));
+    } catch (err) {
+      // Anything but a domain error is a fault of ours: the error filter answers and logs it as always.
+      if (!(err instanceof DomainError)) throw err;
+      res.redirect(303, consentResultUrl(marketplace, consentFailure(err, Boolean(q.error)), tenantId));
+    }
   }
 }

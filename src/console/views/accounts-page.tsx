@@ -1,4 +1,5 @@
 import type { ConnectionView } from '../../connections/connection.mapper';
+import type { ConsentOutcome } from '../../connections/oauth';
 import type { ConnectionHealthView, SyncHealthState } from '../../sync/sync-health';
 import type { PageContext } from '../page-context';
 import { duration, when } from './format';
@@ -60,11 +61,23 @@ function ReconnectForm({ ctx, c }: { ctx: PageContext; c: ConnectionView }) {
 }
 
 /** The seller's marketplace accounts with their sync health; connect another or reconnect one. */
-export function AccountsPage(props: { ctx: PageContext; accounts: ConnectionHealthView[] }) {
-  const { ctx } = props;
+export function AccountsPage(props: {
+  ctx: PageContext;
+  accounts: ConnectionHealthView[];
+  consent?: { outcome: ConsentOutcome; marketplace: string; connectionId: string | null };
+}) {
+  const { ctx, consent } = props;
+  const connected = consent && props.accounts.find((a) => a.connection.connectionId === consent.connectionId);
   return (
     <Layout title="Marketplace accounts" ctx={ctx}>
       <h1>Marketplace accounts</h1>
+      {consent ? (
+        <ConsentNotice
+          outcome={consent.outcome}
+          marketplace={consent.marketplace}
+          account={connected ? connected.connection.accountId : null}
+        />
+      ) : null}
       {props.accounts.length ? (
         <table>
           <thead>
@@ -146,6 +159,51 @@ export function AccountsPage(props: { ctx: PageContext; accounts: ConnectionHeal
           <button type="submit">Connect eBay account</button>
         </form>
       </section>
+    </Layout>
+  );
+}
+
+const OUTCOME_WORDS: Record<ConsentOutcome, string> = {
+  connected: 'is connected. Its first sync starts within a minute.',
+  declined: 'was not connected: the authorisation was declined at the marketplace.',
+  link_expired: 'was not connected: the authorisation link expired or was already used. Start the connection again.',
+  code_rejected:
+    'was not connected: the marketplace refused the authorisation code (it is valid for minutes only). Start again.',
+  not_configured:
+    'was not connected: this server is not configured for the marketplace yet. Your operator has to set it up.',
+  marketplace_unavailable: 'was not connected: the marketplace did not answer as expected. Try again in a moment.',
+  failed: 'was not connected. Start the connection again.',
+};
+
+/** How the marketplace's consent ended, in words (the outcome arrives as a code; nothing of an error's text). */
+export function ConsentNotice(props: { outcome: ConsentOutcome; marketplace: string; account: string | null }) {
+  const ok = props.outcome === 'connected';
+  const what = `Your ${marketplaceName(props.marketplace)} account${props.account ? ` ${props.account}` : ''}`;
+  return (
+    <div class={ok ? 'notice' : 'error'} role={ok ? 'status' : 'alert'}>
+      {what} {OUTCOME_WORDS[props.outcome]}
+    </div>
+  );
+}
+
+/**
+ * Where the marketplace sends the browser back to. The session cookie is `SameSite=Strict`, so a request that
+ * arrives through another site's redirect carries none; this page (which shows nothing of the seller) sends the
+ * browser on from our own origin, and that request does carry it.
+ */
+export function ConsentResultPage(props: {
+  ctx: PageContext;
+  outcome: ConsentOutcome;
+  marketplace: string;
+  next: string;
+}) {
+  return (
+    <Layout title="Marketplace authorisation" ctx={props.ctx} refreshTo={props.next}>
+      <h1>Back from {marketplaceName(props.marketplace)}</h1>
+      <ConsentNotice outcome={props.outcome} marketplace={props.marketplace} account={null} />
+      <p>
+        <a href={props.next}>Continue to your marketplace accounts</a>
+      </p>
     </Layout>
   );
 }

@@ -6,7 +6,13 @@ import type { PageContext } from '../page-context';
 import { ActingTenant, withTenant } from './tenant-links';
 
 /** The frame of every page: head with our own stylesheet and htmx, top bar with navigation and sign-out. */
-export function Layout(props: { title: string; ctx: PageContext; children: ComponentChildren }) {
+export function Layout(props: {
+  title: string;
+  ctx: PageContext;
+  /** A same-origin path the browser goes on to at once (a landing page between sites; the page says where). */
+  refreshTo?: string;
+  children: ComponentChildren;
+}) {
   const { htmx, css } = consoleAssets();
   const csrf = props.ctx.session?.csrfToken;
   // htmx 4 does not inherit hx-headers unless told to (`:inherited`); every htmx request then carries the token.
@@ -18,6 +24,7 @@ export function Layout(props: { title: string; ctx: PageContext; children: Compo
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="htmx-config" content='{"includeIndicatorCSS":false}' />
         <title>{`${props.title} · ordervault`}</title>
+        {props.refreshTo?.startsWith('/') ? <meta http-equiv="refresh" content={`0;url=${props.refreshTo}`} /> : null}
         <link rel="stylesheet" href={css.path} integrity={css.integrity} />
         <script src={htmx.path} integrity={htmx.integrity} defer />
       </head>

@@ -21,6 +21,8 @@ import {
 
 /** GET routes under /console that are not pages a signed-in person browses, and why. */
 const NOT_PAGES: Record<string, string> = {
+  '/console/accounts/consent-result':
+    'a landing page that forwards at once (swept, held in place, by tenant-and-consent-flows.test.ts)',
   '/console/assets/:name': 'static files (their integrity is checked in console-pages.test.ts)',
   '/console/invitations/:token': 'a one-time link; its pages are swept by the invitation flow',
   '/console/replays/:replayId/progress': 'a fragment htmx swaps into the replay page (swept with it)',
