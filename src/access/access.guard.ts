@@ -180,8 +180,9 @@ export class AccessGuard implements CanActivate {
       );
     // An unknown tenant is a 404 before anything else happens (no access-log chain is ever opened for it);
     // an offboarded one (or one being offboarded) a 410: nothing more is done on the seller's behalf.
-    await this.tenants.requireTenant(header.toLowerCase());
+    const tenant = await this.tenants.requireTenant(header.toLowerCase());
     req.tenantId = header.toLowerCase();
+    req.tenantName = tenant.name;
     if (principal.kind === 'staff' && GRANT_GATED.has(permission)) {
       const access = await this.grants.accessFor(req.tenantId, { staffId: principal.id, role: principal.role });
       // Without the seller's grant the tenant's data is not ours to see: as if it did not exist.

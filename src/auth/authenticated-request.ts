@@ -24,6 +24,8 @@ export type AuthenticatedRequest = Request & {
   requestId?: string;
   /** The tenant the request acts on (tenant-scoped permissions only). */
   tenantId?: string;
+  /** Its name, when staff named it (the console shows whose data a staff member's page is about). */
+  tenantName?: string;
   /** For staff on a seller's data: what their grants cover. */
   staffAccess?: StaffTenantAccess;
   /** Set when a console session cookie (not an API key) authenticated the request. */

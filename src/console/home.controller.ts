@@ -23,7 +23,11 @@ export class HomeController {
     res
       .type(HTML)
       .send(
-        renderPage(h(HomePage, { ctx: { principal: person.principal, session: person.info, actingTenantId: null } })),
+        renderPage(
+          h(HomePage, {
+            ctx: { principal: person.principal, session: person.info, actingTenantId: null, actingTenantName: null },
+          }),
+        ),
       );
   }
 }

@@ -11,12 +11,15 @@ export interface PageContext {
    * guard): every link and form of the page carries it on. Null for sellers (their tenant is their own).
    */
   readonly actingTenantId: string | null;
+  /** That seller's name (null for sellers). */
+  readonly actingTenantName: string | null;
 }
 
 export const pageContextOf = (req: AuthenticatedRequest): PageContext => ({
   principal: req.principal ?? null,
   session: req.personSession ?? null,
   actingTenantId: req.principal?.kind === 'staff' ? (req.tenantId ?? null) : null,
+  actingTenantName: req.principal?.kind === 'staff' ? (req.tenantName ?? null) : null,
 });
 
 /** The page context of the request, as the guard left it. */

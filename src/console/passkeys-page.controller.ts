@@ -59,7 +59,7 @@ export class PasskeysPageController {
     if (!person) return res.redirect(303, SIGN_IN_FIRST);
     const passkeys = await this.passkeys.list(person.info.accountId);
     const notice = q.added ? 'Passkey added.' : q.removed ? 'Passkey removed.' : undefined;
-    const ctx = { principal: person.principal, session: person.info, actingTenantId: null };
+    const ctx = { principal: person.principal, session: person.info, actingTenantId: null, actingTenantName: null };
     res.type(HTML).send(renderPage(h(PasskeysPage, { ctx, passkeys, notice })));
   }
 

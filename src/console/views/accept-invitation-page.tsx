@@ -2,7 +2,7 @@ import type { InvitationPreview, PendingEnrolment } from '../../access/people/se
 import type { PageContext } from '../page-context';
 import { Layout } from './layout';
 
-const NO_ONE: PageContext = { principal: null, session: null, actingTenantId: null };
+const NO_ONE: PageContext = { principal: null, session: null, actingTenantId: null, actingTenantName: null };
 
 function Problem({ error }: { error?: string }) {
   return error ? (

@@ -40,7 +40,9 @@ export function Layout(props: {
             <Navigation ctx={props.ctx} />
             <Who ctx={props.ctx} />
           </header>
-          {props.ctx.actingTenantId ? <ActingTenantBar tenantId={props.ctx.actingTenantId} /> : null}
+          {props.ctx.actingTenantId ? (
+            <ActingTenantBar tenantId={props.ctx.actingTenantId} name={props.ctx.actingTenantName} />
+          ) : null}
           <main id="main">{props.children}</main>
         </ActingTenant.Provider>
       </body>
@@ -94,11 +96,11 @@ function Navigation({ ctx }: { ctx: PageContext }) {
 }
 
 /** Whose data a staff member's page shows, and the way back to every tenant. */
-function ActingTenantBar({ tenantId }: { tenantId: string }) {
+function ActingTenantBar({ tenantId, name }: { tenantId: string; name: string | null }) {
   return (
     <p class="acting-tenant" role="note">
-      Seller <code>{tenantId}</code>: you see what this seller's grant lets you see; every reveal is in their access
-      log. <a href="/console/tenants">All tenants</a>
+      Seller <strong>{name ?? 'unnamed'}</strong> <code>{tenantId}</code>: you see what this seller's grant lets you
+      see; every reveal is in their access log. <a href="/console/tenants">All tenants</a>
     </p>
   );
 }

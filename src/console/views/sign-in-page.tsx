@@ -2,7 +2,7 @@ import { consoleAssets } from '../console-assets';
 import type { PageContext } from '../page-context';
 import { Layout } from './layout';
 
-const NO_ONE: PageContext = { principal: null, session: null, actingTenantId: null };
+const NO_ONE: PageContext = { principal: null, session: null, actingTenantId: null, actingTenantName: null };
 
 /** Login, password and the current code of the authenticator app; `next` is where to go afterwards. */
 export function SignInPage(props: { next: string; error?: string; notice?: string }) {

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { GrantsService } from '../../../src/access/grants.service';
+import { ConnectionsService } from '../../../src/connections/connections.service';
 import { FanOutService } from '../../../src/delivery/dispatch/fan-out.service';
 import { EndpointsService } from '../../../src/delivery/endpoints/endpoints.service';
 import { SellerUsersService } from '../../../src/access/people/seller-users.service';
@@ -80,11 +81,11 @@ describe('console screenshots for the README', () => {
       ticketRef: 'CASE-1042',
     });
     const staff = await watchedContext(browser);
-    await staff.context.setExtraHTTPHeaders({ 'X-Tenant-Id': tenant });
     const staffPage = await staff.context.newPage();
-    await staffPage.goto(`${origin}/console/orders/${orderIds[1]}`);
+    const staffOrder = `${origin}/console/orders/${orderIds[1]}?tenant=${tenant}`;
+    await staffPage.goto(staffOrder);
     await signIn(staffPage, support);
-    await staffPage.waitForURL(`${origin}/console/orders/${orderIds[1]}`);
+    await staffPage.waitForURL(staffOrder);
     await staffPage.getByLabel("Why do you need this buyer's data?").fill('Seller asked us to check an address');
     await staffPage.getByLabel('Ticket (optional)').fill('CASE-1042');
     await staffPage.getByRole('button', { name: 'Reveal buyer data' }).click();
@@ -151,6 +152,24 @@ describe('console screenshots for the README', () => {
     await signIn(staffPage, support);
     await staffPage.waitForURL(`${origin}/console/access-requests`);
     await shoot(staffPage, 'access-requests');
+    // Support's roll-up: another seller beside this one, whose only account needs a new authorisation.
+    const alpine = await t.tenant('Alpine Gear AG');
+    const connections = t.app.get(ConnectionsService);
+    const { connectionId } = await connections.connect(TEST_ACTOR, {
+      tenantId: alpine,
+      marketplace: 'ebay',
+      region: 'EBAY_AT',
+      marketplaceIds: [],
+      accountId: 'alpine-gear-at',
+      credentials: { refreshToken: 'refresh-token-alpine' },
+    });
+    await connections.markAuthFailed(TEST_ACTOR, alpine, connectionId, 'invalid_grant');
+    const res = await staffPage.goto(`${origin}/console/tenants`);
+    expect(res?.status()).toBe(200);
+    await shoot(staffPage, 'tenants');
+    await staffPage.getByRole('link', { name: 'Orders of Nordic Outdoor GmbH' }).click();
+    await staffPage.waitForURL(`${origin}/console/orders?tenant=${tenant}`);
+    await shoot(staffPage, 'staff-orders');
     await staff.context.close();
     expect([...violations, ...staff.violations]).toEqual<CspViolation[]>([]);
   });
