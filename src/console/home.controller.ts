@@ -20,14 +20,12 @@ export class HomeController {
       res.redirect(303, '/console/sign-in');
       return;
     }
-    res
-      .type(HTML)
-      .send(
-        renderPage(
-          h(HomePage, {
-            ctx: { principal: person.principal, session: person.info, actingTenantId: null, actingTenantName: null },
-          }),
-        ),
-      );
+    res.type(HTML).send(
+      renderPage(
+        h(HomePage, {
+          ctx: { principal: person.principal, session: person.info, actingTenantId: null, actingTenantName: null },
+        }),
+      ),
+    );
   }
 }
