@@ -1,3 +1,4 @@
+import { CryptoModule } from '../crypto';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuditModule } from '../audit';
@@ -42,7 +43,7 @@ import { AccessRequestsService } from './requests/access-requests.service';
  * enforces live in auth/.
  */
 @Module({
-  imports: [AuditModule, OrdersModule, TenantsModule],
+  imports: [AuditModule, OrdersModule, TenantsModule, CryptoModule],
   controllers: [
     ApiKeysController,
     OwnKeysController,

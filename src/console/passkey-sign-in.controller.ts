@@ -11,6 +11,14 @@ import { ConsoleController } from './console-controller';
 import { assertFormFromOurPage } from './same-origin-form';
 import { safeNext } from './sign-in-target';
 
+/** Username first: the login typed on the sign-in page (its passkeys are listed); absent: a discoverable passkey. */
+class PasskeyOptionsBody {
+  @IsOptional()
+  @IsString()
+  @MaxLength(254)
+  login?: string;
+}
+
 class PasskeySignInBody {
   /** The browser's `navigator.credentials.get()` answer as JSON (shape checked by the service). */
   @IsObject()
@@ -38,9 +46,9 @@ export class PasskeySignInController {
   @Post('options')
   @HttpCode(200)
   @PublicRoute()
-  async options(@Req() req: Request, @Res() res: Response): Promise<void> {
+  async options(@Req() req: Request, @Res() res: Response, @Body() body: PasskeyOptionsBody): Promise<void> {
     assertFormFromOurPage(req, this.config.publicBaseUrl.origin);
-    res.json(await this.passkeys.signInOptions());
+    res.json(await this.passkeys.signInOptions(body?.login));
   }
 
   @Post()

@@ -74,7 +74,9 @@ async function register(form) {
 
 async function signIn(button) {
   say('passkey-error', '');
-  const options = await postJson('/console/sign-in/passkey/options', {});
+  // A login typed above asks for that account's passkeys (also those the authenticator does not list by itself).
+  const login = (document.getElementById('login') || {}).value || '';
+  const options = await postJson('/console/sign-in/passkey/options', login.trim() ? { login: login.trim() } : {});
   if (!options.ok) return say('passkey-error', options.data.message || 'Could not start a passkey sign-in.');
   const o = options.data;
   const publicKey = {

@@ -226,6 +226,110 @@ describe('console passkeys', () => {
     });
   });
 
+  describe('username first (a passkey the authenticator does not keep as discoverable)', () => {
+    /** Options asked for with a login typed on the sign-in page. */
+    const optionsFor = (login: unknown) => post('/console/sign-in/passkey/options', null, { login });
+    /** A non-discoverable credential's answer: no user handle (the authenticator does not store one). */
+    const answerWithoutHandle = (a: SoftwareAuthenticator, options: { challenge: string }) =>
+      a.get(options, { userHandle: '' });
+
+    it("lists the account's passkeys and signs in with one that sends no user handle", async () => {
+      const someone = await enrolStaff(t, 'support', 'Username First');
+      const a = newAuthenticator();
+      expect((await register(a, await signIn(t, someone), 'Security key')).status).toBe(201);
+
+      const options = await optionsFor(someone.login.toUpperCase());
+      expect(options.status).toBe(200);
+      expect(options.body.allowCredentials).toEqual([
+        { id: a.answerId(), type: 'public-key', transports: ['internal'] },
+      ]);
+      expect(options.body.userVerification).toBe('required');
+      const done = await post('/console/sign-in/passkey', null, { response: answerWithoutHandle(a, options.body) });
+      expect(done.status).toBe(200);
+      expect(done.headers['set-cookie']?.[0]).toMatch(/^__Host-/);
+    });
+
+    it("refuses a credential of another account answering a challenge asked for with this account's login", async () => {
+      const alice = await enrolStaff(t, 'support', 'Alice Keys');
+      const bob = await enrolStaff(t, 'support', 'Bob Keys');
+      const aliceKey = newAuthenticator();
+      const bobKey = newAuthenticator();
+      expect((await register(aliceKey, await signIn(t, alice))).status).toBe(201);
+      expect((await register(bobKey, await signIn(t, bob))).status).toBe(201);
+
+      const forAlice = await optionsFor(alice.login);
+      const refused = await post('/console/sign-in/passkey', null, { response: bobKey.get(forAlice.body) });
+      expect(refused.status).toBe(401);
+      expect(refused.headers['set-cookie']).toBeUndefined();
+      const reasons = (await entries('signin.failed'))
+        .filter((e) => (e.targets as Record<string, unknown>).accountId === bob.accountId)
+        .map((e) => e.reason);
+      expect(reasons).toContainEqual(
+        expect.stringContaining("passkey: the challenge was issued for another account's login"),
+      );
+      // The challenge was taken by the refusal: Alice's own answer to it is refused too, a fresh one works.
+      expect((await post('/console/sign-in/passkey', null, { response: aliceKey.get(forAlice.body) })).status).toBe(
+        401,
+      );
+      const fresh = await optionsFor(alice.login);
+      expect((await post('/console/sign-in/passkey', null, { response: aliceKey.get(fresh.body) })).status).toBe(200);
+    });
+
+    it('answers an unknown login, or one without passkeys, in the same shape, and nothing can answer it', async () => {
+      const withoutPasskeys = await enrolStaff(t, 'support', 'No Passkeys');
+      const unknown = await optionsFor('nobody-here@example.test');
+      const none = await optionsFor(withoutPasskeys.login);
+      for (const res of [unknown, none]) {
+        expect(res.status).toBe(200);
+        expect(Object.keys(res.body).sort()).toEqual([
+          'allowCredentials',
+          'challenge',
+          'rpId',
+          'timeout',
+          'userVerification',
+        ]);
+        expect(res.body.allowCredentials).toEqual([
+          { id: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/), type: 'public-key', transports: ['hybrid', 'internal'] },
+        ]);
+      }
+      // The same login gets the same stand-in every time (as a real account's list stays the same).
+      expect((await optionsFor('nobody-here@example.test')).body.allowCredentials).toEqual(
+        unknown.body.allowCredentials,
+      );
+      expect(none.body.allowCredentials).not.toEqual(unknown.body.allowCredentials);
+      // A real passkey answering a stand-in challenge is refused.
+      const a = newAuthenticator();
+      const someone = await enrolStaff(t, 'support', 'Stand-in Check');
+      expect((await register(a, await signIn(t, someone))).status).toBe(201);
+      expect((await post('/console/sign-in/passkey', null, { response: a.get(unknown.body) })).status).toBe(401);
+    });
+
+    it('applies the lockout and refuses a malformed login with a 400', async () => {
+      const locked = await enrolStaff(t, 'support', 'Locked Username');
+      const a = newAuthenticator();
+      expect((await register(a, await signIn(t, locked))).status).toBe(201);
+      const first = await optionsFor(locked.login);
+      expect(
+        (await post('/console/sign-in/passkey', null, { response: a.get(first.body, { counter: 50 }) })).status,
+      ).toBe(200);
+      for (let i = 0; i < LOCKOUT_THRESHOLD; i++) {
+        const o = await optionsFor(locked.login);
+        expect((await post('/console/sign-in/passkey', null, { response: a.get(o.body, { counter: 1 }) })).status).toBe(
+          401,
+        );
+      }
+      const after = await optionsFor(locked.login);
+      expect(
+        (await post('/console/sign-in/passkey', null, { response: a.get(after.body, { counter: 99 }) })).status,
+      ).toBe(401);
+
+      for (const bad of ['a', 'has space@example.test', 'x'.repeat(300), 42, '\u0000root']) {
+        const res = await optionsFor(bad);
+        expect([String(bad).slice(0, 20), res.status]).toEqual([String(bad).slice(0, 20), 400]);
+      }
+    });
+  });
+
   /** A key of the staff member's own, as the API authenticates them. */
   async function keyOf(staffId: string) {
     const issued = await t.app.get(ApiKeysService).createStaffKey(TEST_ACTOR, staffId, 'passkeys test');

@@ -78,6 +78,11 @@ export class SoftwareAuthenticator {
     };
   }
 
+  /** The credential id as the server lists it (base64url). */
+  answerId(): string {
+    return b64url(this.credentialId);
+  }
+
   /** The answer to sign-in options (`{ challenge }`): the counter grows unless told what to send. */
   get(options: { challenge: string }, o: { counter?: number; userHandle?: string } = {}) {
     this.counter = o.counter ?? this.counter + 1;

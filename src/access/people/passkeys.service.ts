@@ -9,10 +9,11 @@ import {
   type PublicKeyCredentialCreationOptionsJSON,
   type PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/server';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { AuditLog, auditedBy } from '../../audit';
 import type { ActorContext, Principal } from '../../auth';
 import { APP_CONFIG, type AppConfig } from '../../config';
+import { MasterKeyring } from '../../crypto';
 import { Clock } from '../../platform/clock/clock';
 import { TransactionManager } from '../../platform/database/transaction-manager';
 import { DomainError, ErrorCodes, notFound, validationFailed } from '../../platform/errors/domain-error';
@@ -21,7 +22,7 @@ import { PersonAccountsRepository } from './person-accounts.repository';
 import { accountIdOfActor } from './person-sessions.service';
 import type { PersonPasskey } from './person-passkey.entity';
 import { PersonPasskeysRepository } from './person-passkeys.repository';
-import { SignInService, type SignedIn } from './sign-in.service';
+import { normaliseLogin, SignInService, type SignedIn } from './sign-in.service';
 import type { WebAuthnCeremony } from './webauthn-challenge.entity';
 import { WebAuthnChallengesRepository } from './webauthn-challenges.repository';
 import { challengeOf, parseAuthenticationResponse, parseRegistrationResponse } from './webauthn-response';
@@ -31,6 +32,8 @@ export const CHALLENGE_TTL_MS = 5 * 60_000;
 const MAX_PASSKEYS = 20;
 const NAME = /^[\p{L}\p{N} ._'()-]{1,60}$/u;
 const TRANSPORTS = new Set(['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb']);
+/** crypto_kdf context of the key that makes the stand-in credential ids of a login without passkeys. */
+const DECOY_CONTEXT = 'pkdecoy1';
 
 /** A passkey as its owner sees it (never its key). */
 export interface PasskeyView {
@@ -69,6 +72,7 @@ export class PasskeysService {
     private readonly tx: TransactionManager,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly keyring: MasterKeyring,
   ) {}
 
   /**
@@ -84,7 +88,11 @@ export class PasskeysService {
     return this.passkeys.listOf(accountId).then((rows) => rows.map(toPasskeyView));
   }
 
-  /** Options for `navigator.credentials.create()`: a discoverable credential, user verification required. */
+  /**
+   * Options for `navigator.credentials.create()`: user verification required; a discoverable credential where the
+   * authenticator can keep one (signed in without typing a login), else one found through the login (username
+   * first: `signInOptions(login)` lists the account's credentials).
+   */
   async registrationOptions(accountId: string): Promise<PublicKeyCredentialCreationOptionsJSON> {
     const account = await this.accountOrFail(accountId);
     const existing = await this.passkeys.listOf(account.accountId);
@@ -98,7 +106,7 @@ export class PasskeysService {
       timeout: CHALLENGE_TTL_MS,
       attestationType: 'none',
       excludeCredentials: existing.map((p) => ({ id: p.credentialId, transports: knownTransports(p.transports) })),
-      authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
+      authenticatorSelection: { residentKey: 'preferred', userVerification: 'required' },
     });
   }
 
@@ -177,34 +185,67 @@ export class PasskeysService {
     });
   }
 
-  /** Options for `navigator.credentials.get()`: any discoverable passkey of this site, user verification required. */
-  async signInOptions(): Promise<PublicKeyCredentialRequestOptionsJSON> {
-    const challenge = await this.issueChallenge('sign-in', null);
+  /**
+   * Options for `navigator.credentials.get()`, user verification required. Without a login: any discoverable
+   * passkey of this site. With one (username first, for passkeys the authenticator does not keep as discoverable):
+   * the challenge is bound to that account and lists its credentials, so only one of them can answer it. A login
+   * that does not exist or has no passkey gets an answer of the same shape, listing stand-in credential ids derived
+   * from the login under a server key (the same on every replica and every time), so the answer does not tell
+   * whether the account exists; its challenge is bound to no account and nothing can answer it.
+   */
+  async signInOptions(login?: unknown): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    if (login === undefined) return this.authenticationOptions(await this.issueChallenge('sign-in', null), []);
+    const normalised = normaliseLogin(login);
+    if (!normalised) {
+      throw validationFailed('the login is not one a person could have', [{ field: 'login', issue: 'invalid' }]);
+    }
+    const account = await this.accounts.findByLogin(normalised);
+    const passkeys = await this.passkeys.listOf(account?.accountId ?? randomUUID());
+    if (!account || !passkeys.length) {
+      const decoy = this.keyring.macs(DECOY_CONTEXT, normalised)[0];
+      return this.authenticationOptions(await this.issueChallenge('sign-in', randomUUID()), [
+        { id: decoy.subarray(0, 16).toString('base64url'), transports: ['hybrid', 'internal'] },
+      ]);
+    }
+    return this.authenticationOptions(
+      await this.issueChallenge('sign-in', account.accountId),
+      passkeys.map((p) => ({ id: p.credentialId, transports: knownTransports(p.transports) })),
+    );
+  }
+
+  private authenticationOptions(
+    challenge: string,
+    allowCredentials: Array<{ id: string; transports: AuthenticatorTransportFuture[] }>,
+  ): Promise<PublicKeyCredentialRequestOptionsJSON> {
     return generateAuthenticationOptions({
       rpID: this.config.webauthn.rpId,
       challenge: Buffer.from(challenge, 'base64url'),
       timeout: CHALLENGE_TTL_MS,
       userVerification: 'required',
+      ...(allowCredentials.length ? { allowCredentials } : {}),
     });
   }
 
   /**
    * Signs a person in with a passkey's assertion. Refused (and logged, and
    * counted towards the lockout when the passkey names an account): an unknown,
-   * used or expired challenge, a credential nobody registered, a user handle
-   * that is not the credential's owner's, a signature that does not verify, a
-   * counter that did not grow, a locked account.
+   * used or expired challenge, a challenge issued for another account's login,
+   * a credential nobody registered, a user handle that is not the credential's
+   * owner's, a signature that does not verify, a counter that did not grow, a
+   * locked account.
    */
   async signIn(by: ActorContext, input: unknown): Promise<SignedIn> {
     const response = parseAuthenticationResponse(input);
     const challenge = challengeOf(response.response.clientDataJSON);
     const passkey = await this.passkeys.findByCredentialId(response.id);
     const account = passkey ? await this.accounts.findById(passkey.accountId) : null;
-    const taken = await this.tx.run((tx) =>
-      this.challenges.take(tx, { challenge, ceremony: 'sign-in', accountId: null, now: this.clock.now() }),
-    );
+    const taken = await this.tx.run((tx) => this.challenges.takeAny(tx, challenge, 'sign-in', this.clock.now()));
     if (!taken) return this.signIns.refuseSignIn(by, account, 'passkey: unknown, used or expired challenge');
     if (!passkey || !account) return this.signIns.refuseSignIn(by, null, 'passkey: credential not registered');
+    // A challenge asked for with a login answers only for that login's account.
+    if (taken.accountId !== null && taken.accountId !== account.accountId) {
+      return this.signIns.refuseSignIn(by, account, "passkey: the challenge was issued for another account's login");
+    }
     if (this.signIns.isLocked(account)) return this.signIns.refuseSignIn(by, account, 'account locked');
     const handle = response.response.userHandle;
     if (handle !== undefined && Buffer.from(handle, 'base64url').toString('utf8') !== account.accountId) {

@@ -65,9 +65,13 @@ export function SignInPage(props: { next: string; error?: string; notice?: strin
         <section class="panel" aria-labelledby="passkey-heading" hidden>
           <h2 id="passkey-heading">Or use a passkey</h2>
           <p class="error" role="alert" id="passkey-error" hidden />
-          <button type="button" id="passkey-sign-in" data-next={props.next}>
+          <button type="button" id="passkey-sign-in" data-next={props.next} aria-describedby="passkey-hint">
             Sign in with a passkey
           </button>
+          <p class="hint" id="passkey-hint">
+            With your login typed above, the passkeys of that account are asked for (a security key that does not keep
+            your login itself needs this); without it, any passkey of yours for this site.
+          </p>
         </section>
       </div>
       <script type="module" src={script.path} integrity={script.integrity} />

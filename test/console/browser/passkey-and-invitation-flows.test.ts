@@ -53,15 +53,18 @@ describe('console people flows in Chromium', () => {
     expect({ where, findings: await seriousAxeFindings(page) }).toEqual({ where, findings: [] });
   };
 
-  /** Chromium's virtual authenticator: a platform passkey that verifies its user, as a laptop's would. */
-  async function virtualAuthenticator(context: BrowserContext, page: Page) {
+  /**
+   * Chromium's virtual authenticator: by default a platform passkey that verifies its user, as a laptop's would;
+   * `securityKey`: a USB key that keeps no discoverable credential (so it is found through the login typed first).
+   */
+  async function virtualAuthenticator(context: BrowserContext, page: Page, securityKey = false) {
     const cdp = await context.newCDPSession(page);
     await cdp.send('WebAuthn.enable');
     const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
       options: {
         protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
+        transport: securityKey ? 'usb' : 'internal',
+        hasResidentKey: !securityKey,
         hasUserVerification: true,
         isUserVerified: true,
         automaticPresenceSimulation: true,
@@ -111,6 +114,41 @@ describe('console people flows in Chromium', () => {
     ]);
     const started = (await audit.list(ALL_TENANTS, { action: 'session.started' })).items;
     expect(started.map((e) => e.reason)).toContain('signed in with a passkey (user verified)');
+    expect(violations).toEqual<CspViolation[]>([]);
+    await context.close();
+  });
+
+  it('a security key without discoverable credentials signs in with the login typed first', async () => {
+    // A seller of its own, so the invitation flow below counts only its tenant's acceptances.
+    const keyTenant = await t.tenant('Key Holder Seller');
+    const member = await acceptInvitation(
+      t,
+      (await t.app.get(SellerUsersService).invite(TEST_ACTOR, keyTenant, 'member')).link,
+      'key-holder@passkey.example',
+    );
+    const { context, violations } = await watchedContext(browser);
+    const page = await context.newPage();
+    const authenticator = await virtualAuthenticator(context, page, true);
+
+    await page.goto(`${origin}/console/passkeys`);
+    await page.waitForURL(/\/console\/sign-in/);
+    await signIn(page, member);
+    await page.waitForURL(`${origin}/console/passkeys`);
+    await page.getByLabel('Name of this passkey').fill('USB key');
+    await page.getByRole('button', { name: 'Add passkey' }).click();
+    await page.waitForURL(`${origin}/console/passkeys?added=yes`);
+    expect(await authenticator.credentials()).toEqual([expect.objectContaining({ isResidentCredential: false })]);
+
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.waitForURL(`${origin}/console/sign-in?signedOut=yes`);
+    await page.goto(`${origin}/console/sign-in?next=%2Fconsole%2Forders`);
+    await page.getByLabel('Login').fill(member.login);
+    await axeOn(page, 'sign-in, login typed for the passkey');
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await page.waitForURL(`${origin}/console/orders`);
+    await expect(page.getByText(`Signed in as ${member.login.toLowerCase()}`).count()).resolves.toBe(1);
+    const [passkey] = await t.app.get(PasskeysService).list(member.accountId);
+    expect(passkey).toMatchObject({ name: 'USB key', transports: ['usb'], lastUsedAt: t.clock.now().toISOString() });
     expect(violations).toEqual<CspViolation[]>([]);
     await context.close();
   });
