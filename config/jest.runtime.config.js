@@ -6,7 +6,8 @@
 //    product, signals, exit codes): the demo (sync over TLS, signed webhooks verified), the sandbox, the service's
 //    start-up and shutdown, configuration errors, the log verifier's processes, a crash mid-sync;
 //  - cryptography: libsodium's WebAssembly, node:crypto (Ed25519, HMAC, SHA-256), argon2, WebAuthn, TOTP;
-//  - TLS and HTTP clients: the marketplace clients and OAuth against the simulators, webhook sending and its guard;
+//  - TLS and HTTP clients: the marketplace clients and OAuth against the simulators, webhook sending and its guard,
+//    invitation email over SMTP with STARTTLS;
 //  - PGlite's WebAssembly (migrations on the embedded database).
 // The rest of the suite tests the application's own rules, which do not depend on the runtime. A new suite whose
 // subject is one of the above belongs here.
@@ -27,6 +28,7 @@ const RUNTIME_SUITES = [
   'audit/audit-manifest.test.ts',
   'console/sign-in.test.ts',
   'console/passkeys.test.ts',
+  'access/invitation-email.test.ts',
   'marketplaces/**',
   'connections/**',
   'delivery/dispatch.test.ts',

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { ApiBearerAuth, ApiHeader, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import {
   Actor,
   Permissions,
@@ -32,6 +32,18 @@ export class RoleBody {
   @ApiProperty({ enum: SELLER_ROLES })
   @IsIn(SELLER_ROLES)
   role: SellerRole;
+}
+
+export class InviteBody extends RoleBody {
+  @ApiPropertyOptional({
+    example: 'ana@seller.example',
+    description:
+      'the invitee’s address: the link is also sent there (needs an SMTP relay; the address is kept nowhere)',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(254)
+  email?: string;
 }
 
 class AccountIdParam {
@@ -122,9 +134,9 @@ export class UsersController {
   invite(
     @Actor() by: ActorContext,
     @TenantScope() tenantId: string,
-    @Body() body: RoleBody,
+    @Body() body: InviteBody,
   ): Promise<CreatedInvitation> {
-    return this.users.invite(by, tenantId, body.role);
+    return this.users.invite(by, tenantId, body.role, body.email);
   }
 
   @Delete('invitations/:invitationId')

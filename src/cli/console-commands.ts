@@ -71,17 +71,24 @@ export function registerConsoleCommands(
     .description("an invitation link for a seller's user (printed once; valid 72 hours, one use)")
     .requiredOption('--tenant <id>', 'tenant id')
     .addOption(new Option('--role <role>', 'the role the person gets').choices([...SELLER_ROLES]).makeOptionMandatory())
+    .option('--email <address>', 'also send the link to this address (needs SMTP_URL; the address is kept nowhere)')
     .addOption(new Option('--json', 'machine-readable output'))
-    .action(async (o: { tenant: string; role: string; json?: boolean }) => {
+    .action(async (o: { tenant: string; role: string; email?: string; json?: boolean }) => {
       const invitation = await withAppContext(loadConfig(), async (app) => {
         const tenants = app.get(TenantsService);
         await tenants.requireTenant(o.tenant);
-        return app.get(SellerUsersService).invite(cliActor('console invite'), o.tenant.toLowerCase(), o.role);
+        return app.get(SellerUsersService).invite(cliActor('console invite'), o.tenant.toLowerCase(), o.role, o.email);
       });
       emit(!!o.json, invitation, () =>
         [
           `invitation ${invitation.invitationId}: ${invitation.role} of tenant ${invitation.tenantId}, valid until ${invitation.expiresAt}`,
-          'Send this link to the person (it is shown once):',
+          ...(invitation.email
+            ? [
+                invitation.email.sent
+                  ? 'It was also sent by email. Here it is once as well:'
+                  : `The email was NOT sent (${invitation.email.problem}): send this link to the person yourself (shown once):`,
+              ]
+            : ['Send this link to the person (it is shown once):']),
           invitation.link,
         ].join('\n'),
       );

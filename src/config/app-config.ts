@@ -145,6 +145,8 @@ export interface AppConfig {
   /** Public base URL of this service, used for OAuth redirect URIs. */
   readonly publicBaseUrl: URL;
   readonly webauthn: WebAuthnConfig;
+  /** Null: no email is sent (invitation links are handed over by the person who made them). */
+  readonly smtp: SmtpConfig | null;
   readonly amazon: AmazonConfig;
   readonly ebay: EbayConfig;
   readonly sync: SyncConfig;
@@ -152,6 +154,18 @@ export interface AppConfig {
   /** Outbound HTTP timeout for marketplace calls. */
   readonly httpTimeoutMs: number;
   readonly delivery: DeliveryConfig;
+}
+
+/**
+ * Outgoing email (invitations to the console), when configured. `smtps://` is TLS from the first byte; `smtp://`
+ * must upgrade with STARTTLS before anything is sent, unless `allowPlaintext` (a relay on loopback only).
+ */
+export interface SmtpConfig {
+  /** The relay: smtp[s]://[user:password@]host[:port]. Holds a secret when it carries a password: never logged. */
+  readonly url: URL;
+  /** The From header: an address, or `Name <address>`. */
+  readonly from: string;
+  readonly allowPlaintext: boolean;
 }
 
 /** The WebAuthn relying party the console's passkeys are bound to. */

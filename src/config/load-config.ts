@@ -16,6 +16,10 @@ export type Env = Readonly<Record<string, string | undefined>>;
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 
+/** A From header: `local@domain`, or a display name of plain characters and `<local@domain>`. */
+const MAIL_FROM =
+  /^(?:[\p{L}\p{N} ._'-]{1,64} <[^\s<>@"]{1,64}@[a-z0-9.-]{1,190}>|[^\s<>@"]{1,64}@[a-z0-9.-]{1,190})$/iu;
+
 /** scheme://host[:port] with nothing after it: endpoint overrides replace a host, never a path. */
 const endpointUrl = z.preprocess(
   emptyToUndefined,
@@ -137,6 +141,36 @@ const schema = z.object({
       .optional(),
   ),
   NODE_EXTRA_CA_CERTS: optionalString,
+  SMTP_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        if (value === undefined) return undefined;
+        let url: URL;
+        try {
+          url = new URL(value);
+        } catch {
+          // Never echo the value: it may carry the relay's password.
+          ctx.addIssue({ code: 'custom', message: 'is not a URL (expected smtp://host:port or smtps://host:port)' });
+          return z.NEVER;
+        }
+        if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
+          ctx.addIssue({ code: 'custom', message: 'must start with smtp:// (STARTTLS) or smtps:// (TLS)' });
+          return z.NEVER;
+        }
+        if (!url.hostname || (url.pathname !== '' && url.pathname !== '/') || url.search || url.hash) {
+          ctx.addIssue({ code: 'custom', message: 'must be smtp[s]://[user:password@]host[:port] and nothing more' });
+          return z.NEVER;
+        }
+        return url;
+      }),
+  ),
+  SMTP_FROM: optionalString.refine((v) => v === undefined || MAIL_FROM.test(v.trim()), {
+    message: 'must be an address (orders@example.com) or "Name <orders@example.com>"',
+  }),
+  SMTP_ALLOW_PLAINTEXT: bool(false),
   AMAZON_LWA_CLIENT_ID: optionalString,
   AMAZON_LWA_CLIENT_SECRET: optionalString,
   AMAZON_APP_ID: optionalString,
@@ -228,6 +262,12 @@ function crossFieldProblems(env: Env): string[] {
   ) {
     problems.push('EBAY_DELETION_ENDPOINT_URL: eBay calls only https:// endpoints in production');
   }
+  if (present(env.SMTP_URL) && !present(env.SMTP_FROM)) {
+    problems.push("SMTP_FROM: set the From address of ordervault's email together with SMTP_URL");
+  }
+  if (present(env.SMTP_FROM) && !present(env.SMTP_URL)) {
+    problems.push('SMTP_URL: SMTP_FROM is set but no relay to send through');
+  }
   const previous = (env.ORDERVAULT_MASTER_KEY_PREVIOUS ?? '').split(',').filter((k) => k.trim());
   if (previous.some((k) => !isBase64Key(k.trim()))) {
     problems.push('ORDERVAULT_MASTER_KEY_PREVIOUS: each comma-separated entry must be 32 bytes encoded as base64');
@@ -317,6 +357,10 @@ export function loadConfig(env: Env): AppConfig {
       rpName: 'ordervault',
       origin: e.ORDERVAULT_PUBLIC_URL.origin,
     },
+    smtp:
+      e.SMTP_URL && e.SMTP_FROM
+        ? { url: e.SMTP_URL, from: e.SMTP_FROM.trim(), allowPlaintext: e.SMTP_ALLOW_PLAINTEXT }
+        : null,
     amazon: {
       lwaClientId: e.AMAZON_LWA_CLIENT_ID,
       lwaClientSecret: e.AMAZON_LWA_CLIENT_SECRET,

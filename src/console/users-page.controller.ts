@@ -1,5 +1,5 @@
 import { Body, Get, Header, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { IsIn, IsUUID } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
 import { h } from 'preact';
 import { SELLER_ROLES, type SellerRole } from '../access/people/seller-roles';
@@ -13,6 +13,14 @@ import { InvitationCreated, InvitationCreatedPage, UsersPage } from './views/use
 class RoleForm {
   @IsIn(SELLER_ROLES)
   role: SellerRole;
+}
+
+/** As POST /v1/invitations' body: a role and, optionally, the address the link also goes to (blank: none). */
+class InviteForm extends RoleForm {
+  @IsOptional()
+  @IsString()
+  @MaxLength(254)
+  email?: string;
 }
 
 class AccountIdParam {
@@ -42,7 +50,7 @@ export class UsersPageController {
       this.users.listUsers(tenantId),
       this.users.listInvitations(tenantId),
     ]);
-    return renderPage(h(UsersPage, { ctx, users, invitations }));
+    return renderPage(h(UsersPage, { ctx, users, invitations, emailEnabled: this.users.emailsInvitations }));
   }
 
   /** As POST /v1/invitations: the link, once; a fragment for htmx, else a page. */
@@ -55,10 +63,10 @@ export class UsersPageController {
     @Actor() by: ActorContext,
     @Page() ctx: PageContext,
     @TenantScope() tenantId: string,
-    @Body() body: RoleForm,
+    @Body() body: InviteForm,
     @Req() req: Request,
   ): Promise<string> {
-    const invitation = await this.users.invite(by, tenantId, body.role);
+    const invitation = await this.users.invite(by, tenantId, body.role, body.email);
     return req.header('hx-request') === 'true'
       ? renderFragment(h(InvitationCreated, { invitation }))
       : renderPage(h(InvitationCreatedPage, { ctx, invitation }));

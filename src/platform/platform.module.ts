@@ -2,6 +2,7 @@ import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdow
 import { DataSource, type MixedList } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { Clock, SystemClock } from './clock/clock';
+import { Mailer, mailerFor } from './mail/mailer';
 import type { DatabaseTarget } from './database/database-target';
 import { openDataSource, type DataSourceParts, type OpenedDataSource } from './database/data-source.factory';
 import { runMigrations } from './database/migration-runner';
@@ -113,10 +114,15 @@ export class PlatformModule {
           useFactory: (ds: DataSource) => new TransactionManager(ds),
         },
         { provide: MetricsRegistry, useFactory: () => new MetricsRegistry({ defaultMetrics: true }) },
+        {
+          provide: Mailer,
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) => mailerFor(config.smtp, config.extraCaPem),
+        },
         JobQueue,
         DatabaseLifecycle,
       ],
-      exports: [Clock, AppLogger, DataSource, TransactionManager, DATABASE_TARGET, MetricsRegistry, JobQueue],
+      exports: [Clock, AppLogger, DataSource, TransactionManager, DATABASE_TARGET, MetricsRegistry, JobQueue, Mailer],
     };
   }
 }

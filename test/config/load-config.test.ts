@@ -52,6 +52,32 @@ describe('configuration is validated once, with one clear message per problem', 
     ).toEqual([expect.stringMatching(/^EBAY_DELETION_ENDPOINT_URL: eBay calls only https/)]);
   });
 
+  it('sends email only through a relay named with its From address, TLS unless told otherwise', () => {
+    expect(loadConfig({}).smtp).toBeNull();
+    const c = loadConfig({
+      SMTP_URL: 'smtp://mailer:s3cret@relay.example:2525',
+      SMTP_FROM: 'ordervault <o@example.com>',
+    });
+    expect(c.smtp).toMatchObject({ from: 'ordervault <o@example.com>', allowPlaintext: false });
+    expect(c.smtp?.url.hostname).toBe('relay.example');
+    expect(
+      loadConfig({ SMTP_URL: 'smtps://relay.example', SMTP_FROM: 'o@example.com', SMTP_ALLOW_PLAINTEXT: 'true' }).smtp,
+    ).toMatchObject({ allowPlaintext: true });
+    expect(problems({ SMTP_URL: 'smtp://relay.example' })).toEqual([expect.stringMatching(/^SMTP_FROM: /)]);
+    expect(problems({ SMTP_FROM: 'o@example.com' })).toEqual([expect.stringMatching(/^SMTP_URL: /)]);
+    expect(problems({ SMTP_URL: 'http://relay.example', SMTP_FROM: 'o@example.com' })).toEqual([
+      expect.stringMatching(/^SMTP_URL: must start with smtp:\/\/ \(STARTTLS\) or smtps:\/\//),
+    ]);
+    expect(problems({ SMTP_URL: 'smtp://relay.example/path', SMTP_FROM: 'o@example.com' })).toHaveLength(1);
+    expect(problems({ SMTP_URL: 'smtp://relay.example', SMTP_FROM: 'a@b.example, c@d.example' })).toEqual([
+      expect.stringMatching(/^SMTP_FROM: /),
+    ]);
+    // The relay's password is never echoed.
+    expect(problems({ SMTP_URL: 'smtp://u:hunter2hunter2@', SMTP_FROM: 'o@example.com' }).join('\n')).not.toContain(
+      'hunter2',
+    );
+  });
+
   it('binds where told, believes only the named proxies, and checks the metrics token', () => {
     const prod = { NODE_ENV: 'production', ORDERVAULT_MASTER_KEY: key, DATABASE_URL: 'postgres://x@h/db' };
     expect(loadConfig(prod).host).toBe('0.0.0.0');

@@ -172,6 +172,13 @@ describe('seller users and invitations', () => {
     await t.http().post('/v1/invitations').set(key).send({ role: 'member' }).expect(403);
     await t.http().post('/v1/invitations').set(key).send({ role: 'owner' }).expect(403);
     await t.http().post('/v1/invitations').set(key).send({ role: 'king' }).expect(400);
+    // Without an SMTP relay an address cannot be used: 412, nothing created, and the page offers no such field.
+    const pending = (await t.http().get('/v1/invitations').set(key).expect(200)).body.length;
+    const unsent = await t.http().post('/v1/invitations').set(key).send({ role: 'viewer', email: 'vi@seller.example' });
+    expect(unsent.status).toBe(412);
+    expect(unsent.body.error.message).toContain('sends no email');
+    expect((await t.http().get('/v1/invitations').set(key).expect(200)).body).toHaveLength(pending);
+    expect((await page('/console/users', ownerSession).expect(200)).text).not.toContain('name="email"');
     const created = await t.http().post('/v1/invitations').set(key).send({ role: 'viewer' }).expect(201);
     expect(created.body).toMatchObject({ role: 'viewer', state: 'pending', link: expect.any(String) });
     const token = created.body.link.split('/').pop();

@@ -43,7 +43,20 @@ export const InvitationViewSchema = viewSchema<InvitationView>()(
 export const CreatedInvitationSchema = viewSchema<CreatedInvitation>()(
   'CreatedInvitation',
   z
-    .object({ ...invitationFields, link: z.string().meta({ description: 'the one-time link, shown this once' }) })
+    .object({
+      ...invitationFields,
+      link: z.string().meta({ description: 'the one-time link, shown this once' }),
+      email: z
+        .object({
+          sent: z.boolean(),
+          problem: z
+            .enum(['not_configured', 'tls_required', 'auth', 'rejected', 'unreachable', 'failed'])
+            .nullable()
+            .meta({ description: 'why it was not sent; null when it was' }),
+        })
+        .optional()
+        .meta({ description: 'with an address given: whether the link also went out by email' }),
+    })
     .readonly(),
 );
 

@@ -7,6 +7,10 @@ import { Clock } from '../../platform/clock/clock';
 import { TransactionManager } from '../../platform/database/transaction-manager';
 import { conflict, DomainError, ErrorCodes, notFound, validationFailed } from '../../platform/errors/domain-error';
 import { isUuid } from '../../platform/validation/uuid';
+import { AppLogger } from '../../platform/logging/app-logger';
+import { Mailer, MailFailure, type MailFailureCode } from '../../platform/mail/mailer';
+import { TenantsService } from '../../tenants';
+import { invitationEmail, parseInviteeEmail } from './invitation-email';
 import type { PersonAccount } from './person-account.entity';
 import { PersonAccountsRepository } from './person-accounts.repository';
 import type { PersonInvitation } from './person-invitation.entity';
@@ -39,6 +43,8 @@ export interface InvitationView {
 /** A new invitation with its link: the link is in this answer only, never stored or shown again. */
 export interface CreatedInvitation extends InvitationView {
   readonly link: string;
+  /** When an address was given: whether the link went out by email, and if not, why (a code). */
+  readonly email?: { readonly sent: boolean; readonly problem: MailFailureCode | null };
 }
 
 export interface SellerUserView {
@@ -95,16 +101,31 @@ export class SellerUsersService {
     private readonly tx: TransactionManager,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly mailer: Mailer,
+    private readonly tenants: TenantsService,
+    private readonly logger: AppLogger,
   ) {}
 
-  async invite(by: ActorContext, tenantId: string, role: unknown): Promise<CreatedInvitation> {
+  /**
+   * Invites a person with a role. The link is in the answer, once. With an email address (and an SMTP relay
+   * configured) it is also sent there, after the invitation is committed: a failed send loses nothing (the answer
+   * says why, the inviter hands the link over). The address is used for this one email and kept nowhere.
+   */
+  async invite(by: ActorContext, tenantId: string, role: unknown, email?: unknown): Promise<CreatedInvitation> {
     const wanted = parseRole(role);
+    const to = parseInviteeEmail(email);
+    if (to && !this.mailer.configured) {
+      throw new DomainError(
+        ErrorCodes.PRECONDITION_FAILED,
+        'this server sends no email (no SMTP relay is configured): leave out the address and hand the link over',
+      );
+    }
     const inviter = await this.inviterRole(by);
     if (!mayAssign(inviter, wanted)) throw forbiddenRole();
     assertWithinOwnScopes(by, wanted);
     const token = randomBytes(32).toString('base64url');
     const now = this.clock.now();
-    return this.tx.run(async (tx) => {
+    const created = await this.tx.run(async (tx) => {
       const row = await this.invitations.insert(tx, {
         tenantId,
         role: wanted,
@@ -118,11 +139,45 @@ export class SellerUsersService {
         ...auditedBy(by),
         action: 'invitation.created',
         targets: { invitationId: row.invitationId },
-        reason: `invited a ${wanted}`,
+        reason: `invited a ${wanted}${to ? ' (link also sent by email)' : ''}`,
         outcome: 'allowed',
       });
       return { ...this.view(row), link: this.linkFor(token) };
     });
+    return to ? { ...created, email: await this.emailInvitation(to, created) } : created;
+  }
+
+  private async emailInvitation(
+    to: string,
+    invitation: CreatedInvitation,
+  ): Promise<NonNullable<CreatedInvitation['email']>> {
+    try {
+      const tenant = await this.tenants.requireTenant(invitation.tenantId);
+      await this.mailer.send(
+        invitationEmail({
+          to,
+          tenantName: tenant.name,
+          role: invitation.role,
+          link: invitation.link,
+          expiresAt: invitation.expiresAt,
+        }),
+      );
+      return { sent: true, problem: null };
+    } catch (err) {
+      const problem = err instanceof MailFailure ? err.code : 'failed';
+      // Never the address or the link: the invitation and why.
+      this.logger.warn('invitation email not sent', {
+        tenantId: invitation.tenantId,
+        invitationId: invitation.invitationId,
+        problem,
+      });
+      return { sent: false, problem };
+    }
+  }
+
+  /** Whether an invitation can also go out by email (an SMTP relay is configured). */
+  get emailsInvitations(): boolean {
+    return this.mailer.configured;
   }
 
   async listInvitations(tenantId: string): Promise<InvitationView[]> {

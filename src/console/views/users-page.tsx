@@ -1,4 +1,5 @@
 import { SELLER_ROLES } from '../../access/people/seller-roles';
+import type { MailFailureCode } from '../../platform/mail/mailer';
 import type { CreatedInvitation, InvitationView, SellerUserView } from '../../access/people/seller-users.service';
 import type { PageContext } from '../page-context';
 import { Csrf } from './form-parts';
@@ -17,7 +18,13 @@ function RoleSelect({ id, value }: { id: string; value?: string }) {
 }
 
 /** The tenant's console users and invitations; invite with a role, change a role, revoke an invitation. */
-export function UsersPage(props: { ctx: PageContext; users: SellerUserView[]; invitations: InvitationView[] }) {
+export function UsersPage(props: {
+  ctx: PageContext;
+  users: SellerUserView[];
+  invitations: InvitationView[];
+  /** Whether the link can also go out by email (an SMTP relay is configured). */
+  emailEnabled: boolean;
+}) {
   const { ctx } = props;
   return (
     <Layout title="Users" ctx={ctx}>
@@ -35,6 +42,22 @@ export function UsersPage(props: { ctx: PageContext; users: SellerUserView[]; in
             <label for="invite-role">Role</label>
             <RoleSelect id="invite-role" value="member" />
           </div>
+          {props.emailEnabled ? (
+            <div class="field">
+              <label for="invite-email">Email address (optional)</label>
+              <input
+                id="invite-email"
+                name="email"
+                type="email"
+                maxLength={254}
+                autocomplete="off"
+                aria-describedby="invite-email-hint"
+              />
+              <span class="hint" id="invite-email-hint">
+                The link is also sent there; the address is kept nowhere.
+              </span>
+            </div>
+          ) : null}
           <button type="submit">Create invitation link</button>
         </form>
         <div id="invitation-result" aria-live="polite" />
@@ -125,10 +148,30 @@ export function InvitationCreated({ invitation }: { invitation: CreatedInvitatio
         Invitation for a <strong>{invitation.role}</strong>, valid until {invitation.expiresAt}. Send this link to the
         person now: it is shown once and cannot be shown again.
       </p>
+      {invitation.email ? <EmailOutcome email={invitation.email} /> : null}
       <p>
         <code class="secret">{invitation.link}</code>
       </p>
     </div>
+  );
+}
+
+const MAIL_PROBLEMS: Record<MailFailureCode, string> = {
+  not_configured: 'this server sends no email',
+  tls_required: 'the mail relay offered no encryption, so nothing was sent',
+  auth: 'the mail relay refused our credentials',
+  rejected: 'the mail relay refused the address',
+  unreachable: 'the mail relay could not be reached',
+  failed: 'the mail relay did not take it',
+};
+
+function EmailOutcome({ email }: { email: NonNullable<CreatedInvitation['email']> }) {
+  return email.sent ? (
+    <p>It was also sent by email to the address you gave.</p>
+  ) : (
+    <p class="error" role="alert">
+      The email was not sent ({MAIL_PROBLEMS[email.problem ?? 'failed']}): send the link yourself.
+    </p>
   );
 }
 
