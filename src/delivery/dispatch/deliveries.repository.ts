@@ -24,6 +24,8 @@ export interface NewDelivery {
 export interface ClaimedDelivery extends NewDelivery {
   readonly attemptCount: number;
   readonly leaseToken: string;
+  /** When the lease lapses (by the dispatcher's clock): another dispatcher may take the delivery after that. */
+  readonly leaseExpiresAt: Date;
   /** For a rate-limited endpoint: the send time reserved for it (not before). */
   readonly sendAt?: Date;
 }
@@ -180,10 +182,16 @@ export class DeliveriesRepository {
 
   /**
    * Serialises claims per endpoint for the rest of the transaction (so the
-   * concurrency cap holds across dispatchers) and returns how many of each
-   * endpoint's deliveries are in flight under a live lease.
+   * concurrency cap holds across dispatchers) and returns, per endpoint with
+   * deliveries under a live lease, how many there are and whether a dispatcher
+   * other than `owner` holds any of them.
    */
-  async lockEndpointsAndCountInFlight(tx: Tx, endpointIds: readonly string[], now: Date): Promise<Map<string, number>> {
+  async lockEndpointsAndCountLeased(
+    tx: Tx,
+    endpointIds: readonly string[],
+    now: Date,
+    owner: string,
+  ): Promise<Map<string, { leased: number; elsewhere: boolean }>> {
     const sorted = [...new Set(endpointIds)].sort();
     if (!sorted.length) return new Map();
     await tx.query(
@@ -191,15 +199,15 @@ export class DeliveriesRepository {
          FROM unnest($1::text[]) WITH ORDINALITY AS u(id, n) ORDER BY n`,
       [sorted],
     );
-    const rows: Array<{ endpoint_id: string; n: number }> = await tx.query(
+    const rows: Array<{ endpoint_id: string; n: number; elsewhere: boolean }> = await tx.query(
       // Range scan of deliveries_leased_idx: only rows under a lease, however long the endpoints' backlogs.
-      `SELECT endpoint_id, count(*)::int AS n FROM deliveries
+      `SELECT endpoint_id, count(*)::int AS n, bool_or(lease_owner IS DISTINCT FROM $3) AS elsewhere FROM deliveries
         WHERE endpoint_id = ANY($1::uuid[]) AND lease_token IS NOT NULL AND lease_expires_at > $2
           AND status IN ('pending', 'failed_retrying')
         GROUP BY endpoint_id`,
-      [sorted, now],
+      [sorted, now, owner],
     );
-    return new Map(rows.map((r) => [r.endpoint_id, r.n]));
+    return new Map(rows.map((r) => [r.endpoint_id, { leased: r.n, elsewhere: r.elsewhere }]));
   }
 
   /** Rate limits and the next free send time of those endpoints that have a limit (call with their locks held). */
@@ -252,6 +260,7 @@ export class DeliveriesRepository {
       attemptCount: r.attempt_count,
       facts: r.facts,
       leaseToken: token,
+      leaseExpiresAt: until,
     }));
   }
 
