@@ -310,9 +310,34 @@ export class DeliveriesRepository {
     );
   }
 
-  /** One multi-row INSERT for a batch's attempts (3.8 s summed for 2,000 single-row INSERTs in `bench deliver`). */
+  /**
+   * One INSERT for a batch's attempts (3.8 s summed for 2,000 single-row INSERTs in `bench deliver`), columns as
+   * arrays through `unnest` rather than TypeORM's insert builder: building the builder's multi-row statement
+   * took 258 ms of the pipeline's CPU for 4,000 attempts in a `bench deliver` profile (about 65 µs per row).
+   */
   async insertAttempts(tx: Tx, attempts: readonly DeliveryAttempt[]): Promise<void> {
-    if (attempts.length) await tx.getRepository(DeliveryAttempt).insert([...attempts]);
+    if (!attempts.length) return;
+    const col = <T>(f: (a: DeliveryAttempt) => T) => attempts.map(f);
+    await tx.query(
+      `INSERT INTO delivery_attempts (tenant_id, attempt_id, delivery_id, order_id, attempt_number, attempted_at,
+                                      status_code, latency_ms, result, next_attempt_at, response_ciphertext, counted)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::int[], $6::timestamptz[],
+                            $7::int[], $8::int[], $9::text[], $10::timestamptz[], $11::bytea[], $12::bool[])`,
+      [
+        col((a) => a.tenantId),
+        col((a) => a.attemptId),
+        col((a) => a.deliveryId),
+        col((a) => a.orderId),
+        col((a) => a.attemptNumber),
+        col((a) => a.attemptedAt),
+        col((a) => a.statusCode),
+        col((a) => a.latencyMs),
+        col((a) => a.result),
+        col((a) => a.nextAttemptAt),
+        col((a) => a.responseCiphertext),
+        col((a) => a.counted),
+      ],
+    );
   }
 
   newAttempt(fields: Partial<DeliveryAttempt>): DeliveryAttempt {
