@@ -40,8 +40,39 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 /** Decimal strings keep their scale from the column (18,4); trim trailing zeros for display. */
 const amount = (v: string | null) => (v === null ? null : v.replace(/(\.\d*?[1-9])0+$/, '$1').replace(/\.0+$/, ''));
 
+/** The fields of an order its masked view shows. */
+export type MaskableOrder = Pick<
+  Order,
+  | 'orderId'
+  | 'marketplace'
+  | 'marketplaceOrderId'
+  | 'salesChannel'
+  | 'status'
+  | 'rawStatus'
+  | 'purchasedAt'
+  | 'marketplaceUpdatedAt'
+  | 'shippedAt'
+  | 'deliveredAt'
+  | 'cancelledAt'
+  | 'latestDeliveryAt'
+  | 'fulfilmentChannel'
+  | 'retentionAnchorAt'
+  | 'currency'
+  | 'totalAmount'
+  | 'lineItems'
+  | 'shipToCountry'
+  | 'piiState'
+  | 'piiDestroyedAt'
+  | 'version'
+  | 'acknowledgedAt'
+  | 'acknowledgedByKeyId'
+  | 'acknowledgedVersion'
+  | 'createdAt'
+  | 'updatedAt'
+>;
+
 /** The default shape of an order for every caller: no buyer datum, only whether one is held. */
-export function toMaskedOrderView(o: Order): MaskedOrderView {
+export function toMaskedOrderView(o: MaskableOrder): MaskedOrderView {
   return {
     orderId: o.orderId,
     marketplace: o.marketplace,

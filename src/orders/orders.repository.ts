@@ -5,7 +5,44 @@ import { driverQuery } from '../platform/database/driver-query';
 import type { Tx } from '../platform/database/transaction-manager';
 import { Order } from './order.entity';
 import { readContentDigest } from './content-digest';
+import type { CanonicalLineItem } from '../marketplaces/canonical-order';
+import type { MaskableOrder } from './order.mapper';
 import { ORDER_WRITE_LIST, type OrderRowWrite, type StoredOrderState } from './order-rows';
+
+/** An order as the dispatcher reads it: the masked view's fields and the sealed buyer data. */
+export type DispatchOrderRow = MaskableOrder & Pick<Order, 'tenantId' | 'piiCiphertext'>;
+
+type SqlDate = Date | string;
+interface DispatchSqlRow {
+  tenant_id: string;
+  order_id: string;
+  marketplace: string;
+  marketplace_order_id: string;
+  sales_channel: string | null;
+  status: Order['status'];
+  raw_status: string;
+  purchased_at: SqlDate;
+  marketplace_updated_at: SqlDate;
+  shipped_at: SqlDate | null;
+  delivered_at: SqlDate | null;
+  cancelled_at: SqlDate | null;
+  latest_delivery_at: SqlDate | null;
+  fulfilment_channel: Order['fulfilmentChannel'];
+  retention_anchor_at: SqlDate;
+  currency: string | null;
+  total_amount: string | null;
+  line_items: CanonicalLineItem[] | string;
+  ship_to_country: string | null;
+  pii_state: Order['piiState'];
+  pii_ciphertext: Buffer | null;
+  pii_destroyed_at: SqlDate | null;
+  version: number;
+  acknowledged_at: SqlDate | null;
+  acknowledged_by_key_id: string | null;
+  acknowledged_version: number | null;
+  created_at: SqlDate;
+  updated_at: SqlDate;
+}
 
 /** Element type for an unnest array parameter (jsonb travels as text and is cast per row). */
 const arrayType = (t: string) => (t === 'jsonb' ? 'text' : t === 'char(3)' || t === 'char(2)' ? 'text' : t);
@@ -185,21 +222,61 @@ export class OrdersRepository {
     return (share ? qb.setLock('pessimistic_read') : qb).getMany();
   }
 
-  /** Orders of several tenants by (tenant, order) pairs, optionally locked FOR SHARE (a dispatcher's claim). */
-  findManyOfTenants(
+  /**
+   * What the dispatcher sends of orders of several tenants, by (tenant, order) pairs, optionally locked FOR SHARE:
+   * the masked view's columns and the sealed buyer data. Plain SQL mapped by hand rather than entity hydration on
+   * this hot path: building and hydrating the entity query took about 40 µs of CPU per delivery in a
+   * `bench deliver` profile (2,000 full-mode orders, 10 tenants), of about 1 ms per delivery in all.
+   */
+  async findForDispatch(
     tx: Tx,
     pairs: ReadonlyArray<{ tenantId: string; orderId: string }>,
     share: boolean,
-  ): Promise<Order[]> {
-    if (!pairs.length) return Promise.resolve([]);
-    const qb = tx
-      .getRepository(Order)
-      .createQueryBuilder('o')
-      .where('(o.tenant_id, o.order_id) IN (SELECT * FROM unnest(:tenants::uuid[], :orders::uuid[]))', {
-        tenants: pairs.map((p) => p.tenantId),
-        orders: pairs.map((p) => p.orderId),
-      });
-    return (share ? qb.setLock('pessimistic_read') : qb).getMany();
+  ): Promise<DispatchOrderRow[]> {
+    if (!pairs.length) return [];
+    const rows: DispatchSqlRow[] = await tx.query(
+      `SELECT o.tenant_id, o.order_id, o.marketplace, o.marketplace_order_id, o.sales_channel, o.status, o.raw_status,
+              o.purchased_at, o.marketplace_updated_at, o.shipped_at, o.delivered_at, o.cancelled_at,
+              o.latest_delivery_at, o.fulfilment_channel, o.retention_anchor_at, o.currency, o.total_amount,
+              o.line_items, o.ship_to_country, o.pii_state, o.pii_destroyed_at, o.version, o.acknowledged_at,
+              o.acknowledged_by_key_id, o.acknowledged_version, o.created_at, o.updated_at,
+              ${share ? 'o.pii_ciphertext' : 'NULL::bytea AS pii_ciphertext'}
+         FROM orders o
+        WHERE (o.tenant_id, o.order_id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))
+        ${share ? 'FOR SHARE OF o' : ''}`,
+      [pairs.map((p) => p.tenantId), pairs.map((p) => p.orderId)],
+    );
+    const date = (v: Date | string | null) => (v === null ? null : new Date(v));
+    return rows.map((r) => ({
+      tenantId: r.tenant_id,
+      orderId: r.order_id,
+      marketplace: r.marketplace,
+      marketplaceOrderId: r.marketplace_order_id,
+      salesChannel: r.sales_channel,
+      status: r.status,
+      rawStatus: r.raw_status,
+      purchasedAt: date(r.purchased_at)!,
+      marketplaceUpdatedAt: date(r.marketplace_updated_at)!,
+      shippedAt: date(r.shipped_at),
+      deliveredAt: date(r.delivered_at),
+      cancelledAt: date(r.cancelled_at),
+      latestDeliveryAt: date(r.latest_delivery_at),
+      fulfilmentChannel: r.fulfilment_channel,
+      retentionAnchorAt: date(r.retention_anchor_at)!,
+      currency: r.currency,
+      totalAmount: r.total_amount,
+      lineItems: typeof r.line_items === 'string' ? (JSON.parse(r.line_items) as CanonicalLineItem[]) : r.line_items,
+      shipToCountry: r.ship_to_country,
+      piiState: r.pii_state,
+      piiCiphertext: r.pii_ciphertext,
+      piiDestroyedAt: date(r.pii_destroyed_at),
+      version: r.version,
+      acknowledgedAt: date(r.acknowledged_at),
+      acknowledgedByKeyId: r.acknowledged_by_key_id,
+      acknowledgedVersion: r.acknowledged_version,
+      createdAt: date(r.created_at)!,
+      updatedAt: date(r.updated_at)!,
+    }));
   }
 
   findOneShared(tx: Tx, tenantId: string, orderId: string): Promise<Order | null> {

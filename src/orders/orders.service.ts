@@ -235,7 +235,7 @@ export class OrdersService {
     pairs: ReadonlyArray<{ tenantId: string; orderId: string }>,
     withPii: boolean,
   ): Promise<Map<string, OrderForDispatch>> {
-    const rows = await this.orders.findManyOfTenants(tx, pairs, withPii);
+    const rows = await this.orders.findForDispatch(tx, pairs, withPii);
     const sealed = withPii ? rows.filter((o) => o.piiState === 'present' && o.piiCiphertext) : [];
     const keys = await this.dataKeys.openDataKeysOfTenants(
       tx,

@@ -82,13 +82,19 @@ describe('claiming deliveries: a backlog on one endpoint blocks no other', () =>
     expect(firstCounts.get(busyEndpoint)).toBe(CAP);
     for (const e of quietEndpoints) expect(firstCounts.get(e)).toBe(2);
 
-    // The busy endpoint is at its cap (its claim is in flight): the next claim takes none of its
-    // deliveries and still finds a quiet endpoint's new one at once.
+    // The next claim takes the busy endpoint's next cap's worth (prepared while the first is on the wire) and
+    // finds a quiet endpoint's new delivery at once; with both batches leased, the one after takes none of its
+    // deliveries and still finds the quiet endpoint's next one.
     await ingest(quietA.tenantId, 1);
     await fanOut.fanOutAll();
     const second = perEndpoint(await dispatcher.claim());
-    expect(second.get(busyEndpoint)).toBeUndefined();
+    expect(second.get(busyEndpoint)).toBe(CAP);
     expect(second.get(quietEndpoints[0])).toBe(1);
+    await ingest(quietA.tenantId, 1);
+    await fanOut.fanOutAll();
+    const third = perEndpoint(await dispatcher.claim());
+    expect(third.get(busyEndpoint)).toBeUndefined();
+    expect(third.get(quietEndpoints[0])).toBe(1);
 
     const [open] = await db.query(
       `SELECT count(*)::int AS n FROM deliveries WHERE endpoint_id = $1 AND status = 'pending'`,

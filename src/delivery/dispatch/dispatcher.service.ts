@@ -9,10 +9,23 @@ import { DeliveriesRepository, type ClaimedDelivery } from './deliveries.reposit
 import { DeliveryPreparer, type PreparedDelivery } from './delivery-preparer';
 import { DeliveryRecorder, type AttemptRecord, type RecordedOutcome } from './delivery-recorder';
 import { MAX_PACED_LATENESS_MS, PACING_HORIZON_MS, reserveSendTime } from './rate-pacing';
+import { SendSlots } from './send-slots';
 import { WebhookClient } from './webhook-client';
 
-/** A lease outlives the send's deadline by this much; a dispatcher that dies loses it after that. */
+/**
+ * A lease outlives the send's deadline by this much (or by the deadline again, if that is longer: a delivery may
+ * wait for a send slot while the batch before it is on the wire); a dispatcher that dies loses it after that.
+ */
 export const LEASE_MARGIN_MS = 30_000;
+
+/**
+ * An endpoint's deliveries one dispatcher may hold under lease, in multiples of its concurrency cap: the batch on
+ * the wire and the next, claimed and prepared meanwhile, so the endpoint's sends do not pause while the dispatcher
+ * claims, prepares and records. At most the cap of them is sent at once (`SendSlots`), and only the dispatcher
+ * holding an endpoint's live leases claims more of its deliveries, so the cap still holds at the receiver across
+ * replicas.
+ */
+export const LEASE_DEPTH = 2;
 
 /** Outcomes written per record transaction at most. */
 const MAX_RECORD_BATCH = 1000;
@@ -54,6 +67,7 @@ export class Dispatcher {
     resolve: (outcome: RecordedOutcome | null) => void;
   }> = [];
   private flushing = false;
+  private readonly slots: SendSlots;
 
   constructor(
     private readonly deliveries: DeliveriesRepository,
@@ -64,19 +78,25 @@ export class Dispatcher {
     private readonly clock: Clock,
     private readonly logger: AppLogger,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.slots = new SendSlots(config.delivery.concurrencyPerEndpoint);
+  }
 
-  /** Claims a batch of due deliveries under a fresh lease. */
+  /**
+   * Claims a batch of due deliveries under a fresh lease: at most the cap of each endpoint's per claim, and none of
+   * an endpoint on which another dispatcher holds a live lease or this one already holds `LEASE_DEPTH` × cap.
+   */
   claim(limit = this.config.delivery.batchSize): Promise<ClaimedDelivery[]> {
     return this.tx.run(async (tx) => {
       const now = this.clock.now();
       const cap = this.config.delivery.concurrencyPerEndpoint;
       const due = await this.deliveries.lockDue(tx, now, limit * 4, Math.min(cap, limit));
       if (!due.length) return [];
-      const inFlight = await this.deliveries.lockEndpointsAndCountInFlight(
+      const leased = await this.deliveries.lockEndpointsAndCountLeased(
         tx,
         due.map((d) => d.endpoint_id),
         now,
+        this.owner,
       );
       const pacing = await this.deliveries.pacingOf(
         tx,
@@ -86,8 +106,9 @@ export class Dispatcher {
       const sendAt = new Map<string, Date>();
       for (const row of due) {
         if (taken.length >= limit) break;
-        const n = inFlight.get(row.endpoint_id) ?? 0;
-        if (n >= cap) continue;
+        const held = leased.get(row.endpoint_id) ?? { leased: 0, elsewhere: false };
+        // Another dispatcher is sending to this endpoint: its slots, not ours, count what is on the wire there.
+        if (held.elsewhere || held.leased >= cap * LEASE_DEPTH) continue;
         const paced = pacing.get(row.endpoint_id);
         if (paced) {
           // Over the endpoint's rate: left queued for a later pass (nothing lost, order kept).
@@ -95,13 +116,14 @@ export class Dispatcher {
           if (at === null) continue;
           sendAt.set(row.delivery_id, new Date(at));
         }
-        inFlight.set(row.endpoint_id, n + 1);
+        leased.set(row.endpoint_id, { leased: held.leased + 1, elsewhere: false });
         taken.push(row);
       }
       await this.deliveries.savePacing(tx, pacing);
       // A paced send may wait up to the horizon before it starts: its lease covers the wait.
       const wait = sendAt.size ? PACING_HORIZON_MS : 0;
-      const until = new Date(now.getTime() + wait + this.config.delivery.timeoutMs + LEASE_MARGIN_MS);
+      const { timeoutMs } = this.config.delivery;
+      const until = new Date(now.getTime() + wait + timeoutMs + Math.max(LEASE_MARGIN_MS, timeoutMs));
       const claimed = await this.deliveries.lease(tx, taken, randomUUID(), this.owner, until);
       return claimed.map((d) => (sendAt.has(d.deliveryId) ? { ...d, sendAt: sendAt.get(d.deliveryId) } : d));
     });
@@ -115,22 +137,45 @@ export class Dispatcher {
   }
 
   /**
-   * Passes until nothing is due now (or `maxPasses` ran), in `DELIVERY_LANES` lanes at once: claims are SKIP LOCKED,
-   * first-in-queue and capped per endpoint under the endpoint's row lock, so lanes share the work like separate
-   * dispatchers do and never break an order's queue or an endpoint's cap.
+   * Passes until nothing is due now (or `maxPasses` claims were made), up to `DELIVERY_LANES` claims being sent at
+   * once: a claim is made as soon as a lane is free, and when nothing can be claimed while claims are being sent
+   * (their endpoints at `LEASE_DEPTH`, their orders' next versions waiting), the next is tried once one of them is
+   * done. Claims are SKIP LOCKED, first-in-queue and capped per endpoint under the endpoint's lock, so lanes share
+   * the work like separate dispatchers do and never break an order's queue or an endpoint's cap.
    */
   async dispatchAllDue(maxPasses = 1000): Promise<DispatchSummary> {
     let total = EMPTY;
     let passes = 0;
-    const lane = async () => {
-      while (passes < maxPasses) {
-        passes++;
-        const s = await this.dispatchOnce();
-        if (!s.claimed) return;
-        total = add(total, s);
+    let failure: { err: unknown } | null = null;
+    const sending = new Set<Promise<void>>();
+    try {
+      while (passes < maxPasses && !failure) {
+        let claimed: ClaimedDelivery[] = [];
+        if (sending.size < this.config.delivery.lanes) {
+          passes++;
+          claimed = await this.claim();
+        }
+        if (claimed.length) {
+          const done: Promise<void> = this.sendClaimed(claimed)
+            .then(
+              (s) => {
+                total = add(total, s);
+              },
+              (err: unknown) => {
+                failure ??= { err };
+              },
+            )
+            .finally(() => sending.delete(done));
+          sending.add(done);
+          continue;
+        }
+        if (!sending.size) break;
+        await Promise.race(sending);
       }
-    };
-    await Promise.all(Array.from({ length: this.config.delivery.lanes }, lane));
+    } finally {
+      await Promise.all(sending);
+    }
+    if (failure) throw (failure as { err: unknown }).err;
     return total;
   }
 
@@ -151,17 +196,28 @@ export class Dispatcher {
           await this.tx.run((tx) => this.deliveries.release(tx, p.delivery));
           return 'released';
         }
-        if (p.delivery.sendAt) {
-          await this.until(p.delivery.sendAt);
-          if (this.clock.nowMs() - p.delivery.sendAt.getTime() > MAX_PACED_LATENESS_MS) {
-            // Too late for its slot: sending now could crowd the next one. Handed back, re-paced later.
-            await this.tx.run((tx) => this.deliveries.release(tx, p.delivery));
-            return 'released';
+        if (p.delivery.sendAt) await this.until(p.delivery.sendAt);
+        const { endpointId } = p.delivery;
+        const waited = await this.slots.acquire(endpointId);
+        let attempt: AttemptRecord | null = null;
+        try {
+          // Too late for its paced time: sending now could crowd the next one. Handed back, re-paced later.
+          const late = p.delivery.sendAt && this.clock.nowMs() - p.delivery.sendAt.getTime() > MAX_PACED_LATENESS_MS;
+          // After waiting for a slot, the send must still end within the lease: once it lapses another dispatcher
+          // may take the endpoint, and both sending would pass the cap. Handed back, claimed again later.
+          const lapsing =
+            waited && p.delivery.leaseExpiresAt.getTime() - this.clock.nowMs() < this.config.delivery.timeoutMs;
+          if (!late && !lapsing) {
+            const attemptedAt = this.clock.now();
+            const outcome = await this.client.send({ url: p.url, body: p.body, headers: p.headers });
+            attempt = { delivery: p.delivery, attemptedAt, ...outcome };
           }
+        } finally {
+          this.slots.release(endpointId);
         }
-        const attemptedAt = this.clock.now();
-        const outcome = await this.client.send({ url: p.url, body: p.body, headers: p.headers });
-        return this.recordSoon({ delivery: p.delivery, attemptedAt, ...outcome });
+        if (attempt) return this.recordSoon(attempt);
+        await this.tx.run((tx) => this.deliveries.release(tx, p.delivery));
+        return 'released';
       }),
     ]);
     return { ...summarise(outcomes), claimed: claimed.length };
