@@ -50,8 +50,7 @@ export class GrantsService {
     private readonly clock: Clock,
   ) {}
 
-  async create(by: ActorContext, tenantId: string, input: NewGrant): Promise<GrantView> {
-    await this.check(input);
+  create(by: ActorContext, tenantId: string, input: NewGrant): Promise<GrantView> {
     return this.tx.run((tx) => this.createWithin(tx, by, tenantId, input));
   }
 
@@ -60,7 +59,7 @@ export class GrantsService {
    * its state, the grant and both entries together). Callers outside a transaction use `create`.
    */
   async createWithin(tx: Tx, by: ActorContext, tenantId: string, input: NewGrant): Promise<GrantView> {
-    await this.check(input);
+    await this.check(tx, input);
     const grant = await this.grants.insert(tx, {
       tenantId,
       granteeStaffId: input.granteeStaffId ?? null,
@@ -88,7 +87,7 @@ export class GrantsService {
     return this.view(grant);
   }
 
-  private async check(input: NewGrant): Promise<void> {
+  private async check(tx: Tx, input: NewGrant): Promise<void> {
     const now = this.clock.now();
     const problems: Array<{ field: string; issue: string }> = [];
     if (Boolean(input.granteeStaffId) === Boolean(input.granteeRole)) {
@@ -102,7 +101,7 @@ export class GrantsService {
       problems.push({ field: 'orderIds', issue: 'omit for all orders, or list at least one' });
     if (problems.length) throw validationFailed('invalid grant', problems);
     if (input.granteeStaffId) {
-      const member = await this.staff.findById(input.granteeStaffId);
+      const member = await this.staff.findById(input.granteeStaffId, tx);
       if (!member || member.status !== 'active' || member.role === 'auditor') {
         throw validationFailed('grantee must be an active support or admin staff member', [
           { field: 'granteeStaffId', issue: 'unknown' },

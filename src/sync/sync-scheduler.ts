@@ -59,7 +59,8 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
       } else {
         await this.tx.run(async (tx) => {
           const [{ locked }] = await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [TICK_LOCK_KEY]);
-          if (locked) await this.worker.enqueueDue();
+          // The lock's transaction only keeps other replicas out; enqueueing commits on connections of its own.
+          if (locked) await this.tx.detached(() => this.worker.enqueueDue());
         });
       }
     } catch (err) {

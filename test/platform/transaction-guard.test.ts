@@ -1,0 +1,91 @@
+import { PGlite } from '@electric-sql/pglite';
+import type { DataSource } from 'typeorm';
+import { openDataSource, type OpenedDataSource } from '../../src/platform/database/data-source.factory';
+import { QueryOutsideTransactionError, TransactionManager } from '../../src/platform/database/transaction-manager';
+import { createTestDatabase, usingServer, type TestDatabase } from '../support/test-database';
+
+const NO_PARTS = { entities: [], migrations: [] };
+
+/**
+ * Inside a unit of work every query goes through its `tx`. Asking the pool for a second connection while the
+ * transaction is open waited forever on the embedded database (one session), and on a server holds one
+ * connection while waiting for another; it now fails at once and the unit rolls back.
+ */
+describe.each([
+  ['embedded', false],
+  ['server', true],
+] as const)('a unit of work on the %s database', (_kind, server) => {
+  const run = server && !usingServer() ? it.skip : it;
+  let db: OpenedDataSource;
+  let testDb: TestDatabase | null = null;
+  let pglite: PGlite | null = null;
+  let ds: DataSource;
+  let tm: TransactionManager;
+
+  beforeAll(async () => {
+    if (server) {
+      if (!usingServer()) return;
+      testDb = await createTestDatabase();
+      db = await openDataSource({ ...testDb.target, poolSize: 2 } as typeof testDb.target, NO_PARTS);
+    } else {
+      pglite = await PGlite.create();
+      db = await openDataSource({ kind: 'embedded-instance', pglite }, NO_PARTS);
+    }
+    ds = db.dataSource;
+    tm = new TransactionManager(ds);
+    await ds.query('CREATE TABLE guard_probe (n int)');
+  });
+  afterAll(async () => {
+    await db?.close();
+    await testDb?.close();
+    await pglite?.close();
+  });
+  const count = async () => Number((await ds.query('SELECT count(*)::int AS n FROM guard_probe'))[0].n);
+
+  run('fails at once when the unit queries outside its transaction, and nothing of it commits', async () => {
+    await expect(
+      tm.run(async (tx) => {
+        await tx.query('INSERT INTO guard_probe VALUES (1)');
+        await ds.query('SELECT 1');
+      }),
+    ).rejects.toBeInstanceOf(QueryOutsideTransactionError);
+    await expect(
+      tm.run(async (tx) => {
+        await tx.query('INSERT INTO guard_probe VALUES (2)');
+        await tm.manager.createQueryBuilder().select('1', 'one').getRawOne();
+      }),
+    ).rejects.toBeInstanceOf(QueryOutsideTransactionError);
+    expect(await count()).toBe(0);
+  });
+
+  run('a transaction started inside another fails the same way', async () => {
+    await expect(
+      tm.run(async (tx) => {
+        await tx.query('INSERT INTO guard_probe VALUES (3)');
+        await tm.run((inner) => inner.query('INSERT INTO guard_probe VALUES (4)'));
+      }),
+    ).rejects.toBeInstanceOf(QueryOutsideTransactionError);
+    expect(await count()).toBe(0);
+  });
+
+  run('work the unit started that runs after it committed uses the pool freely', async () => {
+    let later: Promise<unknown> = Promise.resolve();
+    await tm.run(async (tx) => {
+      await tx.query('INSERT INTO guard_probe VALUES (5)');
+      later = new Promise((resolve) => setTimeout(resolve, 10)).then(() => ds.query('SELECT 1 AS one'));
+    });
+    await expect(later).resolves.toEqual([{ one: 1 }]);
+    expect(await count()).toBe(1);
+    await ds.query('DELETE FROM guard_probe');
+  });
+
+  if (server) {
+    run('detached work (a lock held across it) runs on a connection of its own', async () => {
+      const seen = await tm.run(async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock(42)');
+        return tm.detached(async () => (await ds.query('SELECT count(*)::int AS n FROM guard_probe'))[0].n);
+      });
+      expect(seen).toBe(0);
+    });
+  }
+});
