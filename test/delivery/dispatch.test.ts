@@ -483,6 +483,11 @@ describe('forwarding orders: fan-out and dispatch', () => {
       abandoned[0].deliveryId,
     ]);
     expect(row).toEqual({ status: 'succeeded', attempt_count: 1 });
+    // Both attempts are in its log; only the one made under the live lease counts.
+    const attempts = await db.query(`SELECT counted FROM delivery_attempts WHERE delivery_id = $1`, [
+      abandoned[0].deliveryId,
+    ]);
+    expect(attempts.map((a: { counted: boolean }) => a.counted).sort()).toEqual([false, true]);
   });
 
   it('sends the order as it is at send time: destroyed buyer data is sent without it', async () => {

@@ -80,4 +80,36 @@ describe('an endpoint failing continuously', () => {
     ).body;
     expect(enabled).toMatchObject({ enabled: true, failingSince: null });
   });
+
+  it('ends with a success: the stretch is cleared and the answer kept sealed', async () => {
+    const other = await t.tenant('Recovering');
+    const auth = (await t.seller(other, ['endpoints:manage'])).auth;
+    const flaky = await Receiver.start();
+    try {
+      flaky.answer = (_req, i) => (i === 0 ? { status: 500 } : { status: 200, body: 'accepted: thank you' });
+      const ep = (await t.http().post('/v1/endpoints').set(auth).send({ url: flaky.url }).expect(201)).body;
+      const [orderId] = await seedOrders(t.app, other, 1);
+      await t.app.get(FanOutService).fanOutAll();
+      expect(await t.app.get(Dispatcher).dispatchAllDue()).toMatchObject({ retrying: 1 });
+      const view = async () =>
+        (await t.http().get(`/v1/endpoints/${ep.endpointId}`).set(auth).expect(200)).body as Record<string, any>;
+      expect((await view()).failingSince).not.toBeNull();
+
+      t.clock.advance(10 * 60_000);
+      expect(await t.app.get(Dispatcher).dispatchAllDue()).toMatchObject({ succeeded: 1 });
+      expect((await view()).failingSince).toBeNull();
+      const attempts = await db.query(
+        `SELECT status_code, counted, response_ciphertext IS NOT NULL AS kept,
+                position('thank you' in encode(coalesce(response_ciphertext, ''), 'escape')) AS in_clear
+           FROM delivery_attempts WHERE tenant_id = $1 AND order_id = $2 ORDER BY attempt_number`,
+        [other, orderId],
+      );
+      expect(attempts).toEqual([
+        { status_code: 500, counted: true, kept: false, in_clear: 0 },
+        { status_code: 200, counted: true, kept: true, in_clear: 0 },
+      ]);
+    } finally {
+      await flaky.close();
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AuditLog, auditedBy } from '../../audit';
-import { DataKeyService, type DataKeyHandle } from '../../crypto';
+import { DataKeyService, dataKeyRef, type DataKeyHandle } from '../../crypto';
 import { TransactionManager, type Tx } from '../../platform/database/transaction-manager';
 import { filterMatches } from '../event-types';
 import { FAILURE_WINDOW_MS, failureLevel } from './failure-window';
@@ -11,6 +11,8 @@ import { DeliveryMetrics } from './delivery-metrics';
 import { DISPATCH_ACTOR } from './delivery-preparer';
 import type { DeliveryStatus } from './delivery.entity';
 import { nextStep, type AttemptResult } from './retry-schedule';
+
+type Step = ReturnType<typeof nextStep>;
 
 export const RESPONSE_PURPOSE = 'delivery.response';
 
@@ -33,8 +35,8 @@ export interface RecordedOutcome {
 }
 
 /**
- * Writes what came of a batch's attempts (any number of tenants) in one transaction: an
- * attempt row each (the answer's first 4 kB sealed under the order's data key),
+ * Writes what came of a batch's attempts (any number of tenants), in one statement when they all succeeded and
+ * in one transaction otherwise: an attempt row each (the answer's first 4 kB sealed under the order's data key),
  * the delivery's next state through its lease token (a dispatcher whose lease
  * was taken over changes nothing), the endpoint's failure stretch, and the
  * disabling of an endpoint that answered 410 Gone (with its access-log entry).
@@ -50,89 +52,38 @@ export class DeliveryRecorder {
     private readonly metrics: DeliveryMetrics,
   ) {}
 
-  record(records: readonly AttemptRecord[], random: () => number = Math.random): Promise<RecordedOutcome[]> {
+  /**
+   * A batch of successes (the common case) is one statement on its own, which commits atomically without
+   * BEGIN/COMMIT; a batch with any failure is written in a transaction with what failures bring (the failing
+   * stretch, warnings, disabling and their access-log entries).
+   */
+  async record(records: readonly AttemptRecord[], random: () => number = Math.random): Promise<RecordedOutcome[]> {
+    const steps = records.map((r) => {
+      const step = nextStep(r.delivery.attemptCount + 1, r, random);
+      const status: DeliveryStatus =
+        step.kind === 'succeeded' ? 'succeeded' : step.kind === 'retry' ? 'failed_retrying' : 'given_up';
+      const next = step.kind === 'retry' ? new Date(r.attemptedAt.getTime() + step.delayMs) : r.attemptedAt;
+      return { r, step, status, next };
+    });
+    if (steps.every((s) => s.step.kind === 'succeeded')) return this.write(this.tx.manager, steps);
     return this.tx.run(async (tx) => {
+      const outcomes = await this.write(tx, steps);
       const tenants = [...new Set(records.map((r) => r.delivery.tenantId))].sort();
-      // A destroyed order has no key: its answer is not kept (there is nothing it may be kept under).
-      const orderKeys = new Map<string, DataKeyHandle>();
-      for (const tenantId of tenants) {
-        const orderIds = [
-          ...new Set(
-            records
-              .filter((r) => r.delivery.tenantId === tenantId && r.responseHead?.length && r.delivery.orderId)
-              .map((r) => r.delivery.orderId!),
-          ),
-        ];
-        for (const [orderId, key] of await this.dataKeys.openDataKeys(tx, tenantId, orderIds)) {
-          orderKeys.set(`${tenantId}/${orderId}`, key);
-        }
-      }
-      const outcomes: RecordedOutcome[] = [];
-      const gone = new Map<string, Set<string>>();
-      const succeeded: Array<{ tenantId: string; endpointId: string }> = [];
+      const succeeded = new Set<string>();
       const failed = new Map<string, Set<string>>();
-      const steps = records.map((r) => {
-        const step = nextStep(r.delivery.attemptCount + 1, r, random);
-        const status: DeliveryStatus =
-          step.kind === 'succeeded' ? 'succeeded' : step.kind === 'retry' ? 'failed_retrying' : 'given_up';
-        const next = step.kind === 'retry' ? new Date(r.attemptedAt.getTime() + step.delayMs) : r.attemptedAt;
-        return { r, step, status, next };
-      });
-      const ours = await this.deliveries.completeMany(
-        tx,
-        steps.map(({ r, status, next }) => ({
-          delivery: r.delivery,
-          outcome: {
-            status,
-            attemptedAt: r.attemptedAt,
-            nextAttemptAt: next,
-            statusCode: r.statusCode,
-            errorClass: r.result === 'ok' ? null : r.result,
-          },
-        })),
-      );
-      const attempts = [];
-      const seen = new Set<string>();
-      for (const { r, step, status, next } of steps) {
+      const gone = new Map<string, Set<string>>();
+      steps.forEach(({ r, step, status }, i) => {
         const d = r.delivery;
-        const counted = ours.has(d.deliveryId);
-        const key = d.orderId ? orderKeys.get(`${d.tenantId}/${d.orderId}`) : undefined;
-        attempts.push(
-          this.deliveries.newAttempt({
-            tenantId: d.tenantId,
-            attemptId: randomUUID(),
-            deliveryId: d.deliveryId,
-            orderId: d.orderId,
-            attemptNumber: d.attemptCount + 1,
-            attemptedAt: r.attemptedAt,
-            statusCode: r.statusCode,
-            latencyMs: r.latencyMs,
-            result: r.result,
-            nextAttemptAt: status === 'failed_retrying' ? next : null,
-            responseCiphertext: key && r.responseHead?.length ? key.seal(RESPONSE_PURPOSE, r.responseHead) : null,
-            counted,
-          }),
-        );
-        this.metrics.attempted(r.result, r.latencyMs, r.latencyMs > 0, counted ? status : null);
-        if (counted && step.kind === 'disable_endpoint') addTo(gone, d.tenantId, d.endpointId);
-        if (counted && status === 'succeeded' && !seen.has(`${d.tenantId}/${d.endpointId}`)) {
-          seen.add(`${d.tenantId}/${d.endpointId}`);
-          succeeded.push({ tenantId: d.tenantId, endpointId: d.endpointId });
-        } else if (counted && status !== 'succeeded') addTo(failed, d.tenantId, d.endpointId);
-        outcomes.push({
-          deliveryId: d.deliveryId,
-          status,
-          counted,
-          endpointDisabled: step.kind === 'disable_endpoint',
-        });
-      }
-      await this.deliveries.insertAttempts(tx, attempts);
+        if (!outcomes[i].counted) return;
+        if (step.kind === 'disable_endpoint') addTo(gone, d.tenantId, d.endpointId);
+        if (status === 'succeeded') succeeded.add(`${d.tenantId}/${d.endpointId}`);
+        else addTo(failed, d.tenantId, d.endpointId);
+      });
       const at = records[0]?.attemptedAt ?? new Date(0);
-      await this.endpoints.markSucceededMany(tx, succeeded);
-      // Failures (rare when receivers are well) are handled per tenant, in tenant order: they may append to the
-      // tenant's chain, and every transaction that appends to several chains takes them in that order.
+      // Handled per tenant, in tenant order: they may append to the tenant's chain, and every transaction that
+      // appends to several chains takes them in that order. An endpoint that also answered a success is not failing.
       for (const tenantId of tenants) {
-        const stillFailing = [...(failed.get(tenantId) ?? [])].filter((e) => !seen.has(`${tenantId}/${e}`));
+        const stillFailing = [...(failed.get(tenantId) ?? [])].filter((e) => !succeeded.has(`${tenantId}/${e}`));
         const goneHere = gone.get(tenantId) ?? new Set<string>();
         await this.endpoints.markFailing(tx, tenantId, stillFailing, at);
         await this.checkFailureWindow(tx, tenantId, stillFailing, goneHere, at);
@@ -149,6 +100,52 @@ export class DeliveryRecorder {
         }
       }
       return outcomes;
+    });
+  }
+
+  /**
+   * The attempts and the deliveries' next states in one statement; each answer's first 4 kB sealed under its
+   * order's data key (a destroyed order has no key: its answer is not kept, there is nothing it may be kept under).
+   */
+  private async write(
+    tx: Tx,
+    steps: ReadonlyArray<{ r: AttemptRecord; step: Step; status: DeliveryStatus; next: Date }>,
+  ): Promise<RecordedOutcome[]> {
+    const withAnswer = steps.filter(({ r }) => r.responseHead?.length && r.delivery.orderId);
+    const orderKeys = withAnswer.length
+      ? await this.dataKeys.openDataKeysOfTenants(
+          tx,
+          withAnswer.map(({ r }) => ({ tenantId: r.delivery.tenantId, subjectId: r.delivery.orderId! })),
+        )
+      : new Map<string, DataKeyHandle>();
+    const ours = await this.deliveries.recordOutcomes(
+      tx,
+      steps.map(({ r, status, next }) => {
+        const d = r.delivery;
+        const key = d.orderId ? orderKeys.get(dataKeyRef(d.tenantId, d.orderId)) : undefined;
+        return {
+          delivery: d,
+          attemptId: randomUUID(),
+          status,
+          attemptedAt: r.attemptedAt,
+          nextAttemptAt: next,
+          statusCode: r.statusCode,
+          errorClass: r.result === 'ok' ? null : r.result,
+          latencyMs: r.latencyMs,
+          result: r.result,
+          responseCiphertext: key && r.responseHead?.length ? key.seal(RESPONSE_PURPOSE, r.responseHead) : null,
+        };
+      }),
+    );
+    return steps.map(({ r, step, status }) => {
+      const counted = ours.has(r.delivery.deliveryId);
+      this.metrics.attempted(r.result, r.latencyMs, r.latencyMs > 0, counted ? status : null);
+      return {
+        deliveryId: r.delivery.deliveryId,
+        status,
+        counted,
+        endpointDisabled: step.kind === 'disable_endpoint',
+      };
     });
   }
 

@@ -8,7 +8,7 @@ import { AppLogger } from '../../platform/logging/app-logger';
 import { DeliveriesRepository, type ClaimedDelivery } from './deliveries.repository';
 import { DeliveryPreparer, type PreparedDelivery } from './delivery-preparer';
 import { DeliveryRecorder, type AttemptRecord, type RecordedOutcome } from './delivery-recorder';
-import { MAX_PACED_LATENESS_MS, PACING_HORIZON_MS, reserveSendTime } from './rate-pacing';
+import { MAX_PACED_LATENESS_MS, PACING_HORIZON_MS, reserveSendTime, type PacingState } from './rate-pacing';
 import { SendSlots } from './send-slots';
 import { WebhookClient } from './webhook-client';
 
@@ -92,16 +92,15 @@ export class Dispatcher {
       const cap = this.config.delivery.concurrencyPerEndpoint;
       const due = await this.deliveries.lockDue(tx, now, limit * 4, Math.min(cap, limit));
       if (!due.length) return [];
-      const leased = await this.deliveries.lockEndpointsAndCountLeased(
+      const state = await this.deliveries.lockEndpointsForClaim(
         tx,
         due.map((d) => d.endpoint_id),
         now,
         this.owner,
       );
-      const pacing = await this.deliveries.pacingOf(
-        tx,
-        due.map((d) => d.endpoint_id),
-      );
+      const leased = new Map([...state].map(([id, s]) => [id, { leased: s.leased, elsewhere: s.elsewhere }]));
+      const pacing = new Map<string, PacingState>();
+      for (const [id, s] of state) if (s.pacing) pacing.set(id, { ...s.pacing });
       const taken: typeof due = [];
       const sendAt = new Map<string, Date>();
       for (const row of due) {

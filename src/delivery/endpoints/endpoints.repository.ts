@@ -76,17 +76,6 @@ export class EndpointsRepository {
       .getMany();
   }
 
-  /** Ends the failing stretch of endpoints of any tenants (one statement for a whole claim's successes). */
-  async markSucceededMany(tx: Tx, endpoints: ReadonlyArray<{ tenantId: string; endpointId: string }>): Promise<void> {
-    if (!endpoints.length) return;
-    await tx.query(
-      `UPDATE webhook_endpoints e SET failing_since = NULL, failure_warnings = 0
-         FROM unnest($1::uuid[], $2::uuid[]) AS s(t, id)
-        WHERE e.tenant_id = s.t AND e.endpoint_id = s.id AND e.failing_since IS NOT NULL`,
-      [endpoints.map((e) => e.tenantId), endpoints.map((e) => e.endpointId)],
-    );
-  }
-
   /** A failure starts a failing stretch unless one is running. */
   async markFailing(tx: Tx, tenantId: string, endpointIds: readonly string[], at: Date): Promise<void> {
     if (!endpointIds.length) return;
