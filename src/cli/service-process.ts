@@ -38,6 +38,8 @@ export async function runService(config: AppConfig, options: ServiceOptions = {}
     port,
     database: config.database.url ? 'postgresql server (DATABASE_URL)' : `embedded PGlite (${config.database.dataDir})`,
     scheduler: config.sync.schedulerEnabled ? 'on' : 'off',
+    // Whether invitation links also go out by email; the relay's host only (its URL may carry a password).
+    mailRelay: config.smtp ? `smtp ${config.smtp.url.hostname}` : 'off',
     metricsPort: config.metrics.port,
   });
   stopOnSignals(app, logger, metrics, options.afterClose);

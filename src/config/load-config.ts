@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import type { AppConfig, MasterKeySource } from './app-config';
+import { smtpProblems } from './smtp-rules';
 
 /** Thrown when the environment does not describe a runnable service; one line per problem. */
 export class ConfigError extends Error {
@@ -268,6 +269,7 @@ function crossFieldProblems(env: Env): string[] {
   if (present(env.SMTP_FROM) && !present(env.SMTP_URL)) {
     problems.push('SMTP_URL: SMTP_FROM is set but no relay to send through');
   }
+  problems.push(...smtpProblems(env));
   const previous = (env.ORDERVAULT_MASTER_KEY_PREVIOUS ?? '').split(',').filter((k) => k.trim());
   if (previous.some((k) => !isBase64Key(k.trim()))) {
     problems.push('ORDERVAULT_MASTER_KEY_PREVIOUS: each comma-separated entry must be 32 bytes encoded as base64');

@@ -61,8 +61,26 @@ describe('configuration is validated once, with one clear message per problem', 
     expect(c.smtp).toMatchObject({ from: 'ordervault <o@example.com>', allowPlaintext: false });
     expect(c.smtp?.url.hostname).toBe('relay.example');
     expect(
-      loadConfig({ SMTP_URL: 'smtps://relay.example', SMTP_FROM: 'o@example.com', SMTP_ALLOW_PLAINTEXT: 'true' }).smtp,
+      loadConfig({ SMTP_URL: 'smtp://relay.example', SMTP_FROM: 'o@example.com', SMTP_ALLOW_PLAINTEXT: 'true' }).smtp,
     ).toMatchObject({ allowPlaintext: true });
+    // Settings that contradict each other, or would send a password or links in clear across a network, stop the boot.
+    const mail = { SMTP_FROM: 'o@example.com' };
+    expect(problems({ ...mail, SMTP_URL: 'smtps://relay.example', SMTP_ALLOW_PLAINTEXT: 'true' })).toEqual([
+      expect.stringMatching(/^SMTP_ALLOW_PLAINTEXT: contradicts smtps:\/\//),
+    ]);
+    expect(problems({ ...mail, SMTP_URL: 'smtp://mailer@relay.example' })).toEqual([
+      expect.stringMatching(/^SMTP_URL: names a user but no password/),
+    ]);
+    expect(problems({ ...mail, SMTP_URL: 'smtp://:s3cret@relay.example' })).toEqual([
+      expect.stringMatching(/^SMTP_URL: has a password but no user/),
+    ]);
+    const prod = { NODE_ENV: 'production', ORDERVAULT_MASTER_KEY: key, DATABASE_URL: 'postgres://x@h/db', ...mail };
+    expect(problems({ ...prod, SMTP_URL: 'smtp://relay.example', SMTP_ALLOW_PLAINTEXT: 'true' })).toEqual([
+      expect.stringMatching(/^SMTP_ALLOW_PLAINTEXT: production sends in clear only to a relay on this host/),
+    ]);
+    for (const local of ['smtp://localhost:25', 'smtp://127.0.0.1:2525', 'smtp://[::1]:25']) {
+      expect(loadConfig({ ...prod, SMTP_URL: local, SMTP_ALLOW_PLAINTEXT: 'yes' }).smtp?.allowPlaintext).toBe(true);
+    }
     expect(problems({ SMTP_URL: 'smtp://relay.example' })).toEqual([expect.stringMatching(/^SMTP_FROM: /)]);
     expect(problems({ SMTP_FROM: 'o@example.com' })).toEqual([expect.stringMatching(/^SMTP_URL: /)]);
     expect(problems({ SMTP_URL: 'http://relay.example', SMTP_FROM: 'o@example.com' })).toEqual([

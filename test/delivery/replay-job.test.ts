@@ -68,7 +68,8 @@ describe('replay of an endpoint as a background job', () => {
     let done: Record<string, unknown>;
     try {
       done = await replayUntilDone(t, owner, `/v1/endpoints/${endpointId}/replay`, { since });
-      await waitFor(() => receiver.received.length >= 2 * ORDERS, 'every delivery to arrive', 60_000);
+      // A deadline only to tell a stall from a slow machine: on the embedded database under load this took over 60 s.
+      await waitFor(() => receiver.received.length >= 2 * ORDERS, 'every delivery to arrive', 240_000);
     } finally {
       await loop.stop();
     }
@@ -95,7 +96,7 @@ describe('replay of an endpoint as a background job', () => {
     }
     expect(seen.size).toBe(ORDERS);
     for (const types of seen.values()) expect(types).toEqual(['order.created', 'order.updated']);
-  }, 120_000);
+  }, 300_000);
 
   it('is the tenant’s own: another seller cannot see it; unknown and malformed ids are 404 and 400', async () => {
     const [mine] = (await t.http().get(`/v1/endpoints/${endpointId}/replays`).set(owner).expect(200)).body.items;

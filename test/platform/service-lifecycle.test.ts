@@ -101,6 +101,7 @@ describe('the service process: start-up and graceful shutdown', () => {
       env: env.NODE_ENV,
       host: '127.0.0.1',
       scheduler: 'on',
+      mailRelay: 'off',
       database: db.url ? 'postgresql server (DATABASE_URL)' : `embedded PGlite (${dataDir})`,
     });
     expect(started.port).toEqual(expect.any(Number));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { instant, instantOrNull, viewSchema } from '../../platform/http/openapi/view-schema';
+import { MAIL_FAILURE_CODES } from '../../platform/mail/mailer';
 import { SELLER_ROLES, type SellerRole } from './seller-roles';
 import type { CreatedInvitation, InvitationView, PendingEnrolment, SellerUserView } from './seller-users.service';
 
@@ -49,10 +50,7 @@ export const CreatedInvitationSchema = viewSchema<CreatedInvitation>()(
       email: z
         .object({
           sent: z.boolean(),
-          problem: z
-            .enum(['not_configured', 'tls_required', 'auth', 'rejected', 'unreachable', 'failed'])
-            .nullable()
-            .meta({ description: 'why it was not sent; null when it was' }),
+          problem: z.enum(MAIL_FAILURE_CODES).nullable().meta({ description: 'why it was not sent; null when it was' }),
         })
         .optional()
         .meta({ description: 'with an address given: whether the link also went out by email' }),

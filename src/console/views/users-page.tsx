@@ -159,9 +159,10 @@ export function InvitationCreated({ invitation }: { invitation: CreatedInvitatio
 const MAIL_PROBLEMS: Record<MailFailureCode, string> = {
   not_configured: 'this server sends no email',
   tls_required: 'the mail relay offered no encryption, so nothing was sent',
+  untrusted_certificate: "the mail relay's certificate could not be verified, so nothing was sent",
   auth: 'the mail relay refused our credentials',
   rejected: 'the mail relay refused the address',
-  unreachable: 'the mail relay could not be reached',
+  unreachable: 'the mail relay could not be reached in time',
   failed: 'the mail relay did not take it',
 };
 

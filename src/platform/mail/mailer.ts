@@ -12,10 +12,24 @@ export interface OutgoingMail {
 
 /**
  * Why an email was not sent, as a code (never the relay's text, which may quote the recipient): `not_configured`,
- * `tls_required` (the relay offered no STARTTLS), `auth` (the relay refused our credentials), `rejected` (it
- * refused the sender or recipient), `unreachable` (connection, TLS or time-out), `failed` (anything else).
+ * `tls_required` (the relay offered no STARTTLS), `untrusted_certificate` (its certificate did not verify against
+ * the trusted roots, or names another host), `auth` (the relay refused our credentials), `rejected` (it refused
+ * the sender or recipient), `unreachable` (no connection, or no answer within the send's deadline), `failed`
+ * (anything else).
  */
-export type MailFailureCode = 'not_configured' | 'tls_required' | 'auth' | 'rejected' | 'unreachable' | 'failed';
+export const MAIL_FAILURE_CODES = [
+  'not_configured',
+  'tls_required',
+  'untrusted_certificate',
+  'auth',
+  'rejected',
+  'unreachable',
+  'failed',
+] as const;
+export type MailFailureCode = (typeof MAIL_FAILURE_CODES)[number];
+
+/** Longest a send may hold its caller (an inviter's request), whatever the relay does: connect, TLS and all. */
+export const SEND_DEADLINE_MS = 30_000;
 
 export class MailFailure extends Error {
   constructor(readonly code: MailFailureCode) {
@@ -53,6 +67,7 @@ export class SmtpMailer extends Mailer {
   constructor(
     private readonly config: SmtpConfig,
     extraCaPem: string | undefined,
+    private readonly deadlineMs = SEND_DEADLINE_MS,
   ) {
     super();
     const implicitTls = config.url.protocol === 'smtps:';
@@ -78,18 +93,50 @@ export class SmtpMailer extends Mailer {
   }
 
   async send(mail: OutgoingMail): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    // The per-phase time-outs (connect, greeting, socket idle) do not bound a relay that answers slowly but keeps
+    // answering; the deadline does. The abandoned send ends by those time-outs, holding nobody.
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new MailFailure('unreachable')), this.deadlineMs);
+    });
     try {
-      await this.transport.sendMail({ from: this.config.from, ...mail });
+      await Promise.race([this.transport.sendMail({ from: this.config.from, ...mail }), deadline]);
     } catch (err) {
-      throw new MailFailure(failureCode(err));
+      throw err instanceof MailFailure ? err : new MailFailure(failureCode(err));
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
 
+/** Node's codes for a peer certificate that did not verify or names another host. */
+const CERTIFICATE_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REVOKED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
 function failureCode(err: unknown): MailFailureCode {
-  const e = err as { code?: unknown; responseCode?: unknown; message?: unknown } | null;
+  const e = err as { code?: unknown; originalCode?: unknown; responseCode?: unknown; message?: unknown } | null;
   const code = typeof e?.code === 'string' ? e.code : '';
   const message = typeof e?.message === 'string' ? e.message : '';
+  // Implicit TLS keeps Node's code as `originalCode`; a STARTTLS upgrade keeps only its message.
+  if (typeof e?.originalCode === 'string' && CERTIFICATE_CODES.has(e.originalCode)) return 'untrusted_certificate';
+  if (
+    (code === 'ETLS' || code === 'ESOCKET') &&
+    /self[- ]signed certificate|unable to (verify|get (local )?issuer)|certificate (has expired|is not yet valid)|altnames/i.test(
+      message,
+    )
+  ) {
+    return 'untrusted_certificate';
+  }
   if (code === 'ETLS' && /STARTTLS/i.test(message)) return 'tls_required';
   if (code === 'EAUTH') return 'auth';
   if (code === 'EENVELOPE' || (typeof e?.responseCode === 'number' && e.responseCode >= 500)) return 'rejected';
