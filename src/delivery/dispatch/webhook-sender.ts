@@ -59,9 +59,17 @@ export class WebhookSender {
     const timer = setTimeout(() => abort.abort(), this.timeoutMs);
     try {
       this.guard.assertLiteralAllowed(new URL(req.url));
-      const res = await this.http.post<Readable>(req.url, req.body, {
-        headers: { ...req.headers, 'content-type': 'application/json', 'user-agent': USER_AGENT },
-        signal: abort.signal,
+      const post = () =>
+        this.http.post<Readable>(req.url, req.body, {
+          headers: { ...req.headers, 'content-type': 'application/json', 'user-agent': USER_AGENT },
+          signal: abort.signal,
+        });
+      // A kept-alive connection the receiver closed as idle just as we reused it fails before any answer: sent again
+      // at once on a new connection, within the same deadline and with the same webhook-id (receivers deduplicate
+      // by it), as Node's documentation advises. Once only: a receiver that resets every request fails as before.
+      const res = await post().catch((err: unknown) => {
+        if (abort.signal.aborted || !resetOnReusedConnection(err)) throw err;
+        return post();
       });
       const head = await readHead(res.data, KEPT_RESPONSE_BYTES);
       const retryAfter = res.headers['retry-after'];
@@ -101,6 +109,11 @@ async function readHead(stream: Readable, limit: number): Promise<Buffer> {
     if (size >= limit) stream.destroy();
   }
   return Buffer.concat(chunks).subarray(0, limit);
+}
+
+function resetOnReusedConnection(err: unknown): boolean {
+  const e = err as { code?: unknown; request?: { reusedSocket?: unknown } } | null;
+  return (e?.code === 'ECONNRESET' || e?.code === 'EPIPE') && e.request?.reusedSocket === true;
 }
 
 function failureClass(err: unknown, timedOut: boolean): AttemptResult {
