@@ -167,7 +167,7 @@ describe('webhook target guard (SSRF)', () => {
       const guard = guardWith(resolver);
       const url = guard.parse(`https://rebind.example:${port}/hook`);
       await guard.check(url); // saved: public then
-      const agents = createWebhookAgents(guard, { maxSocketsPerOrigin: 2 });
+      const agents = createWebhookAgents(guard, { maxIdleSocketsPerOrigin: 2 });
       const before = connections;
       let failure: unknown;
       try {
@@ -185,7 +185,7 @@ describe('webhook target guard (SSRF)', () => {
     it('connects to the address it checked when private networks are allowed (the same path, not refused)', async () => {
       const resolver = new TableResolver({ 'receiver.test': ['127.0.0.1'] });
       const guard = guardWith(resolver, true);
-      const agents = createWebhookAgents(guard, { maxSocketsPerOrigin: 2 });
+      const agents = createWebhookAgents(guard, { maxIdleSocketsPerOrigin: 2 });
       const before = connections;
       try {
         const res = await axios.post(`http://receiver.test:${port}/hook`, '{}', {

@@ -13,7 +13,8 @@ export class WebhookClient implements OnModuleDestroy {
 
   constructor(guard: WebhookTargetGuard, @Inject(APP_CONFIG) config: AppConfig, clock: Clock) {
     this.agents = createWebhookAgents(guard, {
-      maxSocketsPerOrigin: config.delivery.concurrencyPerEndpoint,
+      // Kept open between bursts: up to what one dispatcher may have on the wire at once.
+      maxIdleSocketsPerOrigin: config.delivery.lanes * config.delivery.batchSize,
       extraCaPem: config.extraCaPem,
     });
     this.sender = new WebhookSender(guard, this.agents, config.delivery.timeoutMs, () => clock.now());

@@ -12,19 +12,22 @@ export interface WebhookAgents {
 
 /**
  * Keep-alive agents whose every new connection resolves through the guard, so
- * the address a socket connects to is the one that was checked. `maxSockets`
- * bounds connections per receiver origin; per-endpoint concurrency is enforced
- * by the dispatcher above this.
+ * the address a socket connects to is the one that was checked. The agents do
+ * not bound connections per origin: endpoints of many sellers often share one
+ * receiver origin (an integration platform's host), and a per-origin bound
+ * would let one seller's hanging endpoint hold every connection there and stall
+ * the others'. What is on the wire is bounded above this instead: per endpoint
+ * by the dispatcher's concurrency cap, in all by what it may hold claimed.
  */
 export function createWebhookAgents(
   guard: WebhookTargetGuard,
-  options: { maxSocketsPerOrigin: number; extraCaPem?: string },
+  options: { maxIdleSocketsPerOrigin: number; extraCaPem?: string },
 ): WebhookAgents {
   const common = {
     keepAlive: true,
     keepAliveMsecs: 1_000,
-    maxSockets: options.maxSocketsPerOrigin,
-    maxFreeSockets: options.maxSocketsPerOrigin,
+    maxSockets: Infinity,
+    maxFreeSockets: options.maxIdleSocketsPerOrigin,
     lookup: guard.lookup,
   } as const;
   const httpsAgent = new https.Agent({
