@@ -30,6 +30,15 @@ export const LEASE_DEPTH = 2;
 /** Outcomes written per record transaction at most. */
 const MAX_RECORD_BATCH = 1000;
 
+/**
+ * While requests are still on the wire, an outcome waits at most this long for others to share its record
+ * statement. Without it a busy dispatcher whose answers arrive a little slower than a record takes writes one
+ * statement per delivery (measured: 6,000 record statements for 6,000 webhooks in `bench deliver`). When nothing
+ * else is on the wire the outcome is written at once. It delays only the record (and so the next version of the
+ * same order), never a send.
+ */
+export const RECORD_LINGER_MS = 5;
+
 export interface DispatchSummary {
   readonly claimed: number;
   readonly succeeded: number;
@@ -67,6 +76,9 @@ export class Dispatcher {
     resolve: (outcome: RecordedOutcome | null) => void;
   }> = [];
   private flushing = false;
+  private lingering: NodeJS.Timeout | null = null;
+  /** Requests this dispatcher has on the wire now. */
+  private onTheWire = 0;
   private readonly slots: SendSlots;
 
   constructor(
@@ -208,8 +220,13 @@ export class Dispatcher {
             waited && p.delivery.leaseExpiresAt.getTime() - this.clock.nowMs() < this.config.delivery.timeoutMs;
           if (!late && !lapsing) {
             const attemptedAt = this.clock.now();
-            const outcome = await this.client.send({ url: p.url, body: p.body, headers: p.headers });
-            attempt = { delivery: p.delivery, attemptedAt, ...outcome };
+            this.onTheWire++;
+            try {
+              const outcome = await this.client.send({ url: p.url, body: p.body, headers: p.headers });
+              attempt = { delivery: p.delivery, attemptedAt, ...outcome };
+            } finally {
+              this.onTheWire--;
+            }
           }
         } finally {
           this.slots.release(endpointId);
@@ -253,15 +270,24 @@ export class Dispatcher {
     }
   }
 
-  /** Queues an outcome for the next record transaction; resolves once it is written (null if it could not be). */
+  /**
+   * Queues an outcome for the next record statement; resolves once it is written (null if it could not be). Written
+   * at once when nothing else is on the wire or a full batch is waiting, else after at most `RECORD_LINGER_MS`.
+   */
   private recordSoon(record: AttemptRecord): Promise<RecordedOutcome | null> {
     return new Promise((resolve) => {
       this.recordQueue.push({ record, resolve });
-      void this.flushRecords();
+      if (this.onTheWire === 0 || this.recordQueue.length >= MAX_RECORD_BATCH) {
+        void this.flushRecords();
+      } else {
+        this.lingering ??= setTimeout(() => void this.flushRecords(), RECORD_LINGER_MS);
+      }
     });
   }
 
   private async flushRecords(): Promise<void> {
+    if (this.lingering) clearTimeout(this.lingering);
+    this.lingering = null;
     if (this.flushing) return;
     this.flushing = true;
     try {
