@@ -10,12 +10,13 @@ import { AppLogger } from '../../platform/logging/app-logger';
 import { DATABASE_TARGET } from '../../platform/platform.module';
 import { DispatchWake } from './dispatch-wake';
 import { Dispatcher } from './dispatcher.service';
-import { FanOutService } from './fan-out.service';
+import { FAN_OUT_BATCH, FanOutService } from './fan-out.service';
 
 /**
- * The dispatcher's own loop (not the sync scheduler's tick): fan out, claim what
- * is due into free lanes (sends go on beside the loop), then sleep until woken
- * (a commit, a finished claim) or the poll interval passes. On a PostgreSQL
+ * The dispatcher's own loop (not the sync scheduler's tick): fan out a batch,
+ * claim what is due into free lanes (sends go on beside the loop), again while
+ * batches come full, then sleep until woken (a commit, a finished claim) or the
+ * poll interval passes. On a PostgreSQL
  * server it LISTENs for the outbox's commit notifications, so a committed order
  * is on its way within milliseconds; on embedded PGlite it polls. Every replica
  * may run it: claims are SKIP LOCKED with leases. Off with the scheduler.
@@ -120,8 +121,12 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
     while (this.running) {
       this.pendingWake = false;
       try {
-        await this.fanOut.fanOutAll();
-        await this.claimDue();
+        // Batch by batch, claiming between batches: a burst's first deliveries go while the rest is fanned out.
+        for (;;) {
+          const fanned = await this.fanOut.fanOutBatch();
+          await this.claimDue();
+          if (fanned.events < FAN_OUT_BATCH || !this.running) break;
+        }
       } catch (err) {
         this.logger.error('delivery pass failed', {
           error: (err as Error).name,
