@@ -16,10 +16,10 @@ import { FAN_OUT_BATCH, FanOutService } from './fan-out.service';
  * The dispatcher's own loop (not the sync scheduler's tick): fan out a batch,
  * claim what is due into free lanes (sends go on beside the loop), again while
  * batches come full, then sleep until woken (a commit, a finished claim) or the
- * poll interval passes. On a PostgreSQL
- * server it LISTENs for the outbox's commit notifications, so a committed order
- * is on its way within milliseconds; on embedded PGlite it polls. Every replica
- * may run it: claims are SKIP LOCKED with leases. Off with the scheduler.
+ * poll interval passes. On a PostgreSQL server it LISTENs for the outbox's
+ * commit notifications, so a committed order is on its way within
+ * milliseconds; on embedded PGlite it polls. Every replica may run it: claims
+ * are SKIP LOCKED with leases. Off with the scheduler.
  */
 @Injectable()
 export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdown {

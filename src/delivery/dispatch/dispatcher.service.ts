@@ -32,9 +32,9 @@ const MAX_RECORD_BATCH = 1000;
 
 /**
  * While requests are still on the wire, an outcome waits at most this long for others to share its record
- * statement. Without it a busy dispatcher whose answers arrive a little slower than a record takes writes one
- * statement per delivery (measured: 6,000 record statements for 6,000 webhooks in `bench deliver`). When nothing
- * else is on the wire the outcome is written at once. It delays only the record (and so the next version of the
+ * statement. Without it, answers that arrive a little apart each take a statement of their own (a receiver answering
+ * in 20 ms, `bench deliver`: 1,206 record statements for 3,000 webhooks without it, 609 with it). When nothing else
+ * is on the wire the outcome is written at once. It delays only the record (and so the next version of the
  * same order), never a send.
  */
 export const RECORD_LINGER_MS = 5;
