@@ -45,9 +45,9 @@ describe('forwarding orders: endpoints sharing a receiver origin', () => {
       env: {
         WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
         DELIVERY_CONCURRENCY_PER_ENDPOINT: String(CAP),
-        // Far longer than the quick deliveries need: one that waited for a connection held by the hanging endpoint
-        // would end as a timeout.
-        WEBHOOK_TIMEOUT_MS: '20000',
+        // Far longer than the quick deliveries need, and shorter than the test's own limit: deliveries that could
+        // only go once the hanging requests gave up are seen to have waited for that.
+        WEBHOOK_TIMEOUT_MS: '30000',
       },
       clock: new ManualClock(Date.now()),
     });
@@ -74,6 +74,8 @@ describe('forwarding orders: endpoints sharing a receiver origin', () => {
       const summary = await dispatcher.dispatchAllDue();
       expect(summary).toMatchObject({ claimed: 3, succeeded: 3, retrying: 0 });
       expect(receiver.received.filter((r) => r.path === '/quick')).toHaveLength(3);
+      // Delivered while the hanging seller's requests were still on the wire, not after they gave up.
+      expect(receiver.hangingOpen).toBe(CAP);
     } finally {
       // The receiver drops the hanging requests, so the first pass ends before the app closes.
       await receiver.close();

@@ -23,6 +23,8 @@ export class Receiver {
   answer: (req: ReceivedRequest, index: number) => Answer = () => ({ status: 200, body: 'ok' });
   private readonly server: http.Server;
   private readonly hanging = new Set<http.ServerResponse>();
+  /** Requests answered `hang` whose connection is still open (the sender has not given up on them). */
+  private readonly unanswered = new Set<http.ServerResponse>();
 
   private constructor() {
     this.server = http.createServer((req, res) => {
@@ -39,6 +41,8 @@ export class Receiver {
         const a = this.answer(r, this.received.length - 1);
         if (a === 'hang') {
           this.hanging.add(res);
+          this.unanswered.add(res);
+          res.on('close', () => this.unanswered.delete(res));
           return;
         }
         if (a === 'reset') {
@@ -66,6 +70,11 @@ export class Receiver {
 
   get url(): string {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hook`;
+  }
+
+  /** How many requests answered `hang` the sender is still waiting on. */
+  get hangingOpen(): number {
+    return this.unanswered.size;
   }
 
   bodies(): Array<Record<string, any>> {
