@@ -96,8 +96,9 @@ export interface DeliveryConfig {
   /** Deliveries one dispatcher claims per pass (DELIVERY_BATCH_SIZE, default 100). */
   readonly batchSize: number;
   /**
-   * Dispatch passes running at once in each process: one pass's prepare, send and record overlap another's claim, so
-   * a process is not held to one batch per round trip.
+   * Claims' worth of deliveries each process holds at once (DELIVERY_LANES, default 4): up to lanes × batch size
+   * claimed and not yet recorded, so one claim's prepare, send and record overlap the next claims. Each delivery
+   * gives its share back when its outcome is recorded, so a receiver that hangs holds only its own deliveries.
    */
   readonly lanes: number;
   /** How often the dispatcher looks for due work without a notification (DELIVERY_POLL_MS, default 1000). */

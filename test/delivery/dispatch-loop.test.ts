@@ -19,6 +19,8 @@ describe('the dispatcher loop', () => {
         DELIVERY_POLL_MS: usingServer() ? '60000' : '100',
         // Far longer than any wait below: a receiver that hangs is still hanging when the others are checked.
         WEBHOOK_TIMEOUT_MS: '60000',
+        // As many as the hanging receivers below, each in a claim of its own.
+        DELIVERY_LANES: '2',
       },
       clock: new ManualClock(Date.now()),
     });
@@ -59,27 +61,38 @@ describe('the dispatcher loop', () => {
     expect(receiver.received).toHaveLength(5);
   });
 
-  it('a receiver that hangs holds back no other endpoint: later orders go while its request is still open', async () => {
-    const slow = await Receiver.start();
-    slow.answer = () => 'hang';
-    const slowTenant = await t.tenant('Slow receiver');
-    const slowOwner = (await t.seller(slowTenant, ['endpoints:manage'])).auth;
-    await t.http().post('/v1/endpoints').set(slowOwner).send({ url: slow.url }).expect(201);
+  it('receivers that hang hold back no other endpoint, even in as many claims as there are lanes', async () => {
+    const hanging = await Promise.all(['Slow receiver', 'Another slow receiver'].map(() => Receiver.start()));
+    const hangingTenants: string[] = [];
+    for (const [i, slow] of hanging.entries()) {
+      slow.answer = () => 'hang';
+      const slowTenant = await t.tenant(`Slow receiver ${i}`);
+      const slowOwner = (await t.seller(slowTenant, ['endpoints:manage'])).auth;
+      await t.http().post('/v1/endpoints').set(slowOwner).send({ url: slow.url }).expect(201);
+      hangingTenants.push(slowTenant);
+    }
     const loop = t.app.get(DispatchLoop);
     await loop.start();
     try {
-      await seedOrders(t.app, slowTenant, 1);
-      await waitFor(() => slow.received.length === 1, 'the hanging receiver to get its order');
+      // One after the other, so each hanging request is in a claim of its own: a claim per lane.
+      for (const [i, slow] of hanging.entries()) {
+        await seedOrders(t.app, hangingTenants[i], 1);
+        await waitFor(() => slow.received.length === 1, `hanging receiver ${i} to get its order`);
+      }
       const before = receiver.received.length;
       await seedOrders(t.app, tenantId, 2);
       await waitFor(
         () => receiver.received.length === before + 2,
-        'orders to the other endpoint while the hanging request is open',
+        'orders to the other endpoint while the hanging requests are open',
         20_000,
       );
-      expect(slow.received).toHaveLength(1);
+      for (const slow of hanging) {
+        expect(slow.received).toHaveLength(1);
+        expect(slow.hangingOpen).toBe(1);
+      }
     } finally {
-      await slow.close(); // the hanging request fails now; stopping waits for its outcome to be recorded
+      // The hanging requests fail now; stopping waits for their outcomes to be recorded.
+      for (const slow of hanging) await slow.close();
       await loop.stop();
     }
   });

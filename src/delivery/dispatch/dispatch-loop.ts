@@ -14,8 +14,8 @@ import { FAN_OUT_BATCH, FanOutService } from './fan-out.service';
 
 /**
  * The dispatcher's own loop (not the sync scheduler's tick): fan out a batch,
- * claim what is due into free lanes (sends go on beside the loop), again while
- * batches come full, then sleep until woken (a commit, a finished claim) or the
+ * claim what is due while there is room (sends go on beside the loop), again while
+ * batches come full, then sleep until woken (a commit, settled deliveries) or the
  * poll interval passes. On a PostgreSQL server it LISTENs for the outbox's
  * commit notifications, so a committed order is on its way within
  * milliseconds; on embedded PGlite it polls. Every replica may run it: claims
@@ -28,8 +28,9 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
   private pendingWake = false;
   private sleeper: (() => void) | null = null;
   private listener: NotificationListener | null = null;
-  /** Claims being sent: each holds a lane until its last outcome is recorded. */
+  /** Claims being sent, awaited by `stop`. */
   private readonly claims = new Set<Promise<void>>();
+  private stopSettleWakes: (() => void) | null = null;
 
   constructor(
     private readonly fanOut: FanOutService,
@@ -52,6 +53,7 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
     if (this.running) return;
     this.running = true;
     this.wake.onWake(() => this.nudge());
+    this.stopSettleWakes = this.dispatcher.onSettled(() => this.nudge());
     await this.listen();
     this.done = this.run();
   }
@@ -60,6 +62,8 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
     if (!this.running) return;
     this.running = false;
     this.wake.onWake(null);
+    this.stopSettleWakes?.();
+    this.stopSettleWakes = null;
     this.nudge();
     await this.done;
     // Nothing more is claimed; what was claimed is sent and its outcomes recorded before the loop is stopped.
@@ -85,17 +89,17 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   /**
-   * Claims while a lane is free and something is due, and lets each claim's sends go on without waiting for them:
-   * a receiver that hangs until its timeout keeps one lane, never the loop, so events committed meanwhile are
-   * fanned out and other endpoints' deliveries go. A finished claim wakes the loop (its lane, the endpoints'
-   * slots and the orders' next versions are free).
+   * Claims while there is room (`Dispatcher.freeCapacity`) and something is due, and lets each claim's sends go on
+   * without waiting for them: a receiver that hangs until its timeout keeps its own deliveries' share, never the
+   * loop nor the rest of its claim's, so events committed meanwhile are fanned out and other endpoints' deliveries
+   * go. Deliveries that settle wake the loop (their share, the endpoints' slots and the orders' next versions are
+   * free).
    */
   private async claimDue(): Promise<void> {
-    while (this.running && this.claims.size < this.config.delivery.lanes) {
-      const claimed = await this.dispatcher.claim();
-      if (!claimed.length) return;
-      const sending: Promise<void> = this.dispatcher
-        .sendClaimed(claimed)
+    while (this.running && this.dispatcher.freeCapacity() > 0) {
+      const claim = await this.dispatcher.claimAndSend();
+      if (!claim) return;
+      const sending: Promise<void> = claim.sent
         .then(
           () => undefined,
           (err: unknown) =>
@@ -104,10 +108,7 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
               code: (err as { code?: string }).code,
             }),
         )
-        .finally(() => {
-          this.claims.delete(sending);
-          this.nudge();
-        });
+        .finally(() => this.claims.delete(sending));
       this.claims.add(sending);
     }
   }

@@ -79,6 +79,17 @@ export class Dispatcher {
   private lingering: NodeJS.Timeout | null = null;
   /** Requests this dispatcher has on the wire now. */
   private onTheWire = 0;
+  /**
+   * Deliveries this dispatcher holds: claimed and not yet settled (outcome recorded or handed back), and those a
+   * claim being made may take. At most `DELIVERY_LANES` × `DELIVERY_BATCH_SIZE`. Each delivery gives its share back
+   * when it settles, not when its whole claim does: a receiver that hangs holds its own deliveries, never the rest
+   * of its claim's share.
+   */
+  private held = 0;
+  /** Counts settles, so a caller can tell whether any happened while it was claiming. */
+  private settles = 0;
+  private settleNotice: NodeJS.Immediate | null = null;
+  private readonly settleListeners = new Set<() => void>();
   private readonly slots: SendSlots;
 
   constructor(
@@ -142,17 +153,66 @@ export class Dispatcher {
 
   /** One pass: claim, prepare, send, record. */
   async dispatchOnce(): Promise<DispatchSummary> {
-    const claimed = await this.claim();
-    if (!claimed.length) return EMPTY;
-    return this.sendClaimed(claimed);
+    const claim = await this.claimAndSend();
+    return claim ? claim.sent : EMPTY;
+  }
+
+  /** Deliveries a claim may take now without this dispatcher holding more than lanes × batch size. */
+  freeCapacity(): number {
+    return this.config.delivery.lanes * this.config.delivery.batchSize - this.held;
   }
 
   /**
-   * Passes until nothing is due now (or `maxPasses` claims were made), up to `DELIVERY_LANES` claims being sent at
-   * once: a claim is made as soon as a lane is free, and when nothing can be claimed while claims are being sent
-   * (their endpoints at `LEASE_DEPTH`, their orders' next versions waiting), the next is tried once one of them is
-   * done. Claims are SKIP LOCKED, first-in-queue and capped per endpoint under the endpoint's lock, so lanes share
-   * the work like separate dispatchers do and never break an order's queue or an endpoint's cap.
+   * Claims what is due, up to a batch and within the free capacity, and starts sending it: resolves once the claim
+   * is made, with the sending (`sent` resolves once every outcome is recorded), or to null if nothing was claimed.
+   */
+  async claimAndSend(): Promise<{ readonly sent: Promise<DispatchSummary> } | null> {
+    const limit = Math.min(this.config.delivery.batchSize, this.freeCapacity());
+    if (limit <= 0) return null;
+    // Reserved while the claim is made, so claims made at once in this process share the capacity.
+    this.held += limit;
+    let claimed: ClaimedDelivery[];
+    try {
+      claimed = await this.claim(limit);
+    } finally {
+      this.held -= limit;
+    }
+    // `sendClaimed` counts its deliveries as held before it yields: nothing can claim in between.
+    return claimed.length ? { sent: this.sendClaimed(claimed) } : null;
+  }
+
+  /** Calls `listener` (at most once per turn of the event loop) after deliveries settled; returns how to stop. */
+  onSettled(listener: () => void): () => void {
+    this.settleListeners.add(listener);
+    return () => this.settleListeners.delete(listener);
+  }
+
+  private settle(n: number): void {
+    if (n <= 0) return;
+    this.held -= n;
+    this.settles++;
+    this.settleNotice ??= setImmediate(() => {
+      this.settleNotice = null;
+      for (const listener of [...this.settleListeners]) listener();
+    });
+  }
+
+  /** Resolves at the next settle notice. */
+  private nextSettle(): Promise<void> {
+    return new Promise((resolve) => {
+      const off = this.onSettled(() => {
+        off();
+        resolve();
+      });
+    });
+  }
+
+  /**
+   * Passes until nothing is due now (or `maxPasses` claims were made), claims being sent at once up to the capacity
+   * (`freeCapacity`): a claim is made as soon as there is room, and when nothing can be claimed while deliveries are
+   * being sent (their endpoints at `LEASE_DEPTH`, their orders' next versions waiting), the next is tried once some
+   * of them settle. Claims are SKIP LOCKED, first-in-queue and capped per endpoint under the endpoint's lock, so
+   * claims share the work like separate dispatchers do and never break an order's queue or an endpoint's cap.
    */
   async dispatchAllDue(maxPasses = 1000): Promise<DispatchSummary> {
     let total = EMPTY;
@@ -161,27 +221,29 @@ export class Dispatcher {
     const sending = new Set<Promise<void>>();
     try {
       while (passes < maxPasses && !failure) {
-        let claimed: ClaimedDelivery[] = [];
-        if (sending.size < this.config.delivery.lanes) {
+        const settlesBefore = this.settles;
+        if (this.freeCapacity() > 0) {
           passes++;
-          claimed = await this.claim();
-        }
-        if (claimed.length) {
-          const done: Promise<void> = this.sendClaimed(claimed)
-            .then(
-              (s) => {
-                total = add(total, s);
-              },
-              (err: unknown) => {
-                failure ??= { err };
-              },
-            )
-            .finally(() => sending.delete(done));
-          sending.add(done);
-          continue;
+          const claim = await this.claimAndSend();
+          if (claim) {
+            const done: Promise<void> = claim.sent
+              .then(
+                (s) => {
+                  total = add(total, s);
+                },
+                (err: unknown) => {
+                  failure ??= { err };
+                },
+              )
+              .finally(() => sending.delete(done));
+            sending.add(done);
+            continue;
+          }
+          // Deliveries settled while the claim was being made: their orders' next versions may be due now.
+          if (this.settles !== settlesBefore) continue;
         }
         if (!sending.size) break;
-        await Promise.race(sending);
+        await Promise.race([this.nextSettle(), ...sending]);
       }
     } finally {
       await Promise.all(sending);
@@ -197,46 +259,60 @@ export class Dispatcher {
    * many per transaction and an idle one records at once; a slow receiver holds back no other's record).
    */
   async sendClaimed(claimed: readonly ClaimedDelivery[]): Promise<DispatchSummary> {
-    const { prepared, unprepared } = await this.prepare(claimed);
-    const outcomes = await Promise.all([
-      ...unprepared.map((r) => this.recordSoon(r)),
-      ...prepared.map(async (p): Promise<RecordedOutcome | 'released' | null> => {
-        if ('unsendable' in p) {
-          if (p.unsendable !== 'endpoint_gone')
-            return this.recordSoon(failed(p.delivery, this.clock.now(), p.unsendable));
-          await this.tx.run((tx) => this.deliveries.release(tx, p.delivery));
-          return 'released';
-        }
-        if (p.delivery.sendAt) await this.until(p.delivery.sendAt);
-        const { endpointId } = p.delivery;
-        const waited = await this.slots.acquire(endpointId);
-        let attempt: AttemptRecord | null = null;
-        try {
-          // Too late for its paced time: sending now could crowd the next one. Handed back, re-paced later.
-          const late = p.delivery.sendAt && this.clock.nowMs() - p.delivery.sendAt.getTime() > MAX_PACED_LATENESS_MS;
-          // After waiting for a slot, the send must still end within the lease: once it lapses another dispatcher
-          // may take the endpoint, and both sending would pass the cap. Handed back, claimed again later.
-          const lapsing =
-            waited && p.delivery.leaseExpiresAt.getTime() - this.clock.nowMs() < this.config.delivery.timeoutMs;
-          if (!late && !lapsing) {
-            const attemptedAt = this.clock.now();
-            this.onTheWire++;
-            try {
-              const outcome = await this.client.send({ url: p.url, body: p.body, headers: p.headers });
-              attempt = { delivery: p.delivery, attemptedAt, ...outcome };
-            } finally {
-              this.onTheWire--;
-            }
-          }
-        } finally {
-          this.slots.release(endpointId);
-        }
-        if (attempt) return this.recordSoon(attempt);
-        await this.tx.run((tx) => this.deliveries.release(tx, p.delivery));
-        return 'released';
-      }),
-    ]);
+    this.held += claimed.length;
+    let ready: Awaited<ReturnType<Dispatcher['prepare']>>;
+    try {
+      ready = await this.prepare(claimed);
+    } catch (err) {
+      this.settle(claimed.length);
+      throw err;
+    }
+    // Each delivery settles on its own (its share of the capacity given back), and the claim waits for all of them
+    // even if one fails, so nothing of it is still on the wire once this returns.
+    const results = await Promise.allSettled(
+      [...ready.unprepared.map((r) => this.recordSoon(r)), ...ready.prepared.map((p) => this.sendOne(p))].map(
+        (outcome) => outcome.finally(() => this.settle(1)),
+      ),
+    );
+    const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (rejected) throw rejected.reason;
+    const outcomes = results.map((r) => (r as PromiseFulfilledResult<RecordedOutcome | 'released' | null>).value);
     return { ...summarise(outcomes), claimed: claimed.length };
+  }
+
+  private async sendOne(p: PreparedDelivery): Promise<RecordedOutcome | 'released' | null> {
+    if ('unsendable' in p) {
+      if (p.unsendable !== 'endpoint_gone') return this.recordSoon(failed(p.delivery, this.clock.now(), p.unsendable));
+      await this.tx.run((tx) => this.deliveries.release(tx, p.delivery));
+      return 'released';
+    }
+    if (p.delivery.sendAt) await this.until(p.delivery.sendAt);
+    const { endpointId } = p.delivery;
+    const waited = await this.slots.acquire(endpointId);
+    let attempt: AttemptRecord | null = null;
+    try {
+      // Too late for its paced time: sending now could crowd the next one. Handed back, re-paced later.
+      const late = p.delivery.sendAt && this.clock.nowMs() - p.delivery.sendAt.getTime() > MAX_PACED_LATENESS_MS;
+      // After waiting for a slot, the send must still end within the lease: once it lapses another dispatcher
+      // may take the endpoint, and both sending would pass the cap. Handed back, claimed again later.
+      const lapsing =
+        waited && p.delivery.leaseExpiresAt.getTime() - this.clock.nowMs() < this.config.delivery.timeoutMs;
+      if (!late && !lapsing) {
+        const attemptedAt = this.clock.now();
+        this.onTheWire++;
+        try {
+          const outcome = await this.client.send({ url: p.url, body: p.body, headers: p.headers });
+          attempt = { delivery: p.delivery, attemptedAt, ...outcome };
+        } finally {
+          this.onTheWire--;
+        }
+      }
+    } finally {
+      this.slots.release(endpointId);
+    }
+    if (attempt) return this.recordSoon(attempt);
+    await this.tx.run((tx) => this.deliveries.release(tx, p.delivery));
+    return 'released';
   }
 
   /**
