@@ -61,6 +61,33 @@ describe('the dispatcher loop', () => {
     expect(receiver.received).toHaveLength(5);
   });
 
+  it('endpoints with backlogs keep the loop from fanning out no other seller’s new orders', async () => {
+    // Several, each claimed again as its deliveries settle: a fan-out batch comes before every claim, so the new
+    // order is fanned out and sent while they are still being worked off.
+    const busy = await Promise.all(Array.from({ length: 8 }, () => Receiver.start()));
+    const perEndpoint = 100;
+    for (const [i, r] of busy.entries()) {
+      const busyTenant = await t.tenant(`Backlog ${i}`);
+      const busyOwner = (await t.seller(busyTenant, ['endpoints:manage'])).auth;
+      await t.http().post('/v1/endpoints').set(busyOwner).send({ url: r.url }).expect(201);
+      await seedOrders(t.app, busyTenant, perEndpoint);
+    }
+    const sent = () => busy.reduce((n, r) => n + r.received.length, 0);
+    const loop = t.app.get(DispatchLoop);
+    await loop.start();
+    try {
+      await waitFor(() => sent() >= 40, 'the backlogs to be on their way');
+      const before = receiver.received.length;
+      await seedOrders(t.app, tenantId, 1);
+      await waitFor(() => receiver.received.length === before + 1, 'the other seller’s order', 20_000);
+      // Committed while the backlogs were being sent, and sent before they were done.
+      expect(sent()).toBeLessThan(busy.length * perEndpoint);
+      await waitFor(() => sent() === busy.length * perEndpoint, 'the rest of the backlogs', 60_000);
+    } finally {
+      await loop.stop();
+      for (const r of busy) await r.close();
+    }
+  });
   it('receivers that hang hold back no other endpoint, even in as many claims as there are lanes', async () => {
     const hanging = await Promise.all(['Slow receiver', 'Another slow receiver'].map(() => Receiver.start()));
     const hangingTenants: string[] = [];

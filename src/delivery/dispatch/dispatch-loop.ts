@@ -14,8 +14,8 @@ import { FAN_OUT_BATCH, FanOutService } from './fan-out.service';
 
 /**
  * The dispatcher's own loop (not the sync scheduler's tick): fan out a batch,
- * claim what is due while there is room (sends go on beside the loop), again while
- * batches come full, then sleep until woken (a commit, settled deliveries) or the
+ * claim what is due if there is room (sends go on beside the loop), again while
+ * either came full, then sleep until woken (a commit, settled deliveries) or the
  * poll interval passes. On a PostgreSQL server it LISTENs for the outbox's
  * commit notifications, so a committed order is on its way within
  * milliseconds; on embedded PGlite it polls. Every replica may run it: claims
@@ -89,28 +89,26 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   /**
-   * Claims while there is room (`Dispatcher.freeCapacity`) and something is due, and lets each claim's sends go on
-   * without waiting for them: a receiver that hangs until its timeout keeps its own deliveries' share, never the
-   * loop nor the rest of its claim's, so events committed meanwhile are fanned out and other endpoints' deliveries
-   * go. Deliveries that settle wake the loop (their share, the endpoints' slots and the orders' next versions are
-   * free).
+   * One claim, if there is room (`Dispatcher.freeCapacity`) and something is due, whose sends go on without the loop
+   * waiting for them: a receiver that hangs until its timeout keeps its own deliveries' share, never the loop nor
+   * the rest of its claim's. Resolves whether the claim came full (more may be due).
    */
-  private async claimDue(): Promise<void> {
-    while (this.running && this.dispatcher.freeCapacity() > 0) {
-      const claim = await this.dispatcher.claimAndSend();
-      if (!claim) return;
-      const sending: Promise<void> = claim.sent
-        .then(
-          () => undefined,
-          (err: unknown) =>
-            this.logger.error('delivery claim failed', {
-              error: (err as Error).name,
-              code: (err as { code?: string }).code,
-            }),
-        )
-        .finally(() => this.claims.delete(sending));
-      this.claims.add(sending);
-    }
+  private async claimOnce(): Promise<boolean> {
+    if (this.dispatcher.freeCapacity() <= 0) return false;
+    const claim = await this.dispatcher.claimAndSend();
+    if (!claim) return false;
+    const sending: Promise<void> = claim.sent
+      .then(
+        () => undefined,
+        (err: unknown) =>
+          this.logger.error('delivery claim failed', {
+            error: (err as Error).name,
+            code: (err as { code?: string }).code,
+          }),
+      )
+      .finally(() => this.claims.delete(sending));
+    this.claims.add(sending);
+    return claim.full;
   }
 
   private nudge(): void {
@@ -122,11 +120,12 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
     while (this.running) {
       this.pendingWake = false;
       try {
-        // Batch by batch, claiming between batches: a burst's first deliveries go while the rest is fanned out.
+        // A fan-out batch before every claim: a burst's first deliveries go while the rest is fanned out, and
+        // endpoints with long backlogs, claimed again as their deliveries settle, never keep new events waiting.
         for (;;) {
           const fanned = await this.fanOut.fanOutBatch();
-          await this.claimDue();
-          if (fanned.events < FAN_OUT_BATCH || !this.running) break;
+          const claimedFull = this.running && (await this.claimOnce());
+          if ((fanned.events < FAN_OUT_BATCH && !claimedFull) || !this.running) break;
         }
       } catch (err) {
         this.logger.error('delivery pass failed', {

@@ -164,9 +164,10 @@ export class Dispatcher {
 
   /**
    * Claims what is due, up to a batch and within the free capacity, and starts sending it: resolves once the claim
-   * is made, with the sending (`sent` resolves once every outcome is recorded), or to null if nothing was claimed.
+   * is made, with the sending (`sent` resolves once every outcome is recorded) and whether the claim came full (less
+   * than asked for: that was all that could be claimed now), or to null if nothing was claimed.
    */
-  async claimAndSend(): Promise<{ readonly sent: Promise<DispatchSummary> } | null> {
+  async claimAndSend(): Promise<{ readonly sent: Promise<DispatchSummary>; readonly full: boolean } | null> {
     const limit = Math.min(this.config.delivery.batchSize, this.freeCapacity());
     if (limit <= 0) return null;
     // Reserved while the claim is made, so claims made at once in this process share the capacity.
@@ -178,7 +179,7 @@ export class Dispatcher {
       this.held -= limit;
     }
     // `sendClaimed` counts its deliveries as held before it yields: nothing can claim in between.
-    return claimed.length ? { sent: this.sendClaimed(claimed) } : null;
+    return claimed.length ? { sent: this.sendClaimed(claimed), full: claimed.length === limit } : null;
   }
 
   /** Calls `listener` (at most once per turn of the event loop) after deliveries settled; returns how to stop. */
