@@ -13,20 +13,23 @@ import { Dispatcher } from './dispatcher.service';
 import { FAN_OUT_BATCH, FanOutService } from './fan-out.service';
 
 /**
- * The dispatcher's own loop (not the sync scheduler's tick): fan out a batch,
- * claim what is due if there is room (sends go on beside the loop), again while
- * either came full, then sleep until woken (a commit, settled deliveries) or the
- * poll interval passes. On a PostgreSQL server it LISTENs for the outbox's
- * commit notifications, so a committed order is on its way within
- * milliseconds; on embedded PGlite it polls. Every replica may run it: claims
- * are SKIP LOCKED with leases. Off with the scheduler.
+ * The dispatcher's own loop (not the sync scheduler's tick), as two that run
+ * side by side: one fans out committed events batch by batch, the other claims
+ * what is due while there is room (sends go on beside it); each sleeps until
+ * woken (a commit, fanned-out events, settled deliveries) or the poll interval
+ * passes. On a PostgreSQL server it LISTENs for the outbox's commit
+ * notifications, so a committed order is on its way within milliseconds; on
+ * embedded PGlite it polls. Every replica may run it: claims are SKIP LOCKED
+ * with leases. Off with the scheduler.
  */
 @Injectable()
 export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdown {
   private running = false;
   private done: Promise<void> = Promise.resolve();
-  private pendingWake = false;
-  private sleeper: (() => void) | null = null;
+  /** Fanning out: woken by commits (NOTIFY) and pings. */
+  private readonly fanning = new Wakeable();
+  /** Claiming: woken by commits, fanned-out events, settled deliveries and pings. */
+  private readonly claiming = new Wakeable();
   private listener: NotificationListener | null = null;
   /** Claims being sent, awaited by `stop`. */
   private readonly claims = new Set<Promise<void>>();
@@ -53,9 +56,9 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
     if (this.running) return;
     this.running = true;
     this.wake.onWake(() => this.nudge());
-    this.stopSettleWakes = this.dispatcher.onSettled(() => this.nudge());
+    this.stopSettleWakes = this.dispatcher.onSettled(() => this.claiming.wake());
     await this.listen();
-    this.done = this.run();
+    this.done = Promise.all([this.fanOutWhileRunning(), this.claimWhileRunning()]).then(() => undefined);
   }
 
   async stop(): Promise<void> {
@@ -112,38 +115,76 @@ export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private nudge(): void {
-    this.pendingWake = true;
-    this.sleeper?.();
+    this.fanning.wake();
+    this.claiming.wake();
   }
 
-  private async run(): Promise<void> {
+  /**
+   * Fans out batch by batch while batches come full, telling the claimer as soon as a batch is in (a burst's first
+   * deliveries go while the rest is fanned out), then sleeps until woken or the poll interval passes.
+   */
+  private async fanOutWhileRunning(): Promise<void> {
     while (this.running) {
-      this.pendingWake = false;
+      this.fanning.pending = false;
       try {
-        // A fan-out batch before every claim: a burst's first deliveries go while the rest is fanned out, and
-        // endpoints with long backlogs, claimed again as their deliveries settle, never keep new events waiting.
         for (;;) {
           const fanned = await this.fanOut.fanOutBatch();
-          const claimedFull = this.running && (await this.claimOnce());
-          if ((fanned.events < FAN_OUT_BATCH && !claimedFull) || !this.running) break;
+          if (fanned.deliveries) this.claiming.wake();
+          if (fanned.events < FAN_OUT_BATCH || !this.running) break;
         }
       } catch (err) {
-        this.logger.error('delivery pass failed', {
+        this.logger.error('delivery fan-out failed', {
           error: (err as Error).name,
           code: (err as { code?: string }).code,
         });
       }
       if (!this.running) break;
       if (!this.listener && this.target.kind === 'server') await this.listen();
-      if (this.pendingWake) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.config.delivery.pollMs);
-        this.sleeper = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.sleeper = null;
+      await this.fanning.sleep(this.config.delivery.pollMs);
     }
+  }
+
+  /**
+   * Claims while claims come full and there is room, then sleeps until woken or the poll interval passes. Apart
+   * from fanning out: neither waits for the other's statements, and endpoints with long backlogs, claimed again as
+   * their deliveries settle, never keep new events from being fanned out.
+   */
+  private async claimWhileRunning(): Promise<void> {
+    while (this.running) {
+      this.claiming.pending = false;
+      try {
+        while (this.running && (await this.claimOnce()));
+      } catch (err) {
+        this.logger.error('delivery claim failed', {
+          error: (err as Error).name,
+          code: (err as { code?: string }).code,
+        });
+      }
+      if (!this.running) break;
+      await this.claiming.sleep(this.config.delivery.pollMs);
+    }
+  }
+}
+
+/** A wake-up flag for a loop that sleeps: a wake while it is busy makes its next sleep return at once. */
+class Wakeable {
+  pending = false;
+  private sleeper: (() => void) | null = null;
+
+  wake(): void {
+    this.pending = true;
+    this.sleeper?.();
+  }
+
+  async sleep(ms: number): Promise<void> {
+    if (this.pending) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.sleeper = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.sleeper = null;
   }
 }
