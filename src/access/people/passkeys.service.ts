@@ -22,6 +22,7 @@ import { PersonAccountsRepository } from './person-accounts.repository';
 import { accountIdOfActor } from './person-sessions.service';
 import type { PersonPasskey } from './person-passkey.entity';
 import { PersonPasskeysRepository } from './person-passkeys.repository';
+import { standInCredentials } from './passkey-stand-ins';
 import { normaliseLogin, SignInService, type SignedIn } from './sign-in.service';
 import type { WebAuthnCeremony } from './webauthn-challenge.entity';
 import { WebAuthnChallengesRepository } from './webauthn-challenges.repository';
@@ -189,9 +190,10 @@ export class PasskeysService {
    * Options for `navigator.credentials.get()`, user verification required. Without a login: any discoverable
    * passkey of this site. With one (username first, for passkeys the authenticator does not keep as discoverable):
    * the challenge is bound to that account and lists its credentials, so only one of them can answer it. A login
-   * that does not exist or has no passkey gets an answer of the same shape, listing stand-in credential ids derived
-   * from the login under a server key (the same on every replica and every time), so the answer does not tell
-   * whether the account exists; its challenge is bound to no account and nothing can answer it.
+   * that does not exist or has no passkey gets an answer of the same shape, listing one to three stand-in
+   * credentials of varied id lengths and transports derived from the login under a server key (the same on every
+   * replica and every time), so the answer does not tell whether the account exists; its challenge is bound to no
+   * account and nothing can answer it.
    */
   async signInOptions(login?: unknown): Promise<PublicKeyCredentialRequestOptionsJSON> {
     if (login === undefined) return this.authenticationOptions(await this.issueChallenge('sign-in', null), []);
@@ -202,10 +204,8 @@ export class PasskeysService {
     const account = await this.accounts.findByLogin(normalised);
     const passkeys = await this.passkeys.listOf(account?.accountId ?? randomUUID());
     if (!account || !passkeys.length) {
-      const decoy = this.keyring.macs(DECOY_CONTEXT, normalised)[0];
-      return this.authenticationOptions(await this.issueChallenge('sign-in', randomUUID()), [
-        { id: decoy.subarray(0, 16).toString('base64url'), transports: ['hybrid', 'internal'] },
-      ]);
+      const tag = (i: number) => this.keyring.macs(DECOY_CONTEXT, `${normalised}\u0000${i}`)[0];
+      return this.authenticationOptions(await this.issueChallenge('sign-in', randomUUID()), standInCredentials(tag));
     }
     return this.authenticationOptions(
       await this.issueChallenge('sign-in', account.accountId),
