@@ -22,31 +22,48 @@ const MAIL_FROM =
   /^(?:[\p{L}\p{N} ._'-]{1,64} <[^\s<>@"]{1,64}@[a-z0-9.-]{1,190}>|[^\s<>@"]{1,64}@[a-z0-9.-]{1,190})$/iu;
 
 /** scheme://host[:port] with nothing after it: endpoint overrides replace a host, never a path. */
-const endpointUrl = z.preprocess(
-  emptyToUndefined,
-  z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      if (value === undefined) return undefined;
-      let url: URL;
-      try {
-        url = new URL(value);
-      } catch {
-        ctx.addIssue({ code: 'custom', message: `"${value}" is not a URL (expected scheme://host:port)` });
-        return z.NEVER;
-      }
-      if (url.protocol !== 'https:') {
-        ctx.addIssue({ code: 'custom', message: 'must use https:// (marketplace traffic is always TLS)' });
-        return z.NEVER;
-      }
-      if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
-        ctx.addIssue({ code: 'custom', message: 'must be scheme://host:port without a path' });
-        return z.NEVER;
-      }
-      return url;
-    }),
-);
+/**
+ * An optional origin URL: `scheme://[user:password@]host[:port]` with one of `schemes` and nothing after the
+ * authority. `notAUrl` words the issue for a value that does not parse (it decides whether the value is echoed).
+ */
+const originUrl = (o: {
+  readonly schemes: readonly string[];
+  readonly notAUrl: (value: string) => string;
+  readonly wrongScheme: string;
+  readonly notAnOrigin: string;
+}) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        if (value === undefined) return undefined;
+        let url: URL;
+        try {
+          url = new URL(value);
+        } catch {
+          ctx.addIssue({ code: 'custom', message: o.notAUrl(value) });
+          return z.NEVER;
+        }
+        if (!o.schemes.includes(url.protocol)) {
+          ctx.addIssue({ code: 'custom', message: o.wrongScheme });
+          return z.NEVER;
+        }
+        if (!url.hostname || (url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
+          ctx.addIssue({ code: 'custom', message: o.notAnOrigin });
+          return z.NEVER;
+        }
+        return url;
+      }),
+  );
+
+const endpointUrl = originUrl({
+  schemes: ['https:'],
+  notAUrl: (value) => `"${value}" is not a URL (expected scheme://host:port)`,
+  wrongScheme: 'must use https:// (marketplace traffic is always TLS)',
+  notAnOrigin: 'must be scheme://host:port without a path',
+});
 
 const httpUrl = (fallback: string) =>
   z.preprocess(
@@ -142,32 +159,13 @@ const schema = z.object({
       .optional(),
   ),
   NODE_EXTRA_CA_CERTS: optionalString,
-  SMTP_URL: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .optional()
-      .transform((value, ctx) => {
-        if (value === undefined) return undefined;
-        let url: URL;
-        try {
-          url = new URL(value);
-        } catch {
-          // Never echo the value: it may carry the relay's password.
-          ctx.addIssue({ code: 'custom', message: 'is not a URL (expected smtp://host:port or smtps://host:port)' });
-          return z.NEVER;
-        }
-        if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
-          ctx.addIssue({ code: 'custom', message: 'must start with smtp:// (STARTTLS) or smtps:// (TLS)' });
-          return z.NEVER;
-        }
-        if (!url.hostname || (url.pathname !== '' && url.pathname !== '/') || url.search || url.hash) {
-          ctx.addIssue({ code: 'custom', message: 'must be smtp[s]://[user:password@]host[:port] and nothing more' });
-          return z.NEVER;
-        }
-        return url;
-      }),
-  ),
+  SMTP_URL: originUrl({
+    schemes: ['smtp:', 'smtps:'],
+    // Never echo the value: it may carry the relay's password.
+    notAUrl: () => 'is not a URL (expected smtp://host:port or smtps://host:port)',
+    wrongScheme: 'must start with smtp:// (STARTTLS) or smtps:// (TLS)',
+    notAnOrigin: 'must be smtp[s]://[user:password@]host[:port] and nothing more',
+  }),
   SMTP_FROM: optionalString.refine((v) => v === undefined || MAIL_FROM.test(v.trim()), {
     message: 'must be an address (orders@example.com) or "Name <orders@example.com>"',
   }),
