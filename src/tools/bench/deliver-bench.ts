@@ -16,6 +16,7 @@ import { TransactionManager } from '../../platform/database/transaction-manager'
 import { AppLogger } from '../../platform/logging/app-logger';
 import { canonicalOrder } from '../../sandbox/canonical-orders';
 import { TenantsService } from '../../tenants/tenants.service';
+import { startCpuAccounting } from './cpu-accounting';
 import { withScratchDatabase } from './scratch-database';
 
 export interface DeliverBenchOptions {
@@ -140,12 +141,14 @@ export async function runDeliverBench(o: DeliverBenchOptions): Promise<{ ratio: 
       // The pipeline: the dispatcher loop as it runs in production, from every event committed to every outcome
       // recorded (stopping the loop waits for the outcomes of what it claimed).
       const loop = app.get(DispatchLoop);
+      const pipelineCpu = startCpuAccounting();
       const started = performance.now();
       const arrived = receiver.count(total);
       await loop.start();
       await arrived;
       await loop.stop();
       const pipelineSeconds = (performance.now() - started) / 1000;
+      const pipelineCpuUse = pipelineCpu?.();
       const [{ n: succeeded }] = (await app
         .get(DataSource)
         .query(`SELECT count(*)::int AS n FROM deliveries WHERE status = 'succeeded'`)) as Array<{ n: number }>;
@@ -160,6 +163,7 @@ export async function runDeliverBench(o: DeliverBenchOptions): Promise<{ ratio: 
         headers: r.headers,
       }));
       const client = app.get(WebhookClient);
+      const rawCpu = startCpuAccounting();
       const rawStarted = performance.now();
       let next = 0;
       await Promise.all(
@@ -171,6 +175,7 @@ export async function runDeliverBench(o: DeliverBenchOptions): Promise<{ ratio: 
         }),
       );
       const rawSeconds = (performance.now() - rawStarted) / 1000;
+      const rawCpuUse = rawCpu?.();
 
       // Idle latency: one order per commit, the loop asleep until the outbox's notification wakes it.
       await loop.start();
@@ -203,6 +208,10 @@ export async function runDeliverBench(o: DeliverBenchOptions): Promise<{ ratio: 
         `  raw: the same signed POSTs through the same client, no database                  ${raw.toFixed(0).padStart(7)} POSTs/s`,
       );
       o.print(`  ratio ${ratio.toFixed(2)} (goal >= 0.5)`);
+      if (pipelineCpuUse && rawCpuUse) {
+        o.print(`  cpu, pipeline (${pipelineSeconds.toFixed(2)} s): ${pipelineCpuUse}`);
+        o.print(`  cpu, raw (${rawSeconds.toFixed(2)} s): ${rawCpuUse}`);
+      }
       o.print(
         `  idle latency commit -> receiver over ${o.commits} single-order commits (${target.kind === 'server' ? 'LISTEN/NOTIFY' : 'polling: embedded database'}):` +
           ` p50 ${p50.toFixed(1)} ms (goal <= 50), p99 ${p99.toFixed(1)} ms (goal <= 250), max ${Math.max(...latencies).toFixed(1)} ms`,
