@@ -164,8 +164,9 @@ export class Dispatcher {
 
   /**
    * Claims what is due, up to a batch and within the free capacity, and starts sending it: resolves once the claim
-   * is made, with the sending (`sent` resolves once every outcome is recorded) and whether the claim came full (less
-   * than asked for: that was all that could be claimed now), or to null if nothing was claimed.
+   * is made, with the sending (`sent` resolves once every outcome is recorded) and whether the claim came full (took
+   * all it asked for, so more may be due; a claim that took less took all that could be claimed now), or to null if
+   * nothing was claimed.
    */
   async claimAndSend(): Promise<{ readonly sent: Promise<DispatchSummary>; readonly full: boolean } | null> {
     const limit = Math.min(this.config.delivery.batchSize, this.freeCapacity());
