@@ -62,8 +62,8 @@ describe('the dispatcher loop', () => {
   });
 
   it('endpoints with backlogs keep the loop from fanning out no other seller’s new orders', async () => {
-    // Several, each claimed again as its deliveries settle: a fan-out batch comes before every claim, so the new
-    // order is fanned out and sent while they are still being worked off.
+    // Several, each claimed again as its deliveries settle: fanning out runs beside claiming, so the new order is
+    // fanned out and sent while they are still being worked off.
     const busy = await Promise.all(Array.from({ length: 8 }, () => Receiver.start()));
     const perEndpoint = 100;
     for (const [i, r] of busy.entries()) {
