@@ -26,7 +26,15 @@ async function main(): Promise<number> {
   if (args.benchmark === 'ingest') {
     await runIngestBench({ databaseUrl: url, pages: o.pages, rounds: o.rounds, print });
   } else if (args.benchmark === 'deliver') {
-    await runDeliverBench({ databaseUrl: url, orders: o.orders, tenants: o.tenants, commits: o.commits, print });
+    await runDeliverBench({
+      databaseUrl: url,
+      orders: o.orders,
+      rounds: o.rounds,
+      warmup: o.warmup,
+      tenants: o.tenants,
+      commits: o.commits,
+      print,
+    });
   } else if (args.benchmark === 'destroy') {
     await runDestroyBench({
       databaseUrl: url,

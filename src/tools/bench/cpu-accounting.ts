@@ -50,12 +50,31 @@ function read(): CpuReading {
   };
 }
 
+/** A phase's CPU, in seconds: the machine's busy and total core-seconds, this process's threads, local PostgreSQL. */
+export interface CpuUse {
+  readonly machineBusy: number;
+  readonly machineTotal: number;
+  readonly mainThread: number;
+  readonly mainWaited: number;
+  readonly otherThreads: number;
+  readonly postgres: number;
+}
+
+export const NO_CPU: CpuUse = {
+  machineBusy: 0,
+  machineTotal: 0,
+  mainThread: 0,
+  mainWaited: 0,
+  otherThreads: 0,
+  postgres: 0,
+};
+
 /**
  * Where a phase's CPU went, on Linux (null elsewhere): the machine's busy core-seconds, this process's main thread
  * and its other threads (V8's garbage collector, libuv's pool), how long the main thread was runnable but waited for a
- * core, and local PostgreSQL server processes. Starts counting when called; the returned function stops and words it.
+ * core, and local PostgreSQL server processes. Starts counting when called; the returned function stops.
  */
-export function startCpuAccounting(): (() => string) | null {
+export function startCpuAccounting(): (() => CpuUse) | null {
   let before: CpuReading;
   try {
     before = read();
@@ -64,11 +83,33 @@ export function startCpuAccounting(): (() => string) | null {
   }
   return () => {
     const after = read();
-    const s = (k: Exclude<keyof CpuReading, 'mainWaitedNs'>) => ((after[k] - before[k]) / TICKS_PER_SECOND).toFixed(2);
-    const waited = ((after.mainWaitedNs - before.mainWaitedNs) / 1e9).toFixed(2);
-    return (
-      `machine ${s('machineBusy')} of ${s('machineTotal')} core-s busy; main thread ${s('mainThread')} s ` +
-      `(waited for a core ${waited} s), other threads ${s('otherThreads')} s, local PostgreSQL ${s('postgres')} s`
-    );
+    const s = (k: Exclude<keyof CpuReading, 'mainWaitedNs'>) => (after[k] - before[k]) / TICKS_PER_SECOND;
+    return {
+      machineBusy: s('machineBusy'),
+      machineTotal: s('machineTotal'),
+      mainThread: s('mainThread'),
+      mainWaited: (after.mainWaitedNs - before.mainWaitedNs) / 1e9,
+      otherThreads: s('otherThreads'),
+      postgres: s('postgres'),
+    };
   };
+}
+
+export function addCpu(a: CpuUse, b: CpuUse): CpuUse {
+  return {
+    machineBusy: a.machineBusy + b.machineBusy,
+    machineTotal: a.machineTotal + b.machineTotal,
+    mainThread: a.mainThread + b.mainThread,
+    mainWaited: a.mainWaited + b.mainWaited,
+    otherThreads: a.otherThreads + b.otherThreads,
+    postgres: a.postgres + b.postgres,
+  };
+}
+
+export function describeCpu(u: CpuUse): string {
+  const f = (n: number) => n.toFixed(2);
+  return (
+    `machine ${f(u.machineBusy)} of ${f(u.machineTotal)} core-s busy; main thread ${f(u.mainThread)} s ` +
+    `(waited for a core ${f(u.mainWaited)} s), other threads ${f(u.otherThreads)} s, local PostgreSQL ${f(u.postgres)} s`
+  );
 }
