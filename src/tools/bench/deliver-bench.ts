@@ -198,9 +198,10 @@ export async function runDeliverBench(o: DeliverBenchOptions): Promise<{ ratio: 
       const rounds: Array<{ n: number; pipeline: number; raw: number }> = [];
       let pipelineCpu: CpuUse | null = NO_CPU;
       let rawCpu: CpuUse | null = NO_CPU;
-      const perRound = Math.ceil(o.orders / o.rounds);
+      // At least one order per tenant in every round (a round's orders are split evenly across the tenants).
+      const perRound = Math.max(o.tenants, Math.ceil(o.orders / o.rounds));
       for (let r = 0; r < o.rounds; r++) {
-        const p = await pipelineRound(Math.min(perRound, o.orders - r * perRound));
+        const p = await pipelineRound(perRound);
         const raw = await rawRound(p.requests);
         rounds.push({ n: p.n, pipeline: p.seconds, raw: raw.seconds });
         pipelineCpu = pipelineCpu && p.cpu ? addCpu(pipelineCpu, p.cpu) : null;
