@@ -47,16 +47,19 @@ export class DataKeysRepository {
   }
 
   /** The rows of subjects of several tenants, each row with its tenant (one statement for a dispatcher's claim). */
-  findBySubjectsOfTenants(
+  async findBySubjectsOfTenants(
     tx: Tx,
     tenantIds: string[],
     subjectIds: string[],
   ): Promise<Array<DataKeyRow & { tenant_id: string }>> {
-    return tx.query(
+    const { rows } = await driverQuery<DataKeyRow & { tenant_id: string }>(
+      tx,
       `SELECT d.tenant_id, ${DATA_KEY_ROW_SOURCE}
          WHERE (d.tenant_id, d.subject_id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))`,
       [tenantIds, subjectIds],
+      { prepare: true },
     );
+    return rows;
   }
 
   /** Deletes the subjects' keys; returns how many existed. */

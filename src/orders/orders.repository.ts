@@ -234,7 +234,8 @@ export class OrdersRepository {
     share: boolean,
   ): Promise<DispatchOrderRow[]> {
     if (!pairs.length) return [];
-    const rows: DispatchSqlRow[] = await tx.query(
+    const { rows } = await driverQuery<DispatchSqlRow>(
+      tx,
       `SELECT o.tenant_id, o.order_id, o.marketplace, o.marketplace_order_id, o.sales_channel, o.status, o.raw_status,
               o.purchased_at, o.marketplace_updated_at, o.shipped_at, o.delivered_at, o.cancelled_at,
               o.latest_delivery_at, o.fulfilment_channel, o.retention_anchor_at, o.currency, o.total_amount,
@@ -245,6 +246,8 @@ export class OrdersRepository {
         WHERE (o.tenant_id, o.order_id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))
         ${share ? 'FOR SHARE OF o' : ''}`,
       [pairs.map((p) => p.tenantId), pairs.map((p) => p.orderId)],
+      // Two texts (shared or not), each fixed.
+      { prepare: true },
     );
     const date = (v: Date | string | null) => (v === null ? null : new Date(v));
     return rows.map((r) => ({

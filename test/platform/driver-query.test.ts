@@ -1,0 +1,101 @@
+import { PGlite } from '@electric-sql/pglite';
+import { QueryFailedError, type DataSource } from 'typeorm';
+import { openDataSource, type OpenedDataSource } from '../../src/platform/database/data-source.factory';
+import { driverQuery } from '../../src/platform/database/driver-query';
+import { TransactionManager } from '../../src/platform/database/transaction-manager';
+import { createTestDatabase, usingServer, type TestDatabase } from '../support/test-database';
+
+const NO_PARTS = { entities: [], migrations: [] };
+const INSERT = `INSERT INTO driver_probe (n, at) SELECT n, at FROM json_to_recordset($1::json) AS u(n int, at timestamptz)
+                RETURNING n`;
+
+/**
+ * Hot statements run straight on the driver's connection, some as named (prepared) statements: the same results
+ * as through TypeORM, on a transaction's connection and on a pooled one of their own, and a failed statement
+ * leaves its connection and the prepared statement usable.
+ */
+describe.each([
+  ['embedded', false],
+  ['server', true],
+] as const)('driverQuery on the %s database', (_kind, server) => {
+  const run = server && !usingServer() ? it.skip : it;
+  let db: OpenedDataSource;
+  let testDb: TestDatabase | null = null;
+  let pglite: PGlite | null = null;
+  let ds: DataSource;
+  let tm: TransactionManager;
+
+  beforeAll(async () => {
+    if (server) {
+      if (!usingServer()) return;
+      testDb = await createTestDatabase();
+      // One connection: every statement below reuses the connection its prepared statement lives on.
+      db = await openDataSource({ ...testDb.target, poolSize: 1 } as typeof testDb.target, NO_PARTS);
+    } else {
+      pglite = await PGlite.create();
+      db = await openDataSource({ kind: 'embedded-instance', pglite }, NO_PARTS);
+    }
+    ds = db.dataSource;
+    tm = new TransactionManager(ds);
+    await ds.query('CREATE TABLE driver_probe (n int PRIMARY KEY, at timestamptz NOT NULL)');
+  });
+  afterAll(async () => {
+    await db?.close();
+    await testDb?.close();
+    await pglite?.close();
+  });
+
+  const rows = async () =>
+    (await ds.query('SELECT n, at FROM driver_probe ORDER BY n')) as Array<{ n: number; at: Date }>;
+  const json = (ns: number[]) => JSON.stringify(ns.map((n) => ({ n, at: new Date(Date.UTC(2026, 0, 1, 0, 0, n)) })));
+
+  run('a prepared statement runs again and again with new parameters, in and out of transactions', async () => {
+    await ds.query('TRUNCATE driver_probe');
+    const inTx = await tm.run((tx) => driverQuery<{ n: number }>(tx, INSERT, [json([1, 2])], { prepare: true }));
+    expect(inTx).toEqual({ rows: [{ n: 1 }, { n: 2 }], rowCount: 2 });
+    // Outside a transaction: a pooled connection for this statement alone, committed on its own.
+    const alone = await driverQuery<{ n: number }>(ds.manager, INSERT, [json([3])], { prepare: true });
+    expect(alone).toEqual({ rows: [{ n: 3 }], rowCount: 1 });
+    for (let n = 4; n <= 9; n++) {
+      await tm.run((tx) => driverQuery(tx, INSERT, [json([n])], { prepare: true }));
+    }
+    const stored = await rows();
+    expect(stored.map((r) => r.n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    // Prepared once on the one connection, not once per run.
+    const prepared = (await ds.query(
+      `SELECT name FROM pg_prepared_statements WHERE statement LIKE '%INSERT INTO driver_probe%'`,
+    )) as Array<{ name: string }>;
+    expect(prepared).toEqual([{ name: expect.stringMatching(/^ov_[0-9a-f]{32}$/) }]);
+    expect(stored.map((r) => new Date(r.at).toISOString())).toEqual(
+      stored.map((r) => new Date(Date.UTC(2026, 0, 1, 0, 0, r.n)).toISOString()),
+    );
+  });
+
+  run(
+    'a failing statement is a QueryFailedError, rolls its transaction back, and the statement still runs',
+    async () => {
+      await ds.query('TRUNCATE driver_probe');
+      await driverQuery(ds.manager, INSERT, [json([1])], { prepare: true });
+      // A duplicate key fails at execution; bad input fails at bind time.
+      await expect(
+        tm.run(async (tx) => {
+          await driverQuery(tx, INSERT, [json([2])], { prepare: true });
+          await driverQuery(tx, INSERT, [json([1])], { prepare: true });
+        }),
+      ).rejects.toBeInstanceOf(QueryFailedError);
+      await expect(driverQuery(ds.manager, INSERT, ['not json'], { prepare: true })).rejects.toBeInstanceOf(
+        QueryFailedError,
+      );
+      expect((await rows()).map((r) => r.n)).toEqual([1]);
+      await driverQuery(ds.manager, INSERT, [json([2])], { prepare: true });
+      await tm.run((tx) => driverQuery(tx, INSERT, [json([3])], { prepare: true }));
+      expect((await rows()).map((r) => r.n)).toEqual([1, 2, 3]);
+    },
+  );
+
+  run('the same text unprepared gives the same result', async () => {
+    await ds.query('TRUNCATE driver_probe');
+    const plain = await tm.run((tx) => driverQuery<{ n: number }>(tx, INSERT, [json([5, 6])]));
+    expect(plain).toEqual({ rows: [{ n: 5 }, { n: 6 }], rowCount: 2 });
+  });
+});
