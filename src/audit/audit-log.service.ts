@@ -100,10 +100,10 @@ export class AuditLog {
       heads.set(e.chainId, { seq, hash });
       out[i] = { chainId: e.chainId, seq: seq.toString(), hash: hash.toString('hex') };
     });
-    await this.entries.insertChained(tx, rows);
     const moved = new Set(rows.map((r) => r.chainId));
-    await this.entries.advanceHeads(
+    await this.entries.insertChained(
       tx,
+      rows,
       [...moved].map((chainId) => ({
         chainId,
         seq: heads.get(chainId)!.seq.toString(),

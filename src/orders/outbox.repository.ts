@@ -155,18 +155,20 @@ export class OutboxRepository {
    * no "highest seq seen" to skip past it.
    */
   async claimPending(tx: Tx, limit: number): Promise<PendingOutboxEvent[]> {
-    const rows: Array<{
+    const { rows } = await driverQuery<{
       tenant_id: string;
       event_id: string;
       order_id: string;
       type: OrderEventType;
       order_version: number;
       occurred_at: Date;
-    }> = await tx.query(
+    }>(
+      tx,
       `SELECT tenant_id, event_id, order_id, type, order_version, occurred_at
          FROM outbox_events WHERE dispatched_at IS NULL
         ORDER BY tenant_id, seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [limit],
+      { prepare: true },
     );
     return rows.map((r) => ({
       tenantId: r.tenant_id,
@@ -217,11 +219,13 @@ export class OutboxRepository {
 
   async markDispatched(tx: Tx, events: readonly PendingOutboxEvent[], at: Date): Promise<void> {
     if (!events.length) return;
-    await tx.query(
+    await driverQuery(
+      tx,
       `UPDATE outbox_events o SET dispatched_at = $1
-         FROM unnest($2::uuid[], $3::uuid[]) AS u(tenant_id, event_id)
-        WHERE o.tenant_id = u.tenant_id AND o.event_id = u.event_id`,
-      [at, events.map((e) => e.tenantId), events.map((e) => e.eventId)],
+         FROM json_to_recordset($2::json) AS u(t uuid, e uuid)
+        WHERE o.tenant_id = u.t AND o.event_id = u.e`,
+      [at, JSON.stringify(events.map((e) => ({ t: e.tenantId, e: e.eventId })))],
+      { prepare: true },
     );
   }
 }
