@@ -1,6 +1,7 @@
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { DataSource, type DataSourceOptions, type MixedList } from 'typeorm';
 import type { DatabaseTarget } from './database-target';
+import { markSharedSession } from './driver-query';
 import { openEmbeddedPostgres } from './embedded-postgres';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
@@ -60,6 +61,7 @@ export async function openDataSource(target: DatabaseTarget, parts: DataSourcePa
     poolSize: 1,
     extra: { ...createPgConfig(pglite), idleTimeoutMillis: 0 },
   } as DataSourceOptions);
+  markSharedSession(dataSource);
   await dataSource.initialize();
   const owned = target.kind === 'embedded';
   return {

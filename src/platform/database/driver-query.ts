@@ -13,12 +13,24 @@ interface PgConnection {
 
 export interface DriverQueryOptions {
   /**
-   * Run as a named statement, parsed once per connection and then only bound and executed: for hot statements
-   * whose text never varies (each distinct text stays prepared on its connection for the connection's life, so
+   * Run as a named statement, parsed once per connection and then only bound and executed (on a database server;
+   * not on the embedded database, see `sharedSessions`): for hot statements whose text never varies (each distinct text stays prepared on its connection for the connection's life, so
    * never for text built per call). `bench deliver`: PostgreSQL's CPU 1.33 / 1.31 / 1.18 s → 1.11 / 1.10 / 1.07 s
    * per 6,000 webhooks, alternated (see README, Benchmarks).
    */
   readonly prepare?: boolean;
+}
+
+/**
+ * Data sources whose connections share one database session (the embedded database: every `pg` client of it talks
+ * to the same PGlite session). A client only knows what it prepared itself, so a second client of the same session
+ * would prepare a name the session already has and fail: statements there are never prepared.
+ */
+const sharedSessions = new WeakSet<object>();
+
+/** Marks a data source whose connections share one session (see `sharedSessions`). */
+export function markSharedSession(dataSource: object): void {
+  sharedSessions.add(dataSource);
 }
 
 /** Statement names by text: a name is a digest of the text, so two texts never share one. */
@@ -68,10 +80,11 @@ async function onRunner<R>(
   }
   // Still through TypeORM's logger, so query logging and statement counting see these too.
   runner.connection.logger.logQuery(sql, params, runner);
+  const prepare = options.prepare === true && !sharedSessions.has(runner.connection);
   try {
     const result = await connection.query(
-      options.prepare ? { name: statementName(sql), text: sql, values: params } : sql,
-      options.prepare ? undefined : params,
+      prepare ? { name: statementName(sql), text: sql, values: params } : sql,
+      prepare ? undefined : params,
     );
     return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
   } catch (err) {
