@@ -94,6 +94,24 @@ describe.each([
     },
   );
 
+  // A generic plan is made once and kept: made while a table was small, it kept scanning the whole table as the table
+  // grew (the delivery path's reads and updates by lists of keys, `bench deliver --orders 30000`).
+  (server ? run : it.skip)('a prepared statement is planned again for a table that grew', async () => {
+    await ds.query('CREATE TABLE grow_probe (k int PRIMARY KEY, v text)');
+    await ds.query(`INSERT INTO grow_probe SELECT n, repeat('x', 40) FROM generate_series(1, 50) n`);
+    const lookup = 'SELECT k, v FROM grow_probe WHERE k IN (SELECT * FROM unnest($1::int[]))';
+    for (let i = 0; i < 8; i++) await driverQuery(ds.manager, lookup, [[1, 2, 3]], { prepare: true });
+    await ds.query(`INSERT INTO grow_probe SELECT n, repeat('x', 40) FROM generate_series(51, 100000) n`);
+    const [{ name }] = (await ds.query(`SELECT name FROM pg_prepared_statements WHERE statement = $1`, [
+      lookup,
+    ])) as Array<{ name: string }>;
+    const plan = ((await ds.query(`EXPLAIN EXECUTE ${name}('{1,2,3}')`)) as Array<{ 'QUERY PLAN': string }>)
+      .map((r) => r['QUERY PLAN'])
+      .join('\n');
+    expect(plan).toMatch(/Index (Only )?Scan/);
+    expect(plan).not.toMatch(/Seq Scan/);
+  });
+
   run('the same text unprepared gives the same result', async () => {
     await ds.query('TRUNCATE driver_probe');
     const plain = await tm.run((tx) => driverQuery<{ n: number }>(tx, INSERT, [json([5, 6])]));

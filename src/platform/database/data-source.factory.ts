@@ -40,8 +40,7 @@ export async function openDataSource(target: DatabaseTarget, parts: DataSourcePa
       url: target.url,
       poolSize: target.poolSize,
       applicationName: 'ordervault',
-      // The runtime role (if any) is set when each connection starts, so no statement runs as the owner.
-      extra: { idleTimeoutMillis: 30000, ...(target.appRole ? { options: `-c role=${target.appRole}` } : {}) },
+      extra: { idleTimeoutMillis: 30000, options: connectionOptions(target.appRole) },
     } satisfies DataSourceOptions);
     await dataSource.initialize();
     return { dataSource, close: () => dataSource.destroy() };
@@ -74,4 +73,17 @@ export async function openDataSource(target: DatabaseTarget, parts: DataSourcePa
       }
     },
   };
+}
+
+/**
+ * Settings of every server connection, from its start:
+ * - the runtime role (if any), so no statement runs as the owner;
+ * - a plan for each execution of a prepared statement (`driverQuery`'s `prepare`), made for its parameters and the
+ *   tables as they are then. The default lets PostgreSQL switch to one generic plan after five executions, and on
+ *   the delivery path that plan was made while the tables were small: it kept hash-joining a sequential scan of
+ *   `deliveries` and `data_keys` as they grew (`bench deliver --orders 30000`: the lease statement 2.9 → 5.4 ms,
+ *   the data keys' read 0.3 → 2.0 ms per call). Parsing is still saved.
+ */
+function connectionOptions(appRole: string | undefined): string {
+  return ['-c plan_cache_mode=force_custom_plan', ...(appRole ? [`-c role=${appRole}`] : [])].join(' ');
 }

@@ -14,9 +14,10 @@ interface PgConnection {
 export interface DriverQueryOptions {
   /**
    * Run as a named statement, parsed once per connection and then only bound and executed (on a database server;
-   * not on the embedded database, see `sharedSessions`): for hot statements whose text never varies (each distinct text stays prepared on its connection for the connection's life, so
-   * never for text built per call). `bench deliver`: PostgreSQL's CPU 1.33 / 1.31 / 1.18 s → 1.11 / 1.10 / 1.07 s
-   * per 6,000 webhooks, alternated (see README, Benchmarks).
+   * not on the embedded database, see `sharedSessions`): for hot statements whose text never varies (each distinct
+   * text stays prepared on its connection for the connection's life, so never for text built per call). Each
+   * execution is still planned for its parameters (server connections run with `plan_cache_mode` =
+   * `force_custom_plan`, see `openDataSource`): a generic plan made while the tables were small outlived their growth.
    */
   readonly prepare?: boolean;
 }
