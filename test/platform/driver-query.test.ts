@@ -1,9 +1,10 @@
 import { PGlite } from '@electric-sql/pglite';
 import { QueryFailedError, type DataSource } from 'typeorm';
-import { openDataSource, type OpenedDataSource } from '../../src/platform/database/data-source.factory';
+import { openDataSource } from '../../src/platform/database/data-source.factory';
 import { driverQuery } from '../../src/platform/database/driver-query';
 import { TransactionManager } from '../../src/platform/database/transaction-manager';
-import { createTestDatabase, usingServer, type TestDatabase } from '../support/test-database';
+import { openBareDataSource } from '../support/bare-data-source';
+import { usingServer } from '../support/test-database';
 
 const NO_PARTS = { entities: [], migrations: [] };
 const INSERT = `INSERT INTO driver_probe (n, at) SELECT n, at FROM json_to_recordset($1::json) AS u(n int, at timestamptz)
@@ -19,30 +20,21 @@ describe.each([
   ['server', true],
 ] as const)('driverQuery on the %s database', (_kind, server) => {
   const run = server && !usingServer() ? it.skip : it;
-  let db: OpenedDataSource;
-  let testDb: TestDatabase | null = null;
-  let pglite: PGlite | null = null;
+  let close: (() => Promise<void>) | null = null;
   let ds: DataSource;
   let tm: TransactionManager;
 
   beforeAll(async () => {
-    if (server) {
-      if (!usingServer()) return;
-      testDb = await createTestDatabase();
-      // One connection: every statement below reuses the connection its prepared statement lives on.
-      db = await openDataSource({ ...testDb.target, poolSize: 1 } as typeof testDb.target, NO_PARTS);
-    } else {
-      pglite = await PGlite.create();
-      db = await openDataSource({ kind: 'embedded-instance', pglite }, NO_PARTS);
-    }
-    ds = db.dataSource;
+    if (server && !usingServer()) return;
+    // On a server, one connection: every statement below reuses the connection its prepared statement lives on.
+    const opened = await openBareDataSource(server ? 'server' : 'embedded', 1);
+    close = opened.close;
+    ds = opened.db.dataSource;
     tm = new TransactionManager(ds);
     await ds.query('CREATE TABLE driver_probe (n int PRIMARY KEY, at timestamptz NOT NULL)');
   });
   afterAll(async () => {
-    await db?.close();
-    await testDb?.close();
-    await pglite?.close();
+    await close?.();
   });
 
   const rows = async () =>

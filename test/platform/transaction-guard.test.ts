@@ -1,10 +1,7 @@
-import { PGlite } from '@electric-sql/pglite';
 import type { DataSource } from 'typeorm';
-import { openDataSource, type OpenedDataSource } from '../../src/platform/database/data-source.factory';
 import { QueryOutsideTransactionError, TransactionManager } from '../../src/platform/database/transaction-manager';
-import { createTestDatabase, usingServer, type TestDatabase } from '../support/test-database';
-
-const NO_PARTS = { entities: [], migrations: [] };
+import { openBareDataSource } from '../support/bare-data-source';
+import { usingServer } from '../support/test-database';
 
 /**
  * Inside a unit of work every query goes through its `tx`. Asking the pool for a second connection while the
@@ -16,29 +13,20 @@ describe.each([
   ['server', true],
 ] as const)('a unit of work on the %s database', (_kind, server) => {
   const run = server && !usingServer() ? it.skip : it;
-  let db: OpenedDataSource;
-  let testDb: TestDatabase | null = null;
-  let pglite: PGlite | null = null;
+  let close: (() => Promise<void>) | null = null;
   let ds: DataSource;
   let tm: TransactionManager;
 
   beforeAll(async () => {
-    if (server) {
-      if (!usingServer()) return;
-      testDb = await createTestDatabase();
-      db = await openDataSource({ ...testDb.target, poolSize: 2 } as typeof testDb.target, NO_PARTS);
-    } else {
-      pglite = await PGlite.create();
-      db = await openDataSource({ kind: 'embedded-instance', pglite }, NO_PARTS);
-    }
-    ds = db.dataSource;
+    if (server && !usingServer()) return;
+    const opened = await openBareDataSource(server ? 'server' : 'embedded', 2);
+    close = opened.close;
+    ds = opened.db.dataSource;
     tm = new TransactionManager(ds);
     await ds.query('CREATE TABLE guard_probe (n int)');
   });
   afterAll(async () => {
-    await db?.close();
-    await testDb?.close();
-    await pglite?.close();
+    await close?.();
   });
   const count = async () => Number((await ds.query('SELECT count(*)::int AS n FROM guard_probe'))[0].n);
 
