@@ -1,9 +1,8 @@
 import { PGlite } from '@electric-sql/pglite';
-import { QueryFailedError, type DataSource } from 'typeorm';
+import { QueryFailedError } from 'typeorm';
 import { openDataSource } from '../../src/platform/database/data-source.factory';
 import { driverQuery } from '../../src/platform/database/driver-query';
-import { TransactionManager } from '../../src/platform/database/transaction-manager';
-import { openBareDataSource } from '../support/bare-data-source';
+import { useBareDataSource } from '../support/bare-data-source';
 import { usingServer } from '../support/test-database';
 
 const NO_PARTS = { entities: [], migrations: [] };
@@ -20,42 +19,31 @@ describe.each([
   ['server', true],
 ] as const)('driverQuery on the %s database', (_kind, server) => {
   const run = server && !usingServer() ? it.skip : it;
-  let close: (() => Promise<void>) | null = null;
-  let ds: DataSource;
-  let tm: TransactionManager;
-
-  beforeAll(async () => {
-    if (server && !usingServer()) return;
-    // On a server, one connection: every statement below reuses the connection its prepared statement lives on.
-    const opened = await openBareDataSource(server ? 'server' : 'embedded', 1);
-    close = opened.close;
-    ds = opened.db.dataSource;
-    tm = new TransactionManager(ds);
-    await ds.query('CREATE TABLE driver_probe (n int PRIMARY KEY, at timestamptz NOT NULL)');
-  });
-  afterAll(async () => {
-    await close?.();
+  // On a server, one connection: every statement below reuses the connection its prepared statement lives on.
+  const db = useBareDataSource(server ? 'server' : 'embedded', {
+    poolSize: 1,
+    setupSql: 'CREATE TABLE driver_probe (n int PRIMARY KEY, at timestamptz NOT NULL)',
   });
 
   const rows = async () =>
-    (await ds.query('SELECT n, at FROM driver_probe ORDER BY n')) as Array<{ n: number; at: Date }>;
+    (await db.ds.query('SELECT n, at FROM driver_probe ORDER BY n')) as Array<{ n: number; at: Date }>;
   const json = (ns: number[]) => JSON.stringify(ns.map((n) => ({ n, at: new Date(Date.UTC(2026, 0, 1, 0, 0, n)) })));
 
   run('a prepared statement runs again and again with new parameters, in and out of transactions', async () => {
-    await ds.query('TRUNCATE driver_probe');
-    const inTx = await tm.run((tx) => driverQuery<{ n: number }>(tx, INSERT, [json([1, 2])], { prepare: true }));
+    await db.ds.query('TRUNCATE driver_probe');
+    const inTx = await db.tm.run((tx) => driverQuery<{ n: number }>(tx, INSERT, [json([1, 2])], { prepare: true }));
     expect(inTx).toEqual({ rows: [{ n: 1 }, { n: 2 }], rowCount: 2 });
     // Outside a transaction: a pooled connection for this statement alone, committed on its own.
-    const alone = await driverQuery<{ n: number }>(ds.manager, INSERT, [json([3])], { prepare: true });
+    const alone = await driverQuery<{ n: number }>(db.ds.manager, INSERT, [json([3])], { prepare: true });
     expect(alone).toEqual({ rows: [{ n: 3 }], rowCount: 1 });
     for (let n = 4; n <= 9; n++) {
-      await tm.run((tx) => driverQuery(tx, INSERT, [json([n])], { prepare: true }));
+      await db.tm.run((tx) => driverQuery(tx, INSERT, [json([n])], { prepare: true }));
     }
     const stored = await rows();
     expect(stored.map((r) => r.n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     // On a server: prepared once on the one connection, not once per run. On the embedded database, whose
     // connections share one session, never (a second client of the session would prepare the name again).
-    const prepared = (await ds.query(
+    const prepared = (await db.ds.query(
       `SELECT name FROM pg_prepared_statements WHERE statement LIKE '%INSERT INTO driver_probe%'`,
     )) as Array<{ name: string }>;
     expect(prepared).toEqual(server ? [{ name: expect.stringMatching(/^ov_[0-9a-f]{32}$/) }] : []);
@@ -67,21 +55,21 @@ describe.each([
   run(
     'a failing statement is a QueryFailedError, rolls its transaction back, and the statement still runs',
     async () => {
-      await ds.query('TRUNCATE driver_probe');
-      await driverQuery(ds.manager, INSERT, [json([1])], { prepare: true });
+      await db.ds.query('TRUNCATE driver_probe');
+      await driverQuery(db.ds.manager, INSERT, [json([1])], { prepare: true });
       // A duplicate key fails at execution; bad input fails at bind time.
       await expect(
-        tm.run(async (tx) => {
+        db.tm.run(async (tx) => {
           await driverQuery(tx, INSERT, [json([2])], { prepare: true });
           await driverQuery(tx, INSERT, [json([1])], { prepare: true });
         }),
       ).rejects.toBeInstanceOf(QueryFailedError);
-      await expect(driverQuery(ds.manager, INSERT, ['not json'], { prepare: true })).rejects.toBeInstanceOf(
+      await expect(driverQuery(db.ds.manager, INSERT, ['not json'], { prepare: true })).rejects.toBeInstanceOf(
         QueryFailedError,
       );
       expect((await rows()).map((r) => r.n)).toEqual([1]);
-      await driverQuery(ds.manager, INSERT, [json([2])], { prepare: true });
-      await tm.run((tx) => driverQuery(tx, INSERT, [json([3])], { prepare: true }));
+      await driverQuery(db.ds.manager, INSERT, [json([2])], { prepare: true });
+      await db.tm.run((tx) => driverQuery(tx, INSERT, [json([3])], { prepare: true }));
       expect((await rows()).map((r) => r.n)).toEqual([1, 2, 3]);
     },
   );
@@ -89,15 +77,15 @@ describe.each([
   // A generic plan is made once and kept: made while a table was small, it kept scanning the whole table as the table
   // grew (the delivery path's reads and updates by lists of keys, `bench deliver --orders 30000`).
   (server ? run : it.skip)('a prepared statement is planned again for a table that grew', async () => {
-    await ds.query('CREATE TABLE grow_probe (k int PRIMARY KEY, v text)');
-    await ds.query(`INSERT INTO grow_probe SELECT n, repeat('x', 40) FROM generate_series(1, 50) n`);
+    await db.ds.query('CREATE TABLE grow_probe (k int PRIMARY KEY, v text)');
+    await db.ds.query(`INSERT INTO grow_probe SELECT n, repeat('x', 40) FROM generate_series(1, 50) n`);
     const lookup = 'SELECT k, v FROM grow_probe WHERE k IN (SELECT * FROM unnest($1::int[]))';
-    for (let i = 0; i < 8; i++) await driverQuery(ds.manager, lookup, [[1, 2, 3]], { prepare: true });
-    await ds.query(`INSERT INTO grow_probe SELECT n, repeat('x', 40) FROM generate_series(51, 100000) n`);
-    const [{ name }] = (await ds.query(`SELECT name FROM pg_prepared_statements WHERE statement = $1`, [
+    for (let i = 0; i < 8; i++) await driverQuery(db.ds.manager, lookup, [[1, 2, 3]], { prepare: true });
+    await db.ds.query(`INSERT INTO grow_probe SELECT n, repeat('x', 40) FROM generate_series(51, 100000) n`);
+    const [{ name }] = (await db.ds.query(`SELECT name FROM pg_prepared_statements WHERE statement = $1`, [
       lookup,
     ])) as Array<{ name: string }>;
-    const plan = ((await ds.query(`EXPLAIN EXECUTE ${name}('{1,2,3}')`)) as Array<{ 'QUERY PLAN': string }>)
+    const plan = ((await db.ds.query(`EXPLAIN EXECUTE ${name}('{1,2,3}')`)) as Array<{ 'QUERY PLAN': string }>)
       .map((r) => r['QUERY PLAN'])
       .join('\n');
     expect(plan).toMatch(/Index (Only )?Scan/);
@@ -105,8 +93,8 @@ describe.each([
   });
 
   run('the same text unprepared gives the same result', async () => {
-    await ds.query('TRUNCATE driver_probe');
-    const plain = await tm.run((tx) => driverQuery<{ n: number }>(tx, INSERT, [json([5, 6])]));
+    await db.ds.query('TRUNCATE driver_probe');
+    const plain = await db.tm.run((tx) => driverQuery<{ n: number }>(tx, INSERT, [json([5, 6])]));
     expect(plain).toEqual({ rows: [{ n: 5 }, { n: 6 }], rowCount: 2 });
   });
 });

@@ -1,6 +1,5 @@
-import type { DataSource } from 'typeorm';
-import { QueryOutsideTransactionError, TransactionManager } from '../../src/platform/database/transaction-manager';
-import { openBareDataSource } from '../support/bare-data-source';
+import { QueryOutsideTransactionError } from '../../src/platform/database/transaction-manager';
+import { useBareDataSource } from '../support/bare-data-source';
 import { usingServer } from '../support/test-database';
 
 /**
@@ -13,34 +12,23 @@ describe.each([
   ['server', true],
 ] as const)('a unit of work on the %s database', (_kind, server) => {
   const run = server && !usingServer() ? it.skip : it;
-  let close: (() => Promise<void>) | null = null;
-  let ds: DataSource;
-  let tm: TransactionManager;
-
-  beforeAll(async () => {
-    if (server && !usingServer()) return;
-    const opened = await openBareDataSource(server ? 'server' : 'embedded', 2);
-    close = opened.close;
-    ds = opened.db.dataSource;
-    tm = new TransactionManager(ds);
-    await ds.query('CREATE TABLE guard_probe (n int)');
+  const db = useBareDataSource(server ? 'server' : 'embedded', {
+    poolSize: 2,
+    setupSql: 'CREATE TABLE guard_probe (n int)',
   });
-  afterAll(async () => {
-    await close?.();
-  });
-  const count = async () => Number((await ds.query('SELECT count(*)::int AS n FROM guard_probe'))[0].n);
+  const count = async () => Number((await db.ds.query('SELECT count(*)::int AS n FROM guard_probe'))[0].n);
 
   run('fails at once when the unit queries outside its transaction, and nothing of it commits', async () => {
     await expect(
-      tm.run(async (tx) => {
+      db.tm.run(async (tx) => {
         await tx.query('INSERT INTO guard_probe VALUES (1)');
-        await ds.query('SELECT 1');
+        await db.ds.query('SELECT 1');
       }),
     ).rejects.toBeInstanceOf(QueryOutsideTransactionError);
     await expect(
-      tm.run(async (tx) => {
+      db.tm.run(async (tx) => {
         await tx.query('INSERT INTO guard_probe VALUES (2)');
-        await tm.manager.createQueryBuilder().select('1', 'one').getRawOne();
+        await db.tm.manager.createQueryBuilder().select('1', 'one').getRawOne();
       }),
     ).rejects.toBeInstanceOf(QueryOutsideTransactionError);
     expect(await count()).toBe(0);
@@ -48,9 +36,9 @@ describe.each([
 
   run('a transaction started inside another fails the same way', async () => {
     await expect(
-      tm.run(async (tx) => {
+      db.tm.run(async (tx) => {
         await tx.query('INSERT INTO guard_probe VALUES (3)');
-        await tm.run((inner) => inner.query('INSERT INTO guard_probe VALUES (4)'));
+        await db.tm.run((inner) => inner.query('INSERT INTO guard_probe VALUES (4)'));
       }),
     ).rejects.toBeInstanceOf(QueryOutsideTransactionError);
     expect(await count()).toBe(0);
@@ -58,20 +46,20 @@ describe.each([
 
   run('work the unit started that runs after it committed uses the pool freely', async () => {
     let later: Promise<unknown> = Promise.resolve();
-    await tm.run(async (tx) => {
+    await db.tm.run(async (tx) => {
       await tx.query('INSERT INTO guard_probe VALUES (5)');
-      later = new Promise((resolve) => setTimeout(resolve, 10)).then(() => ds.query('SELECT 1 AS one'));
+      later = new Promise((resolve) => setTimeout(resolve, 10)).then(() => db.ds.query('SELECT 1 AS one'));
     });
     await expect(later).resolves.toEqual([{ one: 1 }]);
     expect(await count()).toBe(1);
-    await ds.query('DELETE FROM guard_probe');
+    await db.ds.query('DELETE FROM guard_probe');
   });
 
   if (server) {
     run('detached work (a lock held across it) runs on a connection of its own', async () => {
-      const seen = await tm.run(async (tx) => {
+      const seen = await db.tm.run(async (tx) => {
         await tx.query('SELECT pg_advisory_xact_lock(42)');
-        return tm.detached(async () => (await ds.query('SELECT count(*)::int AS n FROM guard_probe'))[0].n);
+        return db.tm.detached(async () => (await db.ds.query('SELECT count(*)::int AS n FROM guard_probe'))[0].n);
       });
       expect(seen).toBe(0);
     });

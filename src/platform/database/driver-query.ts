@@ -74,7 +74,7 @@ async function onRunner<R>(
   params: unknown[],
   options: DriverQueryOptions,
 ): Promise<{ rows: R[]; rowCount: number }> {
-  const connection = ((await runner.connect()) as PgConnection | undefined) ?? undefined;
+  const connection = (await runner.connect()) as PgConnection | undefined;
   if (!connection || typeof connection.query !== 'function') {
     const result = await runner.query(sql, params, true);
     return { rows: (result.records ?? []) as R[], rowCount: result.affected ?? result.records?.length ?? 0 };
