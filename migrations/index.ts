@@ -19,6 +19,7 @@ import { DeliveryClaimIndex1796700000000 } from './1796700000000-DeliveryClaimIn
 import { DsrSealedCorrections1796700100000 } from './1796700100000-DsrSealedCorrections';
 import { DeliveryOpenStreamIndex1796700200000 } from './1796700200000-DeliveryOpenStreamIndex';
 import { DeliveryReplays1796700300000 } from './1796700300000-DeliveryReplays';
+import { DeliveryEndpointHolds1796700400000 } from './1796700400000-DeliveryEndpointHolds';
 import { DeliveryPurge1796600000000 } from './1796600000000-DeliveryPurge';
 import { DeadLetterOperations1796500000000 } from './1796500000000-DeadLetterOperations';
 import { EndpointDeliveryState1796500100000 } from './1796500100000-EndpointDeliveryState';
@@ -63,4 +64,5 @@ export const MIGRATIONS: Function[] = [
   DsrSealedCorrections1796700100000,
   DeliveryOpenStreamIndex1796700200000,
   DeliveryReplays1796700300000,
+  DeliveryEndpointHolds1796700400000,
 ];

@@ -23,7 +23,7 @@ export interface NewDelivery {
 
 /** An endpoint as a claim sees it, under the claim's lock. */
 export interface EndpointClaimState {
-  readonly leased: number;
+  /** Another dispatcher holds the endpoint (`claim_holder`, until `claim_held_until`): it claims none of it. */
   readonly elsewhere: boolean;
   /** Null for an endpoint without a rate limit. */
   readonly pacing: PacingState | null;
@@ -91,7 +91,7 @@ export interface OrderDeliveryRow {
   completed_at: Date | null;
 }
 
-interface ClaimRow {
+export interface ClaimRow {
   tenant_id: string;
   delivery_id: string;
   endpoint_id: string;
@@ -212,10 +212,9 @@ export class DeliveriesRepository {
 
   /**
    * Serialises claims per endpoint for the rest of the transaction (so the concurrency cap holds across
-   * dispatchers) and returns, per endpoint, how many of its deliveries are under a live lease, whether a
-   * dispatcher other than `owner` holds any of them, and its pacing if it has a rate limit. The lock is its own
-   * statement: a statement's snapshot is taken when it starts, so a count in the locking statement could miss
-   * leases committed while it waited for the lock.
+   * dispatchers) and returns, per endpoint, whether a dispatcher other than `owner` holds it (see `lease`) and its
+   * pacing if it has a rate limit. The lock is its own statement: a statement's snapshot is taken when it starts, so
+   * reading the hold in the locking statement could miss a hold committed while it waited for the lock.
    */
   async lockEndpointsForClaim(
     tx: Tx,
@@ -234,22 +233,15 @@ export class DeliveriesRepository {
     );
     const { rows } = await driverQuery<{
       endpoint_id: string;
-      n: number;
       elsewhere: boolean;
       rate: number | null;
       next: Date | null;
     }>(
       tx,
-      // The count is a range scan of deliveries_leased_idx: only rows under a lease, however long the backlog.
-      `SELECT e.endpoint_id, e.rate_limit_per_second AS rate, e.rate_next_send_at AS next,
-                coalesce(l.n, 0) AS n, coalesce(l.elsewhere, false) AS elsewhere
-           FROM webhook_endpoints e
-           LEFT JOIN (SELECT endpoint_id, count(*)::int AS n, bool_or(lease_owner IS DISTINCT FROM $3) AS elsewhere
-                        FROM deliveries
-                       WHERE endpoint_id = ANY($1::uuid[]) AND lease_token IS NOT NULL AND lease_expires_at > $2
-                         AND status IN ('pending', 'failed_retrying')
-                       GROUP BY endpoint_id) l ON l.endpoint_id = e.endpoint_id
-          WHERE e.endpoint_id = ANY($1::uuid[])`,
+      `SELECT endpoint_id, rate_limit_per_second AS rate, rate_next_send_at AS next,
+              coalesce(claim_holder <> $3 AND claim_held_until > $2, false) AS elsewhere
+         FROM webhook_endpoints
+        WHERE endpoint_id = ANY($1::uuid[])`,
       [sorted, now, owner],
       { prepare: true },
     );
@@ -257,7 +249,6 @@ export class DeliveriesRepository {
       rows.map((r) => [
         r.endpoint_id,
         {
-          leased: r.n,
           elsewhere: r.elsewhere,
           pacing:
             r.rate === null ? null : { ratePerSecond: r.rate, nextSendAt: r.next ? new Date(r.next).getTime() : 0 },
@@ -275,23 +266,50 @@ export class DeliveriesRepository {
     );
   }
 
+  /**
+   * Leases the rows under `token` until `until`, and makes `owner` the holder of their endpoints until then: another
+   * dispatcher claims none of an endpoint's deliveries while it is held (`lockEndpointsForClaim`), so the endpoint's
+   * cap holds across replicas without counting leased rows, and no index of `deliveries` names a lease column: the
+   * lease is a HOT update, written in place on its page, not a new entry in each of the table's indexes (`bench
+   * deliver`, 6,000 webhooks, two runs each: the lease statements 456 / 415 → 205 / 217 ms, all the delivery
+   * statements 2,094 / 1,939 → 1,735 / 1,711 ms, PostgreSQL's CPU 1.81 / 1.68 → 1.44 / 1.46 s). Endpoints are locked
+   * in id order. Returns each held endpoint's claim count (`releaseHolds` matches it).
+   */
   async lease(
     tx: Tx,
     rows: readonly ClaimRow[],
     token: string,
     owner: string,
     until: Date,
-  ): Promise<ClaimedDelivery[]> {
-    if (!rows.length) return [];
-    await driverQuery(
+  ): Promise<{ claimed: ClaimedDelivery[]; holds: Map<string, string> }> {
+    if (!rows.length) return { claimed: [], holds: new Map() };
+    const { rows: held } = await driverQuery<{ endpoint_id: string; seq: string }>(
       tx,
-      `UPDATE deliveries d SET lease_token = $1, lease_owner = $2, lease_expires_at = $3
-         FROM json_to_recordset($4::json) AS u(t uuid, d uuid)
-        WHERE d.tenant_id = u.t AND d.delivery_id = u.d`,
-      [token, owner, until, JSON.stringify(rows.map((r) => ({ t: r.tenant_id, d: r.delivery_id })))],
+      `WITH locked AS MATERIALIZED (
+         SELECT endpoint_id FROM webhook_endpoints WHERE endpoint_id = ANY($5::uuid[]) ORDER BY endpoint_id FOR UPDATE
+       ), held AS (
+         UPDATE webhook_endpoints e
+            SET claim_holder = $2, claim_seq = e.claim_seq + 1,
+                -- Never shortened by this holder: an earlier claim's leases (a paced one's) may outlast this one's.
+                claim_held_until = greatest(CASE WHEN e.claim_holder = $2 THEN e.claim_held_until END, $3)
+           FROM locked WHERE e.endpoint_id = locked.endpoint_id
+         RETURNING e.endpoint_id, e.claim_seq
+       ), leased AS (
+         UPDATE deliveries d SET lease_token = $1, lease_owner = $2, lease_expires_at = $3
+           FROM json_to_recordset($4::json) AS u(t uuid, d uuid)
+          WHERE d.tenant_id = u.t AND d.delivery_id = u.d
+       )
+       SELECT endpoint_id, claim_seq::text AS seq FROM held`,
+      [
+        token,
+        owner,
+        until,
+        JSON.stringify(rows.map((r) => ({ t: r.tenant_id, d: r.delivery_id }))),
+        [...new Set(rows.map((r) => r.endpoint_id))],
+      ],
       { prepare: true },
     );
-    return rows.map((r) => ({
+    const claimed = rows.map((r) => ({
       tenantId: r.tenant_id,
       deliveryId: r.delivery_id,
       endpointId: r.endpoint_id,
@@ -307,6 +325,7 @@ export class DeliveriesRepository {
       leaseToken: token,
       leaseExpiresAt: until,
     }));
+    return { claimed, holds: new Map(held.map((h) => [h.endpoint_id, h.seq])) };
   }
 
   /**
@@ -376,6 +395,23 @@ export class DeliveriesRepository {
       { prepare: true },
     );
     return new Set(rows.map((r) => r.delivery_id));
+  }
+
+  /**
+   * Gives up `owner`'s hold of endpoints none of whose deliveries it holds any more, each only if no claim of it was
+   * made since the one named (its claim count): a release written as a new claim of the same endpoint commits leaves
+   * that claim's hold in place. On its own (commits by itself).
+   */
+  async releaseHolds(owner: string, holds: ReadonlyArray<{ endpointId: string; seq: string }>): Promise<void> {
+    if (!holds.length) return;
+    await driverQuery(
+      this.dataSource.manager,
+      `UPDATE webhook_endpoints e SET claim_holder = NULL, claim_held_until = NULL
+         FROM json_to_recordset($2::json) AS u(e uuid, s bigint)
+        WHERE e.endpoint_id = u.e AND e.claim_holder = $1 AND e.claim_seq = u.s`,
+      [owner, JSON.stringify(holds.map((h) => ({ e: h.endpointId, s: h.seq })))],
+      { prepare: true },
+    );
   }
 
   /** Hands a claimed delivery back untried (its endpoint went away meanwhile, or the send was not possible yet). */

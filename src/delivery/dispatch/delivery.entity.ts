@@ -13,14 +13,11 @@ export const OPEN_DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'fa
  * when it is sent, from the order as it is then.
  */
 @Entity({ name: 'deliveries' })
-// The dispatcher's scan: open deliveries by due time.
-@Index('deliveries_due_idx', ['nextAttemptAt'], { where: "status IN ('pending', 'failed_retrying')" })
 // The claim: endpoints with open deliveries (loose index scan), then each one's due rows oldest first.
 @Index('deliveries_open_endpoint_idx', ['tenantId', 'endpointId', 'nextAttemptAt'], {
   where: "status IN ('pending', 'failed_retrying')",
 })
-// The claim's in-flight count per endpoint: only leased rows (a lease is cleared when its outcome is recorded).
-@Index('deliveries_leased_idx', ['endpointId'], { where: 'lease_token IS NOT NULL' })
+// No index names a lease column: the lease is then a HOT update (see DeliveryEndpointHolds1796700400000).
 // The claim's FIFO check: is an earlier version of this order still open for this endpoint?
 @Index('deliveries_open_stream_idx', ['tenantId', 'endpointId', 'streamId', 'orderVersion'], {
   where: "status IN ('pending', 'failed_retrying')",

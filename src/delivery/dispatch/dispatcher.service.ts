@@ -5,7 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../../config';
 import { Clock } from '../../platform/clock/clock';
 import { TransactionManager } from '../../platform/database/transaction-manager';
 import { AppLogger } from '../../platform/logging/app-logger';
-import { DeliveriesRepository, type ClaimedDelivery } from './deliveries.repository';
+import { DeliveriesRepository, type ClaimedDelivery, type ClaimRow } from './deliveries.repository';
 import { DeliveryPreparer, type PreparedDelivery } from './delivery-preparer';
 import { DeliveryRecorder, type AttemptRecord, type RecordedOutcome } from './delivery-recorder';
 import { MAX_PACED_LATENESS_MS, PACING_HORIZON_MS, reserveSendTime, type PacingState } from './rate-pacing';
@@ -22,8 +22,7 @@ export const LEASE_MARGIN_MS = 30_000;
  * An endpoint's deliveries one dispatcher may hold under lease, in multiples of its concurrency cap: the batch on
  * the wire and the next, claimed and prepared meanwhile, so the endpoint's sends do not pause while the dispatcher
  * claims, prepares and records. At most the cap of them is sent at once (`SendSlots`), and only the dispatcher
- * holding an endpoint's live leases claims more of its deliveries, so the cap still holds at the receiver across
- * replicas.
+ * holding the endpoint claims more of its deliveries, so the cap still holds at the receiver across replicas.
  */
 export const LEASE_DEPTH = 2;
 
@@ -91,6 +90,15 @@ export class Dispatcher {
   private settleNotice: NodeJS.Immediate | null = null;
   private readonly settleListeners = new Set<() => void>();
   private readonly slots: SendSlots;
+  /**
+   * The leases this dispatcher holds, by endpoint (delivery id → when its lease lapses): from the claim that took
+   * them (counted before it commits, so a claim of the same endpoint in this process waiting for its lock sees
+   * them) until they settle. An endpoint's count is what `LEASE_DEPTH` limits; once none is left the endpoint's
+   * hold is given up (`releaseIdleHolds`). Leases never sent (a claim a test lets lapse) stop counting when they lapse.
+   */
+  private readonly leases = new Map<string, Map<string, number>>();
+  /** The claim count of the last claim of each endpoint this dispatcher made (`DeliveriesRepository.lease`). */
+  private readonly holdSeqs = new Map<string, string>();
 
   constructor(
     private readonly deliveries: DeliveriesRepository,
@@ -107,48 +115,106 @@ export class Dispatcher {
 
   /**
    * Claims a batch of due deliveries under a fresh lease: at most the cap of each endpoint's per claim, and none of
-   * an endpoint on which another dispatcher holds a live lease or this one already holds `LEASE_DEPTH` × cap.
+   * an endpoint another dispatcher holds or of which this one already holds `LEASE_DEPTH` × cap; this dispatcher
+   * then holds the endpoints it took (`DeliveriesRepository.lease`).
    */
-  claim(limit = this.config.delivery.batchSize): Promise<ClaimedDelivery[]> {
-    return this.tx.run(async (tx) => {
-      const now = this.clock.now();
-      const cap = this.config.delivery.concurrencyPerEndpoint;
-      const due = await this.deliveries.lockDue(tx, now, limit * 4, Math.min(cap, limit));
-      if (!due.length) return [];
-      const state = await this.deliveries.lockEndpointsForClaim(
-        tx,
-        due.map((d) => d.endpoint_id),
-        now,
-        this.owner,
-      );
-      const leased = new Map([...state].map(([id, s]) => [id, { leased: s.leased, elsewhere: s.elsewhere }]));
-      const pacing = new Map<string, PacingState>();
-      for (const [id, s] of state) if (s.pacing) pacing.set(id, { ...s.pacing });
-      const taken: typeof due = [];
-      const sendAt = new Map<string, Date>();
-      for (const row of due) {
-        if (taken.length >= limit) break;
-        const held = leased.get(row.endpoint_id) ?? { leased: 0, elsewhere: false };
-        // Another dispatcher is sending to this endpoint: its slots, not ours, count what is on the wire there.
-        if (held.elsewhere || held.leased >= cap * LEASE_DEPTH) continue;
-        const paced = pacing.get(row.endpoint_id);
-        if (paced) {
-          // Over the endpoint's rate: left queued for a later pass (nothing lost, order kept).
-          const at = reserveSendTime(paced, now.getTime());
-          if (at === null) continue;
-          sendAt.set(row.delivery_id, new Date(at));
+  async claim(limit = this.config.delivery.batchSize): Promise<ClaimedDelivery[]> {
+    const counted: ClaimRow[] = [];
+    try {
+      const { claimed, holds } = await this.tx.run(async (tx) => {
+        const now = this.clock.now();
+        const cap = this.config.delivery.concurrencyPerEndpoint;
+        const due = await this.deliveries.lockDue(tx, now, limit * 4, Math.min(cap, limit));
+        if (!due.length) return { claimed: [], holds: new Map<string, string>() };
+        const state = await this.deliveries.lockEndpointsForClaim(
+          tx,
+          due.map((d) => d.endpoint_id),
+          now,
+          this.owner,
+        );
+        const pacing = new Map<string, PacingState>();
+        for (const [id, s] of state) if (s.pacing) pacing.set(id, { ...s.pacing });
+        const taken: typeof due = [];
+        const sendAt = new Map<string, Date>();
+        for (const row of due) {
+          if (taken.length >= limit) break;
+          // Another dispatcher is sending to this endpoint: its slots, not ours, count what is on the wire there.
+          if (state.get(row.endpoint_id)?.elsewhere !== false) continue;
+          if (this.liveLeases(row.endpoint_id, now.getTime()) >= cap * LEASE_DEPTH) continue;
+          const paced = pacing.get(row.endpoint_id);
+          if (paced) {
+            // Over the endpoint's rate: left queued for a later pass (nothing lost, order kept).
+            const at = reserveSendTime(paced, now.getTime());
+            if (at === null) continue;
+            sendAt.set(row.delivery_id, new Date(at));
+          }
+          taken.push(row);
+          // Counted now, before the claim commits: a claim of the same endpoint waiting for its lock sees it.
+          this.countLease(row.endpoint_id, row.delivery_id, Number.POSITIVE_INFINITY);
+          counted.push(row);
         }
-        leased.set(row.endpoint_id, { leased: held.leased + 1, elsewhere: false });
-        taken.push(row);
-      }
-      await this.deliveries.savePacing(tx, pacing);
-      // A paced send may wait up to the horizon before it starts: its lease covers the wait.
-      const wait = sendAt.size ? PACING_HORIZON_MS : 0;
-      const { timeoutMs } = this.config.delivery;
-      const until = new Date(now.getTime() + wait + timeoutMs + Math.max(LEASE_MARGIN_MS, timeoutMs));
-      const claimed = await this.deliveries.lease(tx, taken, randomUUID(), this.owner, until);
-      return claimed.map((d) => (sendAt.has(d.deliveryId) ? { ...d, sendAt: sendAt.get(d.deliveryId) } : d));
-    });
+        await this.deliveries.savePacing(tx, pacing);
+        // A paced send may wait up to the horizon before it starts: its lease covers the wait.
+        const wait = sendAt.size ? PACING_HORIZON_MS : 0;
+        const { timeoutMs } = this.config.delivery;
+        const until = new Date(now.getTime() + wait + timeoutMs + Math.max(LEASE_MARGIN_MS, timeoutMs));
+        const leased = await this.deliveries.lease(tx, taken, randomUUID(), this.owner, until);
+        return {
+          claimed: leased.claimed.map((d) =>
+            sendAt.has(d.deliveryId) ? { ...d, sendAt: sendAt.get(d.deliveryId) } : d,
+          ),
+          holds: leased.holds,
+        };
+      });
+      for (const d of claimed) this.countLease(d.endpointId, d.deliveryId, d.leaseExpiresAt.getTime());
+      for (const [endpointId, seq] of holds) this.holdSeqs.set(endpointId, seq);
+      return claimed;
+    } catch (err) {
+      for (const row of counted) this.forgetLease(row.endpoint_id, row.delivery_id);
+      throw err;
+    }
+  }
+
+  /** This dispatcher's leases of an endpoint that have not lapsed (those lapsed are dropped). */
+  private liveLeases(endpointId: string, nowMs: number): number {
+    const held = this.leases.get(endpointId);
+    if (!held) return 0;
+    for (const [id, until] of held) if (until <= nowMs) held.delete(id);
+    if (!held.size) this.leases.delete(endpointId);
+    return held.size;
+  }
+
+  private countLease(endpointId: string, deliveryId: string, untilMs: number): void {
+    let held = this.leases.get(endpointId);
+    if (!held) this.leases.set(endpointId, (held = new Map()));
+    held.set(deliveryId, untilMs);
+  }
+
+  private forgetLease(endpointId: string, deliveryId: string): void {
+    const held = this.leases.get(endpointId);
+    if (!held) return;
+    held.delete(deliveryId);
+    if (!held.size) this.leases.delete(endpointId);
+  }
+
+  /**
+   * Gives up the hold of those of `endpointIds` this dispatcher holds no lease of any more, so another dispatcher
+   * may take them at once. A failure is only logged: the hold lapses on its own.
+   */
+  private async releaseIdleHolds(endpointIds: Iterable<string>): Promise<void> {
+    const now = this.clock.nowMs();
+    const idle: Array<{ endpointId: string; seq: string }> = [];
+    for (const endpointId of new Set(endpointIds)) {
+      const seq = this.holdSeqs.get(endpointId);
+      if (seq === undefined || this.liveLeases(endpointId, now) > 0) continue;
+      this.holdSeqs.delete(endpointId);
+      idle.push({ endpointId, seq });
+    }
+    try {
+      await this.deliveries.releaseHolds(this.owner, idle);
+    } catch (err) {
+      this.logger.warn('endpoint holds not released; they lapse on their own', { error: errorName(err) });
+    }
   }
 
   /** One pass: claim, prepare, send, record. */
@@ -266,20 +332,30 @@ export class Dispatcher {
     try {
       ready = await this.prepare(claimed);
     } catch (err) {
+      for (const d of claimed) this.forgetLease(d.endpointId, d.deliveryId);
       this.settle(claimed.length);
+      await this.releaseIdleHolds(claimed.map((d) => d.endpointId));
       throw err;
     }
     // Each delivery settles on its own (its share of the capacity given back), and the claim waits for all of them
     // even if one fails, so nothing of it is still on the wire once this returns.
-    const results = await Promise.allSettled(
-      [...ready.unprepared.map((r) => this.recordSoon(r)), ...ready.prepared.map((p) => this.sendOne(p))].map(
-        (outcome) => outcome.finally(() => this.settle(1)),
-      ),
-    );
+    const results = await Promise.allSettled([
+      ...ready.unprepared.map((r) => this.settleAfter(r.delivery, this.recordSoon(r))),
+      ...ready.prepared.map((p) => this.settleAfter(p.delivery, this.sendOne(p))),
+    ]);
+    await this.releaseIdleHolds(claimed.map((d) => d.endpointId));
     const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (rejected) throw rejected.reason;
     const outcomes = results.map((r) => (r as PromiseFulfilledResult<RecordedOutcome | 'released' | null>).value);
     return { ...summarise(outcomes), claimed: claimed.length };
+  }
+
+  /** `outcome`, with the delivery settled (its lease no longer counted, its share of the capacity given back). */
+  private settleAfter<T>(d: ClaimedDelivery, outcome: Promise<T>): Promise<T> {
+    return outcome.finally(() => {
+      this.forgetLease(d.endpointId, d.deliveryId);
+      this.settle(1);
+    });
   }
 
   private async sendOne(p: PreparedDelivery): Promise<RecordedOutcome | 'released' | null> {

@@ -2,8 +2,8 @@
  * Requests on the wire per endpoint from this dispatcher: at most `cap` at once, the rest wait their turn (first
  * come, first served). A dispatcher may hold leases on up to `LEASE_DEPTH` × cap of an endpoint's deliveries (the
  * batch being sent and the next one, prepared meanwhile); these slots keep at most the cap of them sending. No
- * other dispatcher sends to the endpoint meanwhile: a claim takes nothing from an endpoint on which another
- * dispatcher holds a live lease (`Dispatcher.claim`).
+ * other dispatcher sends to the endpoint meanwhile: a claim takes nothing from an endpoint another dispatcher holds
+ * (`Dispatcher.claim`, `DeliveriesRepository.lease`).
  */
 export class SendSlots {
   private readonly slots = new Map<string, { busy: number; waiting: Array<() => void> }>();

@@ -85,6 +85,20 @@ export class WebhookEndpoint {
   @Column('timestamptz', { nullable: true })
   deletedAt: Date | null;
 
+  /**
+   * The dispatcher holding this endpoint's deliveries (at most one at a time, so its concurrency cap holds across
+   * replicas), until when, and a count of its claims. Written only by the dispatcher's own statements, never
+   * through the entity: a save of an endpoint read earlier must not hand back a hold it saw then.
+   */
+  @Column({ type: 'text', nullable: true, insert: false, update: false, select: false })
+  claimHolder: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true, insert: false, update: false, select: false })
+  claimHeldUntil: Date | null;
+
+  @Column({ type: 'bigint', default: 0, insert: false, update: false, select: false })
+  claimSeq: string;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 
