@@ -1,18 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, type AppConfig } from '../../src/config';
 import { DeliveriesRepository } from '../../src/delivery/dispatch/deliveries.repository';
-import { DeliveryPreparer } from '../../src/delivery/dispatch/delivery-preparer';
-import { DeliveryRecorder } from '../../src/delivery/dispatch/delivery-recorder';
-import { Dispatcher } from '../../src/delivery/dispatch/dispatcher.service';
 import { FanOutService } from '../../src/delivery/dispatch/fan-out.service';
-import { WebhookClient } from '../../src/delivery/dispatch/webhook-client';
 import { ManualClock } from '../../src/platform/clock/clock';
 import { TransactionManager } from '../../src/platform/database/transaction-manager';
-import { AppLogger } from '../../src/platform/logging/app-logger';
 import { seedOrders } from '../support/order-factory';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { Receiver } from './support/receiver';
+import { replicaDispatcher } from './support/replica-dispatcher';
 
 /**
  * At most one dispatcher holds an endpoint's deliveries at a time (so the endpoint's cap holds across replicas):
@@ -35,17 +30,7 @@ describe('endpoint holds', () => {
   });
 
   /** A dispatcher of its own (its own owner id), as another replica's. */
-  const dispatcher = () =>
-    new Dispatcher(
-      t.app.get(DeliveriesRepository),
-      t.app.get(DeliveryPreparer),
-      t.app.get(DeliveryRecorder),
-      t.app.get(WebhookClient),
-      t.app.get(TransactionManager),
-      t.clock,
-      t.app.get(AppLogger),
-      t.app.get<AppConfig>(APP_CONFIG),
-    );
+  const dispatcher = () => replicaDispatcher(t.app, t.clock);
 
   const endpointOf = async (name: string): Promise<{ tenantId: string; endpointId: string }> => {
     const tenantId = await t.tenant(name);

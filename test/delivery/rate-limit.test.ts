@@ -1,17 +1,11 @@
 import { DataSource } from 'typeorm';
-import { APP_CONFIG } from '../../src/config';
-import { DeliveriesRepository } from '../../src/delivery/dispatch/deliveries.repository';
-import { DeliveryPreparer } from '../../src/delivery/dispatch/delivery-preparer';
-import { DeliveryRecorder } from '../../src/delivery/dispatch/delivery-recorder';
 import { Dispatcher } from '../../src/delivery/dispatch/dispatcher.service';
 import { FanOutService } from '../../src/delivery/dispatch/fan-out.service';
-import { WebhookClient } from '../../src/delivery/dispatch/webhook-client';
 import { ManualClock } from '../../src/platform/clock/clock';
-import { TransactionManager } from '../../src/platform/database/transaction-manager';
-import { AppLogger } from '../../src/platform/logging/app-logger';
 import { seedOrders } from '../support/order-factory';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { Receiver } from './support/receiver';
+import { replicaDispatcher } from './support/replica-dispatcher';
 
 /** Pacing is judged at the receiver in real time, so the service's clock follows real time here. */
 class WallClock extends ManualClock {
@@ -58,16 +52,7 @@ describe('per-endpoint rate limit', () => {
 
     // A second dispatcher, as another replica would run: same database, its own identity.
     const a = t.app.get(Dispatcher);
-    const b = new Dispatcher(
-      t.app.get(DeliveriesRepository),
-      t.app.get(DeliveryPreparer),
-      t.app.get(DeliveryRecorder),
-      t.app.get(WebhookClient),
-      t.app.get(TransactionManager),
-      t.clock,
-      t.app.get(AppLogger),
-      t.app.get(APP_CONFIG),
-    );
+    const b = replicaDispatcher(t.app, t.clock);
     const db = t.app.get(DataSource);
     const open = async () =>
       (

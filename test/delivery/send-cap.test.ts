@@ -2,18 +2,14 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../src/config';
-import { DeliveriesRepository } from '../../src/delivery/dispatch/deliveries.repository';
-import { DeliveryPreparer } from '../../src/delivery/dispatch/delivery-preparer';
-import { DeliveryRecorder } from '../../src/delivery/dispatch/delivery-recorder';
 import { Dispatcher } from '../../src/delivery/dispatch/dispatcher.service';
 import { FanOutService } from '../../src/delivery/dispatch/fan-out.service';
 import { WebhookClient } from '../../src/delivery/dispatch/webhook-client';
 import { WebhookTargetGuard } from '../../src/delivery/outbound/target-guard';
 import { ManualClock } from '../../src/platform/clock/clock';
-import { TransactionManager } from '../../src/platform/database/transaction-manager';
-import { AppLogger } from '../../src/platform/logging/app-logger';
 import { seedOrders } from '../support/order-factory';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { replicaDispatcher } from './support/replica-dispatcher';
 
 const CAP = 3;
 
@@ -85,16 +81,7 @@ describe('per-endpoint concurrency cap at the receiver', () => {
     const dispatcher = () => {
       const client = new WebhookClient(t.app.get(WebhookTargetGuard), wideAgents, t.clock);
       clients.push(client);
-      return new Dispatcher(
-        t.app.get(DeliveriesRepository),
-        t.app.get(DeliveryPreparer),
-        t.app.get(DeliveryRecorder),
-        client,
-        t.app.get(TransactionManager),
-        t.clock,
-        t.app.get(AppLogger),
-        config,
-      );
+      return replicaDispatcher(t.app, t.clock, client, config);
     };
     const db = t.app.get(DataSource);
     const open = async () =>
