@@ -122,6 +122,8 @@ export class Dispatcher {
     const counted: ClaimRow[] = [];
     try {
       const { claimed, holds } = await this.tx.run(async (tx) => {
+        // A transaction run again (a retryable failure) counts only what its last run took.
+        for (const row of counted.splice(0)) this.forgetLease(row.endpoint_id, row.delivery_id);
         const now = this.clock.now();
         const cap = this.config.delivery.concurrencyPerEndpoint;
         const due = await this.deliveries.lockDue(tx, now, limit * 4, Math.min(cap, limit));
