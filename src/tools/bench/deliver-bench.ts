@@ -7,7 +7,7 @@ import { systemActor } from '../../auth';
 import { loadConfig } from '../../config';
 import { DispatchLoop } from '../../delivery/dispatch/dispatch-loop';
 import { WebhookClient } from '../../delivery/dispatch/webhook-client';
-import type { WebhookRequest } from '../../delivery/dispatch/webhook-sender';
+import { USER_AGENT, type WebhookRequest } from '../../delivery/dispatch/webhook-sender';
 import { EndpointsService } from '../../delivery/endpoints/endpoints.service';
 import { createHttpApp } from '../../http-app';
 import { OrderIngestService } from '../../orders';
@@ -106,8 +106,9 @@ class BenchReceiver {
  * loopback receiver, the attempt recorded) in full mode for several tenants,
  * beside the raw limit measured in the same run: the very requests the
  * pipeline sent, posted again through the same webhook client (same agents,
- * same concurrency), with no database. After an uncounted warm-up of both,
- * rounds alternate the two; rates are over all rounds. Then idle latency from
+ * same concurrency), with no database; and, for reference only, through
+ * node:http alone, which shows what the webhook client itself costs. After an
+ * uncounted warm-up, rounds alternate them; rates are over all rounds. Then idle latency from
  * an order's commit to the receiver, with the dispatcher loop woken by
  * LISTEN/NOTIFY.
  */
@@ -130,6 +131,7 @@ export async function runDeliverBench(o: DeliverBenchOptions): Promise<{ ratio: 
     });
     await app.init();
     const receiver = await BenchReceiver.start();
+    const bareAgent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: inFlight });
     try {
       const tenantIds = await seed(app, receiver, o);
       const loop = app.get(DispatchLoop);
@@ -191,11 +193,29 @@ export async function runDeliverBench(o: DeliverBenchOptions): Promise<{ ratio: 
         return { seconds: (performance.now() - started) / 1000, cpu: cpu?.() ?? null };
       };
 
+      // For reference only, not the goal's limit: the same requests through node:http alone (a keep-alive agent, no
+      // axios, no address guard, no deadline, the answer not read into a buffer), to show what the client itself costs.
+      const bareRound = async (requests: BenchReceiver['requests']) => {
+        const started = performance.now();
+        let next = 0;
+        await Promise.all(
+          Array.from({ length: inFlight }, async () => {
+            while (next < requests.length) {
+              const r = requests[next++];
+              await barePost(bareAgent, receiver.url(r.path), r);
+            }
+          }),
+        );
+        return (performance.now() - started) / 1000;
+      };
+
       // Warm-up of both sides (compiled code, sockets, buffers), not counted: a first raw pass right after the
       // pipeline ran up to 40 % slower than the next ones, which made the ratio look better than it is. Then rounds
       // alternate pipeline and raw, so a host whose speed drifts weighs on both sides alike.
-      await rawRound((await pipelineRound(o.warmup)).requests);
-      const rounds: Array<{ n: number; pipeline: number; raw: number }> = [];
+      const warm = await pipelineRound(o.warmup);
+      await rawRound(warm.requests);
+      await bareRound(warm.requests);
+      const rounds: Array<{ n: number; pipeline: number; raw: number; bare: number }> = [];
       let pipelineCpu: CpuUse | null = NO_CPU;
       let rawCpu: CpuUse | null = NO_CPU;
       // At least one order per tenant in every round (a round's orders are split evenly across the tenants).
@@ -203,13 +223,14 @@ export async function runDeliverBench(o: DeliverBenchOptions): Promise<{ ratio: 
       for (let r = 0; r < o.rounds; r++) {
         const p = await pipelineRound(perRound);
         const raw = await rawRound(p.requests);
-        rounds.push({ n: p.n, pipeline: p.seconds, raw: raw.seconds });
+        rounds.push({ n: p.n, pipeline: p.seconds, raw: raw.seconds, bare: await bareRound(p.requests) });
         pipelineCpu = pipelineCpu && p.cpu ? addCpu(pipelineCpu, p.cpu) : null;
         rawCpu = rawCpu && raw.cpu ? addCpu(rawCpu, raw.cpu) : null;
       }
       const total = rounds.reduce((a, r) => a + r.n, 0);
       const pipelineSeconds = rounds.reduce((a, r) => a + r.pipeline, 0);
       const rawSeconds = rounds.reduce((a, r) => a + r.raw, 0);
+      const bareSeconds = rounds.reduce((a, r) => a + r.bare, 0);
 
       // Idle latency: one order per commit, the loop asleep until the outbox's notification wakes it.
       await loop.start();
@@ -228,6 +249,7 @@ export async function runDeliverBench(o: DeliverBenchOptions): Promise<{ ratio: 
 
       const rate = total / pipelineSeconds;
       const raw = total / rawSeconds;
+      const bare = total / bareSeconds;
       const ratio = rate / raw;
       const p50 = percentile(latencies, 0.5);
       const p99 = percentile(latencies, 0.99);
@@ -242,7 +264,10 @@ export async function runDeliverBench(o: DeliverBenchOptions): Promise<{ ratio: 
         `  raw: the same signed POSTs through the same client, no database                  ${raw.toFixed(0).padStart(7)} POSTs/s`,
       );
       o.print(
-        `  ratio ${ratio.toFixed(2)} (goal >= 0.5); by round: ${rounds.map((r) => (r.raw / r.pipeline).toFixed(2)).join(', ')}`,
+        `  bare, for reference: the same POSTs through node:http alone (no axios, guard or deadline) ${bare.toFixed(0).padStart(7)} POSTs/s (pipeline / bare ${(rate / bare).toFixed(2)})`,
+      );
+      o.print(
+        `  ratio ${ratio.toFixed(2)} (goal >= 0.5); by round: ${rounds.map((r) => `${(r.raw / r.pipeline).toFixed(2)} (${(r.n / r.pipeline).toFixed(0)}/${(r.n / r.raw).toFixed(0)})`).join(', ')}`,
       );
       if (pipelineCpu && rawCpu) {
         o.print(`  cpu, pipeline (${pipelineSeconds.toFixed(2)} s): ${describeCpu(pipelineCpu)}`);
@@ -255,6 +280,7 @@ export async function runDeliverBench(o: DeliverBenchOptions): Promise<{ ratio: 
       return { ratio, p50, p99 };
     } finally {
       await receiver.close();
+      bareAgent.destroy();
       await app.close();
     }
   });
@@ -282,4 +308,24 @@ async function ingest(app: INestApplication, tenantId: string, orders: ReturnTyp
 function percentile(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
+}
+
+/** One POST through node:http alone; resolves once the answer has been read to its end. */
+function barePost(agent: http.Agent, url: string, r: BenchReceiver['requests'][number]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { ...r.headers, 'content-type': 'application/json', 'user-agent': USER_AGENT },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 204 ? resolve() : reject(new Error(`bare POST: ${res.statusCode}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end(r.body);
+  });
 }
