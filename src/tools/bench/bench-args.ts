@@ -47,7 +47,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
         description: 'order events delivered for the throughput, in all rounds',
       },
       { name: 'rounds', default: 3, min: 1, max: 100, description: 'measured rounds, each pipeline then raw' },
-      { name: 'warmup', default: 600, min: 10, max: 100_000, description: 'orders of the uncounted first round' },
+      { name: 'warmup', default: 4000, min: 10, max: 100_000, description: 'orders of the uncounted first round' },
       { name: 'tenants', default: 10, min: 1, max: 100, description: 'tenants, one full-mode endpoint each' },
       { name: 'commits', default: 200, min: 1, max: 100_000, description: 'single-order commits timed for latency' },
     ],

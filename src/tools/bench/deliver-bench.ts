@@ -210,8 +210,10 @@ export async function runDeliverBench(o: DeliverBenchOptions): Promise<{ ratio: 
       };
 
       // Warm-up of both sides (compiled code, sockets, buffers), not counted: a first raw pass right after the
-      // pipeline ran up to 40 % slower than the next ones, which made the ratio look better than it is. Then rounds
-      // alternate pipeline and raw, so a host whose speed drifts weighs on both sides alike.
+      // pipeline ran up to 40 % slower than the next ones, which made the ratio look better than it is. The pipeline
+      // takes longer to reach its steady state (a dispatcher runs for days): after 600 orders each measured round was
+      // still faster than the one before and V8's compiler threads still took 0.85-0.94 s of CPU, against 0.49-0.54 s
+      // after 3,000. Then rounds alternate pipeline and raw, so a host whose speed drifts weighs on both alike.
       const warm = await pipelineRound(o.warmup);
       await rawRound(warm.requests);
       await bareRound(warm.requests);
