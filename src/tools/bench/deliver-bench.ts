@@ -181,15 +181,10 @@ export async function runDeliverBench(o: DeliverBenchOptions): Promise<{ ratio: 
         }));
         const cpu = startCpuAccounting();
         const started = performance.now();
-        let next = 0;
-        await Promise.all(
-          Array.from({ length: inFlight }, async () => {
-            while (next < replay.length) {
-              const outcome = await client.send(replay[next++]);
-              if (outcome.result !== 'ok') throw new Error(`raw POST failed: ${outcome.result}`);
-            }
-          }),
-        );
+        await postAll(replay, inFlight, async (r) => {
+          const outcome = await client.send(r);
+          if (outcome.result !== 'ok') throw new Error(`raw POST failed: ${outcome.result}`);
+        });
         return { seconds: (performance.now() - started) / 1000, cpu: cpu?.() ?? null };
       };
 
@@ -197,15 +192,7 @@ export async function runDeliverBench(o: DeliverBenchOptions): Promise<{ ratio: 
       // axios, no address guard, no deadline, the answer not read into a buffer), to show what the client itself costs.
       const bareRound = async (requests: BenchReceiver['requests']) => {
         const started = performance.now();
-        let next = 0;
-        await Promise.all(
-          Array.from({ length: inFlight }, async () => {
-            while (next < requests.length) {
-              const r = requests[next++];
-              await barePost(bareAgent, receiver.url(r.path), r);
-            }
-          }),
-        );
+        await postAll(requests, inFlight, (r) => barePost(bareAgent, receiver.url(r.path), r));
         return (performance.now() - started) / 1000;
       };
 
@@ -310,6 +297,16 @@ async function ingest(app: INestApplication, tenantId: string, orders: ReturnTyp
 function percentile(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
+}
+
+/** Posts every item, `concurrency` at a time (each of that many loops takes the next item once its last is done). */
+async function postAll<T>(items: readonly T[], concurrency: number, post: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await post(items[next++]);
+    }),
+  );
 }
 
 /** One POST through node:http alone; resolves once the answer has been read to its end. */
