@@ -108,9 +108,9 @@ class BenchReceiver {
  * pipeline sent, posted again through the same webhook client (same agents,
  * same concurrency), with no database; and, for reference only, through
  * node:http alone, which shows what the webhook client itself costs. After an
- * uncounted warm-up, rounds alternate them; rates are over all rounds. Then idle latency from
- * an order's commit to the receiver, with the dispatcher loop woken by
- * LISTEN/NOTIFY.
+ * uncounted warm-up, rounds alternate the three; rates are over all rounds.
+ * Then idle latency from an order's commit to the receiver, with the
+ * dispatcher loop woken by LISTEN/NOTIFY.
  */
 export async function runDeliverBench(o: DeliverBenchOptions): Promise<{ ratio: number; p50: number; p99: number }> {
   return withScratchDatabase(o.databaseUrl, async (target, label) => {
@@ -200,7 +200,7 @@ export async function runDeliverBench(o: DeliverBenchOptions): Promise<{ ratio: 
       // pipeline ran up to 40 % slower than the next ones, which made the ratio look better than it is. The pipeline
       // takes longer to reach its steady state (a dispatcher runs for days): after 600 orders each measured round was
       // still faster than the one before and V8's compiler threads still took 0.85-0.94 s of CPU, against 0.49-0.54 s
-      // after 3,000. Then rounds alternate pipeline and raw, so a host whose speed drifts weighs on both alike.
+      // after 3,000. Then rounds alternate pipeline, raw and bare, so a host whose speed drifts weighs on all alike.
       const warm = await pipelineRound(o.warmup);
       await rawRound(warm.requests);
       await bareRound(warm.requests);
