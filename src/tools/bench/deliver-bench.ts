@@ -261,6 +261,15 @@ export async function runDeliverBench(o: DeliverBenchOptions): Promise<{ ratio: 
       if (pipelineCpu && rawCpu) {
         o.print(`  cpu, pipeline (${pipelineSeconds.toFixed(2)} s): ${describeCpu(pipelineCpu)}`);
         o.print(`  cpu, raw (${rawSeconds.toFixed(2)} s): ${describeCpu(rawCpu)}`);
+        // The raw pass keeps its main thread busy nearly all the time, so raw / pipeline main-thread CPU is what the
+        // ratio would come to if the pipeline's main thread never waited: for a core (here PostgreSQL and the
+        // collector's threads share the two) nor for PostgreSQL's answers. A ceiling, not a measured rate.
+        const perWebhook = (seconds: number) => `${((seconds / total) * 1e6).toFixed(0)} us`;
+        o.print(
+          `  cpu per webhook: main thread ${perWebhook(pipelineCpu.mainThread)} (raw ${perWebhook(rawCpu.mainThread)}; ` +
+            `raw / pipeline ${(rawCpu.mainThread / pipelineCpu.mainThread).toFixed(2)}, the ratio's ceiling were it never to wait), ` +
+            `other threads ${perWebhook(pipelineCpu.otherThreads)}, local PostgreSQL ${perWebhook(pipelineCpu.postgres)}`,
+        );
       }
       o.print(
         `  idle latency commit -> receiver over ${o.commits} single-order commits (${target.kind === 'server' ? 'LISTEN/NOTIFY' : 'polling: embedded database'}):` +
